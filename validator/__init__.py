@@ -1,0 +1,1 @@
+"""bansos-validator: validation of Indonesian social-assistance recipient lists."""

@@ -1,0 +1,100 @@
+"""What every check shares: the context, the tidy finding table, and a rule as data + expression."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from validator.rulebook import Program, Rulebook
+from validator.wilayah import Regions
+
+# One row per finding: the shape every report is a view of.
+FINDING_SCHEMA: dict[str, pl.DataType] = {
+    "_idx": pl.UInt32(),
+    "code": pl.Utf8(),
+    "field": pl.Utf8(),
+    "value": pl.Utf8(),
+    "expected": pl.Utf8(),
+    "actual": pl.Utf8(),
+    "bank": pl.Utf8(),
+    "detail": pl.Utf8(),
+    "related": pl.List(pl.Int32()),
+}
+PARAMS = ("value", "expected", "actual", "bank", "detail")
+
+
+@dataclass
+class CheckContext:
+    rules: Rulebook
+    program: Program
+    regions: Regions
+    today: dt.date
+    sender: str | None = None  # the submitting kecamatan, 6 digits
+    fields: set[str] = field(default_factory=set)
+    skipped: list[dict] = field(default_factory=list)
+
+    def has(self, *names: str) -> bool:
+        return all(n in self.fields for n in names)
+
+    def enabled(self, code: str) -> bool:
+        return self.rules.enabled(self.program, code)
+
+    def skip(self, check: str, reason_id: str, reason_en: str) -> None:
+        self.skipped.append({"check": check, "reason": reason_id, "reason_en": reason_en})
+
+    @property
+    def household(self) -> bool:
+        return self.program.unit == "household"
+
+
+@dataclass
+class Rule:
+    """A reason code's row-level logic: where it fires and what the message shows."""
+
+    code: str
+    when: pl.Expr
+    value: pl.Expr | None = None
+    expected: pl.Expr | None = None
+    actual: pl.Expr | None = None
+    bank: pl.Expr | None = None
+    detail: pl.Expr | None = None
+
+
+def rule_findings(frame: pl.LazyFrame, rule: Rule, field_name: str) -> pl.LazyFrame:
+    cols = [pl.col("_idx"), pl.lit(rule.code).alias("code"), pl.lit(field_name).alias("field")]
+    for p in PARAMS:
+        e = getattr(rule, p)
+        cols.append((e.cast(pl.Utf8) if e is not None else pl.lit(None, pl.Utf8)).alias(p))
+    cols.append(pl.lit(None, pl.List(pl.Int32)).alias("related"))
+    return frame.filter(rule.when.fill_null(False)).select(cols)
+
+
+def empty_findings() -> pl.DataFrame:
+    return pl.DataFrame(schema=FINDING_SCHEMA)
+
+
+def related_findings(pairs: pl.LazyFrame, code: str, field_name: str) -> pl.LazyFrame:
+    """Findings from (_idx, value, related) rows: duplicates naming the other rows."""
+    return pairs.select(
+        pl.col("_idx").cast(pl.UInt32),
+        pl.lit(code).alias("code"),
+        pl.lit(field_name).alias("field"),
+        pl.col("value").cast(pl.Utf8),
+        pl.lit(None, pl.Utf8).alias("expected"),
+        (pl.col("actual").cast(pl.Utf8) if "actual" in pairs.collect_schema() else pl.lit(None, pl.Utf8)).alias("actual"),
+        pl.lit(None, pl.Utf8).alias("bank"),
+        (pl.col("detail").cast(pl.Utf8) if "detail" in pairs.collect_schema() else pl.lit(None, pl.Utf8)).alias("detail"),
+        pl.col("related").cast(pl.List(pl.Int32)),
+    )
+
+
+def digits_only(e: pl.Expr) -> pl.Expr:
+    return e.str.contains(r"^\d+$")
+
+
+def text(e: pl.Expr) -> pl.Expr:
+    """Cell text stripped; empty becomes null."""
+    s = e.str.strip_chars()
+    return pl.when(s.str.len_chars() > 0).then(s).otherwise(None)

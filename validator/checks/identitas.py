@@ -1,0 +1,105 @@
+"""NIK, Kartu Keluarga, name, birth date, sex and age."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from validator.checks.base import CheckContext, Rule
+from validator.normalize import century_year, nik_date_parts
+
+
+def _region_rules(ctx: CheckContext, prefix: str, code_wilayah: str, code_kecamatan: str | None) -> list[Rule]:
+    """NIK_WILAYAH / KK_WILAYAH: prefixes checked against every version of the list, so codes
+    retired by a split (old Papua 91xx/92xx) stay valid: a NIK keeps the code that issued it."""
+    r = ctx.regions
+    v = pl.col(prefix)
+    ok = pl.col(f"{prefix}_ok")
+    prov_ok = v.str.slice(0, 2).is_in(list(r.provinces))
+    kab_ok = v.str.slice(0, 4).is_in(list(r.kabupaten))
+    out = [Rule(code_wilayah, ok & ~(prov_ok & kab_ok), value=v,
+                detail=pl.when(~prov_ok).then(v.str.slice(0, 2)).otherwise(v.str.slice(0, 4)))]
+    if code_kecamatan:
+        out.append(Rule(code_kecamatan, ok & prov_ok & kab_ok & ~v.str.slice(0, 6).is_in(list(r.kecamatan)),
+                        value=v, detail=v.str.slice(0, 6)))
+    return out
+
+
+def _id_format_rules(prefix: str, empty_code: str | None, format_code: str, excel_code: str,
+                     empty_when: pl.Expr = pl.lit(True)) -> list[Rule]:
+    raw, v = pl.col(f"{prefix}_raw"), pl.col(prefix)
+    excel, is16 = pl.col(f"{prefix}_excel"), pl.col(f"{prefix}_16")
+    rules = [
+        Rule(excel_code, excel, value=raw),
+        Rule(format_code, v.is_not_null() & ~excel & ~is16, value=raw, actual=pl.col(f"{prefix}_digits")),
+    ]
+    if empty_code:
+        rules.insert(0, Rule(empty_code, v.is_null() & empty_when))
+    return rules
+
+
+def nik_rules(ctx: CheckContext) -> list[Rule]:
+    nik, d, ok = pl.col("_nik"), pl.col("_nikd"), pl.col("_nik_ok")
+    date_ok = ok & d.struct.field("valid")
+    dob = pl.col("_dob")
+    nik_date = pl.format("{}-{}-{}", d.struct.field("day").cast(pl.Utf8).str.zfill(2),
+                         d.struct.field("month").cast(pl.Utf8).str.zfill(2),
+                         d.struct.field("yy").cast(pl.Utf8).str.zfill(2))
+    return [
+        *_id_format_rules("_nik", "NIK_KOSONG", "NIK_FORMAT", "NIK_EXCEL"),
+        *_region_rules(ctx, "_nik", "NIK_WILAYAH", "NIK_KECAMATAN"),
+        Rule("NIK_TANGGAL", ok & ~d.struct.field("valid"), value=nik, detail=nik.str.slice(6, 6)),
+        Rule("NIK_URUT", ok & (nik.str.slice(12, 4) == "0000"), value=nik),
+        Rule("NIK_TGL_LAHIR_BEDA",
+             date_ok & pl.col("_dob_ok")
+             & ((d.struct.field("day") != dob.dt.day()) | (d.struct.field("month") != dob.dt.month())
+                | (d.struct.field("yy") != dob.dt.year() % 100)),
+             value=pl.col("_dob_raw"), expected=nik_date, actual=dob.dt.strftime("%d-%m-%Y")),
+        Rule("NIK_JK_BEDA",
+             date_ok & pl.col("_sex").is_not_null() & (d.struct.field("female") != (pl.col("_sex") == "P")),
+             value=pl.col("_sex_raw"),
+             expected=pl.when(d.struct.field("female")).then(pl.lit("P")).otherwise(pl.lit("L")),
+             actual=pl.col("_sex_raw")),
+    ]
+
+
+def kk_rules(ctx: CheckContext) -> list[Rule]:
+    return [
+        *_id_format_rules("_kk", "KK_KOSONG" if ctx.household else None, "KK_FORMAT", "KK_EXCEL"),
+        *_region_rules(ctx, "_kk", "KK_WILAYAH", None),
+        Rule("KK_SAMA_NIK", pl.col("_kk_ok") & (pl.col("_kk") == pl.col("_nik")), value=pl.col("_kk")),
+    ]
+
+
+def birth_of(ctx: CheckContext) -> pl.Expr:
+    """Birth date from tanggal lahir, else from the NIK (century: the most recent that has passed)."""
+    d = pl.col("_nikd")
+    from_nik = pl.date(century_year(d.struct.field("yy"), ctx.today), d.struct.field("month"),
+                       pl.min_horizontal(d.struct.field("day"), pl.lit(28)))
+    return (pl.when(pl.col("_dob_ok")).then(pl.col("_dob"))
+            .when(pl.col("_nik_ok") & d.struct.field("valid")).then(from_nik)
+            .otherwise(None))
+
+
+def age_in_years(birth: pl.Expr, today) -> pl.Expr:
+    before_birthday = (birth.dt.month() > today.month) | (
+        (birth.dt.month() == today.month) & (birth.dt.day() > today.day))
+    return pl.lit(today.year) - birth.dt.year() - before_birthday.cast(pl.Int32)
+
+
+def person_rules(ctx: CheckContext) -> list[Rule]:
+    rules = [
+        Rule("NAMA_KOSONG", pl.col("_name").is_null()),
+        Rule("NAMA_TIDAK_WAJAR", pl.col("_name").is_not_null() & pl.col("_name_bad"), value=pl.col("_name")),
+        Rule("TGL_LAHIR_TIDAK_VALID", pl.col("_dob_raw").is_not_null() & ~pl.col("_dob_ok"),
+             value=pl.col("_dob_raw")),
+        Rule("JK_TIDAK_VALID", pl.col("_sex_raw").is_not_null() & pl.col("_sex").is_null(),
+             value=pl.col("_sex_raw")),
+    ]
+    if ctx.program.min_age is not None:
+        age = age_in_years(birth_of(ctx), ctx.today)
+        rules.append(Rule("USIA_TIDAK_MEMENUHI", age < ctx.program.min_age,
+                          value=pl.col("_dob_raw"), actual=age))
+    return rules
+
+
+__all__ = ["nik_rules", "kk_rules", "person_rules", "nik_date_parts", "age_in_years"]

@@ -1,0 +1,98 @@
+"""Bank account, bank and account holder; amount."""
+
+from __future__ import annotations
+
+import polars as pl
+from rapidfuzz import fuzz, process
+
+from validator.checks.base import CheckContext, Rule
+
+# A placeholder account is a straight run of digits, up or down, starting anywhere.
+_ASCENDING = "0123456789" * 4
+_DESCENDING = "9876543210" * 4
+_MIN_RUN = 5
+
+
+def program_banks(ctx: CheckContext) -> list[str]:
+    return [b.name for b in ctx.rules.banks] if ctx.program.banks == "any" else list(ctx.program.banks)
+
+
+def account_rules(ctx: CheckContext) -> list[Rule]:
+    transfer = ctx.program.payment == "transfer"
+    acct, raw = pl.col("_acct"), pl.col("_acct_raw")
+    present = acct.is_not_null()
+    digits = acct.str.contains(r"^\d+$").fill_null(False)
+    n = acct.str.len_chars()
+    one_digit = acct.str.strip_chars(acct.str.slice(0, 1)) == ""
+    run = (n >= _MIN_RUN) & (pl.lit(_ASCENDING).str.contains(acct, literal=True)
+                             | pl.lit(_DESCENDING).str.contains(acct, literal=True))
+    pattern = digits & (one_digit | run)
+
+    rules = [
+        Rule("REKENING_KOSONG", pl.lit(transfer) & ~present),
+        Rule("REKENING_HURUF", present & ~digits, value=raw),
+        Rule("REKENING_POLA", pattern, value=raw),
+    ]
+    if not ctx.has("nama_bank"):
+        ctx.skip("BANK_TIDAK_DIKENAL", "tidak ada kolom bank; bank dan panjang rekening tidak diperiksa",
+                 "no bank column; bank and account length not checked")
+        return rules
+
+    bank = pl.col("_bank")
+    bank_ok = bank.is_in(program_banks(ctx)).fill_null(False)
+    lengths = {b.name: b.digits for b in ctx.rules.banks if b.digits}
+    expected = bank.replace_strict({k: "/".join(map(str, v)) for k, v in lengths.items()},
+                                   default=None, return_dtype=pl.Utf8)
+    fits = pl.lit(False)
+    for name, allowed in lengths.items():
+        fits = fits | ((bank == name) & n.is_in(allowed))
+    known = expected.is_not_null()
+    judged = digits & bank_ok & ~pattern
+    # Excel drops leading zeros of a number and keeps 15 significant digits.
+    excel = judged & pl.col("_acct_num") & ((known & ~fits) | (n > 15))
+    rules += [
+        Rule("BANK_TIDAK_DIKENAL", (pl.lit(transfer) | present) & ~bank_ok, value=pl.col("_bank_raw").fill_null("")),
+        Rule("REKENING_EXCEL", excel, value=raw, bank=bank, expected=expected, actual=n),
+        Rule("REKENING_PANJANG", judged & ~excel & known & ~fits, value=raw, bank=bank, expected=expected, actual=n),
+    ]
+    return rules
+
+
+def holder_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    """NAMA_REKENING_BEDA: rows whose account-holder name is not the recipient's.
+
+    Only names without a finding of their own are compared, and only rows whose normalised
+    names differ are scored (rapidfuzz compares the pairs in C, not per row in Python)."""
+    cand = frame.filter(
+        pl.col("_holder_key").is_not_null() & pl.col("_name_key").is_not_null() & ~pl.col("_name_bad")
+        & (pl.col("_holder_key") != pl.col("_name_key"))
+    ).select("_idx", "_holder_raw", "_name", "_holder_key", "_name_key")
+    if cand.height == 0:
+        return cand.select("_idx", "_holder_raw", "_name")
+    score = process.cpdist(cand["_holder_key"].to_list(), cand["_name_key"].to_list(),
+                           scorer=fuzz.token_set_ratio, workers=1)
+    keep = pl.Series(score) < ctx.program.name_similarity * 100
+    return cand.filter(keep).select("_idx", "_holder_raw", "_name")
+
+
+def amount_rules(ctx: CheckContext) -> list[Rule]:
+    amount, raw = pl.col("_amount"), pl.col("_amount_raw")
+    rules = [Rule("NOMINAL_TIDAK_VALID", raw.is_not_null() & (amount.is_null() | (amount <= 0)), value=raw)]
+    rule = ctx.program.amount
+    if rule is None:
+        return rules
+    if not ctx.has("nominal"):
+        ctx.skip("NOMINAL_TIDAK_SESUAI", "tidak ada kolom nominal", "no amount column")
+        return rules
+    if rule.allowed is not None:
+        bad = ~amount.is_in([float(a) for a in rule.allowed])
+    else:
+        bad = pl.lit(False)
+        if rule.min is not None:
+            bad = bad | (amount < rule.min)
+        if rule.max is not None:
+            bad = bad | (amount > rule.max)
+        if rule.step:
+            bad = bad | ((amount / rule.step).round(0) * rule.step - amount).abs().gt(0.001)
+    rules.append(Rule("NOMINAL_TIDAK_SESUAI", (amount > 0) & bad, value=raw))
+    return rules

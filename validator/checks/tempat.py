@@ -1,0 +1,62 @@
+"""Place and program: the sender's kecamatan, the program's area, group composition (KUBE)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from validator.checks.base import CheckContext, Rule
+from validator.wilayah import place_key
+
+
+def place_rules(ctx: CheckContext) -> list[Rule]:
+    rules: list[Rule] = []
+    kec, raw = pl.col("_kec"), pl.col("_kec_raw")
+    if ctx.sender and ctx.has("kecamatan"):
+        own_name = place_key(ctx.regions.name(ctx.sender))
+        same = (kec == ctx.sender).fill_null(False) | (
+            raw.str.to_uppercase().str.replace_all(r"[^A-Z0-9 ]+", " ")
+            .str.replace(r"^\s*(KECAMATAN|KEC)\b", "").str.strip_chars()
+            .str.replace_all(r"\s+", " ") == own_name).fill_null(False)
+        rules.append(Rule("KECAMATAN_BEDA", raw.is_not_null() & ~same, value=raw))
+    area = ctx.program.area
+    if area:
+        # The row's kecamatan column, else the kecamatan that sent the list.
+        row_kec = kec if ctx.has("kecamatan") else pl.lit(None, pl.Utf8)
+        if ctx.sender:
+            row_kec = pl.when(raw.is_null()).then(pl.lit(ctx.sender)).otherwise(row_kec)
+        inside = pl.lit(False)
+        for prefix in area:
+            inside = inside | row_kec.str.starts_with(prefix)
+        shown = pl.when(raw.is_not_null()).then(raw).otherwise(pl.lit(ctx.regions.describe(ctx.sender)
+                                                                      if ctx.sender else ""))
+        rules.append(Rule("WILAYAH_DI_LUAR_PROGRAM", row_kec.is_not_null() & ~inside, value=shown))
+    elif not ctx.has("kecamatan") and not ctx.sender:
+        pass
+    return rules
+
+
+def group_findings(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame | None:
+    """KELOMPOK_TIDAK_SESUAI: every member of a group with the wrong size or not one leader."""
+    rule = ctx.program.group
+    if rule is None:
+        return None
+    if not ctx.has("nama_kelompok"):
+        ctx.skip("KELOMPOK_TIDAK_SESUAI", "tidak ada kolom nama kelompok", "no group-name column")
+        return None
+    group = (pl.col("nama_kelompok").str.to_uppercase().str.replace_all(r"\s+", " ").str.strip_chars()
+             .replace("", None))
+    title = (pl.col("jabatan").str.to_uppercase().str.replace_all(r"[^A-Z ]", " ").str.strip_chars()
+             if ctx.has("jabatan") else pl.lit(None, pl.Utf8))
+    leader = rule.leader_title.upper()
+    is_leader = (title == leader) | title.str.starts_with(leader + " ")
+    g = frame.select("_idx", "_row", group.alias("_grp"), pl.col("nama_kelompok").alias("_grp_raw"),
+                     is_leader.fill_null(False).alias("_lead"))
+    sizes = g.group_by("_grp").agg(pl.len().alias("_members"), pl.col("_lead").sum().alias("_leaders"))
+    out = g.join(sizes, on="_grp", how="left", nulls_equal=True)
+    bad = (pl.col("_grp").is_null() | (pl.col("_members") < rule.min_members)
+           | (pl.col("_members") > rule.max_members) | (pl.col("_leaders") != 1))
+    return out.filter(bad).select(
+        "_idx", pl.col("_grp_raw").fill_null("").alias("value"),
+        pl.when(pl.col("_grp").is_null()).then(pl.lit(None)).otherwise(pl.col("_members")).alias("actual"),
+        pl.when(pl.col("_grp").is_null()).then(pl.lit(None)).otherwise(pl.col("_leaders")).alias("detail"),
+    )

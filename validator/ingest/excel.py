@@ -1,0 +1,101 @@
+"""Excel reader (calamine): keeps, for every cell, its text and whether Excel stored it as a number."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from validator.errors import UserError
+from validator.ingest.grid import Grid, grid_from_columns
+
+
+def number_text(v: float) -> str:
+    """A numeric cell as the digits it holds.
+
+    An integral float becomes its exact integer digits (never `3.27E+15`, never `…0.0`):
+    Excel stores a NIK typed as a number as a double, which is exact for every integer
+    it can hold, so `int()` loses nothing that the file still had.
+    """
+    if v != v or v in (float("inf"), float("-inf")):
+        return str(v)
+    if v.is_integer() and abs(v) < 1e21:
+        return str(int(v))
+    return repr(v)
+
+
+def _cell_text(v) -> tuple[str | None, bool]:
+    t = type(v)
+    if t is str:
+        return (v if v != "" else None), False
+    if t is float:
+        return number_text(v), True
+    if t is int:
+        return str(v), True
+    if t is bool:
+        return ("TRUE" if v else "FALSE"), False
+    if t is dt.datetime:
+        return (v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")), False
+    if t is dt.date:
+        return v.isoformat(), False
+    if t is dt.time or t is dt.timedelta:
+        return str(v), False
+    return (str(v) if v is not None else None), False
+
+
+def _column(cells: Sequence) -> tuple[list[str | None], list[bool] | None]:
+    if all(type(v) is str for v in cells):
+        # The common case: a text column, nothing to convert.
+        return [v if v != "" else None for v in cells], None
+    pairs = [_cell_text(v) for v in cells]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def open_workbook(path: Path) -> CalamineWorkbook:
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several types; all mean "cannot read this file"
+        name = type(exc).__name__
+        if "Password" in name or "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise UserError(
+                f"Berkas {path.name} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu kirim lagi.",
+                f"{path.name} is password-protected. Remove the password in Excel and send it again.",
+                code="file_protected",
+            ) from None
+        raise UserError(
+            f"Berkas {path.name} tidak dapat dibaca sebagai Excel ({name}). Buka di Excel dan simpan ulang sebagai .xlsx.",
+            f"{path.name} cannot be read as an Excel workbook. Open it in Excel and save it again as .xlsx.",
+            code="file_unreadable",
+        ) from None
+
+
+def read_sheet(wb: CalamineWorkbook, name: str, progress: Callable[[float], None] | None = None) -> Grid:
+    try:
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception:
+        raise UserError(
+            f"Sheet '{name}' tidak dapat dibaca. Simpan ulang berkas di Excel sebagai .xlsx.",
+            f"Sheet '{name}' could not be read. Save the file again in Excel as .xlsx.",
+            code="file_unreadable",
+        ) from None
+    if progress:
+        progress(0.5)
+    # Trailing empty rows (formatted but unused) are not rows the operator thinks of.
+    while rows and all(v == "" for v in rows[-1]):
+        rows.pop()
+    width = max((len(r) for r in rows), default=0)
+    if width == 0:
+        return grid_from_columns([], [], 1, name)
+    columns = list(zip(*(r if len(r) == width else list(r) + [""] * (width - len(r)) for r in rows),
+                       strict=True))
+    texts, nums = zip(*(_column(c) for c in columns), strict=True)
+    return grid_from_columns(list(texts), list(nums), 1, name)
+
+
+def sheet_names(wb: CalamineWorkbook) -> list[str]:
+    """Visible sheets first; hidden ones only when nothing else exists."""
+    visible = [m.name for m in wb.sheets_metadata
+               if str(m.visible).endswith(".Visible") and "WorkSheet" in str(m.typ)]
+    return visible or list(wb.sheet_names)

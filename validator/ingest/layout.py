@@ -1,0 +1,211 @@
+"""Find the header row, map columns to fields, and set aside rows that are not data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from validator.errors import UserError
+from validator.ingest.grid import Grid
+from validator.rulebook import header_key
+
+HEADER_SCAN_ROWS = 40
+# Fields whose cells can be numbers in Excel; their "stored as number" flag is kept.
+NUMERIC_AWARE = {"nik", "no_kk", "no_rekening", "tanggal_lahir", "nominal", "tempat_tanggal_lahir"}
+SEQUENCE_HEADERS = {"NO", "NOMOR", "NOURUT", "NOMORURUT", "NOURT"}
+
+WHY_TEXT = {
+    "title": ("judul di atas tabel", "title above the table"),
+    "header": ("lanjutan judul kolom", "second header row"),
+    "column_numbers": ("baris nomor kolom (1, 2, 3, …)", "column-numbering row (1, 2, 3, …)"),
+    "repeated_header": ("judul kolom berulang", "repeated header row"),
+    "blank": ("baris kosong", "blank row"),
+    "total": ("baris JUMLAH/TOTAL", "JUMLAH/TOTAL row"),
+    "signature": ("blok tanda tangan", "signature block"),
+}
+
+_TOTAL = r"^\W*(JUMLAH|TOTAL|JML\b|GRAND\s*TOTAL|SUB\s*TOTAL|SUBTOTAL)"
+_SIGNATURE = (
+    r"\b(MENGETAHUI|CAMAT|LURAH|KEPALA\s+(DESA|DINAS|BIDANG|SEKSI)|NIP\b|NIP\.|TTD\b|TANDA\s+TANGAN|"
+    r"DISETUJUI|DIBUAT\s+OLEH|YANG\s+MEMBUAT|YANG\s+MENYERAHKAN|PETUGAS|OPERATOR|SEKRETARIS|"
+    r"PENDAMPING|KOORDINATOR|KASI\b|PLT\b|A\.\s*N\.|AN\.\s)"
+    r"|^[A-Z .'-]{3,},\s*\d{1,2}\s+[A-Z]+\s+\d{4}\s*$"  # "Medan, 2 Januari 2026"
+)
+
+
+@dataclass
+class ListData:
+    """One list as read: data rows with their fields, and what was set aside."""
+
+    frame: pl.DataFrame  # _idx, _row, c*/n* cells, and one column per mapped field
+    fields: dict[str, int]  # field -> column index in the sheet
+    headers: list[str]  # the operator's header text per column
+    header_row: int
+    sheet: str | None
+    skipped: list[dict] = field(default_factory=list)
+
+
+def map_header(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for j, cell in enumerate(cells):
+        f = header_map.get(header_key(cell)) if cell else None
+        if f and f not in found:
+            found[f] = j
+    return found
+
+
+def find_header(rows: list[list[str]], header_map: dict[str, str]) -> tuple[int, dict[str, int]]:
+    best_i, best, best_score = -1, {}, 0
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        found = map_header(row, header_map)
+        score = len(found) + (3 if "nik" in found else 0)
+        if score > best_score:
+            best_i, best, best_score = i, found, score
+    return best_i, best
+
+
+def _no_nik_column(grid: Grid, rows: list[list[str]]) -> UserError:
+    seen = next((r for r in rows if sum(1 for c in r if c) >= 2), [])
+    shown = ", ".join(c for c in seen if c)[:200] or "-"
+    sheet = f" (sheet {grid.sheet})" if grid.sheet else ""
+    return UserError(
+        f"Kolom NIK tidak ditemukan{sheet}. Beri judul kolom 'NIK' (atau 'No. NIK', 'NIK KTP', "
+        f"'Nomor Induk Kependudukan') pada baris judul tabel. Judul yang terbaca: {shown}",
+        f"No NIK column found{sheet}. Give the column the header 'NIK'. Headers read: {shown}",
+        code="no_nik_column",
+    )
+
+
+def locate(grid: Grid, header_map: dict[str, str]) -> tuple[int, dict[str, int], list[list[str]]]:
+    rows = grid.head_rows(HEADER_SCAN_ROWS)
+    i, found = find_header(rows, header_map)
+    if "nik" not in found:
+        raise _no_nik_column(grid, rows)
+    return i, found, rows
+
+
+def _second_header_row(rows: list[list[str]], i: int, found: dict[str, int],
+                       header_map: dict[str, str]) -> dict[str, int]:
+    """Fields named in a second header row under merged cells (e.g. TEMPAT | TANGGAL under TTL)."""
+    if i + 1 >= len(rows):
+        return {}
+    below = map_header(rows[i + 1], header_map)
+    used = set(found.values())
+    extra = {f: j for f, j in below.items() if f not in found and j not in used}
+    digits = any(sum(ch.isdigit() for ch in c) >= 6 for c in rows[i + 1])
+    return extra if extra and not digits else {}
+
+
+def _column_numbers(cells: list[str]) -> bool:
+    vals = [c for c in cells if c]
+    if len(vals) < 3:
+        return False
+    nums = []
+    for v in vals:
+        m = re.fullmatch(r"\(?(\d{1,2})\)?", v)
+        if not m:
+            return False
+        nums.append(int(m.group(1)))
+    return nums == sorted(nums) and len(set(nums)) == len(nums)
+
+
+def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
+    i, found, rows = locate(grid, header_map)
+    headers = [c for c in rows[i]] + [""] * (grid.width - len(rows[i]))
+    skipped: list[dict] = []
+    sheet = grid.sheet
+    header_row = i + 1  # rows are 1-based, and the grid starts at row 1
+    for k in range(i):
+        if any(rows[k]):
+            skipped.append({"row": k + 1, "sheet": sheet, "why": "title"})
+    body_start = i + 1
+    extra = _second_header_row(rows, i, found, header_map)
+    if extra:
+        for f, j in extra.items():
+            found[f] = j
+            headers[j] = headers[j] or rows[i + 1][j]
+        skipped.append({"row": i + 2, "sheet": sheet, "why": "header"})
+        body_start += 1
+    if body_start < len(rows) and _column_numbers(rows[body_start]):
+        skipped.append({"row": body_start + 1, "sheet": sheet, "why": "column_numbers"})
+        body_start += 1
+
+    body = grid.frame.slice(body_start)
+    why = _classify(body, grid.width, found, headers)
+    body = body.with_columns(why.alias("_why"))
+    for row, reason in body.filter(pl.col("_why").is_not_null()).select("_row", "_why").iter_rows():
+        skipped.append({"row": row, "sheet": sheet, "why": reason})
+    data = body.filter(pl.col("_why").is_null()).drop("_why")
+    data = data.with_columns(pl.int_range(0, pl.len(), dtype=pl.UInt32).alias("_idx"))
+    data = data.with_columns(_field_columns(found))
+    if "tempat_tanggal_lahir" in found and "tanggal_lahir" not in found:
+        data = data.with_columns(_split_ttl(found))
+    skipped.sort(key=lambda s: s["row"])
+    return ListData(frame=data, fields=found, headers=headers, header_row=header_row,
+                    sheet=sheet, skipped=skipped)
+
+
+def _field_columns(found: dict[str, int]) -> list[pl.Expr]:
+    exprs = []
+    for f, j in found.items():
+        exprs.append(pl.col(f"c{j}").alias(f))
+        if f in NUMERIC_AWARE:
+            exprs.append(pl.col(f"n{j}").alias(f"{f}__num"))
+    return exprs
+
+
+# The date is the last part of "MEDAN, 12-03-1970", "MEDAN 12 Maret 1970" or "Medan / 1970-03-12".
+_TTL_DATE = (r"(\d{1,2}\s*[-/. ]\s*(?:\d{1,2}|[A-Za-z]{3,10})\s*[-/. ]\s*\d{2,4}"
+             r"|\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{2}:\d{2}(?::\d{2})?)?|\d{5,8})\s*$")
+
+
+def _split_ttl(found: dict[str, int]) -> list[pl.Expr]:
+    ttl = pl.col("tempat_tanggal_lahir").str.strip_chars()
+    date = ttl.str.extract(_TTL_DATE, 1)
+    place = (pl.when(date.is_not_null())
+             .then(ttl.str.slice(0, ttl.str.len_chars() - date.str.len_chars()))
+             .otherwise(ttl.str.extract(r"^([^,/]*)", 1))
+             .str.strip_chars(" ,/-\t"))
+    out = [pl.when(date.is_not_null()).then(date).otherwise(
+        # An unparseable remainder is still the date part the operator typed.
+        ttl.str.extract(r"[,/]\s*(.+)$", 1)).alias("tanggal_lahir"),
+        pl.col("tempat_tanggal_lahir__num").alias("tanggal_lahir__num")]
+    if "tempat_lahir" not in found:
+        out.append(place.replace("", None).alias("tempat_lahir"))
+    return out
+
+
+def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: list[str]) -> pl.Expr:
+    """Why each row below the header is not data (null for data rows)."""
+    seq_cols = {j for j, h in enumerate(headers) if header_key(h) in SEQUENCE_HEADERS}
+    content = [j for j in range(width) if j not in seq_cols]
+    cell = {j: pl.col(f"c{j}").str.strip_chars() for j in range(width)}
+    filled = [cell[j].fill_null("").str.len_chars().gt(0) for j in content]
+    n_filled = pl.sum_horizontal(filled) if filled else pl.lit(0)
+    joined = pl.concat_str([cell[j] for j in range(width)], separator=" ", ignore_nulls=True).str.to_uppercase()
+    nik = cell[found["nik"]].fill_null("")
+    has_id = nik.str.count_matches(r"\d") >= 6
+    for f in ("no_kk", "no_rekening"):
+        if f in found:
+            has_id = has_id | (cell[found[f]].fill_null("").str.count_matches(r"\d") >= 6)
+
+    mapped_keys = [(j, header_key(headers[j])) for j in found.values() if headers[j]]
+    repeats = pl.sum_horizontal([
+        cell[j].fill_null("").str.to_uppercase().str.replace(r"\s*\([^)]*\)\s*$", "")
+        .str.replace_all(r"[\s._\-]+", "").eq(key) for j, key in mapped_keys
+    ]) if mapped_keys else pl.lit(0)
+
+    total = ~has_id & joined.str.contains(_TOTAL)
+    marker = ~has_id & (n_filled <= 2) & joined.str.contains(_SIGNATURE)
+    footer_start = (total | marker).cum_max()  # everything after the first total/signature line
+    blank = n_filled == 0
+    return (
+        pl.when(blank).then(pl.lit("blank"))
+        .when(repeats >= max(2, (len(mapped_keys) + 1) // 2)).then(pl.lit("repeated_header"))
+        .when(total).then(pl.lit("total"))
+        .when(marker).then(pl.lit("signature"))
+        .when(footer_start & ~has_id & (n_filled <= 2)).then(pl.lit("signature"))
+        .otherwise(None)
+    )

@@ -1,0 +1,88 @@
+"""Render message templates for a whole findings table at once, per language."""
+
+from __future__ import annotations
+
+from string import Formatter
+
+import polars as pl
+
+from validator.rulebook import CatalogEntry, Program, Rulebook
+from validator.wilayah import Regions
+
+
+def _rupiah(n: int, lang: str) -> str:
+    s = f"{n:,}"
+    return "Rp" + (s.replace(",", ".") if lang == "id" else s)
+
+
+def _join(items: list[str], lang: str) -> str:
+    word = " atau " if lang == "id" else " or "
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
+
+
+def context_params(rules: Rulebook, program: Program, regions: Regions, sender: str | None,
+                   lang: str) -> dict[str, str]:
+    """Program- and submission-level values a template may name, already in `lang`."""
+    banks = [b.name for b in rules.banks] if program.banks == "any" else list(program.banks)
+    a = program.amount
+    if a is None:
+        amount = "-"
+    elif a.allowed:
+        amount = _join([_rupiah(x, lang) for x in a.allowed], lang)
+    else:
+        lo = _rupiah(a.min, lang) if a.min is not None else None
+        hi = _rupiah(a.max, lang) if a.max is not None else None
+        if lang == "id":
+            amount = f"{lo or 'Rp0'} sampai {hi or 'tanpa batas'}"
+            amount += f", kelipatan {_rupiah(a.step, lang)}" if a.step else ""
+        else:
+            amount = f"{lo or 'Rp0'} to {hi or 'no limit'}"
+            amount += f" in steps of {_rupiah(a.step, lang)}" if a.step else ""
+    g = program.group
+    if g is None:
+        group = "-"
+    elif lang == "id":
+        group = f"{g.min_members}–{g.max_members} anggota dengan tepat satu {g.leader_title}"
+    else:
+        group = f"{g.min_members}–{g.max_members} members with exactly one {g.leader_title}"
+    area = ", ".join(regions.describe(p) for p in program.area) or ("seluruh wilayah" if lang == "id" else "anywhere")
+    return {
+        "banks": ", ".join(banks),
+        "amount_rule": amount,
+        "min_age": str(program.min_age or "-"),
+        "area": area,
+        "group_rule": group,
+        "sender": regions.describe(sender) if sender else "-",
+    }
+
+
+def _template_expr(template: str, context: dict[str, str]) -> pl.Expr:
+    parts: list[pl.Expr] = []
+    for literal, name, _spec, _conv in Formatter().parse(template):
+        if literal:
+            parts.append(pl.lit(literal))
+        if name is None:
+            continue
+        if name in context:
+            parts.append(pl.lit(context[name]))
+        elif name == "rows":
+            parts.append(pl.col("related").list.eval(pl.element().cast(pl.Utf8)).list.join(", ").fill_null(""))
+        else:
+            parts.append(pl.col(name).fill_null(""))
+    return pl.concat_str(parts) if parts else pl.lit("")
+
+
+def render(findings: pl.DataFrame, catalog: dict[str, CatalogEntry],
+           contexts: dict[str, dict[str, str]]) -> pl.DataFrame:
+    """Add message (Indonesian) and message_en columns."""
+    if findings.height == 0:
+        return findings.with_columns(pl.lit(None, pl.Utf8).alias("message"),
+                                     pl.lit(None, pl.Utf8).alias("message_en"))
+    out = []
+    for (code,), part in findings.partition_by("code", as_dict=True, maintain_order=True).items():
+        entry = catalog[code]
+        out.append(part.with_columns(
+            _template_expr(entry.message_id, contexts["id"]).alias("message"),
+            _template_expr(entry.message_en, contexts["en"]).alias("message_en"),
+        ))
+    return pl.concat(out)

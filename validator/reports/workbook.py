@@ -1,0 +1,154 @@
+"""result.xlsx (contracts §3): the operator's own sheet back, with STATUS, KODE ALASAN and ALASAN."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+
+from validator.ingest import WHY_TEXT
+
+FULL_SHEET_LIMIT = 20_000
+ID_FIELDS = ("nik", "no_kk", "no_rekening")
+# Text starting with one of these would be a formula (or DDE payload) if typed into a cell.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL = 32_767
+STATUS_ID = {"accepted": "DITERIMA", "review": "PERIKSA", "rejected": "DITOLAK"}
+
+
+class _Writer:
+    def __init__(self, wb: xlsxwriter.Workbook):
+        self.wb = wb
+        self.text = wb.add_format({"num_format": "@"})
+        self.quoted = wb.add_format({"num_format": "@", "quote_prefix": True})
+        self.bold = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
+        self.bold_quoted = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1,
+                                          "quote_prefix": True})
+        self.note = wb.add_format({"italic": True, "font_color": "#7F1D1D"})
+        self.reject = wb.add_format({"bg_color": "#F8B4B4", "num_format": "@"})
+        self.reject_q = wb.add_format({"bg_color": "#F8B4B4", "num_format": "@", "quote_prefix": True})
+        self.review = wb.add_format({"bg_color": "#FDE68A", "num_format": "@"})
+        self.review_q = wb.add_format({"bg_color": "#FDE68A", "num_format": "@", "quote_prefix": True})
+        self.status = {"rejected": wb.add_format({"bold": True, "font_color": "#B91C1C"}),
+                       "review": wb.add_format({"bold": True, "font_color": "#92400E"}),
+                       "accepted": wb.add_format({"bold": True, "font_color": "#166534"})}
+
+    def cell(self, ws, r: int, c: int, value: str | None, mark: str | None = None) -> None:
+        """Every cell is written as text: IDs never become numbers, text never becomes a formula."""
+        if value is None or value == "":
+            if mark:
+                ws.write_blank(r, c, None, self.reject if mark == "reject" else self.review)
+            return
+        value = value if len(value) <= MAX_CELL else value[: MAX_CELL - 1] + "…"
+        risky = value.startswith(FORMULA_START)
+        if mark == "reject":
+            fmt = self.reject_q if risky else self.reject
+        elif mark == "review":
+            fmt = self.review_q if risky else self.review
+        else:
+            fmt = self.quoted if risky else self.text
+        ws.write_string(r, c, value, fmt)
+
+
+def _cell_marks(outcome) -> pl.DataFrame:
+    """(_idx, column index, worst severity) for every cell at fault."""
+    col_of = dict(outcome.listing.fields)
+    if "tanggal_lahir" not in col_of and "tempat_tanggal_lahir" in col_of:
+        col_of["tanggal_lahir"] = col_of["tempat_tanggal_lahir"]
+    f = outcome.findings.filter(pl.col("field").is_in(list(col_of)))
+    return (f.with_columns(pl.col("field").replace_strict(col_of, return_dtype=pl.Int32).alias("_col"))
+            .group_by("_idx", "_col")
+            .agg(pl.when((pl.col("severity") == "reject").any()).then(pl.lit("reject"))
+                 .otherwise(pl.lit("review")).alias("mark")))
+
+
+def write_workbook(outcome, path: Path) -> None:
+    listing = outcome.listing
+    width = len(listing.headers)
+    used = [j for j in range(width) if listing.headers[j]
+            or listing.frame.get_column(f"c{j}").null_count() < listing.frame.height]
+    per_row = outcome.findings.group_by("_idx", maintain_order=True).agg(
+        pl.col("code").str.join(", ").alias("codes"),
+        pl.col("message").str.join(" | ").alias("reasons"))
+    table = (listing.frame.select("_idx", "_row", *[f"c{j}" for j in used])
+             .join(outcome.rows.select("_idx", "status"), on="_idx")
+             .join(per_row, on="_idx", how="left").sort("_idx"))
+    partial = table.height > FULL_SHEET_LIMIT
+    if partial:
+        table = table.filter(pl.col("status") != "accepted")
+    marks = {(i, c): m for i, c, m in _cell_marks(outcome).iter_rows()}
+
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                         "strings_to_urls": False, "strings_to_numbers": False})
+    w = _Writer(wb)
+    ws = wb.add_worksheet((listing.sheet or "Daftar")[:31])
+    r = 0
+    if partial:
+        ws.write_string(r, 0, (f"Daftar berisi {outcome.rows.height:,} baris; sheet ini hanya memuat "
+                               f"{table.height:,} baris yang perlu diperbaiki atau diperiksa. Nomor di kolom "
+                               "BARIS ASAL adalah nomor baris di berkas asli. / Only rows with findings "
+                               "are listed here.").replace(",", "."), w.note)
+        r += 2
+    headers = [listing.headers[j] or f"Kolom {j + 1}" for j in used] + [
+        "STATUS", "KODE ALASAN", "ALASAN", "BARIS ASAL"]
+    for c, h in enumerate(headers):
+        ws.write_string(r, c, h, w.bold_quoted if h.startswith(FORMULA_START) else w.bold)
+    ws.freeze_panes(r + 1, 0)
+    head_row = r
+    for row in table.iter_rows(named=True):
+        r += 1
+        idx = row["_idx"]
+        for c, j in enumerate(used):
+            w.cell(ws, r, c, row[f"c{j}"], marks.get((idx, j)))
+        n = len(used)
+        ws.write_string(r, n, STATUS_ID[row["status"]], w.status[row["status"]])
+        w.cell(ws, r, n + 1, row["codes"])
+        w.cell(ws, r, n + 2, row["reasons"])
+        ws.write_number(r, n + 3, row["_row"])
+    ws.autofilter(head_row, 0, max(r, head_row), len(headers) - 1)
+    ws.set_column(len(used) + 2, len(used) + 2, 80)
+    _summary_sheet(wb, w, outcome)
+    wb.close()
+
+
+def _summary_sheet(wb, w: _Writer, outcome) -> None:
+    ws = wb.add_worksheet("Ringkasan")
+    s = outcome.summary
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 12)
+    ws.set_column(2, 3, 70)
+    r = 0
+    ws.write_string(r, 0, f"Hasil validasi {outcome.program.name} — {outcome.file_name}", w.bold)
+    r += 2
+    for label, key in (("Jumlah baris data", "rows"), ("DITERIMA (accepted)", "accepted"),
+                       ("PERIKSA (review)", "review"), ("DITOLAK (rejected)", "rejected"),
+                       ("Baris dilewati (skipped)", "skipped_rows")):
+        ws.write_string(r, 0, label)
+        ws.write_number(r, 1, s[key])
+        r += 1
+    r += 1
+    for c, h in enumerate(["KODE ALASAN", "JUMLAH", "ARTI", "YANG HARUS DILAKUKAN KECAMATAN"]):
+        ws.write_string(r, c, h, w.bold)
+    for code, count in s["by_code"].items():
+        r += 1
+        entry = outcome.rules.catalog[code]
+        ws.write_string(r, 0, code)
+        ws.write_number(r, 1, count)
+        w.cell(ws, r, 2, f"{entry.title_id} ({outcome.rules.severity(outcome.program, code)})")
+        w.cell(ws, r, 3, entry.action_id)
+    if outcome.listing.skipped:
+        r += 2
+        for c, h in enumerate(["BARIS DILEWATI", "", "ALASAN"]):
+            ws.write_string(r, c, h, w.bold)
+        for item in outcome.listing.skipped:
+            r += 1
+            ws.write_number(r, 0, item["row"])
+            w.cell(ws, r, 2, WHY_TEXT[item["why"]][0])
+    if outcome.checks_skipped:
+        r += 2
+        ws.write_string(r, 0, "PEMERIKSAAN TIDAK DIJALANKAN", w.bold)
+        for item in outcome.checks_skipped:
+            r += 1
+            w.cell(ws, r, 0, item["check"])
+            w.cell(ws, r, 2, item["reason"])

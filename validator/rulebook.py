@@ -1,0 +1,264 @@
+"""Rule files (rules/*.yaml) as validated pydantic models; no engine is imported here."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from validator.errors import UserError
+
+Severity = Literal["reject", "review"]
+
+# Placeholders a message template may use. Row-level ones come from the finding; context ones
+# come from the program and the submission (rendered per language).
+ROW_PARAMS = {"value", "expected", "actual", "bank", "detail", "rows"}
+CONTEXT_PARAMS = {"banks", "amount_rule", "min_age", "area", "group_rule", "sender"}
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CatalogEntry(_Strict):
+    """One reason code: what it means to the kecamatan and what they must do."""
+
+    code: str = Field(pattern=r"^[A-Z][A-Z_]+$")
+    family: str
+    severity: Severity
+    field: str
+    title_id: str
+    title_en: str
+    message_id: str
+    message_en: str
+    action_id: str
+    action_en: str
+
+    @model_validator(mode="after")
+    def _known_placeholders(self) -> CatalogEntry:
+        for text in (self.message_id, self.message_en, self.action_id, self.action_en):
+            unknown = set(_PLACEHOLDER.findall(text)) - ROW_PARAMS - CONTEXT_PARAMS
+            if unknown:
+                raise ValueError(f"unknown placeholder(s) {sorted(unknown)} in {text!r}")
+        return self
+
+
+class Bank(_Strict):
+    name: str
+    codes: list[str] = []
+    digits: list[int] | None = None  # None: length unknown, not judged
+    aliases: list[str] = []
+
+
+class AmountRule(_Strict):
+    min: int | None = None
+    max: int | None = None
+    step: int | None = None
+    allowed: list[int] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> AmountRule:
+        if self.allowed is None and self.min is None and self.max is None:
+            raise ValueError("amount needs either 'allowed' or 'min'/'max'")
+        return self
+
+
+class GroupRule(_Strict):
+    min_members: int
+    max_members: int
+    leader_title: str = "KETUA"
+
+
+class CodeSetting(_Strict):
+    enabled: bool = True
+    severity: Severity | None = None
+
+
+class Program(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    version: str
+    unit: Literal["household", "individual"]
+    registry_required: bool
+    desil_max: int | None = None
+    payment: Literal["transfer", "optional"]
+    banks: list[str] | Literal["any"]
+    amount: AmountRule | None = None
+    exclusive_with: list[str] = []
+    area: list[str] = []  # region code prefixes (digits or dotted); empty: anywhere
+    min_age: int | None = None
+    group: GroupRule | None = None
+    extra_headers: dict[str, list[str]] = {}
+    name_similarity: float = Field(default=0.85, ge=0.5, le=1.0)
+    codes: dict[str, CodeSetting] = {}
+
+    @field_validator("area")
+    @classmethod
+    def _digits(cls, v: list[str]) -> list[str]:
+        return [a.replace(".", "") for a in v]
+
+
+class Columns(_Strict):
+    fields: dict[str, list[str]]
+
+
+def header_key(text: str) -> str:
+    """Header text as compared: case, spaces, dots, underscores and a trailing unit ignored."""
+    text = re.sub(r"\s*\([^)]*\)\s*$", "", str(text).strip())
+    return re.sub(r"[\s._\-]+", "", text).upper()
+
+
+class Rulebook:
+    """Everything loaded from one rules/ directory."""
+
+    def __init__(self, catalog: dict[str, CatalogEntry], banks: list[Bank], columns: Columns,
+                 programs: dict[str, Program], digest: str):
+        self.catalog = catalog
+        self.banks = banks
+        self.columns = columns
+        self.programs = programs
+        self.digest = digest
+
+    def program(self, program_id: str) -> Program:
+        try:
+            return self.programs[program_id]
+        except KeyError:
+            known = ", ".join(sorted(self.programs))
+            raise UserError(
+                f"Program '{program_id}' tidak dikenal. Pilih salah satu: {known}.",
+                f"Unknown program '{program_id}'. Choose one of: {known}.",
+            ) from None
+
+    def exclusive_partners(self, program_id: str) -> set[str]:
+        """Mutual exclusion is symmetric: declared on either side, it holds both ways."""
+        own = set(self.programs[program_id].exclusive_with)
+        others = {p.id for p in self.programs.values() if program_id in p.exclusive_with}
+        return own | others
+
+    def severity(self, program: Program, code: str) -> Severity:
+        setting = program.codes.get(code)
+        if setting and setting.severity:
+            return setting.severity
+        return self.catalog[code].severity
+
+    def enabled(self, program: Program, code: str) -> bool:
+        setting = program.codes.get(code)
+        return setting.enabled if setting else True
+
+    def header_map(self, program: Program) -> dict[str, str]:
+        """Normalised header text -> field, the program's own aliases first."""
+        mapping: dict[str, str] = {}
+        for field, headers in list(program.extra_headers.items()) + list(self.columns.fields.items()):
+            for h in headers + [field]:
+                mapping.setdefault(header_key(h), field)
+        return mapping
+
+    @cached_property
+    def bank_aliases(self) -> dict[str, str]:
+        """Normalised alias -> canonical bank name."""
+        out: dict[str, str] = {}
+        for bank in self.banks:
+            for alias in [bank.name, *bank.aliases]:
+                out[bank_key(alias)] = bank.name
+        return out
+
+    def bank(self, name: str) -> Bank:
+        return next(b for b in self.banks if b.name == name)
+
+
+def bank_key(text: str) -> str:
+    """Bank name as compared: upper case, legal-form words and punctuation dropped."""
+    t = re.sub(r"[^A-Z0-9 ]+", " ", str(text).upper())
+    t = re.sub(r"\b(PT|PERSERO|TBK|PERSERODA)\b", " ", t)
+    return " ".join(t.split())
+
+
+def default_rules_dir() -> Path:
+    env = os.environ.get("BANSOS_RULES")
+    if env:
+        return Path(env)
+    repo = Path(__file__).resolve().parent.parent / "rules"
+    if repo.is_dir():
+        return repo
+    return Path(__file__).resolve().parent / "_rules"  # the copy bundled into a wheel
+
+
+def _read_yaml(path: Path, problems: list[str]):
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        problems.append(f"{path.name}: {exc}")
+        return None
+
+
+def _parse(model, data, where: str, problems: list[str]):
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            problems.append(f"{where}: {loc}: {err['msg']}")
+        return None
+
+
+def load_rules(rules_dir: Path | None = None) -> Rulebook:
+    """Load and cross-check every rule file; report every problem at once."""
+    rules_dir = rules_dir or default_rules_dir()
+    problems: list[str] = []
+    digest = hashlib.sha256()
+
+    files = [rules_dir / "catalog.yaml", rules_dir / "banks.yaml", rules_dir / "columns.yaml"]
+    program_files = sorted((rules_dir / "programs").glob("*.yaml"))
+    for f in files + program_files:
+        if f.exists():
+            digest.update(f.name.encode() + b"\0" + f.read_bytes())
+
+    raw_catalog = _read_yaml(files[0], problems) or {}
+    catalog: dict[str, CatalogEntry] = {}
+    for i, item in enumerate(raw_catalog.get("codes", []) if isinstance(raw_catalog, dict) else []):
+        entry = _parse(CatalogEntry, item, f"catalog.yaml codes[{i}]", problems)
+        if entry:
+            if entry.code in catalog:
+                problems.append(f"catalog.yaml: code {entry.code} appears twice")
+            catalog[entry.code] = entry
+
+    raw_banks = _read_yaml(files[1], problems) or {}
+    banks = [b for i, item in enumerate(raw_banks.get("banks", []) if isinstance(raw_banks, dict) else [])
+             if (b := _parse(Bank, item, f"banks.yaml banks[{i}]", problems))]
+    columns = _parse(Columns, _read_yaml(files[2], problems) or {}, "columns.yaml", problems)
+
+    programs: dict[str, Program] = {}
+    for f in program_files:
+        prog = _parse(Program, _read_yaml(f, problems) or {}, f"programs/{f.name}", problems)
+        if prog is None:
+            continue
+        if prog.id != f.stem:
+            problems.append(f"programs/{f.name}: id '{prog.id}' must equal the file name '{f.stem}'")
+        programs[prog.id] = prog
+
+    bank_names = {b.name for b in banks}
+    for prog in programs.values():
+        if prog.banks != "any":
+            for name in set(prog.banks) - bank_names:
+                problems.append(f"programs/{prog.id}.yaml: bank '{name}' is not in banks.yaml")
+        for code in set(prog.codes) - set(catalog):
+            problems.append(f"programs/{prog.id}.yaml: code '{code}' is not in catalog.yaml")
+        for other in set(prog.exclusive_with) - set(programs):
+            problems.append(f"programs/{prog.id}.yaml: exclusive_with '{other}' is no program")
+    if not programs:
+        problems.append(f"no program files in {rules_dir / 'programs'}")
+
+    if problems:
+        listing = "\n".join(f"  - {p}" for p in problems)
+        raise UserError(
+            f"Berkas aturan di {rules_dir} bermasalah ({len(problems)}); perbaiki semuanya:\n{listing}",
+            f"The rule files in {rules_dir} have {len(problems)} problem(s); fix all of them.",
+        )
+    return Rulebook(catalog, banks, columns, programs, digest.hexdigest()[:12])

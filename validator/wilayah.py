@@ -1,0 +1,62 @@
+"""Kemendagri region codes (every version since 2016): the sets NIK and KK prefixes are checked against."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+
+DATA = Path(__file__).parent / "data" / "wilayah.parquet"
+
+
+def place_key(name: str) -> str:
+    """A region name as compared: 'Kec. Medan Baru' and 'MEDAN BARU' are the same kecamatan."""
+    t = re.sub(r"[^A-Z0-9 ]+", " ", str(name).upper())
+    t = re.sub(r"^\s*(KECAMATAN|KEC|KAB|KABUPATEN|KOTA|KELURAHAN|KEL|DESA)\b", " ", t)
+    return " ".join(t.split())
+
+
+def code_digits(text: str) -> str:
+    return re.sub(r"\D", "", str(text))
+
+
+@dataclass(frozen=True)
+class Regions:
+    provinces: frozenset[str]
+    kabupaten: frozenset[str]
+    kecamatan: frozenset[str]
+    names: dict[str, str]  # code -> name (latest version holding it)
+    kecamatan_by_key: dict[str, tuple[str, ...]]  # place_key(name) -> kecamatan codes
+
+    def name(self, code: str) -> str:
+        return self.names.get(code_digits(code), code)
+
+    def describe(self, code: str) -> str:
+        """'Medan Baru (12.71.17)'."""
+        d = code_digits(code)
+        dotted = ".".join([d[:2], d[2:4], d[4:6], d[6:]][: 1 + (len(d) > 2) + (len(d) > 4) + (len(d) > 6)])
+        return f"{self.names.get(d, '?')} ({dotted})"
+
+
+@lru_cache(maxsize=1)
+def load_regions(path: Path = DATA) -> Regions:
+    t = pl.read_parquet(path, columns=["kode", "nama", "level"]).filter(pl.col("level") <= 3)
+    by_level = {lvl: frozenset(t.filter(pl.col("level") == lvl)["kode"]) for lvl in (1, 2, 3)}
+    names = dict(zip(t["kode"], t["nama"], strict=True))
+    by_key: dict[str, list[str]] = {}
+    for code, name in zip(t.filter(pl.col("level") == 3)["kode"], t.filter(pl.col("level") == 3)["nama"],
+                          strict=True):
+        by_key.setdefault(place_key(name), []).append(code)
+    return Regions(by_level[1], by_level[2], by_level[3], names,
+                   {k: tuple(v) for k, v in by_key.items()})
+
+
+def normalise_kecamatan_code(text: str | None) -> str | None:
+    """'12.71.17' or '127117' -> '127117'; anything else -> None."""
+    if not text:
+        return None
+    d = code_digits(text)
+    return d if len(d) == 6 else None
