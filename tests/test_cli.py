@@ -1,0 +1,155 @@
+"""The command line exactly as contracts §1 says: outputs, exit codes, one clear line on mistakes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import BASE, make_rows, write_csv, write_xlsx
+
+BANSOS = [sys.executable, "-m", "validator.cli"]
+
+
+def bansos(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*BANSOS, *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture()
+def good_list(tmp_path) -> Path:
+    other = {"nik": "1271171506750002", "kk": "1271170101100002", "jk": "L", "tgl": "15-06-1975",
+             "nama": "BUDI", "rek": "30020100O123507"}
+    headers, rows = make_rows("pkh", [{}, {"nik": "127117550680001"}, other])
+    return write_csv(tmp_path / "daftar.csv", headers, rows)
+
+
+def test_validate_writes_both_results(tmp_path, good_list):
+    out = tmp_path / "out"
+    r = bansos("validate", str(good_list), "--program", "pkh", "--kecamatan", "12.71.17",
+               "--period", "2026-T1", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    data = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    assert data["program"] == "pkh" and data["period"] == "2026-T1" and data["kecamatan"] == "127117"
+    assert data["summary"]["rows"] == 3 and data["summary"]["rejected"] == 2
+    assert data["source"]["columns"]["nik"] == "NIK" and data["source"]["header_row"] == 1
+    assert "registry" in data["checks_skipped"]
+    assert [r["row"] for r in data["rows"]] == [2, 3, 4]
+    assert data["rows"][0]["findings"] == [] and data["rows"][0]["status"] == "accepted"
+    assert {"read", "checks", "write"} <= set(data["timings"])
+    assert (out / "result.xlsx").exists()
+    assert "DITOLAK" in r.stdout
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--program", "zzz"], "Program 'zzz' tidak dikenal"),
+    (["--program", "pkh", "--kecamatan", "99.99.99"], "Kode kecamatan '99.99.99' tidak dikenal"),
+], ids=["unknown program", "unknown kecamatan"])
+def test_user_mistakes_exit_2(tmp_path, good_list, args, needle):
+    r = bansos("validate", str(good_list), *args, "--out", str(tmp_path / "o"))
+    assert r.returncode == 2
+    assert needle in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not (tmp_path / "o" / "result.json").exists()
+
+
+def test_unreadable_and_missing_files(tmp_path):
+    cases = {
+        "missing.csv": None,
+        "kosong.csv": b"",
+        "sampah.xlsx": b"PK\x03\x04 this is not a zip at all",
+        "gambar.png": b"\x89PNG\r\n",
+        "biner.csv": b"\x00\x01\x02" * 100,
+    }
+    for name, content in cases.items():
+        p = tmp_path / name
+        if content is not None:
+            p.write_bytes(content)
+        r = bansos("validate", str(p), "--program", "pkh", "--out", str(tmp_path / "o"))
+        assert r.returncode == 2, (name, r.stderr)
+        assert "Traceback" not in r.stderr
+        assert r.stderr.strip().count("\n") <= 2, r.stderr  # one clear line (wrapped at most)
+        assert not (tmp_path / "o" / "result.json").exists()
+
+
+def test_no_nik_column(tmp_path):
+    p = write_csv(tmp_path / "l.csv", ["Nama", "Alamat"], [["SITI", "JL. MAWAR"]])
+    r = bansos("validate", str(p), "--program", "pkh", "--out", str(tmp_path / "o"))
+    assert r.returncode == 2
+    assert "Kolom NIK tidak ditemukan" in r.stderr and "Nama, Alamat" in r.stderr
+
+
+def test_registry_options_accepted_but_reported(tmp_path, good_list):
+    reg = tmp_path / "reg.csv"
+    reg.write_text("nik,nama\n", encoding="utf-8")
+    r = bansos("validate", str(good_list), "--program", "pkh", "--out", str(tmp_path / "o"),
+               "--registry", str(reg))
+    assert r.returncode == 0, r.stderr
+    data = json.loads((tmp_path / "o" / "result.json").read_text(encoding="utf-8"))
+    assert "registry" in data["checks_skipped"]
+
+
+def test_workbook_golden(tmp_path):
+    """The return workbook, read back with an independent reader."""
+    rows = [{"nik": 1271175506800010}, {}, {"nama": "=HYPERLINK(\"http://x\")", "nik": "1271171506750002",
+                                            "jk": "L", "tgl": "15-06-1975", "kk": "1271170101100002",
+                                            "rek": "+62123"},
+            {"nik": 1271171506750003, "kk": "1271170101100003", "jk": "L", "tgl": "15-06-1975",
+             "nama": "@SUM(A1)", "rek": "-300201000987654"}]
+    headers, body = make_rows("pkh", rows)
+    src = write_xlsx(tmp_path / "daftar.xlsx", headers, body, title_rows=3)
+    out = tmp_path / "out"
+    r = bansos("validate", str(src), "--program", "pkh", "--kecamatan", "127117", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    data = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    wb = openpyxl.load_workbook(out / "result.xlsx")
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[1]]
+    assert header[: len(headers)] == headers
+    assert header[len(headers):] == ["STATUS", "KODE ALASAN", "ALASAN", "BARIS ASAL"]
+    nik_col = headers.index("NIK") + 1
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            assert cell.data_type != "f", f"{cell.coordinate} is a formula"
+        assert row[nik_col - 1].data_type == "s"  # NIK as text, never a number
+    # The numeric NIK comes back as its full digits, as text.
+    assert ws.cell(row=2, column=nik_col).value == "1271175506800010"
+    # A formula-like name is shown as text and flagged with Excel's quote prefix.
+    name_cell = ws.cell(row=4, column=headers.index("Nama") + 1)
+    assert name_cell.value.startswith("=HYPERLINK") and name_cell.quotePrefix
+    # The faulty cell is highlighted, the good one not.
+    assert ws.cell(row=2, column=nik_col).fill.fgColor.rgb not in (None, "00000000")
+    assert ws.cell(row=3, column=nik_col).fill.fill_type is None
+    # STATUS and the original row number per row.
+    statuses = [ws.cell(row=i, column=len(headers) + 1).value for i in range(2, 6)]
+    assert statuses == ["DITOLAK", "DITERIMA", "DITOLAK", "PERIKSA"]
+    assert [ws.cell(row=i, column=len(headers) + 4).value for i in range(2, 6)] == [5, 6, 7, 8]
+    # Ringkasan counts match result.json.
+    summary = wb["Ringkasan"]
+    values = {row[0].value: row[1].value for row in summary.iter_rows() if row[0].value}
+    assert values["DITOLAK (rejected)"] == data["summary"]["rejected"]
+    assert values["DITERIMA (accepted)"] == data["summary"]["accepted"]
+    for code, n in data["summary"]["by_code"].items():
+        assert values[code] == n
+    assert BASE["nik"]  # the base row stays the reference row
+
+
+def test_big_list_returns_only_rows_with_findings(tmp_path, monkeypatch):
+    from validator.engine import validate
+    from validator.reports import workbook
+    from validator.reports import write_outputs
+
+    monkeypatch.setattr(workbook, "FULL_SHEET_LIMIT", 3)
+    headers, body = make_rows("pkh", [{}, {"nik": ""}, {}, {"nik": "1271171506750002", "jk": "L",
+                                                             "tgl": "15-06-1975", "kk": "1271170101100002",
+                                                             "rek": "300201000987654"}])
+    src = write_csv(tmp_path / "l.csv", headers, body)
+    paths = write_outputs(validate(src, "pkh"), tmp_path / "o")
+    ws = openpyxl.load_workbook(paths["xlsx"]).worksheets[0]
+    assert "hanya memuat" in ws.cell(row=1, column=1).value
+    data_rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if any(v is not None for v in r)]
+    assert [r[-1] for r in data_rows] == [2, 3, 4]  # rows 2 and 4 share a NIK, row 3 has none
+    assert len(json.loads(paths["json"].read_text())["rows"]) == 4

@@ -1,0 +1,186 @@
+"""Every per-list reason code: rows that fire it, and near misses that must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import codes_by_row, run_rows
+
+OTHER = {"nik": "1271171506750002", "kk": "1271170101100002", "nama": "BUDI SANTOSO",
+         "tgl": "15-06-1975", "jk": "L", "rek": "300201000987654"}
+KUBE_MEMBER = [{"nik": f"12711715067{i}0003", "kk": f"127117010110{i}001", "nama": f"ANGGOTA {'ABCDEFGHIJKLMNOP'[i]}",
+                "tgl": f"15-06-197{i}", "jk": "L", "rek": f"30020100012{i}507", "jabatan": "ANGGOTA",
+                "kelompok": "KUBE MAWAR"} for i in range(1, 8)]
+
+
+def kube_group(n: int, leaders: int = 1, name: str = "KUBE MAWAR") -> list[dict]:
+    rows = [dict(m, kelompok=name) for m in KUBE_MEMBER[:n]]
+    for r in rows[:leaders]:
+        r["jabatan"] = "KETUA"
+    return rows
+
+
+# (id, code, program, rows, row indices that must carry the code; every other row must not)
+CASES = [
+    ("nik empty", "NIK_KOSONG", "pkh", [{"nik": ""}], [0]),
+    ("nik dash only", "NIK_KOSONG", "pkh", [{"nik": "-"}], [0]),
+    ("nik with spaces is fine", "NIK_KOSONG", "pkh", [{"nik": " 1271175506800001 "}], []),
+    ("nik 15 digits", "NIK_FORMAT", "pkh", [{"nik": "127117550680001"}], [0]),
+    ("nik letter O", "NIK_FORMAT", "pkh", [{"nik": "12711755068O0001"}], [0]),
+    ("nik 17 digits", "NIK_FORMAT", "pkh", [{"nik": "12711755068000011"}], [0]),
+    ("nik with dashes and dots is fine", "NIK_FORMAT", "pkh", [{"nik": "1271-1755.0680-0001"}], []),
+    ("nik apostrophe is fine", "NIK_FORMAT", "pkh", [{"nik": "'1271175506800001"}], []),
+    ("nik numeric ending 0", "NIK_EXCEL", "pkh", [{"nik": 1271175506800010}], [0]),
+    ("nik scientific text", "NIK_EXCEL", "pkh", [{"nik": "1.27117E+15"}], [0]),
+    ("nik scientific comma", "NIK_EXCEL", "pkh", [{"nik": "1,27117E+15"}], [0]),
+    ("nik numeric not ending 0", "NIK_EXCEL", "pkh", [{"nik": 1271175506800001}], []),
+    ("nik numeric ending 0 is not NIK_FORMAT", "NIK_FORMAT", "pkh", [{"nik": 1271175506800010}], []),
+    ("nik unknown province", "NIK_WILAYAH", "pkh", [{"nik": "9971175506800001"}], [0]),
+    ("nik unknown kabupaten", "NIK_WILAYAH", "pkh", [{"nik": "1299175506800001"}], [0]),
+    ("nik old papua code valid", "NIK_WILAYAH", "pkh", [{"nik": "9101015506800001"}], []),
+    ("nik unknown kecamatan", "NIK_KECAMATAN", "pkh", [{"nik": "1271995506800001"}], [0]),
+    ("nik unknown province not kecamatan", "NIK_KECAMATAN", "pkh", [{"nik": "9971175506800001"}], []),
+    ("nik day 32", "NIK_TANGGAL", "pkh", [{"nik": "1271173206800001", "tgl": ""}], [0]),
+    ("nik day 72", "NIK_TANGGAL", "pkh", [{"nik": "1271177206800001", "tgl": ""}], [0]),
+    ("nik 29 feb 01", "NIK_TANGGAL", "pkh", [{"nik": "1271172902010001", "tgl": "", "jk": "L"}], [0]),
+    ("nik month 13", "NIK_TANGGAL", "pkh", [{"nik": "1271171513800001", "tgl": "", "jk": "L"}], [0]),
+    ("nik 29 feb 00 leap", "NIK_TANGGAL", "pkh", [{"nik": "1271172902000001", "tgl": "", "jk": "L"}], []),
+    ("nik female 29 feb 00", "NIK_TANGGAL", "pkh", [{"nik": "1271176902000001", "tgl": ""}], []),
+    ("nik serial 0000", "NIK_URUT", "pkh", [{"nik": "1271175506800000"}], [0]),
+    ("nik serial 0001", "NIK_URUT", "pkh", [{"nik": "1271175506800001"}], []),
+    ("birth date differs", "NIK_TGL_LAHIR_BEDA", "pkh", [{"tgl": "16-06-1980"}], [0]),
+    ("birth date same, Indonesian month", "NIK_TGL_LAHIR_BEDA", "pkh", [{"tgl": "15 Juni 1980"}], []),
+    ("birth date invalid is not compared", "NIK_TGL_LAHIR_BEDA", "pkh", [{"tgl": "31-02-1980"}], []),
+    ("sex differs", "NIK_JK_BEDA", "pkh", [{"jk": "L"}], [0]),
+    ("sex same spelled out", "NIK_JK_BEDA", "pkh", [{"jk": "Perempuan"}], []),
+    ("kk empty household", "KK_KOSONG", "pkh", [{"kk": ""}], [0]),
+    ("kk empty individual program", "KK_KOSONG", "maghrib_mengaji", [{"kk": ""}], []),
+    ("kk 15 digits", "KK_FORMAT", "pkh", [{"kk": "127117010110001"}], [0]),
+    ("kk dotted is fine", "KK_FORMAT", "pkh", [{"kk": "1271.1701.0110.0001"}], []),
+    ("kk numeric ending 0", "KK_EXCEL", "pkh", [{"kk": 1271170101100010}], [0]),
+    ("kk numeric exact", "KK_EXCEL", "pkh", [{"kk": 1271170101100011}], []),
+    ("kk unknown region", "KK_WILAYAH", "pkh", [{"kk": "9971170101100001"}], [0]),
+    ("kk malformed is not region-checked", "KK_WILAYAH", "pkh", [{"kk": "99711701011"}], []),
+    ("kk equals nik", "KK_SAMA_NIK", "pkh", [{"kk": "1271175506800001"}], [0]),
+    ("kk differs from nik", "KK_SAMA_NIK", "pkh", [{}], []),
+    ("name empty", "NAMA_KOSONG", "pkh", [{"nama": "  "}], [0]),
+    ("name present", "NAMA_KOSONG", "pkh", [{"nama": "SITI"}], []),
+    ("name dash", "NAMA_TIDAK_WAJAR", "pkh", [{"nama": "-"}], [0]),
+    ("name digits", "NAMA_TIDAK_WAJAR", "pkh", [{"nama": "SITI 2"}], [0]),
+    ("name NN", "NAMA_TIDAK_WAJAR", "pkh", [{"nama": "NN"}], [0]),
+    ("name TIDAK ADA", "NAMA_TIDAK_WAJAR", "pkh", [{"nama": "tidak ada"}], [0]),
+    ("name with titles", "NAMA_TIDAK_WAJAR", "pkh", [{"nama": "Hj. Siti Aminah, S.Pd"}], []),
+    ("birth date impossible", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": "31-02-1980"}], [0]),
+    ("birth date words", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": "kemarin"}], [0]),
+    ("birth date future", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": "15-06-2030"}], [0]),
+    ("birth date 130 years ago", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": "15-06-1890"}], [0]),
+    ("birth date slashes 2-digit year", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": "15/06/80"}], []),
+    ("birth date ISO", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": "1980-06-15"}], []),
+    ("birth date 15-Jun-80", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": "15-Jun-80"}], []),
+    ("birth date excel serial", "NIK_TGL_LAHIR_BEDA", "pkh", [{"tgl": 29387}], []),
+    ("birth date empty is no finding", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": ""}], []),
+    ("sex X", "JK_TIDAK_VALID", "pkh", [{"jk": "X"}], [0]),
+    ("sex WANITA", "JK_TIDAK_VALID", "pkh", [{"jk": "WANITA"}], []),
+    ("sex PR", "JK_TIDAK_VALID", "pkh", [{"jk": "Pr"}], []),
+    ("too young kube", "USIA_TIDAK_MEMENUHI", "maghrib_mengaji",
+     [{"nik": "1271175506150001", "tgl": "15-06-2015"}], [0]),
+    ("too young from nik only", "USIA_TIDAK_MEMENUHI", "maghrib_mengaji",
+     [{"nik": "1271175506150001", "tgl": ""}], [0]),
+    ("just 17", "USIA_TIDAK_MEMENUHI", "maghrib_mengaji",
+     [{"nik": "1271175506090001", "tgl": "15-06-2009"}], []),
+    ("no age rule in pkh", "USIA_TIDAK_MEMENUHI", "pkh",
+     [{"nik": "1271175506150001", "tgl": "15-06-2015"}], []),
+    ("account empty transfer", "REKENING_KOSONG", "pkh", [{"rek": ""}], [0]),
+    ("account empty cash allowed", "REKENING_KOSONG", "bst", [{"rek": "", "bank": ""}], []),
+    ("account letter O", "REKENING_HURUF", "pkh", [{"rek": "30020100O123507"}], [0]),
+    ("account with dashes", "REKENING_HURUF", "pkh", [{"rek": "3002-0100-0123-507"}], []),
+    ("account too short", "REKENING_PANJANG", "pkh", [{"rek": "30020100012350"}], [0]),
+    ("account Mandiri 13", "REKENING_PANJANG", "pkh", [{"bank": "Bank Mandiri", "rek": "1060012345987"}], []),
+    ("account unknown length bank", "REKENING_PANJANG", "maghrib_mengaji", [{"bank": "Bank Sumut", "rek": "1234"}], []),
+    ("account unknown bank not judged", "REKENING_PANJANG", "pkh", [{"bank": "BANK ANTAH", "rek": "1234"}], []),
+    ("account numeric lost zero", "REKENING_EXCEL", "pkh", [{"bank": "BNI", "rek": 312345678}], [0]),
+    ("account numeric 16 digits", "REKENING_EXCEL", "pkh", [{"bank": "BTN", "rek": 3002010001235070}], [0]),
+    ("account numeric right length", "REKENING_EXCEL", "pkh", [{"rek": 300201000123507}], []),
+    ("account numeric wrong is not PANJANG", "REKENING_PANJANG", "pkh", [{"bank": "BNI", "rek": 312345678}], []),
+    ("account one digit", "REKENING_POLA", "pkh", [{"rek": "111111111111111"}], [0]),
+    ("account straight run", "REKENING_POLA", "pkh", [{"rek": "123456789012345"}], [0]),
+    ("account descending run", "REKENING_POLA", "bpnt", [{"bank": "BNI", "rek": "9876543210"}], [0]),
+    ("account ordinary", "REKENING_POLA", "pkh", [{}], []),
+    ("bank unknown", "BANK_TIDAK_DIKENAL", "pkh", [{"bank": "BANK ANTAH"}], [0]),
+    ("bank not of program", "BANK_TIDAK_DIKENAL", "pkh", [{"bank": "Bank Sumut", "rek": "1234567890"}], [0]),
+    ("bank empty with account", "BANK_TIDAK_DIKENAL", "bst", [{"bank": ""}], [0]),
+    ("bank full legal name", "BANK_TIDAK_DIKENAL", "pkh", [{"bank": "PT. Bank Rakyat Indonesia (Persero) Tbk"}], []),
+    ("bank with branch", "BANK_TIDAK_DIKENAL", "pkh", [{"bank": "BRI Unit Medan Baru"}], []),
+    ("bank ex BRIS is BSI", "BANK_TIDAK_DIKENAL", "pkh", [{"bank": "BRI Syariah", "rek": "7123456789"}], []),
+    ("amount letter", "NOMINAL_TIDAK_VALID", "pkh", [{"nominal": "600.00o"}], [0]),
+    ("amount negative", "NOMINAL_TIDAK_VALID", "pkh", [{"nominal": "-600.000"}], [0]),
+    ("amount zero", "NOMINAL_TIDAK_VALID", "pkh", [{"nominal": "0"}], [0]),
+    ("amount Rp with cents", "NOMINAL_TIDAK_VALID", "pkh", [{"nominal": "Rp. 600.000,00"}], []),
+    ("amount off step", "NOMINAL_TIDAK_SESUAI", "pkh", [{"nominal": "610000"}], [0]),
+    ("amount above max", "NOMINAL_TIDAK_SESUAI", "pkh", [{"nominal": "3.025.000"}], [0]),
+    ("amount on step", "NOMINAL_TIDAK_SESUAI", "pkh", [{"nominal": "Rp 625.000"}], []),
+    ("amount not allowed bpnt", "NOMINAL_TIDAK_SESUAI", "bpnt", [{"nominal": "300000"}], [0]),
+    ("amount allowed bpnt", "NOMINAL_TIDAK_SESUAI", "bpnt", [{"nominal": "400,000"}], []),
+    ("other kecamatan", "KECAMATAN_BEDA", "pkh", [{"kec": "Medan Sunggal"}], [0]),
+    ("own kecamatan with prefix", "KECAMATAN_BEDA", "pkh", [{"kec": "Kec. Medan Baru"}], []),
+    ("own kecamatan as code", "KECAMATAN_BEDA", "pkh", [{"kec": "12.71.17"}], []),
+    ("outside Kota Medan", "WILAYAH_DI_LUAR_PROGRAM", "maghrib_mengaji", [{"kec": "Percut Sei Tuan"}], [0]),
+    ("inside Kota Medan", "WILAYAH_DI_LUAR_PROGRAM", "maghrib_mengaji", [{"kec": "Medan Sunggal"}], []),
+    ("pkh has no area", "WILAYAH_DI_LUAR_PROGRAM", "pkh", [{"kec": "Percut Sei Tuan"}], []),
+    ("group too small", "KELOMPOK_TIDAK_SESUAI", "kube", kube_group(4), [0, 1, 2, 3]),
+    ("group two leaders", "KELOMPOK_TIDAK_SESUAI", "kube", kube_group(5, leaders=2), [0, 1, 2, 3, 4]),
+    ("group fine", "KELOMPOK_TIDAK_SESUAI", "kube", kube_group(5), []),
+    ("same nik twice", "GANDA_NIK", "pkh", [{}, {"kk": "1271170101100002"}], [0, 1]),
+    ("different niks", "GANDA_NIK", "pkh", [{}, OTHER], []),
+    ("same kk different nik", "GANDA_KK", "pkh", [{}, {**OTHER, "kk": "1271170101100001"}], [0, 1]),
+    ("same kk individual program", "GANDA_KK", "maghrib_mengaji", [{}, {**OTHER, "kk": "1271170101100001"}], []),
+    ("same nik and kk is GANDA_NIK only", "GANDA_KK", "pkh", [{}, {}], []),
+    ("same account different nik", "GANDA_REKENING", "pkh", [{}, {**OTHER, "rek": "300201000123507"}], [0, 1]),
+    ("same faulty account", "GANDA_REKENING", "pkh",
+     [{"rek": "30020100O123507"}, {**OTHER, "rek": "30020100O123507"}], []),
+    ("same name and birth date", "DUGAAN_GANDA", "pkh",
+     [{}, {**OTHER, "nama": "Siti Aminah", "tgl": "15-06-1980", "jk": "P"}], [0, 1]),
+    ("nik one digit apart, similar name", "DUGAAN_GANDA", "pkh",
+     [{}, {**OTHER, "nik": "1271175506800007", "nama": "SITI AMINA", "tgl": "", "jk": "P"}], [0, 1]),
+    ("nik one digit apart, other name", "DUGAAN_GANDA", "pkh",
+     [{}, {**OTHER, "nik": "1271175506800007", "tgl": ""}], []),
+]
+
+
+@pytest.mark.parametrize("code,program,rows,fires", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_code(tmp_path, code, program, rows, fires):
+    outcome = run_rows(tmp_path, program, rows)
+    got = [i for i, codes in enumerate(codes_by_row(outcome)) if code in codes]
+    assert got == fires, codes_by_row(outcome)
+
+
+def test_related_rows_name_each_other(tmp_path):
+    outcome = run_rows(tmp_path, "pkh", [{}, OTHER, {"kk": "1271170101100009"}])
+    dup = outcome.findings.filter(code="GANDA_NIK").sort("_idx")
+    assert dup["related"].to_list() == [[4], [2]]  # header on row 1: data rows 2, 3, 4
+
+
+def test_one_problem_one_finding_for_bad_names(tmp_path):
+    # An empty name is not also a holder-name mismatch or a probable duplicate.
+    outcome = run_rows(tmp_path, "pkh", [{"nama": "", "Nama Rekening": "JOKO", "_extra_headers": ["Nama Rekening"]}])
+    assert codes_by_row(outcome)[0] == {"NAMA_KOSONG"}
+
+
+def test_holder_name_mismatch(tmp_path):
+    rows = [{"Nama Rekening": "JOKO SUSILO", "_extra_headers": ["Nama Rekening"]},
+            {**OTHER, "Nama Rekening": "Budi Santoso, S.Pd", "_extra_headers": ["Nama Rekening"]}]
+    outcome = run_rows(tmp_path, "pkh", rows)
+    assert ["NAMA_REKENING_BEDA" in c for c in codes_by_row(outcome)] == [True, False]
+
+
+def test_outside_area_from_sender_when_no_column(tmp_path):
+    from tests.conftest import TODAY, make_rows, write_csv
+    from validator.engine import validate
+
+    headers, body = make_rows("maghrib_mengaji", [{}])
+    keep = [i for i, h in enumerate(headers) if h != "Kecamatan"]
+    path = write_csv(tmp_path / "l.csv", [headers[i] for i in keep], [[r[i] for i in keep] for r in body])
+    inside = validate(path, "maghrib_mengaji", kecamatan="12.71.17", today=TODAY)
+    outside = validate(path, "maghrib_mengaji", kecamatan="12.07.02", today=TODAY)
+    assert "WILAYAH_DI_LUAR_PROGRAM" not in set(inside.findings["code"])
+    assert "WILAYAH_DI_LUAR_PROGRAM" in set(outside.findings["code"])
