@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from validator.checks.base import CheckContext, Rule
-from validator.normalize import century_year, nik_date_parts
+from validator.normalize import century_year, digit_count, nik_date_parts
 
 
 def _region_rules(ctx: CheckContext, prefix: str, code_wilayah: str, code_kecamatan: str | None) -> list[Rule]:
@@ -30,7 +30,7 @@ def _id_format_rules(prefix: str, empty_code: str | None, format_code: str, exce
     excel, is16 = pl.col(f"{prefix}_excel"), pl.col(f"{prefix}_16")
     rules = [
         Rule(excel_code, excel, value=raw),
-        Rule(format_code, v.is_not_null() & ~excel & ~is16, value=raw, actual=pl.col(f"{prefix}_digits")),
+        Rule(format_code, v.is_not_null() & ~excel & ~is16, value=raw, actual=digit_count(v)),
     ]
     if empty_code:
         rules.insert(0, Rule(empty_code, v.is_null() & empty_when))

@@ -9,7 +9,6 @@ import polars as pl
 from validator.checks.base import CheckContext, text
 from validator.normalize import (
     clean_id,
-    digit_count,
     display_name,
     is_placeholder_name,
     is_scientific,
@@ -34,20 +33,23 @@ def _num(ctx: CheckContext, name: str) -> pl.Expr:
     return pl.col(flag).fill_null(False) if name in ctx.fields else pl.lit(False)
 
 
-def _id_columns(ctx: CheckContext, field: str, prefix: str) -> list[pl.Expr]:
+def _id_stage1(ctx: CheckContext, field: str, prefix: str) -> list[pl.Expr]:
     raw = text(_col(ctx, field))
-    clean = clean_id(raw)
-    is16 = clean.str.contains(r"^\d{16}$").fill_null(False)
+    return [raw.alias(f"{prefix}_raw"), clean_id(raw).alias(prefix)]
+
+
+def _id_stage2(ctx: CheckContext, field: str, prefix: str) -> list[pl.Expr]:
+    clean = pl.col(prefix)
+    is16 = (clean.str.len_bytes() == 16) & clean.str.contains(r"^\d{16}$")
+    is16 = is16.fill_null(False)
     # Excel keeps 15 significant digits: a 16-digit number stored as a number has lost its last
     # digit, which Excel shows as 0. Scientific notation in a text cell is the same damage, typed.
-    excel = is_scientific(raw).fill_null(False) | (_num(ctx, field) & is16 & clean.str.ends_with("0"))
+    excel = is_scientific(pl.col(f"{prefix}_raw")).fill_null(False) | (
+        _num(ctx, field) & is16 & clean.str.ends_with("0"))
     return [
-        raw.alias(f"{prefix}_raw"),
-        clean.alias(prefix),
         excel.alias(f"{prefix}_excel"),
         is16.alias(f"{prefix}_16"),
         (is16 & ~excel).alias(f"{prefix}_ok"),
-        digit_count(clean).fill_null(0).alias(f"{prefix}_digits"),
     ]
 
 
@@ -82,34 +84,53 @@ def resolve_kecamatan(regions: Regions, written: str, near: list[str]) -> str | 
     return codes[0] if codes else None
 
 
+def via_unique(frame: pl.DataFrame, keys: list[str], outputs: list[pl.Expr]) -> pl.DataFrame:
+    """Compute text normalisations once per distinct value, then join them back.
+
+    Real lists repeat amounts, dates, sexes and banks thousands of times; regex work on the
+    distinct values and one hash join is far cheaper than regex work on every row."""
+    distinct = frame.select(keys).unique()
+    if distinct.height > frame.height // 2:
+        return frame.with_columns(outputs)
+    return frame.join(distinct.with_columns(outputs), on=keys, how="left", nulls_equal=True,
+                      maintain_order="left")
+
+
 def prepare(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     today = ctx.today
     nik = pl.col("_nik")
-    first = [*_id_columns(ctx, "nik", "_nik"), *_id_columns(ctx, "no_kk", "_kk"),
-             *_id_columns(ctx, "no_rekening", "_acct")]
-    name = display_name(_col(ctx, "nama"))
-    dob_text = text(_col(ctx, "tanggal_lahir"))
-    sex_text = text(_col(ctx, "jenis_kelamin"))
-    first += [
-        name.alias("_name"),
-        (name.is_null() | is_placeholder_name(_col(ctx, "nama")).fill_null(False)).alias("_name_bad"),
-        name_key(_col(ctx, "nama")).alias("_name_key"),
-        dob_text.alias("_dob_raw"),
-        parse_date(dob_text, _num(ctx, "tanggal_lahir"), today).alias("_dob"),
-        sex_text.alias("_sex_raw"),
-        parse_sex(sex_text).alias("_sex"),
+    id_fields = [(f, ID_FIELDS[f]) for f in ("nik", "no_kk", "no_rekening")]
+    out = frame.with_columns(
+        *[e for f, p in id_fields for e in _id_stage1(ctx, f, p)],
+        text(_col(ctx, "nama")).alias("_name_raw"),
+        text(_col(ctx, "tanggal_lahir")).alias("_dob_raw"),
+        _num(ctx, "tanggal_lahir").alias("_dob_num"),
+        text(_col(ctx, "jenis_kelamin")).alias("_sex_raw"),
         text(_col(ctx, "nominal")).alias("_amount_raw"),
-        parse_amount(text(_col(ctx, "nominal")), _num(ctx, "nominal")).alias("_amount"),
+        _num(ctx, "nominal").alias("_amount_num"),
         _num(ctx, "no_rekening").alias("_acct_num"),
         text(_col(ctx, "nama_bank")).alias("_bank_raw"),
         text(_col(ctx, "nama_rekening")).alias("_holder_raw"),
-        name_key(_col(ctx, "nama_rekening")).alias("_holder_key"),
         text(_col(ctx, "kecamatan")).alias("_kec_raw"),
-    ]
-    out = frame.with_columns(first)
+    )
+    out = out.with_columns(*[e for f, p in id_fields for e in _id_stage2(ctx, f, p)])
+    name = display_name(pl.col("_name_raw"))
+    out = via_unique(out, ["_name_raw"], [
+        name.alias("_name"),
+        (name.is_null() | is_placeholder_name(pl.col("_name_raw")).fill_null(False)).alias("_name_bad"),
+        name_key(pl.col("_name_raw")).alias("_name_key"),
+    ])
+    out = via_unique(out, ["_dob_raw", "_dob_num"],
+                     [parse_date(pl.col("_dob_raw"), pl.col("_dob_num"), today).alias("_dob")])
+    out = via_unique(out, ["_sex_raw"], [parse_sex(pl.col("_sex_raw")).alias("_sex")])
+    out = via_unique(out, ["_amount_raw", "_amount_num"],
+                     [parse_amount(pl.col("_amount_raw"), pl.col("_amount_num")).alias("_amount")])
+    if "nama_rekening" in ctx.fields:
+        out = via_unique(out, ["_holder_raw"], [name_key(pl.col("_holder_raw")).alias("_holder_key")])
+    else:
+        out = out.with_columns(pl.lit(None, pl.Utf8).alias("_holder_key"))
     out = out.with_columns(
         pl.when(pl.col("_nik_16")).then(nik_date_parts(nik)).otherwise(None).alias("_nikd"),
-        pl.when(pl.col("_kk_16")).then(pl.col("_kk")).otherwise(None).alias("_kk16v"),
         (pl.col("_dob").is_not_null()
          & (pl.col("_dob") <= pl.lit(today))
          & (pl.col("_dob") > pl.lit(today.replace(year=today.year - 120)))).alias("_dob_ok"),
