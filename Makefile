@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(VENV)/bin/bansos validate sample_data/lists/pkh_medan_baru_berantakan.xlsx \
-		--program pkh --kecamatan 12.71.06 --period 2026-T1 --out $(OUT)/pkh_medan_baru
+		--program pkh --kecamatan 12.71.17 --period 2026-T1 --out $(OUT)/pkh_medan_baru
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -32,23 +32,23 @@ def group_related(base: pl.DataFrame, key: str, distinct: str | None = None) -> 
     )
 
 
-def readable(frame: pl.DataFrame) -> pl.DataFrame:
-    """Duplicate checks need a readable NIK (not empty, malformed or damaged by Excel)."""
-    return frame.filter(pl.col("_nik_ok"))
+def readable(frame: pl.DataFrame, *columns: str | pl.Expr, where: pl.Expr | None = None) -> pl.DataFrame:
+    """Rows with a readable NIK (not empty, malformed or damaged by Excel): duplicate checks
+    skip the others. Only the named columns are carried, never the whole wide frame."""
+    cond = pl.col("_nik_ok") if where is None else pl.col("_nik_ok") & where
+    return frame.lazy().filter(cond).select(columns).collect()
 
 
 def nik_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
-    return group_related(readable(frame).select("_idx", "_row", "_nik"), "_nik")
+    return group_related(readable(frame, "_idx", "_row", "_nik"), "_nik")
 
 
 def kk_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
-    base = readable(frame).filter(pl.col("_kk_ok")).select("_idx", "_row", "_nik", "_kk")
-    return group_related(base, "_kk", "_nik")
+    return group_related(readable(frame, "_idx", "_row", "_nik", "_kk", where=pl.col("_kk_ok")), "_kk", "_nik")
 
 
 def account_duplicates(frame: pl.DataFrame, clean_accounts: pl.Expr) -> pl.DataFrame:
-    base = readable(frame).filter(clean_accounts).select("_idx", "_row", "_nik", "_acct")
-    return group_related(base, "_acct", "_nik")
+    return group_related(readable(frame, "_idx", "_row", "_nik", "_acct", where=clean_accounts), "_acct", "_nik")
 
 
 def _birth_key(frame: pl.DataFrame) -> pl.Expr:
@@ -63,21 +63,20 @@ def _birth_key(frame: pl.DataFrame) -> pl.Expr:
 def _one_digit_apart(base: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """Pairs of NIKs differing in exactly one digit, with similar names.
 
-    Two 16-digit strings one digit apart agree on at least three of their four 4-digit blocks,
-    so blocking on each 12-digit "three blocks" key finds every pair without comparing all."""
+    A 16-digit NIK fits an Int64. Zeroing digit i gives a key that two NIKs share exactly when
+    they differ at most in digit i, so sixteen integer keys find every pair without comparing
+    all pairs; integer keys keep that cheap on a million rows."""
+    ints = base.with_columns(pl.col("_nik").cast(pl.Int64, strict=False).alias("_n")).filter(
+        pl.col("_n").is_not_null())
     pairs = []
-    nik = pl.col("_nik")
-    for b in range(4):
-        masked = pl.concat_str([nik.str.slice(0, 4 * b), nik.str.slice(4 * b + 4)])
-        keyed = base.with_columns(masked.alias("_k"), nik.str.slice(4 * b, 4).alias("_blk"))
+    for i in range(16):
+        p = 10 ** (15 - i)
+        keyed = ints.with_columns((pl.col("_n") - (pl.col("_n") // p % 10) * p).alias("_k"))
         keyed = keyed.filter(pl.col("_k").is_duplicated())
         if keyed.height == 0:
             continue
-        j = keyed.join(keyed, on="_k", suffix="_b").filter(pl.col("_idx") != pl.col("_idx_b"))
-        # exactly one of the four digits in the differing block differs
-        diff = pl.sum_horizontal([
-            pl.col("_blk").str.slice(i, 1) != pl.col("_blk_b").str.slice(i, 1) for i in range(4)])
-        pairs.append(j.filter(diff == 1).select("_idx", "_row_b", "_name_key", "_name_key_b"))
+        j = keyed.join(keyed, on="_k", suffix="_b").filter(pl.col("_n") != pl.col("_n_b"))
+        pairs.append(j.select("_idx", "_row_b", "_name_key", "_name_key_b"))
     if not pairs:
         return pl.DataFrame(schema={"_idx": pl.UInt32, "_row_b": pl.Int32})
     cand = pl.concat(pairs).unique()
@@ -88,8 +87,8 @@ def _one_digit_apart(base: pl.DataFrame, threshold: float) -> pl.DataFrame:
 
 def probable_duplicates(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     """DUGAAN_GANDA: different NIKs, probably one person."""
-    base = (readable(frame).filter(~pl.col("_name_bad") & pl.col("_name_key").is_not_null())
-            .select("_idx", "_row", "_nik", "_name_key", _birth_key(frame).alias("_birth")))
+    base = readable(frame, "_idx", "_row", "_nik", "_name_key", _birth_key(frame).alias("_birth"),
+                    where=~pl.col("_name_bad") & pl.col("_name_key").is_not_null())
     same = group_related(
         base.with_columns(pl.concat_str(["_name_key", "_birth"], separator="|").alias("_nb")), "_nb", "_nik")
     near = _one_digit_apart(base.select("_idx", "_row", "_nik", "_name_key"), ctx.program.name_similarity)

@@ -1,0 +1,21 @@
+"""Vectorised normalisation of list cells: every function takes and returns a polars expression."""
+
+from validator.normalize.dates import century_year, nik_date_parts, parse_date
+from validator.normalize.ids import clean_id, digit_count, is_scientific
+from validator.normalize.names import display_name, is_placeholder_name, name_key
+from validator.normalize.values import parse_amount, parse_sex, sex_present
+
+__all__ = [
+    "century_year",
+    "clean_id",
+    "digit_count",
+    "display_name",
+    "is_placeholder_name",
+    "is_scientific",
+    "name_key",
+    "nik_date_parts",
+    "parse_amount",
+    "parse_date",
+    "parse_sex",
+    "sex_present",
+]

@@ -1,0 +1,161 @@
+"""Birth-date parsing and the date encoded in a NIK."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+_MONTHS = {
+    1: "JANUARI JANUARY JAN",
+    2: "FEBRUARI FEBRUARY FEB PEBRUARI PEB",
+    3: "MARET MARCH MAR MRT",
+    4: "APRIL APR",
+    5: "MEI MAY",
+    6: "JUNI JUNE JUN",
+    7: "JULI JULY JUL",
+    8: "AGUSTUS AUGUST AGU AGT AGS AGUS AGST AUG",
+    9: "SEPTEMBER SEP SEPT",
+    10: "OKTOBER OCTOBER OKT OCT",
+    11: "NOVEMBER NOPEMBER NOV NOP",
+    12: "DESEMBER DECEMBER DES DEC",
+}
+_MONTH_NO = {name: no for no, names in _MONTHS.items() for name in names.split()}
+
+# Separator runs (with the spaces typed around them) become one "-"; a literal multi-pattern
+# replace is several times cheaper than a regex, and splitting then replaces capture groups.
+_SEPARATORS = [
+    f"{left}{sep}{right}" for sep in "-/.," for left, right in ((" ", " "), (" ", ""), ("", " "))
+] + [*"-/.,", "   ", "  ", " ", "\t", "\u00a0"]
+_TIME = r"^\d{1,2}:\d{2}(?::\d{2})?$"  # what may follow a date: "1968-06-15 00:00:00"
+_EXCEL_EPOCH_SERIAL = 25569  # Excel serial of 1970-01-01
+
+
+def century_year(yy: pl.Expr | int, today: dt.date | None = None) -> pl.Expr:
+    """Four-digit year for a two-digit year: 20YY unless that is after today's year (Int32)."""
+    yy = (yy if isinstance(yy, pl.Expr) else pl.lit(yy)).cast(pl.Int32)
+    this_year = (today or dt.date.today()).year
+    return pl.when(yy + 2000 <= this_year).then(yy + 2000).otherwise(yy + 1900).cast(pl.Int32)
+
+
+def _iso(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
+    """Compose integer year/month/day into a date; impossible combinations become null."""
+    return pl.format("{}-{}-{}", y, m, d).str.to_date("%Y-%m-%d", strict=False)
+
+
+def _from_serial(serial: pl.Expr) -> pl.Expr:
+    """Excel serial day number to a date."""
+    n = serial
+    # Excel serial 60 is the fictitious 29 Feb 1900; serials before it are one day later than
+    # a plain count from 1899-12-30 would give.
+    days = n - _EXCEL_EPOCH_SERIAL + (n < 60).cast(pl.Int32)
+    return pl.when((n >= 1) & (n != 60)).then(days.cast(pl.Date))
+
+
+def parse_date(
+    text: pl.Expr, is_num: pl.Expr | bool | None = None, today: dt.date | None = None
+) -> pl.Expr:
+    """Birth-date cell text (any accepted layout, Excel serials included) to a Date, else null."""
+    num = (
+        pl.lit(False) if is_num is None else pl.lit(is_num) if isinstance(is_num, bool) else is_num
+    )
+    t = text.str.strip_chars().str.to_uppercase()
+    t = t.str.replace_many(_SEPARATORS, ["-"] * len(_SEPARATORS), leftmost=True)
+    # Staged with_fields: each field is computed once however often later stages refer to it.
+    f = pl.field
+    s = t.str.split("-").list.to_struct(fields=["a", "b", "c", "time", "more"])
+    s = s.struct.with_fields(
+        na=f("a").str.len_bytes(),
+        nb=f("b").str.len_bytes(),
+        nc=f("c").str.len_bytes(),
+        # A part is a number when it casts (a stray "+" sign is tolerated) ...
+        ia=f("a").cast(pl.Int32, strict=False),
+        ib=f("b").cast(pl.Int32, strict=False),
+        ic=f("c").cast(pl.Int32, strict=False),
+        # ... or a month name.
+        ma=f("a").replace_strict(_MONTH_NO, default=None, return_dtype=pl.Int32),
+        mb=f("b").replace_strict(_MONTH_NO, default=None, return_dtype=pl.Int32),
+        end=f("more").is_null() & (f("time").is_null() | f("time").str.contains(_TIME)),
+        num=num.fill_null(False),
+    )
+    two_digit_year = century_year(f("ic"), today)
+    year = pl.when(f("nc") == 2).then(two_digit_year).when(f("nc") == 4).then(f("ic"))
+    day_month = f("ia").is_not_null() & (f("na") <= 2) & f("nb").is_between(1, 2)
+    s = s.struct.with_fields(
+        # 1968-06-15; the year's four digits tell it from day-first 15-06-68.
+        iso=f("end") & (f("na") == 4) & f("ib").is_not_null() & (f("nb") <= 2) & (f("nc") <= 2),
+        day_first=f("end") & (f("na") <= 2),  # 15-06-1968, 15-06-68, 15 Juni 1968
+        eight=f("b").is_null() & (f("na") == 8) & f("ia").is_not_null(),  # 19680615, 15061968
+        year=year,
+        month=pl.when(day_month).then(f("ib")).otherwise(f("mb")),
+        # Excel serials have at most 5 digits; only a numeric cell may add a time fraction.
+        serial=pl.when(
+            f("b").is_null() | (f("num") & f("ib").is_not_null() & f("c").is_null())
+        ).then(pl.when(f("na") <= 5).then(f("ia"))),
+    )
+    a8 = f("ia")
+    # Eight digits are day-first only when YYYYMMDD cannot be a date (its month would be 19/20).
+    ddmmyyyy = f("eight") & (a8 // 100 % 100).is_in([19, 20])
+    year = (
+        pl.when(f("iso"))
+        .then(f("ia"))
+        .when(f("day_first"))
+        .then(f("year"))
+        .when(ddmmyyyy)
+        .then(a8 % 10_000)
+        .when(f("eight"))
+        .then(a8 // 10_000)
+    )
+    month = (
+        pl.when(f("iso"))
+        .then(f("ib"))
+        .when(f("day_first"))
+        .then(f("month"))
+        .when(ddmmyyyy)
+        .then(a8 // 10_000 % 100)
+        .when(f("eight"))
+        .then(a8 // 100 % 100)
+    )
+    day = (
+        pl.when(f("iso"))
+        .then(f("ic"))
+        .when(f("day_first"))
+        .then(f("ia"))
+        .when(ddmmyyyy)
+        .then(a8 // 1_000_000)
+        .when(f("eight"))
+        .then(a8 % 100)
+    )
+    # One date parse for every layout: they exclude each other.
+    date = pl.coalesce(_iso(year, month, day), _from_serial(f("serial")))
+    return s.struct.with_fields(date=date).struct.field("date")
+
+
+def nik_date_parts(nik: pl.Expr) -> pl.Expr:
+    """Struct {day, month, yy, female, valid} from NIK digits 7–12 (DDMMYY, women's day + 40)."""
+    # One integer cast of the six digits, then arithmetic: far cheaper than three string casts.
+    packed = nik.str.slice(6, 6).cast(pl.Int32, strict=False)
+    ok = packed.is_not_null() & (nik.str.slice(6, 6).str.len_bytes() == 6)
+    raw_day = pl.when(ok).then(packed // 10000)
+    month = pl.when(ok).then((packed // 100) % 100)
+    yy = pl.when(ok).then(packed % 100)
+    female = raw_day > 40
+    day = pl.when(female).then(raw_day - 40).otherwise(raw_day)
+    # 29 Feb exists if 19YY or 20YY is a leap year: for YY 00..99 that is exactly YY % 4 == 0
+    # (2000 is a leap year even though 1900 is not).
+    month_len = (
+        pl.when(month == 2)
+        .then(pl.when(yy % 4 == 0).then(29).otherwise(28))
+        .when(month.is_in([4, 6, 9, 11]))
+        .then(30)
+        .otherwise(31)
+    )
+    # Judged on the real day, so the women's form (day + 40) is valid exactly when the men's is.
+    valid = (month.is_between(1, 12) & day.is_between(1, month_len)).fill_null(False)
+    return pl.struct(
+        day.alias("day"),
+        month.alias("month"),
+        yy.alias("yy"),
+        female.alias("female"),
+        valid.alias("valid"),
+    )

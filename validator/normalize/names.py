@@ -1,0 +1,97 @@
+"""Recipient names: what is shown, the key names are matched on, and placeholder names."""
+
+from __future__ import annotations
+
+import polars as pl
+
+# Degrees written with dots ("S.Pd", "S. Pd.I", "A.Ma.Pd"); the first dot is required so that
+# a plain "S PD" in an already normalised key is never read as a degree (keeps name_key idempotent).
+_DOTTED_TITLES = (
+    "S.PD.I S.PD S.AG S.SOS S.E S.H S.KOM S.T S.IP S.KM S.KEP A.MA.PD A.MA A.MD AMA.PD M.PD M.SI "
+    "M.M M.AG"
+).split()
+_TITLES = (
+    "H HJ HAJI HAJJAH HAJAH HADJI HADJAH DRS DRA DR IR PROF SPD SPDI SAG SSOS SE SH SKOM ST SIP "
+    "SKM SKEP AMD AMAPD MPD MSI MM MAG USTADZ USTAD UST USTADZAH USTAZAH BPK BAPAK IBU NY "
+    "NYONYA TN SDR SDRI ALM ALMH ALMARHUM ALMARHUMAH TGK TEUNGKU"
+).split()
+_MUHAMMAD = (
+    "M MUH MUHD MOH MOHD MHD MOCH MOCHAMAD MOCHAMMAD MOHAMAD MOHAMMAD MOHAMMED MUHAMAD MUHAMMED "
+    "MUHAMMAD MUHAMAT MUHAMMAT"
+).split()
+_APOSTROPHES = ["'", "`", "\u2018", "\u2019", "\u00b4"]
+# Old (Van Ophuijsen/Soewandi) and new spelling meet in one form: OE=U, CH=KH, Y=J, C=TJ and
+# DJ=J. C is written TJ (not TJ as C) so that dropping D before J (below) can never create a
+# pair still to rewrite: one pass reaches a fixed point, which keeps name_key idempotent.
+_SPELLING = {"OE": "U", "CH": "KH", "Y": "J", "C": "TJ"}
+_D_BEFORE_J = "D+J"
+_SPACES = r"\s{2,}|[^\S ]"  # only what is not already a single plain space
+
+
+def _dotted(title: str) -> str:
+    """Regex for one dotted degree: first separator a dot, later dots optional."""
+    first, *rest = title.split(".")
+    tail = "".join(rf"\s*\.?\s*{part}" for part in rest[1:])
+    return rf"\b{first}\s*\.\s*{rest[0]}{tail}\b"
+
+
+def _spell(name: pl.Expr) -> pl.Expr:
+    """Spelling-variant folding of upper-case text."""
+    return name.str.replace_many(_SPELLING, leftmost=True).str.replace_all(_D_BEFORE_J, "J")
+
+
+def _spelled(words: list[str]) -> list[str]:
+    """The word list in the spelling name_key compares in, longest first for regex alternation."""
+    out = pl.Series(words).to_frame("w").select(_spell(pl.col("w"))).to_series().to_list()
+    return sorted(set(out), key=lambda w: (-len(w), w))
+
+
+_DOTTED_RE = "|".join(_dotted(t) for t in sorted(_DOTTED_TITLES, key=len, reverse=True))
+# Dots, commas and the rest become one space; a dotted degree goes with them in the same pass.
+_PUNCT_RE = rf"(?:{_DOTTED_RE}|[^\p{{L}}\p{{N}}])+"
+# Titles anywhere, and BIN/BINTI with the father's name after it, both simply go. A title takes
+# the space before it, so a following " BIN" still has its own space to be found by.
+_DROP_RE = (
+    rf" ?\b(?:{'|'.join(_spelled(_TITLES))})\b"
+    r"| (?:BINTI|BIN|BTE|BT)(?: .*)?$"
+)
+_MUHAMMAD_SPELLED = _spelled(_MUHAMMAD)
+_MUHAMMAD_RE = rf"\b(?:{'|'.join(_MUHAMMAD_SPELLED)}) "
+
+_SEP = r"[^\p{L}\p{N}]*"
+_PLACEHOLDER_WORDS = [
+    f"TIDAK{_SEP}ADA", f"TDK{_SEP}ADA", f"BELUM{_SEP}ADA", f"N{_SEP}N", f"X(?:{_SEP}X)*",
+    f"N{_SEP}A", "NULL", "NONE", "KOSONG",
+]  # fmt: skip
+_ODD_NAME = rf"(?i)\d|^{_SEP}(?:{'|'.join(_PLACEHOLDER_WORDS)}){_SEP}$"
+_TWO_LETTERS = r"(?s)\p{L}.*\p{L}"
+
+
+def display_name(text: pl.Expr) -> pl.Expr:
+    """Name as shown in results: upper-cased, whitespace collapsed and stripped, empty → null."""
+    out = text.str.replace_all(_SPACES, " ").str.strip_chars().str.to_uppercase()
+    return out.replace("", None)
+
+
+def name_key(text: pl.Expr) -> pl.Expr:
+    """Key for matching names: no titles, Muhammad variants merged, old spelling folded."""
+    out = text.str.to_uppercase().str.replace_many(_APOSTROPHES, [""] * len(_APOSTROPHES))
+    out = out.str.replace_many(_SPELLING, leftmost=True)
+    out = out.str.replace_all(_PUNCT_RE, " ").str.replace_all(_D_BEFORE_J, "J").str.strip_chars()
+    # Staged: the key before title removal is needed again for a name that is only a title.
+    f = pl.field
+    s = pl.struct(out.alias("full"))
+    s = s.struct.with_fields(bare=f("full").str.replace_all(_DROP_RE, "").str.strip_chars(" "))
+    key = pl.when(f("bare").str.len_bytes() > 0).then(f("bare")).otherwise(f("full"))
+    # A Muhammad variant counts as Muhammad unless it is a last initial ("AHMAD M").
+    key = key.str.replace_all(_MUHAMMAD_RE, "MUHAMMAD ").replace(_MUHAMMAD_SPELLED, "MUHAMMAD")
+    return s.struct.with_fields(key=key.replace("", None)).struct.field("key")
+
+
+def is_placeholder_name(text: pl.Expr) -> pl.Expr:
+    """True for a name that is no name: digits, under two letters, or a placeholder word."""
+    s = pl.struct(text.alias("t"))
+    f = pl.field("t")
+    odd = f.str.contains(_ODD_NAME) | ~f.str.contains(_TWO_LETTERS)
+    flag = (f.str.contains(r"\S") & odd).fill_null(False)
+    return s.struct.with_fields(flag=flag).struct.field("flag")
