@@ -192,7 +192,9 @@ def default_rules_dir() -> Path:
 
 def _read_yaml(path: Path, problems: list[str]):
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        # The C loader, where PyYAML has it, reads the catalogue several times faster.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (safe loader)
     except (OSError, yaml.YAMLError) as exc:
         problems.append(f"{path.name}: {exc}")
         return None

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import polars as pl
 from python_calamine import CalamineWorkbook
 
 from validator.errors import UserError
@@ -45,12 +46,27 @@ def _cell_text(v) -> tuple[str | None, bool]:
     return (str(v) if v is not None else None), False
 
 
-def _column(cells: Sequence) -> tuple[list[str | None], list[bool] | None]:
-    if all(type(v) is str for v in cells):
-        # The common case: a text column, nothing to convert.
-        return [v if v != "" else None for v in cells], None
+def _column(cells: Sequence) -> tuple[pl.Series, pl.Series | None]:
+    """One column of cells as (text, stored-as-number flags), vectorised where the types allow."""
+    types = set(map(type, cells))
+    if types <= {str}:
+        text = pl.Series(cells, dtype=pl.Utf8)
+        return pl.select(pl.when(text != "").then(text)).to_series(), None
+    if types <= {str, float, int}:
+        # Text and numbers only (the common NIK column): polars does the number formatting.
+        flags = pl.Series([t is float or t is int for t in map(type, cells)], dtype=pl.Boolean)
+        as_text = pl.Series([v if type(v) is str else None for v in cells], dtype=pl.Utf8)
+        as_num = pl.Series([v if type(v) is not str else None for v in cells], dtype=pl.Float64)
+        integral = as_num.is_finite() & (as_num == as_num.floor()) & (as_num.abs() < 1e18)
+        num_text = pl.select(
+            pl.when(integral).then(as_num.cast(pl.Int64, strict=False).cast(pl.Utf8))
+            .otherwise(pl.lit(as_num).map_elements(number_text, return_dtype=pl.Utf8, skip_nulls=True))
+        ).to_series() if (~integral & as_num.is_not_null()).any() else (
+            as_num.cast(pl.Int64, strict=False).cast(pl.Utf8))
+        text = pl.select(pl.when(flags).then(num_text).when(as_text != "").then(as_text)).to_series()
+        return text, flags
     pairs = [_cell_text(v) for v in cells]
-    return [p[0] for p in pairs], [p[1] for p in pairs]
+    return pl.Series([p[0] for p in pairs], dtype=pl.Utf8), pl.Series([p[1] for p in pairs], dtype=pl.Boolean)
 
 
 def open_workbook(path: Path) -> CalamineWorkbook:

@@ -133,29 +133,26 @@ def parse_date(
 
 def nik_date_parts(nik: pl.Expr) -> pl.Expr:
     """Struct {day, month, yy, female, valid} from NIK digits 7–12 (DDMMYY, women's day + 40)."""
+    f = pl.field
+    six = nik.str.slice(6, 6)
     # One integer cast of the six digits, then arithmetic: far cheaper than three string casts.
-    packed = nik.str.slice(6, 6).cast(pl.Int32, strict=False)
-    ok = packed.is_not_null() & (nik.str.slice(6, 6).str.len_bytes() == 6)
-    raw_day = pl.when(ok).then(packed // 10000)
-    month = pl.when(ok).then((packed // 100) % 100)
-    yy = pl.when(ok).then(packed % 100)
-    female = raw_day > 40
-    day = pl.when(female).then(raw_day - 40).otherwise(raw_day)
+    # Staged with_fields: each field is computed once however often later stages refer to it.
+    s = pl.struct(
+        pl.when(six.str.len_bytes() == 6).then(six.cast(pl.Int32, strict=False)).alias("n")
+    )
+    s = s.struct.with_fields(raw_day=f("n") // 10_000, month=f("n") // 100 % 100, yy=f("n") % 100)
+    s = s.struct.with_fields(female=f("raw_day") > 40)
+    s = s.struct.with_fields(day=f("raw_day") - pl.when(f("female")).then(40).otherwise(0))
     # 29 Feb exists if 19YY or 20YY is a leap year: for YY 00..99 that is exactly YY % 4 == 0
     # (2000 is a leap year even though 1900 is not).
     month_len = (
-        pl.when(month == 2)
-        .then(pl.when(yy % 4 == 0).then(29).otherwise(28))
-        .when(month.is_in([4, 6, 9, 11]))
+        pl.when(f("month") == 2)
+        .then(pl.when(f("yy") % 4 == 0).then(29).otherwise(28))
+        .when(f("month").is_in([4, 6, 9, 11]))
         .then(30)
         .otherwise(31)
     )
     # Judged on the real day, so the women's form (day + 40) is valid exactly when the men's is.
-    valid = (month.is_between(1, 12) & day.is_between(1, month_len)).fill_null(False)
-    return pl.struct(
-        day.alias("day"),
-        month.alias("month"),
-        yy.alias("yy"),
-        female.alias("female"),
-        valid.alias("valid"),
-    )
+    valid = (f("month").is_between(1, 12) & f("day").is_between(1, month_len)).fill_null(False)
+    parts = pl.struct(f("day"), f("month"), f("yy"), f("female"), valid.alias("valid"))
+    return s.struct.with_fields(parts=parts).struct.field("parts")

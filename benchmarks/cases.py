@@ -1,0 +1,53 @@
+"""One benchmark case, run in a fresh process so its peak memory is its own.
+
+    python -m benchmarks.cases CASE FILE
+prints {"seconds": …} on stdout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def floor_csv(path: Path) -> None:
+    import polars as pl
+
+    pl.read_csv(path, infer_schema=False)
+
+
+def engine(path: Path) -> None:
+    """Read and every per-list check: the work the speed target is about."""
+    from validator.engine import validate
+
+    validate(path, "pkh", kecamatan="127117", today=TODAY)
+
+
+def end_to_end(path: Path) -> None:
+    """What `bansos validate` does: read, check, write result.json and result.xlsx."""
+    from validator.engine import validate
+    from validator.reports import write_outputs
+
+    outcome = validate(path, "pkh", kecamatan="127117", today=TODAY)
+    with tempfile.TemporaryDirectory() as out:
+        write_outputs(outcome, Path(out))
+
+
+CASES = {"floor_csv": floor_csv, "engine": engine, "end_to_end": end_to_end}
+
+
+def main() -> None:
+    case, path = sys.argv[1], Path(sys.argv[2])
+    t0 = time.perf_counter()
+    CASES[case](path)
+    print(json.dumps({"seconds": time.perf_counter() - t0}))
+
+
+if __name__ == "__main__":
+    main()
