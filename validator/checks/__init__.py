@@ -36,7 +36,7 @@ def _clean_accounts() -> pl.Expr:
 
 def run_checks(frame: pl.DataFrame, ctx: CheckContext) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Return (prepared frame, findings). Findings follow FINDING_SCHEMA."""
-    prepared = prepare(frame, ctx)
+    prepared = prepare(frame, ctx).with_columns(rekening.account_columns(ctx))
     lazy = prepared.lazy()
     field_of = {c: e.field for c, e in ctx.rules.catalog.items()}
     parts: list[pl.LazyFrame] = [

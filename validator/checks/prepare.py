@@ -138,7 +138,11 @@ def prepare(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     banks = map_unique(out["_bank_raw"], lambda v: resolve_bank(ctx.rules, v))
     near = [p for p in ([ctx.sender[:4]] if ctx.sender else []) + ctx.program.area]
     kecs = map_unique(out["_kec_raw"], lambda v: resolve_kecamatan(ctx.regions, v, near))
+    own = place_key(ctx.regions.name(ctx.sender)) if ctx.sender else None
+    is_sender = map_unique(out["_kec_raw"], lambda v: kecs[v] == ctx.sender or place_key(v) == own)
     return out.with_columns(
         pl.col("_bank_raw").replace_strict(banks, default=None, return_dtype=pl.Utf8).alias("_bank"),
         pl.col("_kec_raw").replace_strict(kecs, default=None, return_dtype=pl.Utf8).alias("_kec"),
+        pl.col("_kec_raw").replace_strict(is_sender, default=False, return_dtype=pl.Boolean)
+        .alias("_kec_is_sender"),
     )

@@ -8,8 +8,8 @@ from rapidfuzz import fuzz, process
 from validator.checks.base import CheckContext, Rule
 
 # A placeholder account is a straight run of digits, up or down, starting anywhere.
-_ASCENDING = "0123456789" * 4
-_DESCENDING = "9876543210" * 4
+_ASCENDING = "0123456789" * 8
+_DESCENDING = "9876543210" * 8
 _MIN_RUN = 5
 
 
@@ -17,17 +17,37 @@ def program_banks(ctx: CheckContext) -> list[str]:
     return [b.name for b in ctx.rules.banks] if ctx.program.banks == "any" else list(ctx.program.banks)
 
 
+def account_columns(ctx: CheckContext) -> list[pl.Expr]:
+    """Per-row account facts, computed once and shared by the REKENING_* rules."""
+    acct = pl.col("_acct")
+    digits = acct.str.contains(r"^\d+$").fill_null(False)
+    n = acct.str.len_chars()
+    one_digit = acct.str.strip_chars(acct.str.slice(0, 1)) == ""
+    # A straight run is the ascending (or descending) digit cycle read from its first digit:
+    # compare with a slice of that cycle instead of searching for each account in it.
+    first = acct.str.slice(0, 1).cast(pl.Int32, strict=False)
+    run = (n >= _MIN_RUN) & digits & (
+        (pl.lit(_ASCENDING).str.slice(first, n) == acct)
+        | (pl.lit(_DESCENDING).str.slice(9 - first, n) == acct))
+    bank = pl.col("_bank")
+    lengths = {b.name: b.digits for b in ctx.rules.banks if b.digits}
+    allowed = bank.replace_strict(lengths, default=None, return_dtype=pl.List(pl.Int64))
+    return [
+        digits.alias("_acct_is_digits"),
+        n.alias("_acct_len"),
+        (digits & (one_digit | run).fill_null(False)).alias("_acct_pattern"),
+        bank.is_in(program_banks(ctx)).fill_null(False).alias("_bank_ok"),
+        bank.replace_strict({k: "/".join(map(str, v)) for k, v in lengths.items()},
+                            default=None, return_dtype=pl.Utf8).alias("_acct_expected"),
+        allowed.list.contains(n.cast(pl.Int64)).fill_null(False).alias("_acct_fits"),
+    ]
+
+
 def account_rules(ctx: CheckContext) -> list[Rule]:
     transfer = ctx.program.payment == "transfer"
     acct, raw = pl.col("_acct"), pl.col("_acct_raw")
     present = acct.is_not_null()
-    digits = acct.str.contains(r"^\d+$").fill_null(False)
-    n = acct.str.len_chars()
-    one_digit = acct.str.strip_chars(acct.str.slice(0, 1)) == ""
-    run = (n >= _MIN_RUN) & (pl.lit(_ASCENDING).str.contains(acct, literal=True)
-                             | pl.lit(_DESCENDING).str.contains(acct, literal=True))
-    pattern = digits & (one_digit | run)
-
+    digits, n, pattern = pl.col("_acct_is_digits"), pl.col("_acct_len"), pl.col("_acct_pattern")
     rules = [
         Rule("REKENING_KOSONG", pl.lit(transfer) & ~present),
         Rule("REKENING_HURUF", present & ~digits, value=raw),
@@ -37,23 +57,17 @@ def account_rules(ctx: CheckContext) -> list[Rule]:
         ctx.skip("BANK_TIDAK_DIKENAL", "tidak ada kolom bank; bank dan panjang rekening tidak diperiksa",
                  "no bank column; bank and account length not checked")
         return rules
-
-    bank = pl.col("_bank")
-    bank_ok = bank.is_in(program_banks(ctx)).fill_null(False)
-    lengths = {b.name: b.digits for b in ctx.rules.banks if b.digits}
-    expected = bank.replace_strict({k: "/".join(map(str, v)) for k, v in lengths.items()},
-                                   default=None, return_dtype=pl.Utf8)
-    fits = pl.lit(False)
-    for name, allowed in lengths.items():
-        fits = fits | ((bank == name) & n.is_in(allowed))
+    bank, expected, fits = pl.col("_bank"), pl.col("_acct_expected"), pl.col("_acct_fits")
     known = expected.is_not_null()
-    judged = digits & bank_ok & ~pattern
+    judged = digits & pl.col("_bank_ok") & ~pattern
     # Excel drops leading zeros of a number and keeps 15 significant digits.
     excel = judged & pl.col("_acct_num") & ((known & ~fits) | (n > 15))
     rules += [
-        Rule("BANK_TIDAK_DIKENAL", (pl.lit(transfer) | present) & ~bank_ok, value=pl.col("_bank_raw").fill_null("")),
+        Rule("BANK_TIDAK_DIKENAL", (pl.lit(transfer) | present) & ~pl.col("_bank_ok"),
+             value=pl.col("_bank_raw").fill_null("")),
         Rule("REKENING_EXCEL", excel, value=raw, bank=bank, expected=expected, actual=n),
-        Rule("REKENING_PANJANG", judged & ~excel & known & ~fits, value=raw, bank=bank, expected=expected, actual=n),
+        Rule("REKENING_PANJANG", judged & ~excel & known & ~fits, value=raw, bank=bank, expected=expected,
+             actual=n),
     ]
     return rules
 

@@ -5,19 +5,13 @@ from __future__ import annotations
 import polars as pl
 
 from validator.checks.base import CheckContext, Rule
-from validator.wilayah import place_key
 
 
 def place_rules(ctx: CheckContext) -> list[Rule]:
     rules: list[Rule] = []
     kec, raw = pl.col("_kec"), pl.col("_kec_raw")
     if ctx.sender and ctx.has("kecamatan"):
-        own_name = place_key(ctx.regions.name(ctx.sender))
-        same = (kec == ctx.sender).fill_null(False) | (
-            raw.str.to_uppercase().str.replace_all(r"[^A-Z0-9 ]+", " ")
-            .str.replace(r"^\s*(KECAMATAN|KEC)\b", "").str.strip_chars()
-            .str.replace_all(r"\s+", " ") == own_name).fill_null(False)
-        rules.append(Rule("KECAMATAN_BEDA", raw.is_not_null() & ~same, value=raw))
+        rules.append(Rule("KECAMATAN_BEDA", raw.is_not_null() & ~pl.col("_kec_is_sender"), value=raw))
     area = ctx.program.area
     if area:
         # The row's kecamatan column, else the kecamatan that sent the list.

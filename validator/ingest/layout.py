@@ -185,15 +185,17 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     content = [j for j in range(width) if j not in seq_cols]
     cell = {j: pl.col(f"c{j}").str.strip_chars() for j in range(width)}
     id_cols = [found[f] for f in ("nik", "no_kk", "no_rekening") if f in found]
-    has_id = pl.any_horizontal([cell[j].str.count_matches(r"\d").fill_null(0) >= 6 for j in id_cols])
-    filled = [cell[j].fill_null("").str.len_bytes().gt(0) for j in content]
-    n_filled = pl.sum_horizontal(filled) if filled else pl.lit(0)
-    marks = body.select(has_id.alias("has_id"), n_filled.alias("n_filled"))
+    # Six digits in a row: an ID typed with separators merely becomes a candidate, and candidates
+    # with several filled cells stay data.
+    has_id = pl.any_horizontal([pl.col(f"c{j}").str.contains(r"\d{6}").fill_null(False) for j in id_cols])
     why = pl.Series("_why", [None] * body.height, dtype=pl.Utf8)
-    cand_idx = marks.with_row_index("_i").filter(~pl.col("has_id"))
+    cand_idx = body.select(has_id.alias("has_id")).with_row_index("_i").filter(~pl.col("has_id"))
     if cand_idx.height == 0:
         return why
     cand = body[cand_idx["_i"]]
+    filled = [cell[j].fill_null("").str.len_bytes().gt(0) for j in content]
+    cand_idx = cand_idx.with_columns(
+        cand.select((pl.sum_horizontal(filled) if filled else pl.lit(0)).alias("n_filled")).to_series())
     joined = pl.concat_str([cell[j] for j in range(width)], separator=" ", ignore_nulls=True).str.to_uppercase()
     mapped_keys = [(j, header_key(headers[j])) for j in found.values() if headers[j]]
     repeats = pl.sum_horizontal([

@@ -48,7 +48,10 @@ def _spelled(words: list[str]) -> list[str]:
 
 _DOTTED_RE = "|".join(_dotted(t) for t in sorted(_DOTTED_TITLES, key=len, reverse=True))
 # Dots, commas and the rest become one space; a dotted degree goes with them in the same pass.
-_PUNCT_RE = rf"(?:{_DOTTED_RE}|[^\p{{L}}\p{{N}}])+"
+# Runs that are just one plain space are left alone: far fewer replacements, same result.
+_JUNK = rf"(?:{_DOTTED_RE}|[^\p{{L}}\p{{N}}])"
+_JUNK_NOT_SPACE = rf"(?:{_DOTTED_RE}|[^\p{{L}}\p{{N}} ])"
+_PUNCT_RE = rf" ?{_JUNK_NOT_SPACE}{_JUNK}*| {{2,}}{_JUNK}*"
 # Titles anywhere, and BIN/BINTI with the father's name after it, both simply go. A title takes
 # the space before it, so a following " BIN" still has its own space to be found by.
 _DROP_RE = (

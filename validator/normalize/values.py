@@ -12,14 +12,17 @@ _SEX_NOISE = [*" \t\u00a0.-", *"0123456789"]
 
 _SPACES = [*" \t\n\r\u00a0\u2009\u202f"]  # \u202f and \u2009 are thousands separators elsewhere
 _MINUS = "[-\u2212\u2013]"
-_PREFIX = rf"^{_MINUS}?(?:(?:RP|IDR)\.?)?{_MINUS}?"  # "-Rp. 600.000", "Rp -600.000"
-_NEGATIVE = rf"^(?:{_MINUS}|(?:RP|IDR)\.?{_MINUS})"
-_SUFFIX = rf"[.,]?{_MINUS}+$"  # "600.000,-": the dash only closes the amount
+# "Rp. 600.000", "-Rp 600.000", "Rp -600.000" and a closing "600.000,-" go; the sign is kept apart.
+_DECORATION = rf"(?i)^{_MINUS}?(?:RP|IDR)\.?{_MINUS}?|^{_MINUS}|[.,]?{_MINUS}+$"
+_NEGATIVE = rf"(?i)^(?:{_MINUS}|(?:RP|IDR)\.?{_MINUS})"
 # Indonesian groups with dots and a decimal comma; English groups with commas and a decimal dot;
 # plain digits whose one- or two-digit tail after a dot or comma is decimals.
-_DOT_GROUPS = r"^[1-9]\d{0,2}(?:\.\d{3})+(?:,\d{1,2})?$"
-_COMMA_GROUPS = r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d{1,2})?$"
-_PLAIN = r"^\d+(?:[.,]\d{1,2})?$"
+_NUMBER = (
+    r"^[1-9]\d{0,2}(?:\.\d{3})+(?:,\d{1,2})?$"
+    r"|^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d{1,2})?$"
+    r"|^\d+(?:[.,]\d{1,2})?$"
+)
+_DECIMALS = r"[.,]\d{1,2}$"  # in a well-formed number only decimals are 1–2 digits after a mark
 
 
 def sex_present(text: pl.Expr) -> pl.Expr:
@@ -39,29 +42,20 @@ def parse_amount(text: pl.Expr, is_num: pl.Expr | bool | None = None) -> pl.Expr
     f = pl.field
     # Staged with_fields: each field is computed once however often later stages refer to it.
     s = pl.struct(
-        text.str.to_uppercase().str.replace_many(_SPACES, [""] * len(_SPACES)).alias("s"),
+        text.str.replace_many(_SPACES, [""] * len(_SPACES)).alias("s"),
         num.fill_null(False).alias("num"),
         # A numeric cell already holds a plain number, possibly with more decimals than text.
         text.str.strip_chars().cast(pl.Float64, strict=False).alias("plain"),
     )
     s = s.struct.with_fields(
-        body=f("s").str.replace(_PREFIX, "").str.replace(_SUFFIX, ""),
-        negative=f("s").str.contains(_NEGATIVE),
+        body=f("s").str.replace_all(_DECORATION, ""), negative=f("s").str.contains(_NEGATIVE)
     )
-    s = s.struct.with_fields(
-        dots=f("body").str.contains(_DOT_GROUPS),
-        commas=f("body").str.contains(_COMMA_GROUPS),
-        plain_text=f("body").str.contains(_PLAIN),
-    )
-    digits = (
-        pl.when(f("commas"))
-        .then(f("body").str.replace_all(",", "", literal=True))
-        .when(f("dots"))
-        .then(f("body").str.replace_all(".", "", literal=True))
-        .when(f("plain_text"))
-        .then(f("body"))
-    )
-    value = digits.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    # Once the layout is known to be well-formed, the value is all its digits scaled by the
+    # number of decimals: no per-layout rewriting of separators is needed.
+    digits = f("body").str.replace_many([".", ","], ["", ""]).cast(pl.Float64, strict=False)
+    decimals = f("body").str.len_bytes() - f("body").str.find(_DECIMALS) - 1
+    value = digits / pl.lit(10.0).pow(decimals.fill_null(0))
+    value = pl.when(f("body").str.contains(_NUMBER)).then(value)
     value = pl.when(f("negative")).then(-value).otherwise(value)
     value = pl.when(f("num")).then(pl.coalesce(f("plain"), value)).otherwise(value)
     return s.struct.with_fields(value=value).struct.field("value")
