@@ -56,9 +56,7 @@ def parse_date(
     text: pl.Expr, is_num: pl.Expr | bool | None = None, today: dt.date | None = None
 ) -> pl.Expr:
     """Birth-date cell text (any accepted layout, Excel serials included) to a Date, else null."""
-    num = (
-        pl.lit(False) if is_num is None else pl.lit(is_num) if isinstance(is_num, bool) else is_num
-    )
+    num = pl.lit(bool(is_num)) if is_num is None or isinstance(is_num, bool) else is_num
     t = text.str.strip_chars().str.to_uppercase()
     t = t.str.replace_many(_SEPARATORS, ["-"] * len(_SEPARATORS), leftmost=True)
     # Staged with_fields: each field is computed once however often later stages refer to it.
@@ -78,54 +76,34 @@ def parse_date(
         end=f("more").is_null() & (f("time").is_null() | f("time").str.contains(_TIME)),
         num=num.fill_null(False),
     )
-    two_digit_year = century_year(f("ic"), today)
-    year = pl.when(f("nc") == 2).then(two_digit_year).when(f("nc") == 4).then(f("ic"))
-    day_month = f("ia").is_not_null() & (f("na") <= 2) & f("nb").is_between(1, 2)
+    eight = f("b").is_null() & (f("na") == 8) & f("ia").is_not_null()  # 19680615, 15061968
+    # Eight digits are day-first only when YYYYMMDD cannot be a date (its month would be 19/20).
+    eight_day_first = (f("ia") // 100 % 100).is_in([19, 20])
     s = s.struct.with_fields(
         # 1968-06-15; the year's four digits tell it from day-first 15-06-68.
         iso=f("end") & (f("na") == 4) & f("ib").is_not_null() & (f("nb") <= 2) & (f("nc") <= 2),
         day_first=f("end") & (f("na") <= 2),  # 15-06-1968, 15-06-68, 15 Juni 1968
-        eight=f("b").is_null() & (f("na") == 8) & f("ia").is_not_null(),  # 19680615, 15061968
-        year=year,
-        month=pl.when(day_month).then(f("ib")).otherwise(f("mb")),
+        dmy8=eight & eight_day_first,
+        ymd8=eight & ~eight_day_first,
+        yyyy=pl.when(f("nc") == 2).then(century_year(f("ic"), today)).when(f("nc") == 4)
+        .then(f("ic")),
+        mm=pl.when(f("nb").is_between(1, 2)).then(f("ib")).otherwise(f("mb")),
         # Excel serials have at most 5 digits; only a numeric cell may add a time fraction.
-        serial=pl.when(
-            f("b").is_null() | (f("num") & f("ib").is_not_null() & f("c").is_null())
-        ).then(pl.when(f("na") <= 5).then(f("ia"))),
-    )
-    a8 = f("ia")
-    # Eight digits are day-first only when YYYYMMDD cannot be a date (its month would be 19/20).
-    ddmmyyyy = f("eight") & (a8 // 100 % 100).is_in([19, 20])
-    year = (
-        pl.when(f("iso"))
-        .then(f("ia"))
-        .when(f("day_first"))
-        .then(f("year"))
-        .when(ddmmyyyy)
-        .then(a8 % 10_000)
-        .when(f("eight"))
-        .then(a8 // 10_000)
-    )
-    month = (
-        pl.when(f("iso"))
-        .then(f("ib"))
-        .when(f("day_first"))
-        .then(f("month"))
-        .when(ddmmyyyy)
-        .then(a8 // 10_000 % 100)
-        .when(f("eight"))
-        .then(a8 // 100 % 100)
-    )
-    day = (
-        pl.when(f("iso"))
-        .then(f("ic"))
-        .when(f("day_first"))
-        .then(f("ia"))
-        .when(ddmmyyyy)
-        .then(a8 // 1_000_000)
-        .when(f("eight"))
-        .then(a8 % 100)
-    )
+        serial=pl.when(f("b").is_null() | (f("num") & f("ib").is_not_null() & f("c").is_null()))
+        .then(pl.when(f("na") <= 5).then(f("ia"))),
+    )  # fmt: skip
+
+    def layout(iso: pl.Expr, day_first: pl.Expr, dmy8: pl.Expr, ymd8: pl.Expr) -> pl.Expr:
+        """The part each layout holds; the layouts exclude each other."""
+        return (
+            pl.when(f("iso")).then(iso).when(f("day_first")).then(day_first)
+            .when(f("dmy8")).then(dmy8).when(f("ymd8")).then(ymd8)
+        )  # fmt: skip
+
+    n = f("ia")
+    year = layout(n, f("yyyy"), n % 10_000, n // 10_000)
+    month = layout(f("ib"), f("mm"), n // 10_000 % 100, n // 100 % 100)
+    day = layout(f("ic"), n, n // 1_000_000, n % 100)
     # One date parse for every layout: they exclude each other.
     date = pl.coalesce(_iso(year, month, day), _from_serial(f("serial")))
     return s.struct.with_fields(date=date).struct.field("date")

@@ -55,7 +55,8 @@ def parse_amount(text: pl.Expr, is_num: pl.Expr | bool | None = None) -> pl.Expr
     digits = f("body").str.replace_many([".", ","], ["", ""]).cast(pl.Float64, strict=False)
     decimals = f("body").str.len_bytes() - f("body").str.find(_DECIMALS) - 1
     value = digits / pl.lit(10.0).pow(decimals.fill_null(0))
-    value = pl.when(f("body").str.contains(_NUMBER)).then(value)
-    value = pl.when(f("negative")).then(-value).otherwise(value)
-    value = pl.when(f("num")).then(pl.coalesce(f("plain"), value)).otherwise(value)
+    sign = pl.when(f("negative")).then(-1.0).otherwise(1.0)
+    # Each piece is referenced once: a sub-expression used twice would be computed twice.
+    value = pl.when(f("body").str.contains(_NUMBER)).then(value * sign)
+    value = pl.coalesce(pl.when(f("num")).then(f("plain")), value)
     return s.struct.with_fields(value=value).struct.field("value")
