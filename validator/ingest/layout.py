@@ -92,6 +92,9 @@ def _second_header_row(rows: list[list[str]], i: int, found: dict[str, int],
     if i + 1 >= len(rows):
         return {}
     below = map_header(rows[i + 1], header_map)
+    # Under a merged "TEMPAT/TGL LAHIR" the sub-headers are often just "TEMPAT" and "TANGGAL".
+    with_lahir = map_header([f"{c} LAHIR" if c else "" for c in rows[i + 1]], header_map)
+    below = {**{f: j for f, j in with_lahir.items() if f in ("tempat_lahir", "tanggal_lahir")}, **below}
     used = set(found.values())
     extra = {f: j for f, j in below.items() if f not in found and j not in used}
     digits = any(sum(ch.isdigit() for ch in c) >= 6 for c in rows[i + 1])

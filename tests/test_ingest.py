@@ -1,0 +1,110 @@
+"""Reading lists as they really come: layouts, encodings, formats."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+import xlsxwriter
+
+from tests.conftest import TODAY
+from validator.engine import validate
+from validator.errors import UserError
+from validator.ingest import read_list
+
+
+@pytest.fixture()
+def header_map(rules):
+    return rules.header_map(rules.program("pkh"))
+
+
+def test_csv_semicolon_cp1252_with_title_lines(tmp_path, header_map):
+    text = ("DAFTAR PENERIMA BPNT;;\nKECAMATAN MEDAN DELI;;\n\n"
+            "No;NIK;Nama;Alamat\n1;1271175506800001;SITI AMINAH;JL. MERDEKA – GG. SEPAKAT\n")
+    path = tmp_path / "l.csv"
+    path.write_bytes(text.encode("cp1252"))
+    listing = read_list(path, header_map)
+    assert listing.header_row == 4
+    assert listing.frame["alamat"].to_list() == ["JL. MERDEKA – GG. SEPAKAT"]
+    assert listing.frame["_row"].to_list() == [5]
+    assert [s["why"] for s in listing.skipped] == ["title", "title"]
+
+
+def test_csv_utf8_bom_comma(tmp_path, header_map):
+    path = tmp_path / "l.csv"
+    path.write_bytes("\ufeffNIK,Nama\n1271175506800001,SITI\n".encode())
+    listing = read_list(path, header_map)
+    assert listing.fields["nik"] == 0 and listing.frame["nik"].to_list() == ["1271175506800001"]
+
+
+def test_parquet_integer_and_float_ids(tmp_path):
+    path = tmp_path / "l.parquet"
+    pl.DataFrame({
+        "NIK": pl.Series([1271175506800001, 1271171506750002], dtype=pl.Int64),
+        "No KK": pl.Series([1271170101100010.0, 1271170101100002.0], dtype=pl.Float64),
+        "Nama": ["SITI AMINAH", "BUDI SANTOSO"],
+    }).write_parquet(path)
+    outcome = validate(path, "maghrib_mengaji", today=TODAY)
+    assert outcome.rows["nik"].to_list() == ["1271175506800001", "1271171506750002"]
+    assert outcome.rows["row"].to_list() == [2, 3]
+    kk = outcome.findings.filter(code="KK_EXCEL")
+    assert kk["_idx"].to_list() == [0]  # a float column went through a number type
+
+
+def test_second_header_row_under_merged_cells(tmp_path, header_map):
+    path = tmp_path / "l.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["NIK", "NAMA", "KELAHIRAN", ""])
+    ws.write_row(1, 0, ["", "", "TEMPAT", "TANGGAL"])
+    ws.write_row(2, 0, ["1271175506800001", "SITI", "MEDAN", "15-06-1980"])
+    wb.close()
+    listing = read_list(path, header_map)
+    assert listing.fields["tanggal_lahir"] == 3 and listing.fields["tempat_lahir"] == 2
+    assert [s["why"] for s in listing.skipped] == ["header"]
+    assert listing.frame["_row"].to_list() == [3]
+
+
+def test_repeated_header_and_blank_rows_are_skipped(tmp_path, header_map):
+    path = tmp_path / "l.csv"
+    path.write_text("NIK,Nama,Alamat\n1271175506800001,SITI,JL A\n,,\nNIK,NAMA,ALAMAT\n"
+                    "1271171506750002,BUDI,JL B\n", encoding="utf-8")
+    listing = read_list(path, header_map)
+    assert [(s["row"], s["why"]) for s in listing.skipped] == [(3, "blank"), (4, "repeated_header")]
+    assert listing.frame["_row"].to_list() == [2, 5]
+
+
+def test_data_sheet_found_after_an_instructions_sheet(tmp_path, header_map):
+    path = tmp_path / "l.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Petunjuk").write(0, 0, "Isi NIK sebagai teks")
+    data = wb.add_worksheet("Data KPM")
+    data.write_row(0, 0, ["NIK", "Nama"])
+    data.write_row(1, 0, ["1271175506800001", "SITI"])
+    wb.close()
+    listing = read_list(path, header_map)
+    assert listing.sheet == "Data KPM" and listing.frame.height == 1
+
+
+def test_combined_birth_column_is_split(tmp_path):
+    path = tmp_path / "l.csv"
+    path.write_text('NIK,Nama,"Tempat, Tanggal Lahir",JK\n'
+                    '1271175506800001,SITI,"MEDAN, 15 Juni 1980",P\n'
+                    '1271171506750002,BUDI,"DELI SERDANG 16-06-1975",L\n', encoding="utf-8")
+    outcome = validate(path, "maghrib_mengaji", today=TODAY)
+    assert outcome.listing.frame["tempat_lahir"].to_list() == ["MEDAN", "DELI SERDANG"]
+    assert outcome.listing.frame["tanggal_lahir"].to_list() == ["15 Juni 1980", "16-06-1975"]
+    assert "NIK_TGL_LAHIR_BEDA" in outcome.findings["code"].to_list()  # BUDI's NIK says 15-06-75
+
+
+@pytest.mark.parametrize("content,code", [
+    (b"", "file_empty"),
+    (b"Nama,Alamat\nSITI,JL\n", "no_nik_column"),
+    (b"PK\x03\x04garbage", "file_unreadable"),
+], ids=["empty", "no NIK column", "broken zip as xlsx"])
+def test_unreadable_inputs_raise_user_errors(tmp_path, header_map, content, code):
+    path = tmp_path / ("l.xlsx" if content.startswith(b"PK") else "l.csv")
+    path.write_bytes(content)
+    with pytest.raises(UserError) as err:
+        read_list(path, header_map)
+    assert err.value.code == code
+    assert err.value.message_id and err.value.message_en
