@@ -35,7 +35,7 @@ def century_year(yy: pl.Expr | int, today: dt.date | None = None) -> pl.Expr:
     """Four-digit year for a two-digit year: 20YY unless that is after today's year (Int32)."""
     yy = (yy if isinstance(yy, pl.Expr) else pl.lit(yy)).cast(pl.Int32)
     this_year = (today or dt.date.today()).year
-    return pl.when(yy + 2000 <= this_year).then(yy + 2000).otherwise(yy + 1900).cast(pl.Int32)
+    return yy + pl.when(yy + 2000 <= this_year).then(2000).otherwise(1900).cast(pl.Int32)
 
 
 def _iso(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
@@ -43,9 +43,8 @@ def _iso(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
     return pl.format("{}-{}-{}", y, m, d).str.to_date("%Y-%m-%d", strict=False)
 
 
-def _from_serial(serial: pl.Expr) -> pl.Expr:
+def _from_serial(n: pl.Expr) -> pl.Expr:
     """Excel serial day number to a date."""
-    n = serial
     # Excel serial 60 is the fictitious 29 Feb 1900; serials before it are one day later than
     # a plain count from 1899-12-30 would give.
     days = n - _EXCEL_EPOCH_SERIAL + (n < 60).cast(pl.Int32)
@@ -61,7 +60,7 @@ def parse_date(
     t = t.str.replace_many(_SEPARATORS, ["-"] * len(_SEPARATORS), leftmost=True)
     # Staged with_fields: each field is computed once however often later stages refer to it.
     f = pl.field
-    s = t.str.split("-").list.to_struct(fields=["a", "b", "c", "time", "more"])
+    s = t.str.split("-").list.to_struct(fields=["a", "b", "c", "time", "frac", "more"])
     s = s.struct.with_fields(
         na=f("a").str.len_bytes(),
         nb=f("b").str.len_bytes(),
@@ -70,10 +69,12 @@ def parse_date(
         ia=f("a").cast(pl.Int32, strict=False),
         ib=f("b").cast(pl.Int32, strict=False),
         ic=f("c").cast(pl.Int32, strict=False),
-        # ... or a month name.
-        ma=f("a").replace_strict(_MONTH_NO, default=None, return_dtype=pl.Int32),
+        # ... or, in the middle, a month name.
         mb=f("b").replace_strict(_MONTH_NO, default=None, return_dtype=pl.Int32),
-        end=f("more").is_null() & (f("time").is_null() | f("time").str.contains(_TIME)),
+        # Nothing after the date but a time ("00:00:00.000": its dot is a "-" by now).
+        end=f("more").is_null()
+        & (f("time").is_null() | f("time").str.contains(_TIME))
+        & (f("frac").is_null() | f("frac").str.contains(r"^\d+$")),
         num=num.fill_null(False),
     )
     eight = f("b").is_null() & (f("na") == 8) & f("ia").is_not_null()  # 19680615, 15061968

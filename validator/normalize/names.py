@@ -20,9 +20,10 @@ _MUHAMMAD = (
     "MUHAMMAD MUHAMAT MUHAMMAT"
 ).split()
 _APOSTROPHES = ["'", "`", "\u2018", "\u2019", "\u00b4"]
-# Old (Van Ophuijsen/Soewandi) and new spelling meet in one form: OE=U, CH=KH, Y=J, C=TJ and
-# DJ=J. C is written TJ (not TJ as C) so that dropping D before J (below) can never create a
-# pair still to rewrite: one pass reaches a fixed point, which keeps name_key idempotent.
+# Old (Soewandi) and new spelling meet in one form: OE=U, CH=KH, Y=J, DJ=J and C=TJ. Y goes to J
+# before DJ is read, so new DY/TY meet old DJ/TJ; C is folded into TJ (not TJ into C) and D runs
+# before J go whole, so no rewrite can create a pair still to rewrite: one pass reaches a fixed
+# point, which keeps name_key idempotent.
 _SPELLING = {"OE": "U", "CH": "KH", "Y": "J", "C": "TJ"}
 _D_BEFORE_J = "D+J"
 _SPACES = r"\s{2,}|[^\S ]"  # only what is not already a single plain space
@@ -54,10 +55,7 @@ _JUNK_NOT_SPACE = rf"(?:{_DOTTED_RE}|[^\p{{L}}\p{{N}} ])"
 _PUNCT_RE = rf" ?{_JUNK_NOT_SPACE}{_JUNK}*| {{2,}}{_JUNK}*"
 # Titles anywhere, and BIN/BINTI with the father's name after it, both simply go. A title takes
 # the space before it, so a following " BIN" still has its own space to be found by.
-# D is dropped before J in the same pass (the "$j" group puts the J back); so a title is matched
-# with any D run before each J ("HADJI" is HAJI) and one pass still leaves nothing to rewrite.
-_TITLES_RE = "|".join(t.replace("J", "D*J") for t in _spelled(_TITLES))
-_DROP_RE = rf" ?\b(?:{_TITLES_RE})\b| (?:BINTI|BIN|BTE|BT)(?: .*)?$|D+(?P<j>J)"
+_DROP_RE = rf" ?\b(?:{'|'.join(_spelled(_TITLES))})\b| (?:BINTI|BIN|BTE|BT)(?: .*)?$"
 _MUHAMMAD_SPELLED = _spelled(_MUHAMMAD)
 _MUHAMMAD_RE = rf"\b(?:{'|'.join(_MUHAMMAD_SPELLED)}) "
 
@@ -80,11 +78,11 @@ def name_key(text: pl.Expr) -> pl.Expr:
     """Key for matching names: no titles, Muhammad variants merged, old spelling folded."""
     out = text.str.to_uppercase().str.replace_many(_APOSTROPHES, [""] * len(_APOSTROPHES))
     out = out.str.replace_many(_SPELLING, leftmost=True)
-    out = out.str.replace_all(_PUNCT_RE, " ").str.strip_chars()
+    out = out.str.replace_all(_PUNCT_RE, " ").str.replace_all(_D_BEFORE_J, "J").str.strip_chars()
     # Staged: the key before title removal is needed again for a name that is only a title.
     f = pl.field
     s = pl.struct(out.alias("full"))
-    s = s.struct.with_fields(bare=f("full").str.replace_all(_DROP_RE, "${j}").str.strip_chars(" "))
+    s = s.struct.with_fields(bare=f("full").str.replace_all(_DROP_RE, "").str.strip_chars(" "))
     key = pl.when(f("bare").str.len_bytes() > 0).then(f("bare")).otherwise(f("full"))
     # A Muhammad variant counts as Muhammad unless it is a last initial ("AHMAD M").
     key = key.str.replace_all(_MUHAMMAD_RE, "MUHAMMAD ").replace(_MUHAMMAD_SPELLED, "MUHAMMAD")

@@ -38,7 +38,7 @@ def parse_sex(text: pl.Expr) -> pl.Expr:
 
 def parse_amount(text: pl.Expr, is_num: pl.Expr | bool | None = None) -> pl.Expr:
     """Amount cell (Rp 600.000, 600.000,00, 600,000, …) to Float64; unreadable → null."""
-    num = pl.lit(False) if is_num is None else pl.lit(is_num) if isinstance(is_num, bool) else is_num
+    num = pl.lit(bool(is_num)) if is_num is None or isinstance(is_num, bool) else is_num
     f = pl.field
     # Staged with_fields: each field is computed once however often later stages refer to it.
     s = pl.struct(
