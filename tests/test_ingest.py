@@ -108,3 +108,12 @@ def test_unreadable_inputs_raise_user_errors(tmp_path, header_map, content, code
         read_list(path, header_map)
     assert err.value.code == code
     assert err.value.message_id and err.value.message_en
+
+
+def test_windows_1252_bytes_after_a_utf8_start(tmp_path, header_map):
+    """A file that looks like UTF-8 at first but holds Windows-1252 further on is still read."""
+    path = tmp_path / "l.csv"
+    path.write_bytes(b"NIK,Nama\n" + b"1271175506800001,SITI\n" * 5000 + b"1271171506750002,JOS\xc9\n")
+    listing = read_list(path, header_map)
+    assert listing.frame.height == 5001
+    assert listing.frame["nama"].to_list()[-1] == "JOSÉ"

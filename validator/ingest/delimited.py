@@ -15,18 +15,6 @@ _SNIFF_BYTES = 64 * 1024
 _DELIMITERS = [";", ",", "\t", "|"]
 
 
-def _decode(raw: bytes) -> tuple[str, str]:
-    """Return (text, encoding). Windows-1252 is the fallback: Excel on Indonesian Windows uses it."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "cp1252"
-
-
 def sniff_delimiter(sample: str) -> str:
     """The delimiter that splits the sample's lines most consistently into more than one field."""
     lines = [ln for ln in sample.splitlines()[:60] if ln.strip()]
@@ -44,31 +32,66 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
+def _empty(path: Path) -> UserError:
+    return UserError(
+        f"Berkas {path.name} kosong. Isi daftar penerima lalu kirim lagi.",
+        f"{path.name} is empty. Fill in the recipient list and send it again.",
+        code="file_empty",
+    )
+
+
+def _head_encoding(head: bytes) -> str | None:
+    """The encoding the first bytes show, or None when they are not UTF-8 (then: Windows-1252)."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    for cut in range(4):  # the sample may end inside a multi-byte character
+        try:
+            head[: len(head) - cut].decode("utf-8")
+            return "utf-8"
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def read_delimited(path: Path) -> Grid:
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise UserError(
-            f"Berkas {path.name} kosong. Isi daftar penerima lalu kirim lagi.",
-            f"{path.name} is empty. Fill in the recipient list and send it again.",
-            code="file_empty",
-        )
-    if b"\x00" in raw[:_SNIFF_BYTES] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    if not head.strip() and path.stat().st_size <= _SNIFF_BYTES:
+        raise _empty(path)
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UserError(
             f"Berkas {path.name} bukan teks CSV (berisi data biner). Simpan daftar sebagai .xlsx atau .csv lalu kirim lagi.",
             f"{path.name} is not CSV text (binary content). Save the list as .xlsx or .csv and send it again.",
             code="file_unreadable",
         )
-    text, encoding = _decode(raw)
-    sample = text[:_SNIFF_BYTES]
+    encoding = _head_encoding(head)
+    if encoding == "utf-8":
+        try:
+            # The common case: polars reads the file itself; invalid UTF-8 further on raises.
+            return _grid(path, head.decode("utf-8", errors="ignore"), None)
+        except pl.exceptions.ComputeError:
+            encoding = None
+    raw = path.read_bytes()
+    text = (raw.decode(encoding, errors="replace") if encoding
+            else raw.decode("cp1252", errors="replace"))
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise _empty(path)
+    return _grid(path, text[:_SNIFF_BYTES], io.BytesIO(text.encode("utf-8")))
+
+
+def _grid(path: Path, sample: str, transcoded: io.BytesIO | None) -> Grid:
     delimiter = sniff_delimiter(sample)
     # polars takes the width of a CSV from its first row, and title lines above the header are
     # narrower: read those few lines with the csv module, and the body from the first widest row.
     head = list(csv.reader(sample.splitlines()[:60], delimiter=delimiter))
     widest = max((len(r) for r in head), default=1)
     start = next((i for i, r in enumerate(head) if len(r) == widest), 0)
-    source: Path | io.BytesIO = path if encoding == "utf-8" else io.BytesIO(text.encode("utf-8"))
     # Every field as text: a NIK never passes through a number type.
-    body = _read_all_text(source, delimiter, start)
+    body = _read_all_text(transcoded or path, delimiter, start, strict=transcoded is None)
     width = max(body.width, widest)
     texts: list = []
     for j in range(width):
@@ -78,7 +101,7 @@ def read_delimited(path: Path) -> Grid:
     return grid_from_columns(texts, [None] * width, 1, None)
 
 
-def _read_all_text(source, delimiter: str, skip_rows: int) -> pl.DataFrame:
+def _read_all_text(source, delimiter: str, skip_rows: int, strict: bool) -> pl.DataFrame:
     return pl.read_csv(
         source,
         skip_rows=skip_rows,
@@ -88,5 +111,5 @@ def _read_all_text(source, delimiter: str, skip_rows: int) -> pl.DataFrame:
         truncate_ragged_lines=True,
         raise_if_empty=False,
         quote_char='"',
-        encoding="utf8-lossy",
+        encoding="utf8" if strict else "utf8-lossy",
     )
