@@ -139,8 +139,7 @@ def test_workbook_golden(tmp_path):
 
 def test_big_list_returns_only_rows_with_findings(tmp_path, monkeypatch):
     from validator.engine import validate
-    from validator.reports import workbook
-    from validator.reports import write_outputs
+    from validator.reports import workbook, write_outputs
 
     monkeypatch.setattr(workbook, "FULL_SHEET_LIMIT", 3)
     headers, body = make_rows("pkh", [{}, {"nik": ""}, {}, {"nik": "1271171506750002", "jk": "L",

@@ -117,3 +117,43 @@ def test_windows_1252_bytes_after_a_utf8_start(tmp_path, header_map):
     listing = read_list(path, header_map)
     assert listing.frame.height == 5001
     assert listing.frame["nama"].to_list()[-1] == "JOSÉ"
+
+
+def test_a_second_list_sheet_is_reported_not_silently_dropped(tmp_path):
+    path = tmp_path / "l.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    for name, nik in (("Kel. Babura", "1271175506800001"), ("Kel. Petisah", "1271171506750002")):
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, ["NIK", "Nama"])
+        ws.write_row(1, 0, [nik, "SITI"])
+    wb.close()
+    outcome = validate(path, "maghrib_mengaji", today=TODAY)
+    assert outcome.listing.sheet == "Kel. Babura"
+    assert [w["code"] for w in outcome.listing.warnings] == ["sheet_not_read"]
+    assert "Kel. Petisah" in outcome.listing.warnings[0]["message"]
+
+
+def test_merged_group_name_reaches_every_member(tmp_path, rules):
+    path = tmp_path / "kube.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["Nama Kelompok", "Jabatan", "NIK", "Nama Anggota"])
+    ws.merge_range(1, 0, 5, 0, "KUBE MAWAR")
+    for i in range(5):
+        ws.write_row(1 + i, 1, ["KETUA" if i == 0 else "ANGGOTA", f"12711715067{i}0003", f"ANGGOTA {i}"])
+    wb.close()
+    listing = read_list(path, rules.header_map(rules.program("kube")))
+    assert listing.frame["nama_kelompok"].to_list() == ["KUBE MAWAR"] * 5
+
+
+@pytest.mark.parametrize("headers,expected", [
+    (["NIK KPM", "NAMA PENERIMA MANFAAT", "NAMA IBU KANDUNG", "NO REKENING BRI", "NOMINAL RP"],
+     {"nik": 0, "nama": 1, "no_rekening": 3, "nominal": 4}),
+    (["NO", "NIK IBU", "NIK", "NAMA"], {"nik": 2, "nama": 3}),
+], ids=["headers that go on", "someone else's NIK"])
+def test_headers_that_start_with_a_known_one(header_map, headers, expected):
+    from validator.ingest.layout import map_header
+
+    found = map_header(headers, header_map)
+    assert {k: v for k, v in found.items() if k in expected} == expected
+    assert "nama" not in found or found["nama"] != 2 or headers[2] != "NAMA IBU KANDUNG"

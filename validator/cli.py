@@ -70,7 +70,7 @@ def validate(
                 unavailable.append(name)
         for item in outcome.checks_skipped:
             if item["check"] in unavailable:
-                item["reason"] = "belum tersedia di versi ini" 
+                item["reason"] = "belum tersedia di versi ini"
                 item["reason_en"] = "not available yet in this version"
         update("write", 0.9)
         paths = write_outputs(outcome, out_dir)
@@ -100,6 +100,8 @@ def _print_summary(outcome, paths) -> None:
         for code, n in s["by_code"].items():
             codes.add_row(code, str(n), outcome.rules.catalog[code].title_id)
         out.print(codes)
+    for w in outcome.listing.warnings:
+        out.print(f"[yellow]Perhatian:[/] {w['message']}", highlight=False)
     skipped = sorted({c["check"] for c in outcome.checks_skipped})
     if skipped:
         out.print(f"Pemeriksaan tidak dijalankan / checks skipped: {', '.join(skipped)}")

@@ -115,6 +115,18 @@ def header_key(text: str) -> str:
     return re.sub(r"[\s._\-]+", "", text).upper()
 
 
+def header_words(text: str) -> tuple[str, ...]:
+    """Header text as words, for 'starts with a known header' matching."""
+    text = re.sub(r"\s*\([^)]*\)\s*$", "", str(text).strip())
+    return tuple(w for w in re.split(r"[^0-9A-Za-z]+", text.upper()) if w)
+
+
+class HeaderMap(dict):
+    """header_key -> field, plus the known headers as words (longest first) for prefix matching."""
+
+    prefixes: list[tuple[tuple[str, ...], str]] = []
+
+
 class Rulebook:
     """Everything loaded from one rules/ directory."""
 
@@ -152,12 +164,16 @@ class Rulebook:
         setting = program.codes.get(code)
         return setting.enabled if setting else True
 
-    def header_map(self, program: Program) -> dict[str, str]:
+    def header_map(self, program: Program) -> HeaderMap:
         """Normalised header text -> field, the program's own aliases first."""
-        mapping: dict[str, str] = {}
+        mapping = HeaderMap()
+        pairs: dict[tuple[str, ...], str] = {}
         for field, headers in list(program.extra_headers.items()) + list(self.columns.fields.items()):
             for h in headers + [field]:
                 mapping.setdefault(header_key(h), field)
+                if header_words(h):
+                    pairs.setdefault(header_words(h), field)
+        mapping.prefixes = sorted(pairs.items(), key=lambda p: len(p[0]), reverse=True)
         return mapping
 
     @cached_property

@@ -24,8 +24,7 @@ def _region_rules(ctx: CheckContext, prefix: str, code_wilayah: str, code_kecama
     return out
 
 
-def _id_format_rules(prefix: str, empty_code: str | None, format_code: str, excel_code: str,
-                     empty_when: pl.Expr = pl.lit(True)) -> list[Rule]:
+def _id_format_rules(prefix: str, empty_code: str | None, format_code: str, excel_code: str) -> list[Rule]:
     raw, v = pl.col(f"{prefix}_raw"), pl.col(prefix)
     excel, is16 = pl.col(f"{prefix}_excel"), pl.col(f"{prefix}_16")
     rules = [
@@ -33,7 +32,7 @@ def _id_format_rules(prefix: str, empty_code: str | None, format_code: str, exce
         Rule(format_code, v.is_not_null() & ~excel & ~is16, value=raw, actual=digit_count(v)),
     ]
     if empty_code:
-        rules.insert(0, Rule(empty_code, v.is_null() & empty_when))
+        rules.insert(0, Rule(empty_code, v.is_null()))
     return rules
 
 

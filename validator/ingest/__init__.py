@@ -26,27 +26,29 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _best_sheet(path: Path, header_map: dict[str, str]) -> Grid:
-    """The sheet whose header names the most fields (a 'Petunjuk' sheet often comes first)."""
+def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]]:
+    """The sheet whose header names the most fields (a 'Petunjuk' sheet often comes first),
+    and the other sheets that also have a NIK column (read none of them silently)."""
     wb = open_workbook(path)
     names = sheet_names(wb)
     if not names:
         raise UserError(f"Berkas {path.name} tidak berisi sheet.", f"{path.name} has no sheets.",
                         code="file_empty")
     best: tuple[int, Grid] | None = None
+    with_nik: list[str] = []
     for name in names:
         grid = read_sheet(wb, name)
         _, found = find_header(grid.head_rows(40), header_map)
         score = len(found) + (100 if "nik" in found else 0)
+        if "nik" in found:
+            with_nik.append(name)
         if best is None or score > best[0]:
             best = (score, grid)
-        if "nik" in found and len(names) == 1:
-            break
     assert best is not None
-    return best[1]
+    return best[1], [n for n in with_nik if n != best[1].sheet]
 
 
-def read_grid(path: Path, header_map: dict[str, str]) -> Grid:
+def read_grid(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]]:
     if not path.exists() or not path.is_file():
         raise UserError(f"Berkas {path} tidak ditemukan. Periksa nama dan foldernya.",
                         f"File {path} not found.", code="file_missing")
@@ -54,9 +56,9 @@ def read_grid(path: Path, header_map: dict[str, str]) -> Grid:
     if suffix in EXCEL_SUFFIXES:
         return _best_sheet(path, header_map)
     if suffix in TEXT_SUFFIXES:
-        return read_delimited(path)
+        return read_delimited(path), []
     if suffix == ".parquet":
-        return read_parquet(path)
+        return read_parquet(path), []
     raise UserError(
         f"Jenis berkas '{suffix or path.name}' tidak didukung. Kirim daftar sebagai .xlsx, .csv atau .parquet.",
         f"File type '{suffix or path.name}' is not supported. Send the list as .xlsx, .csv or .parquet.",
@@ -65,8 +67,17 @@ def read_grid(path: Path, header_map: dict[str, str]) -> Grid:
 
 
 def read_list(path: Path, header_map: dict[str, str]) -> ListData:
-    grid = read_grid(path, header_map)
+    grid, other_sheets = read_grid(path, header_map)
     if grid.width == 0 or grid.frame.height == 0:
         raise UserError(f"Berkas {path.name} kosong. Isi daftar penerima lalu kirim lagi.",
                         f"{path.name} is empty.", code="file_empty")
-    return build_list(grid, header_map)
+    listing = build_list(grid, header_map)
+    for name in other_sheets:
+        listing.warnings.append({
+            "code": "sheet_not_read",
+            "message": f"Sheet '{name}' juga berisi kolom NIK tetapi tidak diperiksa. Kirim satu daftar "
+                       "per berkas, atau gabungkan semua baris dalam satu sheet.",
+            "message_en": f"Sheet '{name}' also has a NIK column but was not checked. Send one list per "
+                          "file, or put all rows on one sheet.",
+        })
+    return listing

@@ -89,7 +89,9 @@ def open_workbook(path: Path) -> CalamineWorkbook:
 
 def read_sheet(wb: CalamineWorkbook, name: str, progress: Callable[[float], None] | None = None) -> Grid:
     try:
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheet = wb.get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=False)
+        merged = sheet.merged_cell_ranges or []
     except Exception:
         raise UserError(
             f"Sheet '{name}' tidak dapat dibaca. Simpan ulang berkas di Excel sebagai .xlsx.",
@@ -98,6 +100,7 @@ def read_sheet(wb: CalamineWorkbook, name: str, progress: Callable[[float], None
         ) from None
     if progress:
         progress(0.5)
+    _fill_merged(rows, merged)
     # Trailing empty rows (formatted but unused) are not rows the operator thinks of.
     while rows and all(v == "" for v in rows[-1]):
         rows.pop()
@@ -108,6 +111,30 @@ def read_sheet(wb: CalamineWorkbook, name: str, progress: Callable[[float], None
                        strict=True))
     texts, nums = zip(*(_column(c) for c in columns), strict=True)
     return grid_from_columns(list(texts), list(nums), 1, name)
+
+
+MAX_MERGED_CELLS = 2_000_000
+
+
+def _fill_merged(rows: list[list], merged: list) -> None:
+    """Copy the value of a cell merged down over several rows into each of those rows.
+
+    Group lists merge the group name (and often the group's account) down over the members:
+    each member row carries that value. Merges across columns only (titles, JUMLAH, signatures)
+    are left as they are: they hold one value, not one per column."""
+    budget = MAX_MERGED_CELLS
+    for (r1, c1), (r2, _c2) in merged:
+        if r2 <= r1 or r1 >= len(rows) or c1 >= len(rows[r1]):
+            continue
+        value = rows[r1][c1]
+        if value == "":
+            continue
+        for r in range(r1 + 1, min(r2, len(rows) - 1) + 1):
+            if c1 < len(rows[r]):
+                rows[r][c1] = value
+                budget -= 1
+        if budget <= 0:
+            break
 
 
 def sheet_names(wb: CalamineWorkbook) -> list[str]:

@@ -9,7 +9,7 @@ import polars as pl
 
 from validator.errors import UserError
 from validator.ingest.grid import Grid
-from validator.rulebook import header_key
+from validator.rulebook import header_key, header_words
 
 HEADER_SCAN_ROWS = 40
 # Fields whose cells can be numbers in Excel; their "stored as number" flag is kept.
@@ -45,6 +45,15 @@ class ListData:
     header_row: int
     sheet: str | None
     skipped: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+
+
+# A header whose first words are a known header ("NIK KPM", "NO. REK BRI", "NOMINAL RP") names the
+# same field, unless the next word says it belongs to someone or something else ("NIK IBU").
+_OTHER_THING = {"IBU", "AYAH", "ANAK", "ISTRI", "SUAMI", "PASANGAN", "WALI", "AHLI", "PENDAMPING",
+                "PETUGAS", "OPERATOR", "KELOMPOK", "KETUA", "ART", "LAMA", "DESA", "KEL", "KELURAHAN",
+                "KEC", "KECAMATAN", "KAB", "KABUPATEN", "PROV", "PROGRAM", "USAHA", "LEMBAGA", "SEKOLAH",
+                "TEMPAT", "JALAN", "BANK", "REKENING", "PEMILIK"}
 
 
 def map_header(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
@@ -53,6 +62,19 @@ def map_header(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
         f = header_map.get(header_key(cell)) if cell else None
         if f and f not in found:
             found[f] = j
+    taken = set(found.values())
+    prefixes = getattr(header_map, "prefixes", [])
+    for j, cell in enumerate(cells):
+        if not cell or j in taken:
+            continue
+        words = header_words(cell)
+        for known, f in prefixes:
+            n = len(known)
+            if len(words) > n and words[:n] == known:
+                if words[n] not in _OTHER_THING and f not in found:
+                    found[f] = j
+                    taken.add(j)
+                break
     return found
 
 

@@ -41,6 +41,7 @@ def header(outcome) -> dict:
         },
         "checks_skipped": sorted({c["check"] for c in outcome.checks_skipped}),
         "checks_skipped_detail": outcome.checks_skipped,
+        "warnings": listing.warnings,
         "summary": outcome.summary,
         "skipped": [
             {**s, "why_text": WHY_TEXT[s["why"]][0]} for s in listing.skipped
