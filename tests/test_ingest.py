@@ -157,3 +157,11 @@ def test_headers_that_start_with_a_known_one(header_map, headers, expected):
     found = map_header(headers, header_map)
     assert {k: v for k, v in found.items() if k in expected} == expected
     assert "nama" not in found or found["nama"] != 2 or headers[2] != "NAMA IBU KANDUNG"
+
+
+def test_header_only_list_validates_with_a_warning(tmp_path):
+    path = tmp_path / "l.csv"
+    path.write_text("NIK,Nama\n,\n", encoding="utf-8")
+    outcome = validate(path, "pkh", today=TODAY)
+    assert outcome.rows.height == 0
+    assert [w["code"] for w in outcome.listing.warnings] == ["no_data_rows"]

@@ -72,6 +72,12 @@ def read_list(path: Path, header_map: dict[str, str]) -> ListData:
         raise UserError(f"Berkas {path.name} kosong. Isi daftar penerima lalu kirim lagi.",
                         f"{path.name} is empty.", code="file_empty")
     listing = build_list(grid, header_map)
+    if listing.frame.height == 0:
+        listing.warnings.append({
+            "code": "no_data_rows",
+            "message": "Daftar tidak berisi baris data di bawah judul kolom. Isi data penerima lalu kirim lagi.",
+            "message_en": "The list has no data rows below its header. Fill in the recipients and send it again.",
+        })
     for name in other_sheets:
         listing.warnings.append({
             "code": "sheet_not_read",
