@@ -74,25 +74,37 @@ def duplicated_positions(keys: pl.Series) -> pl.Series:
     return order.filter(repeated)
 
 
+def _digits_differing(a: pl.Expr, b: pl.Expr, positions: range) -> pl.Expr:
+    """How many of the given digit positions (0 = first of 16) differ between two NIK integers."""
+    return pl.sum_horizontal([
+        ((a // 10 ** (15 - i)) % 10 != (b // 10 ** (15 - i)) % 10).cast(pl.Int32) for i in positions])
+
+
 def _one_digit_apart(base: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """Pairs of NIKs differing in exactly one digit, with similar names.
 
-    A 16-digit NIK fits an Int64. Zeroing digit i gives a key that two NIKs share exactly when
-    they differ at most in digit i, so sixteen integer keys find every pair without comparing
-    all pairs; only the few rows whose key repeats are joined."""
+    A 16-digit NIK fits an Int64. Two NIKs one digit apart agree on everything outside that digit,
+    so a key that drops the digit finds them without comparing all pairs. The region (digits
+    1-6) is dropped as a whole: rows agreeing on birth date and serial are few. Birth date and
+    serial (7-16) are dense within one kecamatan (many people share a birth date), so each of
+    those ten digits gets a key of its own."""
     ints = base.with_columns(pl.col("_nik").cast(pl.Int64, strict=False).alias("_n")).filter(
         pl.col("_n").is_not_null())
     n = ints.get_column("_n")
-    pairs = []
-    for i in range(16):
+    blocks: list[tuple[pl.Series, range]] = [(n % 10**10, range(0, 6))]
+    for i in range(6, 16):
         p = 10 ** (15 - i)
-        key = n - (n // p % 10) * p
+        blocks.append((n - (n // p % 10) * p, range(i, i + 1)))
+    pairs = []
+    for key, positions in blocks:
         pos = duplicated_positions(key)
         if pos.len() == 0:
             continue
         keyed = ints[pos].with_columns(key.gather(pos).alias("_k"))
-        pairs.append(keyed.join(keyed, on="_k", suffix="_b").filter(pl.col("_n") != pl.col("_n_b"))
-                     .select("_idx", "_row_b", "_name_key", "_name_key_b"))
+        j = keyed.join(keyed, on="_k", suffix="_b").filter(pl.col("_n") != pl.col("_n_b"))
+        if len(positions) > 1:
+            j = j.filter(_digits_differing(pl.col("_n"), pl.col("_n_b"), positions) == 1)
+        pairs.append(j.select("_idx", "_row_b", "_name_key", "_name_key_b"))
     if not pairs:
         return pl.DataFrame(schema={"_idx": pl.UInt32, "_row_b": pl.Int32})
     cand = pl.concat(pairs).unique()
