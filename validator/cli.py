@@ -56,26 +56,29 @@ def validate(
     store: Annotated[Path | None, typer.Option(help="Basis data riwayat (berkas DuckDB)")] = None,
 ) -> None:
     """Periksa satu daftar penerima dan tulis result.json serta result.xlsx."""
+    from validator.engine import record_outcome
     from validator.engine import validate as run
     from validator.reports import write_outputs
+    from validator.store import Store
 
     bar, update = _progress()
     if bar:
         bar.start()
+    db = None
     try:
-        outcome = run(input, program, kecamatan=kecamatan, period=period, progress=update)
-        unavailable = []
-        for name, given in (("registry", registry), ("exclusions", exclusions), ("history", store)):
-            if given is not None:
-                unavailable.append(name)
-        for item in outcome.checks_skipped:
-            if item["check"] in unavailable:
-                item["reason"] = "belum tersedia di versi ini"
-                item["reason_en"] = "not available yet in this version"
+        # The store stays open (and locked against other writers) from the cross-submission
+        # checks until the submission is recorded, so two lists cannot miss each other.
+        db = Store(store) if store is not None else None
+        outcome = run(input, program, kecamatan=kecamatan, period=period, registry=registry,
+                      exclusions=exclusions, store=db, progress=update)
+        outcome.recorded = db is not None
         update("write", 0.9)
-        paths = write_outputs(outcome, out_dir)
+        paths = write_outputs(outcome, out_dir,
+                              commit=(lambda: record_outcome(db, outcome)) if db is not None else None)
         update("write", 1.0)
     finally:
+        if db is not None:
+            db.close()
         if bar:
             bar.stop()
     _print_summary(outcome, paths)
@@ -105,7 +108,59 @@ def _print_summary(outcome, paths) -> None:
     skipped = sorted({c["check"] for c in outcome.checks_skipped})
     if skipped:
         out.print(f"Pemeriksaan tidak dijalankan / checks skipped: {', '.join(skipped)}")
+    if outcome.compared_to:
+        c = outcome.compared_to["counts"]
+        out.print(f"Dibanding kiriman sebelumnya / compared to the previous list: diperbaiki {c['fixed']}, "
+                  f"masih salah {c['still_failing']}, baru salah {c['newly_failing']}, "
+                  f"ditambah {c['added']}, dihapus {c['removed']}")
+    if outcome.recorded:
+        out.print(f"Tercatat sebagai pengajuan / recorded as submission {outcome.submission_id}")
     out.print(f"Hasil / results: {paths['json']}  {paths['xlsx']}")
+
+
+@app.command()
+def history(
+    nik: Annotated[str, typer.Argument(help="NIK 16 angka")],
+    store: Annotated[Path, typer.Option(help="Basis data riwayat (berkas DuckDB)")],
+) -> None:
+    """Riwayat satu NIK di semua pengajuan: status dan alasan dari waktu ke waktu."""
+    import getpass
+    import hashlib
+
+    from validator.store import Store
+    from validator.store.history import history_of, record_lookup
+
+    digits = "".join(ch for ch in nik if ch.isdigit())
+    if len(digits) != 16:
+        raise UserError("NIK harus 16 angka.", "A NIK has 16 digits.", code="bad_nik")
+    masked = mask_nik(digits)
+    with Store(store) as db:
+        events = history_of(db, digits)
+        with db.transaction():
+            record_lookup(db, getpass.getuser(), "cli", masked, hashlib.sha256(digits.encode()).hexdigest())
+    if events.height == 0:
+        out.print(f"NIK {masked} tidak ditemukan di pengajuan mana pun. / Not found in any submission.")
+        return
+    from validator.wilayah import load_regions
+
+    regions = load_regions()
+    t = Table(title=f"Riwayat NIK {masked}")
+    for col in ("Waktu", "Program", "Periode", "Kecamatan", "Baris", "Status", "Alasan"):
+        t.add_column(col)
+    for e in events.iter_rows(named=True):
+        status = STATUS_TEXT.get(e["status"], e["status"]) + (" (diganti kiriman baru)" if e["superseded"] else "")
+        t.add_row(e["created_at"].strftime("%d-%m-%Y %H:%M"), e["program"], e["period"],
+                  regions.describe(e["kecamatan"]), str(e["row"]), status,
+                  "\n".join(f"{c}: {m}" for c, m in zip(e["codes"], e["messages"], strict=True)) or "-")
+    out.print(t)
+
+
+STATUS_TEXT = {"accepted": "diterima", "review": "perlu diperiksa", "rejected": "ditolak"}
+
+
+def mask_nik(nik: str) -> str:
+    """First 6 and last 4 digits: enough to recognise, not enough to misuse."""
+    return nik[:6] + "*" * (len(nik) - 10) + nik[-4:] if len(nik) > 10 else "*" * len(nik)
 
 
 def main() -> None:

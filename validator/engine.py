@@ -8,13 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
-from validator.checks import CheckContext, run_checks
+from validator.checks import CheckContext, rule_like, run_checks
 from validator.errors import UserError
 from validator.ingest import ListData, read_list, sha256_of
 from validator.reports.messages import context_params, render
 from validator.rulebook import Program, Rulebook, load_rules
+from validator.store import Store, history
 from validator.wilayah import Regions, load_regions, normalise_kecamatan_code
 
 Progress = Callable[[str, float], None]
@@ -36,6 +38,32 @@ class Outcome:
     rows: pl.DataFrame  # _idx, row, sheet, nik, nama, status
     checks_skipped: list[dict] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    prepared: pl.DataFrame | None = None
+    compared_to: dict | None = None
+    recorded: bool = False
+    submission_id: str = field(default_factory=history.new_submission_id)
+
+    @property
+    def rule_set_version(self) -> str:
+        return f"{self.program.version}+{self.rules.digest}"
+
+    def row_results(self) -> pl.DataFrame:
+        """One row per data row, as the history store keeps it."""
+        p = self.prepared
+        codes = self.findings.group_by("_idx").agg(pl.col("code").unique().sort().str.join(", ").alias("codes"))
+        extra = p.select("_idx", pl.col("_nik_ok").alias("nik_ok"),
+                         pl.when(pl.col("_kk_ok")).then(pl.col("_kk")).alias("no_kk"),
+                         pl.when(pl.col("_dob_ok")).then(pl.col("_dob")).alias("tanggal_lahir"),
+                         pl.col("_amount").alias("nominal"))
+        return (self.rows.join(extra, on="_idx", how="left").join(codes, on="_idx", how="left")
+                .with_columns(pl.col("codes").fill_null("")).sort("_idx")
+                .select("row", "sheet", "nik", "nik_ok", "no_kk", "nama", "tanggal_lahir", "status",
+                        "nominal", "codes"))
+
+    def findings_table(self) -> pl.DataFrame:
+        row_of = self.rows.select("_idx", "row")
+        return self.findings.join(row_of, on="_idx").select(
+            "row", "code", "severity", "field", "value", "message", "message_en")
 
     @property
     def summary(self) -> dict:
@@ -73,9 +101,53 @@ def _status(findings: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("status").fill_null("accepted"))
 
 
+def _cross_list_findings(prepared: pl.DataFrame, ctx: CheckContext, *, registry: Path | None,
+                         exclusions: Path | None, store: Store | None, period: str | None,
+                         skipped: list[dict]) -> list[pl.DataFrame]:
+    """Registry, exclusion-list and history checks; each one that cannot run says why."""
+    from validator.checks import registri
+
+    field_of = {c: e.field for c, e in ctx.rules.catalog.items()}
+    parts: dict[str, pl.DataFrame] = {}
+    con = store.con if store is not None else None
+    if registry is not None or (store is not None and store.has_registry()):
+        from validator.registry import scan_extract
+
+        con = con or duckdb.connect()
+        source = scan_extract(con, registry) if registry is not None else "registry"
+        parts |= registri.registry_findings(prepared, ctx, con, source)
+    else:
+        skipped.append({"check": "registry", "reason": "tidak ada data DTKS/DTSEN (--registry atau impor ke --store)",
+                        "reason_en": "no registry extract (--registry, or imported into --store)"})
+    if exclusions is not None or (store is not None and store.has_exclusions()):
+        from validator.registry import scan_exclusions
+
+        con = con or duckdb.connect()
+        source = scan_exclusions(con, exclusions) if exclusions is not None else "exclusions"
+        parts |= registri.exclusion_findings(prepared, ctx, con, source)
+    else:
+        skipped.append({"check": "exclusions", "reason": "tidak ada daftar pengecualian (--exclusions)",
+                        "reason_en": "no exclusion list (--exclusions)"})
+    if store is not None and ctx.sender and period:
+        rules, program = ctx.rules, ctx.program
+        parts |= {code: frame for code, frame in history.cross_findings(
+            store, registri._list_rows(prepared).select("_idx", "nik", "kk"),
+            program=program.id, period=period, kecamatan=ctx.sender,
+            partners=rules.exclusive_partners(program.id), household=ctx.household,
+            household_programs={p.id for p in rules.programs.values() if p.unit == "household"},
+            regions=ctx.regions, program_names={p.id: p.id.upper() for p in rules.programs.values()},
+        ).items() if ctx.enabled(code)}
+    else:
+        skipped.append({"check": "history", "reason": "tidak ada riwayat pengajuan (--store dengan --kecamatan dan --period)",
+                        "reason_en": "no history store (--store with --kecamatan and --period)"})
+    return [rule_like(frame, code, field_of) for code, frame in parts.items()]
+
+
 def validate(path: Path, program_id: str, *, kecamatan: str | None = None, period: str | None = None,
+             registry: Path | None = None, exclusions: Path | None = None, store: Store | None = None,
              rules: Rulebook | None = None, today: dt.date | None = None,
              progress: Progress | None = None) -> Outcome:
+    """Validate one list. With `store`, the caller records the outcome (see `record_outcome`)."""
     step = progress or (lambda stage, frac: None)
     timings: dict[str, float] = {}
     rules = rules or load_rules()
@@ -83,6 +155,11 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
     regions = load_regions()
     sender = parse_kecamatan(kecamatan, regions)
     today = today or dt.date.today()
+    if store is not None and not (sender and period):
+        raise UserError(
+            "Untuk mencatat pengajuan (--store), isi juga --kecamatan dan --period: daftar baru menggantikan "
+            "daftar lama kecamatan yang sama untuk program dan periode yang sama.",
+            "Recording a submission (--store) needs --kecamatan and --period.", code="store_needs_scope")
 
     t0 = time.perf_counter()
     step("read", 0.0)
@@ -91,11 +168,22 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
     timings["read"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    step("checks", 0.4)
+    step("checks", 0.3)
     ctx = CheckContext(rules=rules, program=program, regions=regions, today=today, sender=sender,
                        fields=set(listing.fields) | ({"tanggal_lahir"} if "tempat_tanggal_lahir" in listing.fields else set())
                        | ({"tempat_lahir"} if "tempat_tanggal_lahir" in listing.fields else set()))
     prepared, findings = run_checks(listing.frame, ctx)
+    timings["checks"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    step("registry", 0.6)
+    skipped = list(ctx.skipped)
+    extra = _cross_list_findings(prepared, ctx, registry=registry, exclusions=exclusions, store=store,
+                                 period=period, skipped=skipped)
+    if extra:
+        findings = pl.concat([findings, *extra], how="vertical_relaxed")
+    timings["registry"] = time.perf_counter() - t0
+
     order = {c: i for i, c in enumerate(rules.catalog)}
     severity = {c: rules.severity(program, c) for c in rules.catalog}
     findings = findings.with_columns(
@@ -112,16 +200,26 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
         pl.col("_name").alias("nama"),
     )
     rows = _status(findings, rows)
-    timings["checks"] = time.perf_counter() - t0
     step("checks", 0.8)
+    outcome = Outcome(program=program, rules=rules, regions=regions, listing=listing,
+                      file_name=Path(path).name, sha256=digest, kecamatan=sender, period=period,
+                      findings=findings, rows=rows, checks_skipped=skipped, timings=timings,
+                      prepared=prepared)
+    if store is not None:
+        previous = history.previous_submission(store, program.id, period, sender)
+        if previous is not None:
+            outcome.compared_to = history.compare_to(store, previous, outcome.row_results())
+    return outcome
 
-    skipped = list(ctx.skipped)
-    for check, why_id, why_en in (
-        ("registry", "tidak ada data DTKS/DTSEN (--registry)", "no registry extract given (--registry)"),
-        ("exclusions", "tidak ada daftar pengecualian (--exclusions)", "no exclusion list given (--exclusions)"),
-        ("history", "tidak ada riwayat pengajuan (--store)", "no history store given (--store)"),
-    ):
-        skipped.append({"check": check, "reason": why_id, "reason_en": why_en})
-    return Outcome(program=program, rules=rules, regions=regions, listing=listing,
-                   file_name=Path(path).name, sha256=digest, kecamatan=sender, period=period,
-                   findings=findings, rows=rows, checks_skipped=skipped, timings=timings)
+
+def record_outcome(store: Store, outcome: Outcome) -> None:
+    """Record the submission in the store (one transaction)."""
+    t0 = time.perf_counter()
+    s = outcome.summary
+    history.record(store, {
+        "id": outcome.submission_id, "program": outcome.program.id, "period": outcome.period,
+        "kecamatan": outcome.kecamatan, "file_name": outcome.file_name, "sha256": outcome.sha256,
+        "created_at": dt.datetime.now(), "rule_set_version": outcome.rule_set_version,
+        "rows": s["rows"], "accepted": s["accepted"], "review": s["review"], "rejected": s["rejected"],
+    }, outcome.row_results(), outcome.findings_table())
+    outcome.timings["store"] = time.perf_counter() - t0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from validator.errors import UserError
@@ -13,8 +14,12 @@ from validator.reports.workbook import write_workbook
 __all__ = ["write_outputs"]
 
 
-def write_outputs(outcome, out_dir: Path, extra: dict | None = None) -> dict[str, Path]:
-    """Write result.json and result.xlsx into out_dir, both or neither (temp files, then rename)."""
+def write_outputs(outcome, out_dir: Path, extra: dict | None = None,
+                  commit: Callable[[], None] | None = None) -> dict[str, Path]:
+    """Write result.json and result.xlsx into out_dir, both or neither (temp files, then rename).
+
+    `commit` (recording the submission in the store) runs after the workbook is written and
+    before the files appear: if it fails, no result files are left behind."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -26,6 +31,8 @@ def write_outputs(outcome, out_dir: Path, extra: dict | None = None) -> dict[str
         t0 = time.perf_counter()
         write_workbook(outcome, tmp["xlsx"])
         outcome.timings["write"] = time.perf_counter() - t0
+        if commit is not None:
+            commit()
         data = render_json(outcome, extra)
         tmp["json"].write_bytes(data)
         for k in ("xlsx", "json"):

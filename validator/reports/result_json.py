@@ -31,7 +31,7 @@ def header(outcome) -> dict:
         "program": outcome.program.id,
         "period": outcome.period,
         "kecamatan": outcome.kecamatan,
-        "rule_set_version": f"{outcome.program.version}+{outcome.rules.digest}",
+        "rule_set_version": outcome.rule_set_version,
         "source": {
             "file": outcome.file_name,
             "sha256": outcome.sha256,
@@ -47,7 +47,8 @@ def header(outcome) -> dict:
             {**s, "why_text": WHY_TEXT[s["why"]][0]} for s in listing.skipped
         ],
         "timings": {k: round(v, 3) for k, v in outcome.timings.items()},
-    }
+    } | ({"submission_id": outcome.submission_id} if outcome.recorded else {}) | (
+        {"compared_to": outcome.compared_to} if outcome.compared_to is not None else {})
 
 
 def render_json(outcome, extra: dict | None = None) -> bytes:

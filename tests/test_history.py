@@ -1,0 +1,238 @@
+"""Submissions over time: supersede, duplicates across kecamatan and programs, diffs, safe writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import TODAY, make_rows, write_csv
+from validator.engine import record_outcome, validate
+from validator.rulebook import load_rules
+from validator.store import Store
+from validator.store.history import periods_overlap
+
+ROOT = Path(__file__).resolve().parent.parent
+A, B = "127117", "127102"  # Medan Baru, Medan Sunggal
+SITI = {}  # the base row
+SITI_KK = "1271170101100001"
+BUDI = {"nik": "1271171506750002", "kk": "1271170101100002", "nama": "BUDI SANTOSO", "tgl": "15-06-1975",
+        "jk": "L", "rek": "300201000987654"}
+
+
+def submit(tmp_path, store_path, program, kecamatan, period, rows, rules=None, name="l.csv"):
+    headers, body = make_rows(program, rows)
+    path = write_csv(tmp_path / name, headers, body)
+    with Store(store_path) as db:
+        outcome = validate(path, program, kecamatan=kecamatan, period=period, store=db, today=TODAY,
+                           rules=rules)
+        record_outcome(db, outcome)
+    return outcome
+
+
+def codes(outcome, idx=0):
+    return set(outcome.findings.filter(_idx=idx)["code"])
+
+
+def test_resubmission_supersedes_and_is_never_its_own_duplicate(tmp_path):
+    db = tmp_path / "h.duckdb"
+    first = submit(tmp_path, db, "pkh", A, "2026-T1", [SITI, BUDI])
+    second = submit(tmp_path, db, "pkh", A, "2026-T1", [SITI, BUDI])
+    assert not {"GANDA_ANTAR_KECAMATAN", "GANDA_ANTAR_PROGRAM"} & set(second.findings["code"])
+    with Store(db, read_only=True) as s:
+        rows = s.con.execute("SELECT id, superseded_by FROM submissions ORDER BY created_at").fetchall()
+    assert rows == [(first.submission_id, second.submission_id), (second.submission_id, None)]
+
+
+def test_same_nik_from_another_kecamatan_names_it(tmp_path):
+    db = tmp_path / "h.duckdb"
+    submit(tmp_path, db, "pkh", A, "2026-T1", [SITI])
+    other = submit(tmp_path, db, "pkh", B, "2026-T1", [dict(SITI, kec="Medan Sunggal")])
+    f = other.findings.filter(code="GANDA_ANTAR_KECAMATAN")
+    assert f.height == 1
+    assert "Medan Baru (12.71.17)" in f["message"][0] and "baris 2" in f["message"][0]
+    # A different period is another list altogether.
+    later = submit(tmp_path, db, "pkh", B, "2026-T2", [dict(SITI, kec="Medan Sunggal")])
+    assert "GANDA_ANTAR_KECAMATAN" not in set(later.findings["code"])
+
+
+def test_a_rejected_row_elsewhere_does_not_block(tmp_path):
+    db = tmp_path / "h.duckdb"
+    submit(tmp_path, db, "pkh", A, "2026-T1", [dict(SITI, rek="30020100O123507")])  # rejected there
+    other = submit(tmp_path, db, "pkh", B, "2026-T1", [dict(SITI, kec="Medan Sunggal")])
+    assert "GANDA_ANTAR_KECAMATAN" not in set(other.findings["code"])
+
+
+def test_only_the_latest_list_of_a_kecamatan_counts(tmp_path):
+    db = tmp_path / "h.duckdb"
+    submit(tmp_path, db, "pkh", A, "2026-T1", [SITI, BUDI])
+    submit(tmp_path, db, "pkh", A, "2026-T1", [BUDI])  # SITI dropped by the resubmission
+    other = submit(tmp_path, db, "pkh", B, "2026-T1", [dict(SITI, kec="Medan Sunggal")])
+    assert "GANDA_ANTAR_KECAMATAN" not in set(other.findings["code"])
+
+
+def test_exclusive_programs_both_ways_and_by_kk(tmp_path):
+    db = tmp_path / "h.duckdb"
+    submit(tmp_path, db, "bst", A, "2026-03", [dict(SITI, nominal="300000")])
+    pkh = submit(tmp_path, db, "pkh", B, "2026-T1", [dict(SITI, kec="Medan Sunggal")])
+    assert "GANDA_ANTAR_PROGRAM" in codes(pkh)  # March lies in the first quarter
+    # Household programs match on the KK too: another member of the same, live, PKH family.
+    live_pkh = submit(tmp_path, db, "pkh", A, "2026-T2", [SITI], name="t2.csv")
+    assert not codes(live_pkh)
+    same_family = dict(BUDI, kk=SITI_KK, kec="Medan Sunggal", nominal="300000")
+    bst_b = submit(tmp_path, db, "bst", B, "2026-05", [same_family], name="b.csv")
+    assert "GANDA_ANTAR_PROGRAM" in codes(bst_b)
+    assert "Medan Baru (12.71.17), PKH 2026-T2" in bst_b.findings.filter(code="GANDA_ANTAR_PROGRAM")["message"][0]
+    # PKH and BPNT may be combined.
+    bpnt = submit(tmp_path, db, "bpnt", A, "2026-05", [dict(SITI, nominal="200000")])
+    assert "GANDA_ANTAR_PROGRAM" not in codes(bpnt)
+
+
+def test_exclusivity_declared_on_one_side_holds_both_ways(tmp_path):
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules_dir)
+    for name, partners in (("bst", []), ("pkh", ["bst"]), ("bpnt", [])):
+        path = rules_dir / "programs" / f"{name}.yaml"
+        data = yaml.safe_load(path.read_text())
+        data["exclusive_with"] = partners
+        path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    rules = load_rules(rules_dir)
+    db = tmp_path / "h.duckdb"
+    submit(tmp_path, db, "pkh", A, "2026-T1", [SITI], rules=rules)
+    bst = submit(tmp_path, db, "bst", B, "2026-02", [dict(SITI, kec="Medan Sunggal", nominal="300000")],
+                 rules=rules)
+    assert "GANDA_ANTAR_PROGRAM" in codes(bst)
+
+
+def test_resubmission_diff(tmp_path):
+    db = tmp_path / "h.duckdb"
+    third = dict(BUDI, nik="1271171506750003", kk="1271170101100003", nama="ANI", rek="300201000111222")
+    submit(tmp_path, db, "pkh", A, "2026-T1", [dict(SITI, rek="30020100O123507"), BUDI, third])
+    fourth = dict(BUDI, nik="1271171506750004", kk="1271170101100004", nama="DEWI", rek="300201000333444")
+    again = submit(tmp_path, db, "pkh", A, "2026-T1",
+                   [SITI, dict(BUDI, rek="3002010009876"), fourth])
+    diff = again.compared_to
+    assert diff["counts"] == {"fixed": 1, "still_failing": 0, "newly_failing": 1, "added": 1, "removed": 1}
+    assert diff["rows"]["fixed"][0]["nik"] == "1271175506800001"
+    assert diff["rows"]["newly_failing"][0]["codes"] == "REKENING_PANJANG"
+
+
+@pytest.mark.parametrize("a,b,same", [("2026-03", "2026-T1", True), ("2026-04", "2026-T1", False),
+                                      ("2026-T2", "2026-S1", True), ("2026", "2026-11", True),
+                                      ("2025-T1", "2026-T1", False), ("tahap-1", "TAHAP-1", True)])
+def test_periods_overlap(a, b, same):
+    assert periods_overlap(a, b) is same
+
+
+def test_store_needs_kecamatan_and_period(tmp_path):
+    headers, body = make_rows("pkh", [SITI])
+    path = write_csv(tmp_path / "l.csv", headers, body)
+    r = subprocess.run([sys.executable, "-m", "validator.cli", "validate", str(path), "--program", "pkh",
+                        "--out", str(tmp_path / "o"), "--store", str(tmp_path / "h.duckdb")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "--kecamatan dan --period" in r.stderr
+
+
+def test_cli_records_and_history_shows_the_story(tmp_path):
+    db = tmp_path / "h.duckdb"
+    headers, body = make_rows("pkh", [dict(SITI, rek="30020100O123507")])
+    path = write_csv(tmp_path / "l.csv", headers, body)
+    base = [sys.executable, "-m", "validator.cli"]
+    r = subprocess.run(base + ["validate", str(path), "--program", "pkh", "--kecamatan", "12.71.17",
+                               "--period", "2026-T1", "--out", str(tmp_path / "o"), "--store", str(db)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    result = json.loads((tmp_path / "o" / "result.json").read_text())
+    assert result["submission_id"] and "history" not in result["checks_skipped"]
+    h = subprocess.run(base + ["history", "1271175506800001", "--store", str(db)],
+                       capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "200"})
+    assert h.returncode == 0, h.stderr
+    assert "127117******0001" in h.stdout and "REKENING_HURUF" in h.stdout and "ditolak" in h.stdout
+    assert "1271175506800001" not in h.stdout  # masked
+    with Store(db, read_only=True) as s:
+        assert s.con.execute("SELECT count(*), min(nik_masked) FROM lookups").fetchall() == [(1, "127117******0001")]
+
+
+def _script(tmp_path: Path, body: str) -> Path:
+    p = tmp_path / "script.py"
+    p.write_text(textwrap.dedent(body))
+    return p
+
+
+def test_killed_mid_write_leaves_the_previous_state(tmp_path):
+    db = tmp_path / "h.duckdb"
+    submit(tmp_path, db, "pkh", A, "2026-T1", [SITI])
+    headers, body = make_rows("pkh", [SITI, BUDI])
+    path = write_csv(tmp_path / "again.csv", headers, body)
+    marker = tmp_path / "inside"
+    script = _script(tmp_path, f"""
+        import sys, time
+        from pathlib import Path
+        import validator.store.history as h
+        original = h.record
+        def slow_record(store, submission, rows, findings):
+            con = store.con
+            real = store.transaction
+            def paused_transaction():
+                import contextlib
+                @contextlib.contextmanager
+                def cm():
+                    with real() as c:
+                        yield c
+                        Path({str(marker)!r}).write_text("x")
+                        time.sleep(60)  # killed here, after the inserts, before COMMIT
+                return cm()
+            store.transaction = paused_transaction
+            return original(store, submission, rows, findings)
+        h.record = slow_record
+        sys.argv = ["bansos", "validate", {str(path)!r}, "--program", "pkh", "--kecamatan", "127117",
+                    "--period", "2026-T1", "--out", {str(tmp_path / "o2")!r}, "--store", {str(db)!r}]
+        from validator.cli import main
+        main()
+    """)
+    proc = subprocess.Popen([sys.executable, str(script)], cwd=ROOT)
+    deadline = time.time() + 60
+    while not marker.exists() and time.time() < deadline:
+        time.sleep(0.1)
+    assert marker.exists(), "the writer never reached the transaction"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with Store(db, read_only=True) as s:
+        subs = s.con.execute("SELECT count(*), count(superseded_by) FROM submissions").fetchall()[0]
+        rows = s.con.execute("SELECT count(*) FROM row_results").fetchall()[0][0]
+    assert subs == (1, 0) and rows == 1
+    assert not (tmp_path / "o2" / "result.json").exists()
+
+
+def test_a_busy_store_waits_then_fails_clearly(tmp_path):
+    db = tmp_path / "h.duckdb"
+    Store(db).close()
+    holder = _script(tmp_path, f"""
+        import time, duckdb
+        con = duckdb.connect({str(db)!r})
+        print("holding", flush=True)
+        time.sleep(30)
+    """)
+    proc = subprocess.Popen([sys.executable, str(holder)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "holding"
+        headers, body = make_rows("pkh", [SITI])
+        path = write_csv(tmp_path / "l.csv", headers, body)
+        r = subprocess.run([sys.executable, "-m", "validator.cli", "validate", str(path), "--program", "pkh",
+                            "--kecamatan", "127117", "--period", "2026-T1", "--out", str(tmp_path / "o"),
+                            "--store", str(db)], capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "BANSOS_STORE_WAIT": "1"})
+        assert r.returncode == 2 and "sedang dipakai" in r.stderr
+        assert not (tmp_path / "o" / "result.json").exists()
+    finally:
+        proc.kill()
+        proc.wait()

@@ -1,0 +1,97 @@
+"""Social registry (DTKS/DTSEN) and exclusion lists: the list joined in DuckDB, findings back in polars."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+from rapidfuzz import fuzz, process
+
+from validator.checks.base import CheckContext
+from validator.store import query
+from validator.normalize import name_key
+
+
+def _list_rows(prepared: pl.DataFrame) -> pl.DataFrame:
+    """Registry checks need a readable NIK (a 16-digit NIK with a bad date is still looked up)."""
+    return prepared.lazy().filter(pl.col("_nik_ok")).select(
+        "_idx", pl.col("_nik").alias("nik"),
+        pl.when(pl.col("_kk_ok")).then(pl.col("_kk")).alias("kk"),
+        pl.col("_name").alias("nama"), "_name_key", "_name_bad",
+    ).collect()
+
+
+def registry_matches(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, registry_sql: str) -> pl.DataFrame:
+    """One registry row per list row (left join), the living record first when a NIK repeats."""
+    keys = rows.select("_idx", "nik").to_arrow()  # handed to DuckDB without copying
+    con.register("bansos_list_keys", keys)
+    try:
+        return query(con, f"""
+            SELECT k._idx, r.nik IS NOT NULL AS found, r.nama AS reg_nama, r.no_kk AS reg_kk,
+                   r.status AS reg_status, r.desil AS reg_desil
+            FROM bansos_list_keys k LEFT JOIN {registry_sql} r ON r.nik = k.nik
+            QUALIFY row_number() OVER (PARTITION BY k._idx
+                                       ORDER BY (r.status = 'meninggal') ASC, r.desil NULLS LAST) = 1
+        """)
+    finally:
+        con.unregister("bansos_list_keys")
+
+
+def registry_findings(prepared: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBPyConnection,
+                      registry_sql: str) -> dict[str, pl.DataFrame]:
+    """Findings per code as (_idx, value, expected, actual, detail) frames."""
+    rows = _list_rows(prepared)
+    if rows.height == 0:
+        return {}
+    m = rows.join(registry_matches(con, rows, registry_sql).with_columns(pl.col("_idx").cast(pl.UInt32)),
+                  on="_idx", how="left")
+    program = ctx.program
+    out: dict[str, pl.DataFrame] = {}
+    found = pl.col("found").fill_null(False)
+    if program.registry_required:
+        out["DTKS_TIDAK_TERDAFTAR"] = m.filter(~found).select("_idx", pl.col("nik").alias("value"))
+        if program.desil_max is not None:
+            out["DTKS_DESIL"] = m.filter(found & (pl.col("reg_desil") > program.desil_max)).select(
+                "_idx", pl.col("reg_desil").cast(pl.Utf8).alias("actual"),
+                pl.lit(str(program.desil_max)).alias("expected"))
+    status = pl.col("reg_status").fill_null("")
+    out["DTKS_MENINGGAL"] = m.filter(found & (status.str.starts_with("meninggal") | (status == "wafat"))).select(
+        "_idx", pl.col("nik").alias("value"))
+    kk_bad = found & pl.col("kk").is_not_null() & pl.col("reg_kk").str.contains(r"^\d{16}$").fill_null(False) & (
+        pl.col("kk") != pl.col("reg_kk"))
+    out["DTKS_KK_BEDA"] = m.filter(kk_bad).select(
+        "_idx", pl.col("kk").alias("value"), pl.col("reg_kk").alias("expected"))
+    out["DTKS_NAMA_BEDA"] = _name_mismatch(m.filter(found & ~pl.col("_name_bad") & pl.col("reg_nama").is_not_null()),
+                                           program.name_similarity)
+    return {code: frame for code, frame in out.items() if frame.height and ctx.enabled(code)}
+
+
+def _name_mismatch(m: pl.DataFrame, threshold: float) -> pl.DataFrame:
+    """Names that differ beyond spelling variation: compared after the same Indonesian name
+    normalisation as the list (titles, Muhammad/M./Moh., old spelling), then scored."""
+    cand = m.with_columns(name_key(pl.col("reg_nama")).alias("_reg_key")).filter(
+        pl.col("_reg_key").is_not_null() & (pl.col("_reg_key") != pl.col("_name_key")))
+    if cand.height == 0:
+        return cand.select("_idx", pl.col("nama").alias("value"), pl.col("reg_nama").alias("expected"))
+    score = process.cpdist(cand["_name_key"].to_list(), cand["_reg_key"].to_list(),
+                           scorer=fuzz.token_sort_ratio, workers=1)
+    return cand.filter(pl.Series(score) < threshold * 100).select(
+        "_idx", pl.col("nama").alias("value"), pl.col("reg_nama").alias("expected"))
+
+
+def exclusion_findings(prepared: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBPyConnection,
+                       exclusions_sql: str) -> dict[str, pl.DataFrame]:
+    if not ctx.enabled("DAFTAR_PENGECUALIAN"):
+        return {}
+    rows = _list_rows(prepared)
+    if rows.height == 0:
+        return {}
+    con.register("bansos_list_keys", rows.select("_idx", "nik").to_arrow())
+    try:
+        hits = query(con, f"""
+            SELECT k._idx, k.nik AS value, string_agg(DISTINCT e.kategori, ', ' ORDER BY e.kategori) AS detail
+            FROM bansos_list_keys k JOIN {exclusions_sql} e ON e.nik = k.nik
+            GROUP BY k._idx, k.nik
+        """)
+    finally:
+        con.unregister("bansos_list_keys")
+    return {"DAFTAR_PENGECUALIAN": hits.with_columns(pl.col("_idx").cast(pl.UInt32))} if hits.height else {}

@@ -1,0 +1,136 @@
+"""The history store: one DuckDB file holding the registry, exclusion lists and every submission."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from validator.errors import UserError
+
+SCHEMA_VERSION = "1"
+# How long a command waits for another process that holds the store before giving up.
+LOCK_WAIT_SECONDS = float(os.environ.get("BANSOS_STORE_WAIT", "30"))
+
+DDL = [
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    # One row a person of the social registry (DTKS / DTSEN), as of the latest import.
+    """CREATE TABLE IF NOT EXISTS registry (
+        nik VARCHAR, no_kk VARCHAR, nama VARCHAR, tanggal_lahir DATE, jenis_kelamin VARCHAR,
+        kode_wilayah VARCHAR, desil INTEGER, status VARCHAR, nik_valid BOOLEAN)""",
+    """CREATE TABLE IF NOT EXISTS registry_imports (
+        id VARCHAR PRIMARY KEY, file_name VARCHAR, sha256 VARCHAR, imported_at TIMESTAMP,
+        rows BIGINT, malformed_nik BIGINT, report JSON)""",
+    """CREATE TABLE IF NOT EXISTS exclusions (
+        nik VARCHAR, kategori VARCHAR, keterangan VARCHAR, file_name VARCHAR, imported_at TIMESTAMP)""",
+    # A submission is recorded whole or not at all (one transaction); state says which.
+    """CREATE TABLE IF NOT EXISTS submissions (
+        id VARCHAR PRIMARY KEY, program VARCHAR, period VARCHAR, kecamatan VARCHAR,
+        file_name VARCHAR, sha256 VARCHAR, created_at TIMESTAMP, rule_set_version VARCHAR,
+        rows INTEGER, accepted INTEGER, review INTEGER, rejected INTEGER,
+        superseded_by VARCHAR, state VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS row_results (
+        submission_id VARCHAR, row INTEGER, sheet VARCHAR, nik VARCHAR, nik_ok BOOLEAN,
+        no_kk VARCHAR, nama VARCHAR, tanggal_lahir DATE, status VARCHAR, nominal DOUBLE)""",
+    """CREATE TABLE IF NOT EXISTS findings (
+        submission_id VARCHAR, row INTEGER, code VARCHAR, severity VARCHAR, field VARCHAR,
+        value VARCHAR, message VARCHAR, message_en VARCHAR)""",
+    # Every look-up of a person (history, council, citizen status): who, when, which NIK (masked).
+    """CREATE TABLE IF NOT EXISTS lookups (
+        time TIMESTAMP, actor VARCHAR, channel VARCHAR, nik_masked VARCHAR, nik_sha256 VARCHAR)""",
+]
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
+    """Run SQL to completion (DuckDB keeps a half-read result open and refuses other work)."""
+    return con.execute(sql, params or []).fetchall()
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    """Run SQL and return a polars frame (through Arrow, no Python objects per row)."""
+    return con.sql(sql, params=params or None).pl()
+
+
+def _locked(exc: Exception) -> bool:
+    return "lock" in str(exc).lower()
+
+
+class Store:
+    """A connection to the store file; use as a context manager."""
+
+    def __init__(self, path: Path, read_only: bool = False):
+        self.path = Path(path)
+        self.read_only = read_only
+        self.con = self._connect()
+        if not read_only:
+            self._migrate()
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        if self.read_only and not self.path.exists():
+            raise UserError(
+                f"Basis data riwayat {self.path} belum ada. Periksa jalurnya, atau buat dengan mengimpor DTKS "
+                "atau memvalidasi daftar dengan --store.",
+                f"History store {self.path} does not exist yet.", code="store_missing")
+        if not self.read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        delay = 0.05
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=self.read_only)
+            except duckdb.IOException as exc:
+                if not _locked(exc) or time.monotonic() > deadline:
+                    raise self._busy_or_broken(exc) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+            except duckdb.Error as exc:
+                raise self._busy_or_broken(exc) from None
+
+    def _busy_or_broken(self, exc: Exception) -> UserError:
+        if _locked(exc):
+            return UserError(
+                f"Basis data riwayat {self.path.name} sedang dipakai proses lain lebih dari "
+                f"{LOCK_WAIT_SECONDS:.0f} detik. Tunggu validasi lain selesai, lalu ulangi.",
+                f"The history store {self.path.name} is busy in another process. Wait and try again.",
+                code="store_busy")
+        return UserError(
+            f"Berkas {self.path.name} bukan basis data riwayat yang dapat dibuka ({type(exc).__name__}). "
+            "Periksa jalur --store.",
+            f"{self.path.name} is not a history store that can be opened.", code="store_unreadable")
+
+    def _migrate(self) -> None:
+        with self.transaction():
+            for ddl in DDL:
+                run(self.con, ddl)
+            run(self.con, "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing: a crash or an error inside leaves the store as it was."""
+        run(self.con, "BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            run(self.con, "ROLLBACK")
+            raise
+        run(self.con, "COMMIT")
+
+    def has_registry(self) -> bool:
+        return bool(run(self.con, "SELECT count(*) > 0 FROM registry")[0][0])
+
+    def has_exclusions(self) -> bool:
+        return bool(run(self.con, "SELECT count(*) > 0 FROM exclusions")[0][0])
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,201 @@
+"""Submissions over time: live lists, duplicates across kecamatan and programs, resubmission diffs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import polars as pl
+
+from validator.store import Store, query, run
+
+LIVE_STATUSES = ("accepted", "review")
+DIFF_ROWS_CAP = 1000
+
+
+def new_submission_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def period_months(period: str) -> tuple[str, frozenset[int]] | None:
+    """'2026-03' -> (2026, {3}); '2026-T1'/'2026-Q1' -> months 1-3; '2026-S2' -> 7-12; '2026' -> all."""
+    p = period.strip().upper()
+    if m := re.fullmatch(r"(\d{4})[-/ ]?(\d{1,2})", p):
+        return m.group(1), frozenset({int(m.group(2))})
+    if m := re.fullmatch(r"(\d{4})[-/ ]?(?:T|Q|TW|TAHAP)[-/ ]?([1-4])", p):
+        q = int(m.group(2))
+        return m.group(1), frozenset(range(3 * q - 2, 3 * q + 1))
+    if m := re.fullmatch(r"(\d{4})[-/ ]?S[-/ ]?([12])", p):
+        s = int(m.group(2))
+        return m.group(1), frozenset(range(6 * s - 5, 6 * s + 1))
+    if re.fullmatch(r"\d{4}", p):
+        return p, frozenset(range(1, 13))
+    return None
+
+
+def periods_overlap(a: str, b: str) -> bool:
+    """A monthly list (2026-03) and a quarterly one (2026-T1) cover the same month: same period."""
+    pa, pb = period_months(a), period_months(b)
+    if pa is None or pb is None:
+        return a.strip().upper() == b.strip().upper()
+    return pa[0] == pb[0] and bool(pa[1] & pb[1])
+
+
+def live_submissions(store: Store) -> pl.DataFrame:
+    return query(store.con, """
+        SELECT id, program, period, kecamatan, file_name, created_at FROM submissions
+        WHERE state = 'complete' AND superseded_by IS NULL
+    """)
+
+
+def previous_submission(store: Store, program: str, period: str, kecamatan: str) -> dict | None:
+    """The live list this submission will replace (same kecamatan, program and period)."""
+    found = run(store.con, """
+        SELECT id, file_name, created_at, rows, accepted, review, rejected FROM submissions
+        WHERE state = 'complete' AND superseded_by IS NULL AND program = ? AND period = ? AND kecamatan = ?
+        ORDER BY created_at DESC LIMIT 1
+    """, [program, period, kecamatan])
+    if not found:
+        return None
+    row = found[0]
+    keys = ["id", "file_name", "created_at", "rows", "accepted", "review", "rejected"]
+    return dict(zip(keys, row, strict=True))
+
+
+def _describe(regions, program_names: dict[str, str]) -> pl.Expr:
+    return pl.format("Kecamatan {}, {} {}, pengajuan {}, baris {}",
+                     pl.col("kec_name"), pl.col("program_name"), pl.col("period"),
+                     pl.col("submission_id"), pl.col("row").cast(pl.Utf8))
+
+
+def cross_findings(store: Store, rows: pl.DataFrame, *, program: str, period: str, kecamatan: str,
+                   partners: set[str], household: bool, household_programs: set[str], regions,
+                   program_names: dict[str, str]) -> dict[str, pl.DataFrame]:
+    """GANDA_ANTAR_KECAMATAN and GANDA_ANTAR_PROGRAM against live lists.
+
+    `rows` holds (_idx, nik, kk) of this list's rows with a readable NIK. Only accepted and review
+    rows of live lists count: a row rejected elsewhere blocks nobody."""
+    live = live_submissions(store)
+    if live.height == 0 or rows.height == 0:
+        return {}
+    overlap = live.filter(pl.col("period").map_elements(lambda p: periods_overlap(p, period), return_dtype=pl.Boolean))
+    same_program = overlap.filter((pl.col("program") == program) & (pl.col("kecamatan") != kecamatan))
+    exclusive = overlap.filter(pl.col("program").is_in(list(partners)))
+    out: dict[str, pl.DataFrame] = {}
+    for code, subs, use_kk in (("GANDA_ANTAR_KECAMATAN", same_program, False),
+                               ("GANDA_ANTAR_PROGRAM", exclusive, household)):
+        if subs.height == 0:
+            continue
+        hits = _hits(store, rows, subs, use_kk, household_programs)
+        if hits.height == 0:
+            continue
+        hits = hits.with_columns(
+            pl.col("kecamatan").map_elements(regions.describe, return_dtype=pl.Utf8).alias("kec_name"),
+            pl.col("program").replace_strict(program_names, default=pl.col("program")).alias("program_name"),
+        ).with_columns(_describe(regions, program_names).alias("d"))
+        out[code] = hits.group_by("_idx").agg(
+            pl.col("d").unique().sort().head(5).str.join("; ").alias("detail")).with_columns(
+            pl.col("_idx").cast(pl.UInt32))
+    return out
+
+
+def _hits(store: Store, rows: pl.DataFrame, subs: pl.DataFrame, use_kk: bool,
+          household_programs: set[str]) -> pl.DataFrame:
+    con = store.con
+    con.register("bansos_new_rows", rows.to_arrow())
+    con.register("bansos_subs", subs.select("id", "program", "period", "kecamatan").to_arrow())
+    try:
+        kk_match = ""
+        if use_kk:
+            hh = ", ".join(f"'{p}'" for p in sorted(household_programs)) or "''"
+            kk_match = f"OR (n.kk IS NOT NULL AND r.no_kk = n.kk AND s.program IN ({hh}))"
+        return query(con, f"""
+            SELECT DISTINCT n._idx, s.id AS submission_id, s.program, s.period, s.kecamatan, r.row
+            FROM bansos_subs s
+            JOIN row_results r ON r.submission_id = s.id AND r.status IN ('accepted', 'review')
+            JOIN bansos_new_rows n ON (r.nik_ok AND r.nik = n.nik) {kk_match}
+        """)
+    finally:
+        con.unregister("bansos_new_rows")
+        con.unregister("bansos_subs")
+
+
+def compare_to(store: Store, previous: dict, current: pl.DataFrame) -> dict:
+    """The resubmission diff: rows fixed, still failing, newly failing, added, removed (by NIK).
+
+    `current` holds (row, nik, nik_ok, status, codes) of the new list."""
+    prev = query(store.con, """
+        SELECT r.row, r.nik, r.status, coalesce(string_agg(DISTINCT f.code, ', ' ORDER BY f.code), '') AS codes
+        FROM row_results r LEFT JOIN findings f ON f.submission_id = r.submission_id AND f.row = r.row
+        WHERE r.submission_id = ? AND r.nik_ok GROUP BY r.row, r.nik, r.status
+    """, [previous["id"]])
+    now = current.filter(pl.col("nik_ok")).select("row", "nik", "status", "codes")
+    # A NIK listed twice is matched once (its first row).
+    prev, now = prev.unique("nik", keep="first"), now.unique("nik", keep="first")
+    both = now.join(prev, on="nik", suffix="_before")
+    failing_now = pl.col("status") != "accepted"
+    failing_before = pl.col("status_before") != "accepted"
+    groups = {
+        "fixed": both.filter(failing_before & ~failing_now),
+        "still_failing": both.filter(failing_before & failing_now),
+        "newly_failing": both.filter(~failing_before & failing_now),
+        "added": now.join(prev, on="nik", how="anti"),
+        "removed": prev.join(now, on="nik", how="anti"),
+    }
+    return {
+        "submission_id": previous["id"],
+        "file": previous["file_name"],
+        "created_at": previous["created_at"].isoformat() if isinstance(previous["created_at"], dt.datetime)
+        else str(previous["created_at"]),
+        "counts": {k: v.height for k, v in groups.items()},
+        "rows": {k: v.head(DIFF_ROWS_CAP).sort("row").to_dicts() for k, v in groups.items()},
+        "rows_capped_at": DIFF_ROWS_CAP,
+        "unmatched_rows_without_nik": current.filter(~pl.col("nik_ok")).height,
+    }
+
+
+def record(store: Store, submission: dict, rows: pl.DataFrame, findings: pl.DataFrame) -> None:
+    """Write one submission whole, superseding the earlier list of the same kecamatan, program
+    and period, in one transaction: a crash before COMMIT leaves the store as it was."""
+    con = store.con
+    with store.transaction():
+        run(con, """
+            UPDATE submissions SET superseded_by = ?
+            WHERE state = 'complete' AND superseded_by IS NULL AND program = ? AND period = ? AND kecamatan = ?
+        """, [submission["id"], submission["program"], submission["period"], submission["kecamatan"]])
+        run(con, "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 'complete')", [
+            submission["id"], submission["program"], submission["period"], submission["kecamatan"],
+            submission["file_name"], submission["sha256"], submission["created_at"],
+            submission["rule_set_version"], submission["rows"], submission["accepted"],
+            submission["review"], submission["rejected"]])
+        con.register("bansos_rows", rows.to_arrow())
+        con.register("bansos_findings", findings.to_arrow())
+        try:
+            run(con, """INSERT INTO row_results SELECT ?, row, sheet, nik, nik_ok, no_kk, nama,
+                           tanggal_lahir, status, nominal FROM bansos_rows""", [submission["id"]])
+            run(con, """INSERT INTO findings SELECT ?, row, code, severity, field, value, message,
+                           message_en FROM bansos_findings""", [submission["id"]])
+        finally:
+            con.unregister("bansos_rows")
+            con.unregister("bansos_findings")
+
+
+def history_of(store: Store, nik: str) -> pl.DataFrame:
+    """Every submission that held this NIK, oldest first, with its status and reasons there."""
+    return query(store.con, """
+        SELECT s.created_at, s.program, s.period, s.kecamatan, s.file_name, s.id AS submission_id,
+               s.superseded_by IS NOT NULL AS superseded, r.row, r.status,
+               coalesce(list(f.code ORDER BY f.code) FILTER (WHERE f.code IS NOT NULL), []) AS codes,
+               coalesce(list(f.message ORDER BY f.code) FILTER (WHERE f.code IS NOT NULL), []) AS messages
+        FROM row_results r
+        JOIN submissions s ON s.id = r.submission_id AND s.state = 'complete'
+        LEFT JOIN findings f ON f.submission_id = r.submission_id AND f.row = r.row
+        WHERE r.nik = ?
+        GROUP BY ALL ORDER BY s.created_at, r.row
+    """, [nik])
+
+
+def record_lookup(store: Store, actor: str, channel: str, nik_masked: str, nik_sha256: str) -> None:
+    run(store.con, "INSERT INTO lookups VALUES (?, ?, ?, ?, ?)",
+                      [dt.datetime.now(), actor, channel, nik_masked, nik_sha256])
