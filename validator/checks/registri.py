@@ -7,8 +7,8 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from validator.checks.base import CheckContext
-from validator.store import query
 from validator.normalize import name_key
+from validator.store import query
 
 
 def _list_rows(prepared: pl.DataFrame) -> pl.DataFrame:
