@@ -155,6 +155,16 @@ def history(
     out.print(t)
 
 
+def _mount_registry_commands() -> None:
+    from validator.cli_registry import exclusions_app, registry_app
+
+    app.add_typer(registry_app, name="registry", help="Data DTKS/DTSEN / the social registry.")
+    app.add_typer(exclusions_app, name="exclusions", help="Daftar pengecualian / exclusion lists.")
+
+
+_mount_registry_commands()
+
+
 STATUS_TEXT = {"accepted": "diterima", "review": "perlu diperiksa", "rejected": "ditolak"}
 
 

@@ -1,0 +1,97 @@
+"""Registry (DTKS/DTSEN) and exclusion-list codes: rows that fire them and near misses."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TODAY, codes_by_row, make_rows, write_csv
+from validator.engine import record_outcome, validate
+from validator.store import Store
+
+SITI = {"nik": "1271175506800001", "kk": "1271170101100001", "nama": "SITI AMINAH"}
+REGISTRY_HEADER = ["nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "desil", "status"]
+
+
+def registry_file(tmp_path: Path, people: list[dict]) -> Path:
+    path = tmp_path / "dtks.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(REGISTRY_HEADER)
+        for p in people:
+            row = {"nik": SITI["nik"], "no_kk": SITI["kk"], "nama": SITI["nama"], "tanggal_lahir": "1980-06-15",
+                   "jenis_kelamin": "P", "kode_wilayah": "12.71.17.1001", "desil": "2", "status": "aktif", **p}
+            w.writerow([row[c] for c in REGISTRY_HEADER])
+    return path
+
+
+def exclusion_file(tmp_path: Path, rows: list[tuple[str, str]]) -> Path:
+    path = tmp_path / "kecuali.csv"
+    path.write_text("nik,kategori,keterangan\n" + "".join(f"{n},{k},-\n" for n, k in rows), encoding="utf-8")
+    return path
+
+
+def run(tmp_path, program, list_rows, people, exclusions=None):
+    headers, body = make_rows(program, list_rows)
+    path = write_csv(tmp_path / "l.csv", headers, body)
+    return validate(path, program, kecamatan="127117", today=TODAY, registry=registry_file(tmp_path, people),
+                    exclusions=exclusion_file(tmp_path, exclusions) if exclusions else None)
+
+
+CASES = [
+    ("not in registry", "DTKS_TIDAK_TERDAFTAR", "pkh", [{}], [{"nik": "1271171506750002"}], [0]),
+    ("in registry", "DTKS_TIDAK_TERDAFTAR", "pkh", [{}], [{}], []),
+    ("not required for maghrib", "DTKS_TIDAK_TERDAFTAR", "maghrib_mengaji", [{}], [{"nik": "1271171506750002"}], []),
+    ("unreadable NIK is not looked up", "DTKS_TIDAK_TERDAFTAR", "pkh", [{"nik": "127117550680001"}], [{}], []),
+    ("16-digit NIK with a bad date is looked up", "DTKS_TIDAK_TERDAFTAR", "pkh",
+     [{"nik": "1271173206800001", "tgl": ""}], [{}], [0]),
+    ("name differs", "DTKS_NAMA_BEDA", "pkh", [{}], [{"nama": "RATNA DEWI"}], [0]),
+    ("name spelling variant", "DTKS_NAMA_BEDA", "pkh", [{"nama": "Hj. Siti Aminah"}], [{"nama": "SITI AMINAH BINTI AHMAD"}], []),
+    ("old spelling", "DTKS_NAMA_BEDA", "pkh", [{"nama": "SUKARNO", "nik": "1271171506800001", "jk": "L"}],
+     [{"nik": "1271171506800001", "nama": "SOEKARNO"}], []),
+    ("empty name not compared", "DTKS_NAMA_BEDA", "pkh", [{"nama": ""}], [{"nama": "RATNA DEWI"}], []),
+    ("kk differs", "DTKS_KK_BEDA", "pkh", [{}], [{"no_kk": "1271170101100009"}], [0]),
+    ("kk same", "DTKS_KK_BEDA", "pkh", [{}], [{}], []),
+    ("malformed kk not compared", "DTKS_KK_BEDA", "pkh", [{"kk": "12711701011"}], [{"no_kk": "1271170101100009"}], []),
+    ("deceased", "DTKS_MENINGGAL", "pkh", [{}], [{"status": "meninggal"}], [0]),
+    ("deceased applies without membership rule", "DTKS_MENINGGAL", "maghrib_mengaji", [{}], [{"status": "Meninggal"}], [0]),
+    ("alive", "DTKS_MENINGGAL", "pkh", [{}], [{"status": "aktif"}], []),
+    ("desil above", "DTKS_DESIL", "pkh", [{}], [{"desil": "7"}], [0]),
+    ("desil at max", "DTKS_DESIL", "pkh", [{}], [{"desil": "4"}], []),
+    ("desil not ranked", "DTKS_DESIL", "pkh", [{}], [{"desil": ""}], []),
+    ("desil ignored without membership rule", "DTKS_DESIL", "maghrib_mengaji", [{}], [{"desil": "9"}], []),
+]
+
+
+@pytest.mark.parametrize("code,program,rows,people,fires", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_registry_code(tmp_path, code, program, rows, people, fires):
+    outcome = run(tmp_path, program, rows, people)
+    got = [i for i, c in enumerate(codes_by_row(outcome)) if code in c]
+    assert got == fires, codes_by_row(outcome)
+    assert "registry" not in {c["check"] for c in outcome.checks_skipped}
+
+
+def test_exclusion_list_names_the_category(tmp_path):
+    outcome = run(tmp_path, "pkh", [{}], [{}], exclusions=[(SITI["nik"], "ASN"), (SITI["nik"], "PERANGKAT_DESA")])
+    f = outcome.findings.filter(code="DAFTAR_PENGECUALIAN")
+    assert f.height == 1 and "ASN, PERANGKAT_DESA" in f["message"][0]
+    clean = run(tmp_path, "pkh", [{}], [{}], exclusions=[("1271171506750002", "TNI")])
+    assert "DAFTAR_PENGECUALIAN" not in set(clean.findings["code"])
+
+
+def test_registry_imported_into_the_store_is_used(tmp_path):
+    from validator.registry import import_exclusions, import_registry
+
+    db = tmp_path / "h.duckdb"
+    with Store(db) as s:
+        import_registry(registry_file(tmp_path, [{"status": "meninggal"}]), s)
+        import_exclusions(exclusion_file(tmp_path, [(SITI["nik"], "ASN")]), s)
+    headers, body = make_rows("pkh", [{}])
+    path = write_csv(tmp_path / "l.csv", headers, body)
+    with Store(db) as s:
+        outcome = validate(path, "pkh", kecamatan="127117", period="2026-T1", store=s, today=TODAY)
+        record_outcome(s, outcome)
+    assert {"DTKS_MENINGGAL", "DAFTAR_PENGECUALIAN"} <= set(outcome.findings["code"])
+    assert not {"registry", "exclusions", "history"} & {c["check"] for c in outcome.checks_skipped}
