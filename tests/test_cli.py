@@ -82,14 +82,25 @@ def test_no_nik_column(tmp_path):
     assert "Kolom NIK tidak ditemukan" in r.stderr and "Nama, Alamat" in r.stderr
 
 
-def test_registry_options_accepted_but_reported(tmp_path, good_list):
+def test_registry_option_joins_the_extract(tmp_path, good_list):
     reg = tmp_path / "reg.csv"
-    reg.write_text("nik,nama\n", encoding="utf-8")
+    reg.write_text("nik,nama,status\n1271175506800001,SITI AMINAH,aktif\n", encoding="utf-8")
     r = bansos("validate", str(good_list), "--program", "pkh", "--out", str(tmp_path / "o"),
                "--registry", str(reg))
     assert r.returncode == 0, r.stderr
     data = json.loads((tmp_path / "o" / "result.json").read_text(encoding="utf-8"))
-    assert "registry" in data["checks_skipped"]
+    assert "registry" not in data["checks_skipped"]
+    # The third row's NIK is readable and not in the extract; the second's is not readable.
+    assert data["summary"]["by_code"].get("DTKS_TIDAK_TERDAFTAR") == 1
+
+
+def test_registry_without_nik_column_is_a_user_error(tmp_path, good_list):
+    reg = tmp_path / "reg.csv"
+    reg.write_text("nama,status\nSITI,aktif\n", encoding="utf-8")
+    r = bansos("validate", str(good_list), "--program", "pkh", "--out", str(tmp_path / "o"),
+               "--registry", str(reg))
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "nik" in r.stderr
+    assert not (tmp_path / "o" / "result.json").exists()
 
 
 def test_workbook_golden(tmp_path):
