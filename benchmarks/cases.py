@@ -39,7 +39,15 @@ def end_to_end(path: Path) -> None:
         write_outputs(outcome, Path(out))
 
 
-CASES = {"floor_csv": floor_csv, "engine": engine, "end_to_end": end_to_end}
+def registry_join(path: Path) -> None:
+    """Read, every per-list check, and the registry checks against the extract beside the list."""
+    from validator.engine import validate
+
+    registry = path.with_name(path.stem + "_dtks.parquet")
+    validate(path, "pkh", kecamatan="127117", today=TODAY, registry=registry)
+
+
+CASES = {"floor_csv": floor_csv, "engine": engine, "end_to_end": end_to_end, "registry_join": registry_join}
 
 
 def main() -> None:

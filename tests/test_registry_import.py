@@ -1,0 +1,315 @@
+"""Registry extract and exclusion list import: normalisation, the check report, all-or-nothing."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from validator.cli_registry import exclusions_app, registry_app
+from validator.errors import UserError
+from validator.registry import (
+    CHECKS,
+    check_extract,
+    extract,
+    import_exclusions,
+    import_registry,
+    scan_extract,
+)
+from validator.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data" / "registry"
+HEADER = ["nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "desil", "status"]
+SITI = "1271175506800001"
+BUDI = "1271171203750002"
+ANI = "1271176102900003"
+
+
+def write(path: Path, rows: list[list[str]], header: list[str] = HEADER, delimiter: str = ",",
+          encoding: str = "utf-8") -> Path:
+    with path.open("w", newline="", encoding=encoding) as fh:
+        w = csv.writer(fh, delimiter=delimiter)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def registry_rows(store: Store) -> list[tuple]:
+    return store.con.execute("SELECT * FROM registry ORDER BY nik").fetchall()
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "store.duckdb") as s:
+        yield s
+
+
+SMALL = [
+    ["1271 1755 0680 0001", "'1271170101100001", "  siti   aminah ", "1980-06-15", "Perempuan",
+     "12.71.17.1001", "", " Aktif "],
+    ["127117.1203750002", "1271-1701-0110-0002", "Budi Santoso", "12-03-1975", "LK", "1271171002",
+     "3", "meninggal"],
+    ["12711761029000", "", "ani", "", "L", "12.71.17.1003", "10", "pindah"],
+]
+
+
+def test_small_extract_is_stored_normalised(tmp_path, store):
+    report = import_registry(write(tmp_path / "dtks.csv", SMALL), store)
+    assert report.rows == 3
+    assert registry_rows(store) == [
+        (BUDI, "1271170101100002", "BUDI SANTOSO", dt.date(1975, 3, 12), "L", "1271171002", 3,
+         "meninggal", True),
+        (SITI, "1271170101100001", "SITI AMINAH", dt.date(1980, 6, 15), "P", "1271171001", None,
+         "aktif", True),
+        ("12711761029000", None, "ANI", None, "L", "1271171003", 10, "pindah", False),
+    ]
+    assert report.malformed_nik == 1
+    assert report.failures == {"nik_16_digit": 1}
+    imp = store.con.execute("SELECT file_name, sha256, rows, malformed_nik, report->>'$.rows' "
+                            "FROM registry_imports").fetchall()
+    assert imp[0][0] == "dtks.csv" and len(imp[0][1]) == 64 and imp[0][2:] == (3, 1, "3")
+
+
+def test_broken_extract_counts_every_problem_and_still_imports(tmp_path, store):
+    rows = [
+        [SITI, "", "SITI", "1980-06-15", "P", "12.71.17.1001", "12", "aktif"],
+        ["127117550680000", "", "NIK PENDEK", "31-02-1980", "P", "12.71.17.1001", "4", "hilang"],
+        ["12711755068000A1", "", "NIK HURUF", "kemarin", "X", "12.71.17.1001", "x", "hilang"],
+        ["", "", "", "1980-06-15", "", "12.71.17", "0", ""],
+        [BUDI, "", "BUDI", "1975-03-12", "L", "12.71.17.1002", "2", "Tidak Ditemukan"],
+    ]
+    path = write(tmp_path / "rusak.csv", rows)
+    report = check_extract(path)
+    assert report.rows == 5
+    assert report.failures == {
+        "nik_kosong": 1, "nik_16_digit": 2, "nama_kosong": 1, "tanggal_lahir_terbaca": 2,
+        "jenis_kelamin_dikenal": 1, "kode_wilayah_10_digit": 1, "desil_terbaca": 1, "desil_1_10": 2,
+        "status_kosong": 1, "status_dikenal": 3,
+    }
+    assert report.unknown_status == {"hilang": 2, "tidak ditemukan": 1}
+    assert report.empty["jenis_kelamin"] == 1 and report.empty["no_kk"] == 5
+    # Examples carry the CSV line (header = 1) and never a whole NIK.
+    ex = report.examples["nik_16_digit"]
+    assert [(e.row, e.column, e.value) for e in ex] == [(3, "nik", "127117******0000"),
+                                                         (4, "nik", "127117******00A1")]
+    assert [(e.row, e.value) for e in report.examples["tanggal_lahir_terbaca"]] == [
+        (3, "31-02-1980"), (4, "kemarin")]
+    assert [(e.row, e.value) for e in report.examples["desil_1_10"]] == [(2, "12"), (5, "0")]
+    text = "\n".join(report.lines_id())
+    for name in report.failures:
+        assert name in text and CHECKS[name][0] in text
+    assert "NIK HURUF" not in text and SITI not in text
+    assert CHECKS["desil_1_10"][1] in "\n".join(report.lines_en())
+
+    imported = import_registry(path, store)
+    assert imported.failures == report.failures
+    assert store.con.execute("SELECT count(*), count(*) FILTER (NOT nik_valid), "
+                             "count(*) FILTER (desil = 12) FROM registry").fetchone() == (5, 3, 1)
+    assert store.con.execute("SELECT malformed_nik FROM registry_imports").fetchone() == (3,)
+
+
+def test_duplicate_niks_are_counted_at_import(tmp_path, store):
+    rows = [[SITI, "", "SITI", "", "P", "", "", "aktif"], [f"'{SITI}", "", "SITI A", "", "P", "", "",
+                                                           "pindah"],
+            [BUDI, "", "BUDI", "", "L", "", "", "aktif"]]
+    path = write(tmp_path / "ganda.csv", rows)
+    assert check_extract(path).duplicate_nik is None  # the batch schema cannot see across batches
+    report = import_registry(path, store)
+    assert report.duplicate_nik == 1 and report.rows == 3
+    assert "nik_ganda" in [w["code"] for w in report.warnings]
+
+
+def test_missing_nik_column_names_the_columns(tmp_path, store):
+    path = write(tmp_path / "tanpa_nik.csv", [["1", "A"]], header=["NO_KK", "Nama Lengkap"])
+    with pytest.raises(UserError) as exc:
+        check_extract(path)
+    msg = exc.value.message_id
+    assert "tidak punya kolom nik" in msg and "NO_KK, Nama Lengkap" in msg and "Kolom wajib: nik" in msg
+    with pytest.raises(UserError):
+        import_registry(path, store)
+    assert not store.has_registry()
+
+
+def test_missing_nama_and_status_are_warnings_not_failed_rows(tmp_path, store):
+    path = write(tmp_path / "sempit.csv", [[SITI, "P"]], header=["NIK", "Jenis_Kelamin"])
+    report = import_registry(path, store)
+    assert report.failures == {}
+    assert report.missing_columns == ["no_kk", "nama", "tanggal_lahir", "kode_wilayah", "desil", "status"]
+    assert [w["code"] for w in report.warnings] == ["kolom_tidak_ada"]
+    assert registry_rows(store) == [(SITI, None, None, None, "P", None, None, None, True)]
+
+
+def test_bps_codes_warn_and_kemendagri_codes_do_not(tmp_path):
+    def rows(codes):
+        return [[f"127117550680{i:04d}", "", "X Y", "", "P", c, "", "aktif"] for i, c in
+                enumerate(codes, 1)]
+
+    # BPS: Kota Medan is 12.75, kecamatan 010, 020, …, desa 001, 002, …
+    bps = check_extract(write(tmp_path / "bps.csv",
+                              rows(["1275010001", "12.75.020.003", "1275030012", "1275100004"])))
+    assert bps.looks_bps
+    assert "kode BPS" in "\n".join(bps.lines_id())
+    kemendagri = check_extract(write(tmp_path / "kemendagri.csv",
+                                     rows(["12.71.17.1001", "1271171002", "12.71.01.2003",
+                                           "12.71.14.1002"])))
+    assert not kemendagri.looks_bps and kemendagri.warnings == []
+    assert kemendagri.region == {"dotted": 3, "digits": 1, "ten_digit": 4, "kemendagri": 4, "bps": 0}
+
+
+def test_second_import_replaces_the_first(tmp_path, store):
+    import_registry(write(tmp_path / "a.csv", SMALL), store)
+    import_registry(write(tmp_path / "b.csv", [[ANI, "", "ANI", "", "P", "1271171001", "1", "aktif"]]),
+                    store)
+    assert [r[0] for r in registry_rows(store)] == [ANI]
+    assert store.con.execute("SELECT list(file_name ORDER BY imported_at) FROM registry_imports"
+                             ).fetchone()[0] == ["a.csv", "b.csv"]
+
+
+def test_failure_inside_the_transaction_keeps_the_previous_registry(tmp_path, store, monkeypatch):
+    import_registry(write(tmp_path / "a.csv", SMALL), store)
+    before = registry_rows(store)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(extract, "_record_import", boom)
+    with pytest.raises(RuntimeError):
+        import_registry(write(tmp_path / "b.csv", [[ANI, "", "ANI", "", "P", "", "", "aktif"]]), store)
+    assert registry_rows(store) == before
+    assert store.con.execute("SELECT count(*) FROM registry_imports").fetchone() == (1,)
+
+
+def test_empty_extract_is_refused(tmp_path, store):
+    import_registry(write(tmp_path / "a.csv", SMALL), store)
+    with pytest.raises(UserError, match="tidak berisi baris data"):
+        import_registry(write(tmp_path / "kosong.csv", []), store)
+    assert len(registry_rows(store)) == 3
+
+
+def test_parquet_and_semicolon_csv_give_the_same_table(tmp_path, store):
+    csv_path = write(tmp_path / "dtks.csv", SMALL)
+    import_registry(csv_path, store)
+    expected = registry_rows(store)
+
+    semi = write(tmp_path / "titik_koma.csv", SMALL, header=[h.upper() for h in HEADER],
+                 delimiter=";", encoding="utf-8-sig")
+    report = import_registry(semi, store)
+    assert report.delimiter == ";" and registry_rows(store) == expected
+
+    typed = pl.DataFrame({
+        "nik": [SITI, BUDI, "12711761029000"],
+        "no_kk": ["1271170101100001", "1271170101100002", None],
+        "nama": ["Siti Aminah", "BUDI  SANTOSO", "Ani"],
+        "tanggal_lahir": [dt.date(1980, 6, 15), dt.date(1975, 3, 12), None],
+        "jenis_kelamin": ["P", "L", "L"],
+        "kode_wilayah": ["12.71.17.1001", "1271171002", "12.71.17.1003"],
+        "desil": pl.Series([None, 3, 10], dtype=pl.Int8),
+        "status": ["aktif", "MENINGGAL", "pindah"],
+        "lain": [1, 2, 3],  # other columns are kept in the file and ignored
+    })
+    typed.write_parquet(tmp_path / "dtks.parquet")
+    report = import_registry(tmp_path / "dtks.parquet", store)
+    assert report.format == "parquet" and registry_rows(store) == expected
+
+
+def test_scan_extract_is_a_subquery_duckdb_streams(tmp_path):
+    con = duckdb.connect()
+    sql = scan_extract(con, write(tmp_path / "dtks.csv", SMALL))
+    assert con.execute(f"SELECT count(*), count(*) FILTER (nik_valid) FROM {sql}").fetchone() == (3, 2)
+    assert [d[0] for d in con.execute(f"SELECT * FROM {sql}").description] == [
+        *HEADER, "nik_valid"]
+
+
+def test_unreadable_csv_is_a_user_error(tmp_path, store):
+    path = tmp_path / "rusak.csv"
+    path.write_text("nik,nama\n" + f"{SITI},A\n" * 3 + f"{BUDI},B,extra,cells\n", encoding="utf-8")
+    with pytest.raises(UserError) as exc:
+        import_registry(path, store)
+    assert BUDI not in exc.value.message_id  # DuckDB's message quotes the line; it is cut off
+    # A bad line beyond what DuckDB's sniffer samples fails during the scan, with the same care.
+    path.write_text("nik,nama\n" + f"{SITI},A\n" * 30_000 + f"{BUDI},B,extra,cells\n",
+                    encoding="utf-8")
+    with pytest.raises(UserError, match="berhenti terbaca") as exc:
+        import_registry(path, store)
+    assert BUDI not in exc.value.message_id and not store.has_registry()
+    (tmp_path / "dtks.xlsx").write_bytes(b"PK")
+    with pytest.raises(UserError, match="bukan CSV atau Parquet"):
+        check_extract(tmp_path / "dtks.xlsx")
+
+
+def test_sample_rows_limits_the_check(tmp_path):
+    report = check_extract(write(tmp_path / "dtks.csv", SMALL), sample_rows=2)
+    assert report.rows == 2 and report.failures == {}
+    assert "hanya 2 baris pertama" in report.lines_id()[0]
+
+
+def test_sample_registry_and_exclusions_import_cleanly(store):
+    dtks = SAMPLE / "dtks_sample.csv"
+    report = import_registry(dtks, store)
+    lines = dtks.read_text(encoding="utf-8").count("\n") - 1
+    assert report.rows == lines and store.con.execute("SELECT count(*) FROM registry").fetchone() == (
+        lines,)
+    assert report.failures == {} and report.warnings == [] and report.malformed_nik == 0
+    assert report.region["kemendagri"] == report.rows
+    excl = import_exclusions(SAMPLE / "pengecualian.csv", store)
+    assert excl["rows"] == 36 and excl["malformed_nik"] == 0 and excl["skipped_empty_nik"] == 0
+    assert store.con.execute("SELECT count(*) FROM exclusions e JOIN registry r USING (nik)"
+                             ).fetchone()[0] > 0
+
+
+def test_exclusions_normalise_and_replace(tmp_path, store):
+    path = write(tmp_path / "pengecualian.csv",
+                 [[f"'{SITI}", " asn ", "PNS Dinas"], ["1271-1712-0375-0002", "Perangkat Desa", ""],
+                  ["", "TNI", "tanpa NIK"]],
+                 header=["NIK", "Kategori", "Keterangan"])
+    res = import_exclusions(path, store)
+    assert res["rows"] == 2 and res["skipped_empty_nik"] == 1
+    assert res["by_kategori"] == {"ASN": 1, "PERANGKAT_DESA": 1}
+    got = store.con.execute("SELECT nik, kategori, keterangan, file_name FROM exclusions ORDER BY nik"
+                            ).fetchall()
+    assert got == [(BUDI, "PERANGKAT_DESA", None, "pengecualian.csv"),
+                   (SITI, "ASN", "PNS Dinas", "pengecualian.csv")]
+    import_exclusions(write(tmp_path / "baru.csv", [[ANI, "polri"]], header=["nik", "kategori"]), store)
+    assert store.con.execute("SELECT nik, kategori FROM exclusions").fetchall() == [(ANI, "POLRI")]
+
+
+def test_exclusions_without_kategori_are_refused(tmp_path, store):
+    import_exclusions(write(tmp_path / "a.csv", [[ANI, "ASN"]], header=["nik", "kategori"]), store)
+    with pytest.raises(UserError) as exc:
+        import_exclusions(write(tmp_path / "b.csv", [[SITI, "x"]], header=["nik", "keterangan"]), store)
+    assert "tidak punya kolom kategori" in exc.value.message_id
+    assert "nik, keterangan" in exc.value.message_id
+    assert store.con.execute("SELECT nik FROM exclusions").fetchall() == [(ANI,)]
+
+
+def _cli() -> typer.Typer:
+    app = typer.Typer()
+    app.add_typer(registry_app, name="registry")
+    app.add_typer(exclusions_app, name="exclusions")
+    return app
+
+
+def test_cli_commands(tmp_path):
+    db = tmp_path / "store.duckdb"
+    runner = CliRunner()
+    r = runner.invoke(_cli(), ["registry", "import", str(SAMPLE / "dtks_sample.csv"), "--store", str(db)])
+    assert r.exit_code == 0, r.output
+    assert r.output.index("Ekstrak registri dtks_sample.csv") < r.output.index("Registry extract")
+    assert "Registri diganti: 2.823 baris" in r.output
+    r = runner.invoke(_cli(), ["exclusions", "import", str(SAMPLE / "pengecualian.csv"), "--store",
+                               str(db)])
+    assert r.exit_code == 0, r.output
+    assert "ASN" in r.output
+    r = runner.invoke(_cli(), ["registry", "check", str(SAMPLE / "dtks_sample.csv"), "--sample", "10"])
+    assert r.exit_code == 0 and "10 baris" in r.output
+    r = runner.invoke(_cli(), ["registry", "import", str(tmp_path / "tidak_ada.csv"), "--store", str(db)])
+    assert isinstance(r.exception, UserError)  # the main CLI turns this into exit 2 + one line
+    with Store(db, read_only=True) as s:
+        assert s.con.execute("SELECT count(*) FROM registry").fetchone() == (2823,)

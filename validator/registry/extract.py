@@ -1,0 +1,546 @@
+"""Registry extracts (contracts §4) and exclusion lists (§5): normalised in DuckDB, checked in batches."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import re
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+from pandera.errors import SchemaErrors
+
+from validator.errors import UserError
+from validator.registry.schema import CHECKS, RegistryRow, base_column
+from validator.store import Store
+from validator.wilayah import load_regions
+
+FIELDS = ("nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "desil", "status")
+# Normalising may empty these; the check pass also carries the text as written (`<field>_teks`).
+TEXT_KEPT = ("tanggal_lahir", "jenis_kelamin", "desil", "kode_wilayah")
+EMPTY_ALLOWED = ("no_kk", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "desil")
+EXCLUSION_FIELDS = ("nik", "kategori", "keterangan")
+# 2 cores: batches this size keep the check pass near DuckDB's scan speed and well under 1 GB.
+BATCH_ROWS = 500_000
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S")
+SEX_L = ("L", "LK", "LAKILAKI", "LAKI", "PRIA", "M", "MALE")
+SEX_P = ("P", "PR", "PEREMPUAN", "WANITA", "W", "F", "FEMALE")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file as DuckDB reads it: the table function and the header as written."""
+
+    path: Path
+    kind: str  # "csv" | "parquet"
+    relation: str
+    columns: tuple[str, ...]
+    delimiter: str | None
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _key(header: str) -> str:
+    """Headers compare without case, spaces, dots, underscores or dashes ('No. KK' is no_kk)."""
+    return re.sub(r"[\s._\-\ufeff]+", "", header.lower())
+
+
+def _duck_error(exc: Exception) -> str:
+    # Only the first line: DuckDB's later lines quote the offending row, which holds personal data.
+    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+
+
+def _sniff_delimiter(path: Path) -> str:
+    with path.open("rb") as fh:
+        head = fh.read(65536).decode("utf-8", errors="replace").lstrip("\ufeff")
+    line = head.splitlines()[0] if head.strip() else ""
+    if not line:
+        raise UserError(f"Berkas {path.name} kosong.", f"{path.name} is empty.", code="empty_file")
+    return max((",", ";", "\t"), key=line.count)  # a tie (one column) stays ','
+
+
+
+def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
+    """Reads only the header (CSV) or the schema (Parquet); a file DuckDB cannot open is a UserError."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"Berkas {path} tidak ditemukan.", f"File {path} not found.", code="file_missing")
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        kind, delim = "parquet", None
+        relation = f"read_parquet({_lit(str(path))})"
+    elif suffix in (".csv", ".txt"):
+        kind, delim = "csv", _sniff_delimiter(path)
+        # Every column as text: a NIK never passes through a number. skip=0: the header is line 1
+        # (the sniffer would otherwise start at a later, wider line of a ragged file).
+        relation = (f"read_csv({_lit(str(path))}, delim={_lit(delim)}, header=true, all_varchar=true, "
+                    "quote='\"', escape='\"', skip=0)")
+    else:
+        raise UserError(f"Berkas {path.name} bukan CSV atau Parquet.",
+                        f"{path.name} is neither CSV nor Parquet.", code="bad_format")
+    try:
+        columns = tuple(r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall())
+    except duckdb.Error as exc:
+        raise UserError(f"Berkas {path.name} tidak dapat dibaca sebagai {kind.upper()} ({_duck_error(exc)}). "
+                        "Periksa bahwa berkas UTF-8 dan setiap baris punya kolom sebanyak baris judul.",
+                        f"{path.name} cannot be read as {kind.upper()}.", code="unreadable") from None
+    return Source(path, kind, relation, columns, delim)
+
+
+def match_columns(src: Source, fields: tuple[str, ...], required: tuple[str, ...],
+                  what: str) -> dict[str, str]:
+    """field -> header as written; a missing required field stops with the columns found and needed."""
+    found: dict[str, str] = {}
+    for header in src.columns:
+        name = next((f for f in fields if _key(f) == _key(header)), None)
+        if name is None:
+            continue
+        if name in found:
+            raise UserError(
+                f"{what} {src.path.name} punya dua kolom {name} ({found[name]!r} dan {header!r}). "
+                "Hapus salah satu, lalu ulangi.",
+                f"{src.path.name} has two {name} columns.", code="duplicate_column")
+        found[name] = header
+    missing = [f for f in required if f not in found]
+    if missing:
+        raise UserError(
+            f"{what} {src.path.name} tidak punya kolom {', '.join(missing)}. "
+            f"Kolom yang ditemukan: {', '.join(src.columns) or '(tidak ada)'}. "
+            f"Kolom wajib: {', '.join(required)}; kolom lain yang dipakai: "
+            f"{', '.join(f for f in fields if f not in required)} (huruf besar/kecil tidak dibedakan).",
+            f"{src.path.name} has no {', '.join(missing)} column. Found: {', '.join(src.columns)}. "
+            f"Required: {', '.join(required)}.", code="missing_column")
+    return found
+
+
+def _text(header: str | None) -> str:
+    """The cell as text, trimmed, empty -> NULL."""
+    return "NULL::VARCHAR" if header is None else f"nullif(trim(CAST({_ident(header)} AS VARCHAR)), '')"
+
+
+def _id_digits(expr: str) -> str:
+    """Spaces, dots, dashes and Excel's leading apostrophe removed (reason-codes.md)."""
+    # Nearly every cell is digits (and dots): a cheap path first, the regex only for the rest.
+    slow = f"ltrim(regexp_replace({expr}, '[\\s\\x{{00A0}}.\\-]+', '', 'g'), '''')"
+    return (f"nullif(CASE WHEN regexp_full_match({expr}, '[0-9.]+') THEN replace({expr}, '.', '') "
+            f"ELSE {slow} END, '')")
+
+
+def _words(expr: str) -> str:
+    """Whitespace collapsed; the regex runs only on cells holding a double or unusual space."""
+    odd = " OR ".join(f"strpos({expr}, {s}) > 0"
+                      for s in ("'  '", "chr(9)", "chr(10)", "chr(13)", "chr(160)"))
+    return (f"nullif(CASE WHEN {odd} THEN trim(regexp_replace({expr}, '[\\s\\x{{00A0}}]+', ' ', 'g')) "
+            f"ELSE {expr} END, '')")
+
+
+def _normalised(src: Source, cols: dict[str, str], with_text: bool) -> str:
+    t = {f: _text(cols.get(f)) for f in FIELDS}
+    inner = ", ".join(f"{expr} AS t_{f}" for f, expr in t.items())
+    formats = "[" + ", ".join(_lit(f) for f in DATE_FORMATS) + "]"
+    sex_key = "regexp_replace(upper(t_jenis_kelamin), '[^A-Z]', '', 'g')"
+    sql = [
+        f"{_id_digits('t_nik')} AS nik",
+        f"{_id_digits('t_no_kk')} AS no_kk",
+        f"upper({_words('t_nama')}) AS nama",
+        f"CAST(try_strptime(t_tanggal_lahir, {formats}) AS DATE) AS tanggal_lahir",
+        f"CASE WHEN {sex_key} IN ({', '.join(map(_lit, SEX_L))}) THEN 'L' "
+        f"WHEN {sex_key} IN ({', '.join(map(_lit, SEX_P))}) THEN 'P' END AS jenis_kelamin",
+        f"{_id_digits('t_kode_wilayah')} AS kode_wilayah",
+        # '3' and '3.0' (a float column) are decile 3; anything else is unreadable.
+        "CASE WHEN regexp_full_match(t_desil, '[0-9]{1,9}(\\.0+)?') "
+        "THEN CAST(split_part(t_desil, '.', 1) AS INTEGER) END AS desil",
+        f"lower({_words('t_status')}) AS status",
+    ]
+    if with_text:
+        sql += [f"t_{f} AS {f}_teks" for f in TEXT_KEPT]
+    return f"(SELECT {', '.join(sql)} FROM (SELECT {inner} FROM {src.relation}))"
+
+
+def scan_extract(con: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """A subquery yielding the registry table's columns from an extract; DuckDB streams it."""
+    src = open_source(con, path)
+    cols = match_columns(src, FIELDS, ("nik",), "Ekstrak registri")
+    return (f"(SELECT nik, no_kk, nama, tanggal_lahir, jenis_kelamin, kode_wilayah, desil, status, "
+            f"coalesce(regexp_full_match(nik, '[0-9]{{16}}'), false) AS nik_valid "
+            f"FROM {_normalised(src, cols, False)})")
+
+
+# ---- the report ---------------------------------------------------------------------------------
+
+MASKED = ("nik", "no_kk")  # personal data: examples show only enough to find the row
+EXAMPLES = 5
+# Share of malformed NIKs above which the file itself is suspect (e.g. saved through Excel).
+MALFORMED_WARN = 0.01
+
+
+def mask(value: str | None) -> str | None:
+    """First 6 + '******' + last 4 (contract of the look-up API); short values keep 2 characters."""
+    if value is None:
+        return None
+    return value[:6] + "******" + value[-4:] if len(value) >= 12 else value[:2] + "******"
+
+
+def _n(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _pct(part: int, whole: int, en: bool) -> str:
+    text = f"{100 * part / whole:.1f}%" if whole else "0%"
+    return text if en else text.replace(".", ",")
+
+
+@dataclass
+class Example:
+    row: int | None  # CSV: line number, header = 1; Parquet: 1-based row
+    column: str
+    value: str | None
+
+
+@dataclass
+class ExtractReport:
+    """What check_extract found: counts per failed check, a few examples, file-wide warnings."""
+
+    file: str
+    format: str
+    delimiter: str | None
+    rows: int
+    columns: list[str]
+    missing_columns: list[str]
+    ignored_columns: list[str]
+    failures: dict[str, int]  # check name (schema.CHECKS) -> failing rows
+    examples: dict[str, list[Example]]
+    empty: dict[str, int]  # allowed-empty fields -> empty cells
+    unknown_status: dict[str, int]
+    region: dict[str, int]  # dotted, digits, ten_digit, kemendagri, bps
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    sample_rows: int | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    import_id: str | None = None
+    duplicate_nik: int | None = None  # NIKs on more than one row; counted by the import only
+
+    @property
+    def malformed_nik(self) -> int:
+        """Rows whose NIK cannot be matched (empty or not 16 digits): nik_valid is false."""
+        return self.failures.get("nik_kosong", 0) + self.failures.get("nik_16_digit", 0)
+
+    @property
+    def looks_bps(self) -> bool:
+        return any(w["code"] == "kode_bps" for w in self.warnings)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["malformed_nik"] = self.malformed_nik
+        return d
+
+    def _lines(self, en: bool) -> list[str]:
+        def t(text_id: str, text_en: str) -> str:
+            return text_en if en else text_id
+
+        def n(x: int) -> str:
+            return f"{x:,}" if en else _n(x)
+
+        fmt = self.format.upper() + (f", {t('pemisah', 'delimiter')} '{self.delimiter}'"
+                                     if self.delimiter else "")
+        head = t(f"Ekstrak registri {self.file} ({fmt}): {n(self.rows)} baris",
+                 f"Registry extract {self.file} ({fmt}): {n(self.rows)} rows")
+        if self.sample_rows:
+            head += t(f" (hanya {n(self.sample_rows)} baris pertama diperiksa)",
+                      f" (first {n(self.sample_rows)} rows only)")
+        out = [head]
+        if self.ignored_columns:
+            out.append(t("Kolom lain (diabaikan): ", "Other columns (ignored): ")
+                       + ", ".join(self.ignored_columns))
+        r = self.region
+        if r.get("ten_digit"):
+            share = _pct(r["kemendagri"], r["ten_digit"], en)
+            out.append(t(f"Kode wilayah: {n(r['dotted'])} bertitik, {n(r['digits'])} angka saja; "
+                         f"{share} cocok dengan kecamatan Kemendagri",
+                         f"Region codes: {n(r['dotted'])} dotted, {n(r['digits'])} digits only; "
+                         f"{share} match a Kemendagri kecamatan"))
+        empty = ", ".join(f"{k} {n(v)}" for k, v in self.empty.items() if v)
+        if empty:
+            out.append(t("Kosong (diperbolehkan): ", "Empty (allowed): ") + empty)
+        out.append(t("Masalah per pemeriksaan (skema RegistryRow; baris tetap diimpor):",
+                     "Problems per check (RegistryRow schema; rows are still imported):")
+                   if self.failures else
+                   t("Semua baris lolos pemeriksaan skema RegistryRow.",
+                     "Every row passes the RegistryRow schema checks."))
+        for name, count in self.failures.items():
+            out.append(f"  {name}: {n(count)} — {CHECKS.get(name, (name, name))[en]}")
+            ex = "; ".join(f"{t('baris', 'row')} {e.row} {e.column}="
+                           f"{t('(kosong)', '(empty)') if e.value is None else e.value}"
+                           for e in self.examples.get(name, []))
+            if ex:
+                out.append(f"      {t('contoh', 'e.g.')}: {ex}")
+        if self.unknown_status:
+            out.append(t("Status tidak dikenal: ", "Unknown status values: ")
+                       + ", ".join(f"{k!r} {n(v)}" for k, v in self.unknown_status.items()))
+        out += [t(f"Perhatian: {w['message']}", f"Warning: {w['message_en']}") for w in self.warnings]
+        return out
+
+    def lines_id(self) -> list[str]:
+        """The report in Bahasa Indonesia, one line per item."""
+        return self._lines(en=False)
+
+    def lines_en(self) -> list[str]:
+        """The same report in English."""
+        return self._lines(en=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _kecamatan() -> pl.Series:
+    return pl.Series("kec", sorted(load_regions().kecamatan), dtype=pl.String)
+
+
+def _region_counts(batch: pl.DataFrame) -> dict[str, int]:
+    if "kode_wilayah" not in batch.columns:
+        return {}
+    kw, txt = pl.col("kode_wilayah"), pl.col("kode_wilayah_teks")
+    ten = kw.str.contains(r"^\d{10}$")
+    # Kemendagri desa codes are 2+2+2+4 digits and the 4-digit part starts with 1 (kelurahan) or
+    # 2 (desa) (3 in a handful); BPS codes are 2+2+3+3 with kecamatan parts 010, 020, … and desa
+    # parts 001, 002, …, so their 7th and 8th digits are 0. The first 6 digits alone cannot tell
+    # them apart: BPS 12.75.010 reads as Kemendagri kecamatan 12.75.01 (Binjai Selatan).
+    return batch.select(
+        dotted=txt.str.contains(".", literal=True).sum(),
+        digits=txt.str.contains(r"^\d+$").sum(),
+        ten_digit=ten.sum(),
+        kemendagri=(ten & kw.str.slice(0, 6).is_in(_kecamatan().implode())
+                    & kw.str.slice(6, 1).is_in(["1", "2", "3"])).sum(),
+        bps=(ten & (kw.str.slice(6, 2) == "00")).sum(),
+    ).row(0, named=True)
+
+
+class Tally:
+    """Counts over batches: failures per check, the first examples, empties, region-code shapes."""
+
+    def __init__(self, first_row: int):
+        self.first_row = first_row  # row number the file shows for the first data row
+        self.rows = 0
+        self.failures: Counter[str] = Counter()
+        self.examples: dict[str, list[Example]] = {}
+        self.status: Counter[str] = Counter()
+        self.empty: Counter[str] = Counter()
+        self.region: Counter[str] = Counter()
+
+    def add(self, batch: pl.DataFrame, failures: pl.DataFrame | None) -> None:
+        offset, self.rows = self.rows, self.rows + batch.height
+        # Empty as written: the text column where normalising may empty a cell.
+        cols = {f: f"{f}_teks" if f"{f}_teks" in batch.columns else f
+                for f in EMPTY_ALLOWED if f in batch.columns}
+        if cols:
+            self.empty.update(batch.select(pl.col(c).null_count().alias(f) for f, c in cols.items())
+                              .row(0, named=True))
+        self.region.update(_region_counts(batch))
+        if failures is None:
+            return
+        fc = failures.with_columns(
+            name=pl.when(pl.col("check") == "not_nullable")
+            .then(pl.col("column") + "_kosong").otherwise(pl.col("check")))
+        for name, count in fc.group_by("name").len().iter_rows():
+            self.failures[name] += count
+            have = self.examples.setdefault(name, [])
+            if len(have) < EXAMPLES:
+                first = fc.filter(pl.col("name") == name).sort("index").head(EXAMPLES - len(have))
+                for col, value, idx in first.select("column", "failure_case", "index").iter_rows():
+                    col = base_column(col)
+                    have.append(Example(None if idx is None else offset + idx + self.first_row, col,
+                                        mask(value) if col in MASKED else value))
+        self.status.update(dict(fc.filter(pl.col("name") == "status_dikenal")
+                                .group_by("failure_case").len().iter_rows()))
+
+    def report(self, src: Source, cols: dict[str, str], sample_rows: int | None) -> ExtractReport:
+        failures = {n: self.failures[n] for n in [*CHECKS, *self.failures] if self.failures.get(n)}
+        missing = [f for f in FIELDS if f not in cols]
+        rep = ExtractReport(
+            file=src.path.name, format=src.kind, delimiter=src.delimiter, rows=self.rows,
+            columns=list(src.columns), missing_columns=missing,
+            ignored_columns=[c for c in src.columns if c not in cols.values()],
+            failures=failures, examples={n: self.examples[n] for n in failures if n in self.examples},
+            empty={f: self.empty[f] for f in EMPTY_ALLOWED if f not in missing},
+            unknown_status=dict(self.status.most_common()), region=dict(self.region),
+            sample_rows=sample_rows)
+        rep.warnings = _warnings(rep)
+        return rep
+
+
+def _warnings(rep: ExtractReport) -> list[dict[str, str]]:
+    out = []
+
+    def warn(code: str, message: str, message_en: str) -> None:
+        out.append({"code": code, "message": message, "message_en": message_en})
+
+    if rep.missing_columns:
+        cols = ", ".join(rep.missing_columns)
+        warn("kolom_tidak_ada",
+             f"kolom {cols} tidak ada di ekstrak; nilainya disimpan kosong, jadi pemeriksaan registri yang "
+             "memakainya (mis. nama → DTKS_NAMA_BEDA, status → DTKS_MENINGGAL) tidak akan menemukan apa pun.",
+             f"column(s) {cols} missing; stored empty, so the registry checks using them find nothing.")
+    if rep.rows == 0:
+        warn("tanpa_baris", "ekstrak tidak berisi baris data.", "the extract holds no data rows.")
+    if rep.duplicate_nik:
+        warn("nik_ganda",
+             f"{_n(rep.duplicate_nik)} NIK muncul di lebih dari satu baris ekstrak; semua baris disimpan.",
+             f"{rep.duplicate_nik:,} NIKs appear on more than one row; every row is stored.")
+    if rep.rows and rep.malformed_nik > MALFORMED_WARN * rep.rows:
+        warn("nik_rusak",
+             f"{_pct(rep.malformed_nik, rep.rows, False)} NIK kosong atau bukan 16 digit; periksa apakah "
+             "ekstrak pernah dibuka dan disimpan di Excel (angka 16 digit rusak).",
+             f"{_pct(rep.malformed_nik, rep.rows, True)} of NIKs are empty or not 16 digits; was the "
+             "extract saved through Excel?")
+    r = rep.region
+    ten = r.get("ten_digit", 0)
+    # Low Kemendagri fit and a high BPS fit: codes are BPS, and registry rows would not line up with
+    # the Kemendagri codes of lists and NIKs. Half is far from both real cases (about 100% / 0%).
+    if ten and r["kemendagri"] < 0.5 * ten and r["bps"] >= 0.5 * ten:
+        warn("kode_bps",
+             f"kode wilayah tampaknya kode BPS (kecamatan 3 digit seperti 010, desa 001…), bukan kode "
+             f"Kemendagri: hanya {_pct(r['kemendagri'], ten, False)} cocok dengan kecamatan Kemendagri. "
+             "Pemeriksaan wilayah terhadap registri tidak dapat dipercaya; minta ekstrak dengan kode "
+             "wilayah Kemendagri.",
+             f"region codes look like BPS codes, not Kemendagri codes (only "
+             f"{_pct(r['kemendagri'], ten, True)} match a Kemendagri kecamatan).")
+    return out
+
+
+def _validate(batch: pl.DataFrame) -> pl.DataFrame | None:
+    """Every failure of every check in one batch (lazy validation), or None when all pass."""
+    try:
+        RegistryRow.validate(batch, lazy=True)
+    except SchemaErrors as exc:
+        return exc.failure_cases
+    return None
+
+
+def check_extract(path: Path, *, sample_rows: int | None = None) -> ExtractReport:
+    """Checks an extract against RegistryRow batch by batch; counts every failure, keeps examples."""
+    path = Path(path)
+    t0 = time.perf_counter()
+    con = duckdb.connect()
+    try:
+        src = open_source(con, path)
+        cols = match_columns(src, FIELDS, ("nik",), "Ekstrak registri")
+        present = [f for f in FIELDS if f in cols]
+        keep = present + [f"{f}_teks" for f in TEXT_KEPT if f in cols]
+        sql = f"SELECT {', '.join(keep)} FROM {_normalised(src, cols, True)}"
+        if sample_rows is not None:
+            sql += f" LIMIT {int(sample_rows)}"
+        tally = Tally(first_row=2 if src.kind == "csv" else 1)
+        try:
+            for rb in con.sql(sql).to_arrow_reader(BATCH_ROWS):
+                batch = pl.from_arrow(rb)
+                tally.add(batch, _validate(batch))
+        except (duckdb.Error, OSError) as exc:  # DuckDB's errors reach the Arrow reader as OSError
+            raise UserError(f"Ekstrak {path.name} berhenti terbaca ({_duck_error(exc)}). Periksa baris itu "
+                            "(jumlah kolom, tanda kutip, UTF-8), lalu ulangi.",
+                            f"{path.name} could not be read to the end.", code="unreadable") from None
+    finally:
+        con.close()
+    report = tally.report(src, cols, sample_rows)
+    report.timings["check"] = round(time.perf_counter() - t0, 2)
+    return report
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _record_import(con: duckdb.DuckDBPyConnection, path: Path, sha: str, report: ExtractReport) -> str:
+    import_id = uuid.uuid4().hex
+    con.execute("INSERT INTO registry_imports VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [import_id, path.name, sha, dt.datetime.now(), report.rows, report.malformed_nik,
+                 json.dumps(report.to_dict(), ensure_ascii=False)])
+    return import_id
+
+
+def import_registry(path: Path, store: Store) -> ExtractReport:
+    """Checks the extract, then replaces the registry in one transaction (all or nothing)."""
+    path = Path(path)
+    with ThreadPoolExecutor(1) as pool:  # hashing overlaps the check pass (hashlib frees the GIL)
+        digest = pool.submit(_sha256, path) if path.is_file() else None
+        report = check_extract(path)
+        sha = digest.result() if digest else ""
+    if report.rows == 0:
+        raise UserError(f"Ekstrak {path.name} tidak berisi baris data; registri lama tetap dipakai.",
+                        f"{path.name} holds no data rows; the registry was not changed.",
+                        code="empty_extract")
+    t0 = time.perf_counter()
+    with store.transaction() as con:
+        con.execute("DELETE FROM registry")
+        try:
+            inserted = con.execute(
+                f"INSERT INTO registry (nik, no_kk, nama, tanggal_lahir, jenis_kelamin, kode_wilayah, "
+                f"desil, status, nik_valid) SELECT * FROM {scan_extract(con, path)}").fetchone()[0]
+        except duckdb.Error as exc:
+            raise UserError(f"Impor {path.name} gagal: {_duck_error(exc)}. Registri lama tetap dipakai.",
+                            f"Importing {path.name} failed; the registry was not changed.",
+                            code="import_failed") from None
+        if inserted != report.rows:  # the file changed between the check and the import
+            raise UserError(f"Berkas {path.name} berubah selama impor; ulangi. Registri lama tetap dipakai.",
+                            f"{path.name} changed during the import; try again.", code="file_changed")
+        # The schema sees one batch at a time; uniqueness over the whole extract is counted here.
+        # A 16-digit NIK fits a BIGINT exactly: grouping on it takes half the memory of the text.
+        report.duplicate_nik = con.execute(
+            "SELECT count(*) FROM (SELECT CAST(nik AS BIGINT) AS k FROM registry WHERE nik_valid "
+            "GROUP BY k HAVING count(*) > 1)").fetchone()[0]
+        report.warnings = _warnings(report)
+        report.import_id = _record_import(con, path, sha, report)
+    report.timings["import"] = round(time.perf_counter() - t0, 2)
+    return report
+
+
+def scan_exclusions(con: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """A subquery yielding nik, kategori, keterangan of an exclusion list (contracts §5)."""
+    src = open_source(con, path)
+    cols = match_columns(src, EXCLUSION_FIELDS, ("nik", "kategori"), "Daftar pengecualian")
+    t = {f: _text(cols.get(f)) for f in EXCLUSION_FIELDS}
+    # 'Perangkat Desa' and 'PERANGKAT_DESA' are one category.
+    kategori = f"nullif(upper(regexp_replace({t['kategori']}, '[\\s\\x{{00A0}}\\-]+', '_', 'g')), '')"
+    return (f"(SELECT {_id_digits(t['nik'])} AS nik, {kategori} AS kategori, "
+            f"{_words(t['keterangan'])} AS keterangan FROM {src.relation})")
+
+
+def import_exclusions(path: Path, store: Store) -> dict:
+    """Replaces the exclusion list in one transaction; rows without a NIK are left out and counted."""
+    path = Path(path)
+    with store.transaction() as con:
+        try:
+            scan = scan_exclusions(con, path)
+            total, no_nik, bad_nik, no_kat = con.execute(
+                "SELECT count(*), count(*) FILTER (nik IS NULL), "
+                "count(*) FILTER (NOT regexp_full_match(nik, '[0-9]{16}')), "
+                f"count(*) FILTER (nik IS NOT NULL AND kategori IS NULL) FROM {scan}").fetchone()
+            if total == no_nik:
+                raise UserError(f"Daftar pengecualian {path.name} tidak berisi NIK; daftar lama tetap dipakai.",
+                                f"{path.name} holds no NIK; the exclusion list was not changed.",
+                                code="empty_exclusions")
+            con.execute("DELETE FROM exclusions")
+            con.execute(f"INSERT INTO exclusions SELECT nik, kategori, keterangan, ?, ? FROM {scan} "
+                        "WHERE nik IS NOT NULL", [path.name, dt.datetime.now()])
+            by_kat = dict(con.execute("SELECT coalesce(kategori, '(kosong)'), count(*) FROM exclusions "
+                                      "GROUP BY ALL ORDER BY 2 DESC, 1").fetchall())
+        except duckdb.Error as exc:
+            raise UserError(f"Impor {path.name} gagal: {_duck_error(exc)}. Daftar lama tetap dipakai.",
+                            f"Importing {path.name} failed; the exclusion list was not changed.",
+                            code="import_failed") from None
+    return {"file": path.name, "rows": total - no_nik, "skipped_empty_nik": no_nik,
+            "malformed_nik": bad_nik, "empty_kategori": no_kat, "by_kategori": by_kat}
