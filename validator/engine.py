@@ -114,7 +114,8 @@ def _cross_list_findings(prepared: pl.DataFrame, ctx: CheckContext, *, registry:
         from validator.registry import scan_extract
 
         con = con or duckdb.connect()
-        source = scan_extract(con, registry) if registry is not None else "registry"
+        # Read from a file, the extract is narrowed to the list's NIKs before it is normalised.
+        source = scan_extract(con, registry, keys=registri.KEYS) if registry is not None else "registry"
         parts |= registri.registry_findings(prepared, ctx, con, source)
     else:
         skipped.append({"check": "registry", "reason": "tidak ada data DTKS/DTSEN (--registry atau impor ke --store)",

@@ -20,10 +20,15 @@ def _list_rows(prepared: pl.DataFrame) -> pl.DataFrame:
     ).collect()
 
 
+KEYS = "bansos_list_keys"
+
+
 def registry_matches(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, registry_sql: str) -> pl.DataFrame:
-    """One registry row per list row (left join), the living record first when a NIK repeats."""
+    """One registry row per list row (left join), the living record first when a NIK repeats.
+
+    `registry_sql` may refer to the list's keys as `bansos_list_keys` (registered here)."""
     keys = rows.select("_idx", "nik").to_arrow()  # handed to DuckDB without copying
-    con.register("bansos_list_keys", keys)
+    con.register(KEYS, keys)
     try:
         return query(con, f"""
             SELECT k._idx, r.nik IS NOT NULL AS found, r.nama AS reg_nama, r.no_kk AS reg_kk,

@@ -148,8 +148,13 @@ def _words(expr: str) -> str:
             f"ELSE {expr} END, '')")
 
 
-def _normalised(src: Source, cols: dict[str, str], with_text: bool) -> str:
+def _normalised(src: Source, cols: dict[str, str], with_text: bool, keys: str | None = None) -> str:
     t = {f: _text(cols.get(f)) for f in FIELDS}
+    relation = src.relation
+    if keys is not None:
+        # Only the NIK is normalised on every row of the extract; the other columns only on the
+        # rows whose NIK the list holds (a semi-join on a table `keys` with a `nik` column).
+        relation = f"(SELECT * FROM {src.relation} WHERE {_id_digits(t['nik'])} IN (SELECT nik FROM {keys}))"
     inner = ", ".join(f"{expr} AS t_{f}" for f, expr in t.items())
     formats = "[" + ", ".join(_lit(f) for f in DATE_FORMATS) + "]"
     sex_key = "regexp_replace(upper(t_jenis_kelamin), '[^A-Z]', '', 'g')"
@@ -168,16 +173,18 @@ def _normalised(src: Source, cols: dict[str, str], with_text: bool) -> str:
     ]
     if with_text:
         sql += [f"t_{f} AS {f}_teks" for f in TEXT_KEPT]
-    return f"(SELECT {', '.join(sql)} FROM (SELECT {inner} FROM {src.relation}))"
+    return f"(SELECT {', '.join(sql)} FROM (SELECT {inner} FROM {relation}))"
 
 
-def scan_extract(con: duckdb.DuckDBPyConnection, path: Path) -> str:
-    """A subquery yielding the registry table's columns from an extract; DuckDB streams it."""
+def scan_extract(con: duckdb.DuckDBPyConnection, path: Path, keys: str | None = None) -> str:
+    """A subquery yielding the registry table's columns from an extract; DuckDB streams it.
+
+    With `keys` (a table or view with a `nik` column), only the extract rows whose NIK is there."""
     src = open_source(con, path)
     cols = match_columns(src, FIELDS, ("nik",), "Ekstrak registri")
     return (f"(SELECT nik, no_kk, nama, tanggal_lahir, jenis_kelamin, kode_wilayah, desil, status, "
             f"coalesce(regexp_full_match(nik, '[0-9]{{16}}'), false) AS nik_valid "
-            f"FROM {_normalised(src, cols, False)})")
+            f"FROM {_normalised(src, cols, False, keys)})")
 
 
 # ---- the report ---------------------------------------------------------------------------------
