@@ -43,6 +43,8 @@ def run(tmp_path, program, list_rows, people, exclusions=None):
 CASES = [
     ("not in registry", "DTKS_TIDAK_TERDAFTAR", "pkh", [{}], [{"nik": "1271171506750002"}], [0]),
     ("in registry", "DTKS_TIDAK_TERDAFTAR", "pkh", [{}], [{}], []),
+    ("registry NIK written with dots and spaces", "DTKS_TIDAK_TERDAFTAR", "pkh", [{}],
+     [{"nik": " 1271.1755.0680.0001"}], []),
     ("not required for maghrib", "DTKS_TIDAK_TERDAFTAR", "maghrib_mengaji", [{}], [{"nik": "1271171506750002"}], []),
     ("unreadable NIK is not looked up", "DTKS_TIDAK_TERDAFTAR", "pkh", [{"nik": "127117550680001"}], [{}], []),
     ("16-digit NIK with a bad date is looked up", "DTKS_TIDAK_TERDAFTAR", "pkh",

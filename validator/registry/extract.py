@@ -154,7 +154,12 @@ def _normalised(src: Source, cols: dict[str, str], with_text: bool, keys: str | 
     if keys is not None:
         # Only the NIK is normalised on every row of the extract; the other columns only on the
         # rows whose NIK the list holds (a semi-join on a table `keys` with a `nik` column).
-        relation = f"(SELECT * FROM {src.relation} WHERE {_id_digits(t['nik'])} IN (SELECT nik FROM {keys}))"
+        # A NIK already written as 16 digits matches as it is (a plain hash semi-join, fast on tens
+        # of millions of rows); only the other cells go through the normalising expression.
+        raw = f"CAST({_ident(cols['nik'])} AS VARCHAR)"
+        relation = (f"(SELECT * FROM {src.relation} WHERE {raw} IN (SELECT nik FROM {keys}) UNION ALL "
+                    f"SELECT * FROM {src.relation} WHERE length({raw}) <> 16 "
+                    f"AND {_id_digits(t['nik'])} IN (SELECT nik FROM {keys}))")
     inner = ", ".join(f"{expr} AS t_{f}" for f, expr in t.items())
     formats = "[" + ", ".join(_lit(f) for f in DATE_FORMATS) + "]"
     sex_key = "regexp_replace(upper(t_jenis_kelamin), '[^A-Z]', '', 'g')"
