@@ -47,7 +47,16 @@ def registry_join(path: Path) -> None:
     validate(path, "pkh", kecamatan="127117", today=TODAY, registry=registry)
 
 
-CASES = {"floor_csv": floor_csv, "engine": engine, "end_to_end": end_to_end, "registry_join": registry_join}
+def registry_import(path: Path) -> None:
+    """`bansos registry import`: check the extract, then load it into a fresh store."""
+    from validator.registry import import_registry
+    from validator.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "store.duckdb") as store:
+        import_registry(path, store)
+
+
+CASES = {"registry_import": registry_import, "floor_csv": floor_csv, "engine": engine, "end_to_end": end_to_end, "registry_join": registry_join}
 
 
 def main() -> None:
