@@ -24,8 +24,6 @@ def place_rules(ctx: CheckContext) -> list[Rule]:
         shown = pl.when(raw.is_not_null()).then(raw).otherwise(pl.lit(ctx.regions.describe(ctx.sender)
                                                                       if ctx.sender else ""))
         rules.append(Rule("WILAYAH_DI_LUAR_PROGRAM", row_kec.is_not_null() & ~inside, value=shown))
-    elif not ctx.has("kecamatan") and not ctx.sender:
-        pass
     return rules
 
 

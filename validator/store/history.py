@@ -63,7 +63,8 @@ def previous_submission(store: Store, program: str, period: str, kecamatan: str)
     return dict(zip(keys, row, strict=True))
 
 
-def _describe(regions, program_names: dict[str, str]) -> pl.Expr:
+def _describe() -> pl.Expr:
+    """Who else claims the person: kecamatan, program and period, submission, row."""
     return pl.format("Kecamatan {}, {} {}, pengajuan {}, baris {}",
                      pl.col("kec_name"), pl.col("program_name"), pl.col("period"),
                      pl.col("submission_id"), pl.col("row").cast(pl.Utf8))
@@ -93,7 +94,7 @@ def cross_findings(store: Store, rows: pl.DataFrame, *, program: str, period: st
         hits = hits.with_columns(
             pl.col("kecamatan").map_elements(regions.describe, return_dtype=pl.Utf8).alias("kec_name"),
             pl.col("program").replace_strict(program_names, default=pl.col("program")).alias("program_name"),
-        ).with_columns(_describe(regions, program_names).alias("d"))
+        ).with_columns(_describe().alias("d"))
         out[code] = hits.group_by("_idx").agg(
             pl.col("d").unique().sort().head(5).str.join("; ").alias("detail")).with_columns(
             pl.col("_idx").cast(pl.UInt32))
