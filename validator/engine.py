@@ -171,8 +171,7 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
     t0 = time.perf_counter()
     step("checks", 0.3)
     ctx = CheckContext(rules=rules, program=program, regions=regions, today=today, sender=sender,
-                       fields=set(listing.fields) | ({"tanggal_lahir"} if "tempat_tanggal_lahir" in listing.fields else set())
-                       | ({"tempat_lahir"} if "tempat_tanggal_lahir" in listing.fields else set()))
+                       fields=listing.present)
     prepared, findings = run_checks(listing.frame, ctx)
     timings["checks"] = time.perf_counter() - t0
 

@@ -47,6 +47,11 @@ class ListData:
     skipped: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
 
+    @property
+    def present(self) -> set[str]:
+        """Fields the frame holds: mapped columns, plus those split out of a combined birth column."""
+        return set(self.fields) | ({"tanggal_lahir", "tempat_lahir"} & set(self.frame.columns))
+
 
 # A header whose first words are a known header ("NIK KPM", "NO. REK BRI", "NOMINAL RP") names the
 # same field, unless the next word says it belongs to someone or something else ("NIK IBU").
