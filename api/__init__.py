@@ -1,1 +1,1 @@
-"""HTTP API and web pages (later)."""
+"""HTTP API v1 (contracts §7): `create_app` in api/app.py; routes in api/routes/, services beside them."""

@@ -165,6 +165,17 @@ def _mount_registry_commands() -> None:
 _mount_registry_commands()
 
 
+def _mount_api_commands() -> None:
+    # `user add` and `serve` live with the API (api/cli.py); FastAPI loads only when `serve` runs.
+    from api.cli import serve, user_app
+
+    app.add_typer(user_app, name="user", help="Akun API dan web / API and web accounts.")
+    app.command("serve")(serve)
+
+
+_mount_api_commands()
+
+
 STATUS_TEXT = {"accepted": "diterima", "review": "perlu diperiksa", "rejected": "ditolak"}
 
 

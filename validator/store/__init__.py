@@ -43,6 +43,16 @@ DDL = [
     # Every look-up of a person (history, council, citizen status): who, when, which NIK (masked).
     """CREATE TABLE IF NOT EXISTS lookups (
         time TIMESTAMP, actor VARCHAR, channel VARCHAR, nik_masked VARCHAR, nik_sha256 VARCHAR)""",
+    # Accounts of the HTTP API (api/): only the SHA-256 of a token is kept, never the token.
+    """CREATE TABLE IF NOT EXISTS users (
+        id VARCHAR PRIMARY KEY, name VARCHAR, role VARCHAR, kecamatan VARCHAR,
+        token_sha256 VARCHAR UNIQUE, created_at TIMESTAMP, disabled BOOLEAN DEFAULT false)""",
+    # One background validation of an uploaded list; the scope columns let a restarted server
+    # pick up jobs that were still queued.
+    """CREATE TABLE IF NOT EXISTS jobs (
+        id VARCHAR PRIMARY KEY, submission_id VARCHAR, user_id VARCHAR, state VARCHAR,
+        progress DOUBLE, error JSON, created_at TIMESTAMP, updated_at TIMESTAMP,
+        program VARCHAR, period VARCHAR, kecamatan VARCHAR, file_name VARCHAR)""",
 ]
 
 

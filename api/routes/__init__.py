@@ -1,0 +1,1 @@
+"""Thin routes: parse the request, call a service, return a model."""

@@ -1,0 +1,55 @@
+"""Bodies of the HTTP API v1 (contracts §7)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from api.errors import ErrorBody
+
+
+class SubmissionCreated(BaseModel):
+    submission_id: str
+    job_id: str
+
+
+class JobState(BaseModel):
+    state: Literal["queued", "running", "done", "failed"]
+    progress: float = Field(ge=0.0, le=1.0)
+    submission_id: str
+    error: ErrorBody | None = None
+
+
+class Reason(BaseModel):
+    code: str
+    message: str
+
+
+class LookupEvent(BaseModel):
+    time: str
+    program: str
+    period: str
+    kecamatan: str
+    kecamatan_name: str
+    status: Literal["accepted", "review", "rejected"]
+    superseded: bool
+    reasons: list[Reason]
+    next_step: str
+
+
+class LookupResult(BaseModel):
+    nik_masked: str
+    events: list[LookupEvent]
+
+
+class StatusRequest(BaseModel):
+    nik: str = Field(max_length=40, examples=["1271171404510001"])
+    tanggal_lahir: str = Field(max_length=20, examples=["1951-04-14", "14-04-1951"])
+
+
+class StatusAnswer(BaseModel):
+    stage: Literal["diajukan", "perlu_diperbaiki_kecamatan", "disetujui_untuk_pencairan",
+                   "tidak_memenuhi_syarat", "tidak_ditemukan"]
+    message: str
+    fix: str | None = Field(None, description="Jenis perbaikan yang ditunggu dari kecamatan")

@@ -1,0 +1,136 @@
+"""Submissions and jobs: what the routes call. Access rules live here, next to the data they guard."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import BinaryIO
+
+from api import jobs
+from api.accounts import User
+from api.context import ApiContext
+from api.errors import api_error
+from validator.errors import UserError
+from validator.store import Store, run
+from validator.store.history import new_submission_id
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # far above a 100,000-row list (about 15 MB as xlsx)
+NAME_LIMIT = 120
+
+
+def safe_file_name(name: str | None) -> str:
+    """The client's file name without folders or odd characters, at most 120 characters, the
+    extension kept (the engine picks its reader by it)."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = re.sub(r"[^\w.\- ]+", "_", base, flags=re.ASCII).strip(" .")
+    stem, dot, ext = base.rpartition(".")
+    if not dot:
+        stem, ext = base, ""
+    ext = ext[:10]
+    stem = (stem or "daftar")[: NAME_LIMIT - len(ext) - 1]
+    return f"{stem}.{ext}" if ext else stem[:NAME_LIMIT]
+
+
+def _not_found() -> Exception:
+    return api_error(404, "not_found", "Pengajuan tidak ditemukan.", "Submission not found.")
+
+
+def start_submission(ctx: ApiContext, store: Store, user: User, *, file: BinaryIO, file_name: str | None,
+                     program: str, period: str) -> tuple[str, str]:
+    """Keep the upload, queue its validation; the job answers how far it got."""
+    try:
+        ctx.rules.program(program)
+    except UserError as exc:
+        raise api_error(422, "bad_program", exc.message_id, exc.message_en) from None
+    period = period.strip()
+    if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z\-/ ]{0,19}", period):
+        raise api_error(422, "bad_period", "Periode tidak sah. Tulis misalnya 2026-T1 atau 2026-03.",
+                        "Invalid period; write e.g. 2026-T1 or 2026-03.")
+    sid = new_submission_id()
+    name = safe_file_name(file_name)
+    folder = ctx.upload_dir(sid)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    size = 0
+    with target.open("wb") as out:
+        while chunk := file.read(1024 * 1024):
+            size += len(chunk)
+            if size > MAX_UPLOAD_BYTES:
+                break
+            out.write(chunk)
+    if size > MAX_UPLOAD_BYTES:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise api_error(413, "too_large", "Berkas lebih dari 200 MB. Pecah daftar per kecamatan atau per bulan.",
+                        "The file is larger than 200 MB.")
+    with ctx.write_lock:
+        job_id = jobs.create_job(store, submission_id=sid, user_id=user.id, program=program,
+                                 period=period, kecamatan=user.kecamatan, file_name=name)
+    ctx.worker.submit(job_id)
+    return sid, job_id
+
+
+def job_state(store: Store, user: User, job_id: str) -> dict:
+    """The submitter and finance see a job; for anyone else it does not exist."""
+    job = jobs.get_job(store, job_id)
+    if job is None or (user.role != "finance" and job["user_id"] != user.id):
+        raise api_error(404, "not_found", "Pekerjaan tidak ditemukan.", "Job not found.")
+    return {"state": job["state"], "progress": job["progress"], "submission_id": job["submission_id"],
+            "error": job["error"]}
+
+
+def _kecamatan_of(store: Store, submission_id: str) -> tuple[str | None, dict | None]:
+    job = jobs.get_job(store, submission_id, by="submission")
+    if job is not None:
+        return job["kecamatan"], job
+    found = run(store.con, "SELECT kecamatan FROM submissions WHERE id = ?", [submission_id])
+    return (found[0][0] if found else None), None
+
+
+def _result_dir(ctx: ApiContext, store: Store, user: User, submission_id: str) -> Path:
+    """Where a submission's results are, for a user allowed to see them.
+
+    An operator of another kecamatan gets the same 404 as for an id that does not exist, so ids
+    cannot be probed."""
+    kecamatan, job = _kecamatan_of(store, submission_id)
+    if kecamatan is None or (user.role == "operator" and kecamatan != user.kecamatan):
+        raise _not_found()
+    folder = ctx.result_dir(submission_id)
+    if (folder / "result.json").exists():
+        return folder
+    if job is not None and job["state"] in ("queued", "running"):
+        raise api_error(409, "not_ready", "Validasi belum selesai. Lihat kemajuan di /api/v1/jobs/" + job["id"] + ".",
+                        "Validation has not finished yet.")
+    if job is not None and job["state"] == "failed":
+        raise api_error(409, "job_failed", "Validasi berkas ini gagal; lihat alasannya di /api/v1/jobs/" + job["id"] + ".",
+                        "Validation of this file failed; see the job for why.")
+    raise api_error(404, "no_result", "Hasil pengajuan ini tidak tersimpan di server (dikirim lewat baris perintah).",
+                    "This submission's results are not kept on the server.")
+
+
+@functools.lru_cache(maxsize=4)
+def _load_result(path: str, mtime_ns: int) -> dict:
+    # A big list's result.json is parsed once, not on every page a client asks for.
+    return json.loads(Path(path).read_bytes())
+
+
+def submission_page(ctx: ApiContext, store: Store, user: User, submission_id: str, *, page: int,
+                    per_page: int, status: str | None, code: str | None) -> dict:
+    path = _result_dir(ctx, store, user, submission_id) / "result.json"
+    doc = _load_result(str(path), path.stat().st_mtime_ns)
+    rows = doc["rows"]
+    if status:
+        rows = [r for r in rows if r["status"] == status]
+    if code:
+        code = code.strip().upper()
+        rows = [r for r in rows if any(f["code"] == code for f in r["findings"])]
+    start = (page - 1) * per_page
+    head = {k: v for k, v in doc.items() if k != "rows"}
+    return head | {"page": page, "per_page": per_page, "total_rows": len(rows),
+                   "pages": max(1, -(-len(rows) // per_page)), "rows": rows[start:start + per_page]}
+
+
+def workbook_path(ctx: ApiContext, store: Store, user: User, submission_id: str) -> Path:
+    return _result_dir(ctx, store, user, submission_id) / "result.xlsx"

@@ -1,0 +1,77 @@
+"""`bansos user add` and `bansos serve` (contracts §1)."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import subprocess
+import sys
+import time
+
+import duckdb
+import httpx2
+import pytest
+
+BANSOS = [sys.executable, "-m", "validator.cli"]
+
+
+def bansos(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*BANSOS, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_user_add_prints_the_token_last_and_stores_only_its_hash(tmp_path):
+    db = tmp_path / "s.duckdb"
+    r = bansos("user", "add", "--name", "Operator Medan Baru", "--role", "operator",
+               "--kecamatan", "12.71.17", "--store", str(db))
+    assert r.returncode == 0, r.stderr
+    token = r.stdout.strip().splitlines()[-1]
+    assert len(token) >= 40 and " " not in token
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT name, role, kecamatan, token_sha256, disabled FROM users").fetchall()
+    assert rows == [("Operator Medan Baru", "operator", "127117",
+                     hashlib.sha256(token.encode()).hexdigest(), False)]
+    assert token not in str(con.execute("SELECT * FROM users").fetchall())
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--role", "boss"], "Peran 'boss' tidak dikenal"),
+    (["--role", "operator"], "harus punya kecamatan"),
+    (["--role", "operator", "--kecamatan", "99.99.99"], "tidak dikenal"),
+])
+def test_user_add_mistakes_exit_2(tmp_path, args, needle):
+    r = bansos("user", "add", "--name", "X", *args, "--store", str(tmp_path / "s.duckdb"))
+    assert r.returncode == 2 and needle in r.stderr and "Traceback" not in r.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_answers_with_openapi(tmp_path):
+    port = _free_port()
+    proc = subprocess.Popen([*BANSOS, "serve", "--port", str(port), "--store", str(tmp_path / "s.duckdb")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                r = httpx2.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2)
+                break
+            except httpx2.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read().decode()
+                time.sleep(0.2)
+        assert r.status_code == 200 and "/api/v1/status" in r.json()["paths"]
+        missing = httpx2.get(f"http://127.0.0.1:{port}/api/v1/lookup?nik=1271171404511017", timeout=2)
+        assert missing.status_code == 401 and missing.json()["error"]["code"] == "unauthorized"
+    finally:
+        proc.terminate()
+        log = proc.communicate(timeout=10)[0].decode()
+    assert "lookup?nik=127117******1017" in log and "1271171404511017" not in log  # access log, masked
+
+
+def test_serve_needs_a_store(monkeypatch):
+    monkeypatch.delenv("BANSOS_STORE", raising=False)
+    r = bansos("serve")
+    assert r.returncode == 2 and "BANSOS_STORE" in r.stderr and "Traceback" not in r.stderr
