@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+# The bench extra (pandas, pandera, great-expectations: the peers of benchmarks/peers.py), once.
+BENCH_STAMP := $(VENV)/.bench-installed-stamp
 OUT    ?= out
 
-.PHONY: run test lint bench sample clean
+.PHONY: run test lint bench check-peers sample clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,9 +15,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo server: sample registry, one account per role (tokens printed), sample lists; Ctrl+C stops it.
 run: $(STAMP)
-	$(VENV)/bin/bansos validate sample_data/lists/pkh_medan_baru_berantakan.xlsx \
-		--program pkh --kecamatan 12.71.17 --period 2026-T1 --out $(OUT)/pkh_medan_baru
+	$(PY) -m api.demo --dir $(OUT)/demo --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
 	$(PY) -m pytest -q
@@ -23,8 +25,16 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check validator api tests benchmarks sample_data
 
-bench: $(STAMP)
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(PY) -m benchmarks.run
+
+# The peers and our engine agree on the core checks (a generated 2,000-row list).
+check-peers: $(BENCH_STAMP)
+	$(PY) -m benchmarks.check_peers
 
 sample: $(STAMP)
 	$(PY) -m sample_data.generate

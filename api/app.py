@@ -8,11 +8,12 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
+from api import pages
 from api.context import ApiContext
 from api.errors import ErrorEnvelope, install_error_handlers
 from api.jobs import JobWorker
 from api.ratelimit import RateLimiter
-from api.routes import jobs, lookup, submissions
+from api.routes import admin, council, finance, jobs, lookup, submissions
 
 DESCRIPTION = """API validasi daftar penerima bansos. Masuk dengan `Authorization: Bearer TOKEN`
 (token dari `bansos user add`). Setiap galat 4xx/5xx berbentuk
@@ -52,6 +53,7 @@ def create_app(store_path: Path, data_dir: Path | None = None, *, status_limit: 
     app = FastAPIOffline(title="bansos-validator API", version="1", description=DESCRIPTION, lifespan=lifespan,
                   responses={code: {"model": ErrorEnvelope} for code in (401, 403, 404, 422)})
     install_error_handlers(app)
-    for module in (submissions, jobs, lookup):
+    for module in (submissions, jobs, lookup, finance, council, admin, pages):
         app.include_router(module.router)
+    pages.install(app, data_dir)  # session cookie, /static, login redirect of the web pages
     return app

@@ -61,6 +61,8 @@ FIELD_ID = {
     "tanggal_lahir": "tanggal lahir", "page": "halaman", "per_page": "jumlah baris per halaman",
     "status": "status", "code": "kode alasan", "job_id": "nomor pekerjaan",
     "submission_id": "nomor pengajuan", "body": "isi permintaan",
+    "decision": "keputusan", "note": "catatan", "name": "nama akun", "role": "peran", "row": "nomor baris",
+    "user_id": "nomor akun", "nama": "nama", "kecamatan": "kecamatan",
 }
 
 

@@ -9,13 +9,17 @@ import datetime as dt
 import hashlib
 import re
 
+import polars as pl
+
 from api.accounts import User
 from api.context import ApiContext
 from api.errors import api_error
 from validator.cli import mask_nik
-from validator.store import Store, run
+from validator.errors import UserError
+from validator.normalize import name_key
+from validator.store import Store, query, run
 from validator.store.history import history_of, record_lookup
-from validator.wilayah import load_regions
+from validator.wilayah import load_regions, place_key
 
 NEXT_STEP = {"rejected": "menunggu perbaikan dari kecamatan",
              "review": "menunggu pemeriksaan Dinas Sosial",
@@ -53,6 +57,11 @@ def lookup(ctx: ApiContext, store: Store, user: User, nik: str) -> dict:
     digits = nik_digits(nik)
     events = history_of(store, digits)
     _record(ctx, store, user.name, "api", digits)
+    return {"nik_masked": mask_nik(digits), "events": _events(ctx, events)}
+
+
+def _events(ctx: ApiContext, events) -> list[dict]:
+    """history_of's frame as the look-up answers it: catalogue titles, never finding messages."""
     regions, catalog = load_regions(), ctx.rules.catalog
     out = []
     for e in events.iter_rows(named=True):
@@ -65,7 +74,7 @@ def lookup(ctx: ApiContext, store: Store, user: User, nik: str) -> dict:
             "reasons": [{"code": c, "message": catalog[c].title_id if c in catalog else c} for c in codes],
             "next_step": SUPERSEDED_STEP if e["superseded"] else NEXT_STEP[e["status"]],
         })
-    return {"nik_masked": mask_nik(digits), "events": out}
+    return out
 
 
 def parse_birth_date(text: str) -> dt.date:
@@ -119,3 +128,58 @@ def citizen_status(ctx: ApiContext, store: Store, client: str, nik: str, tanggal
     return {"stage": "perlu_diperbaiki_kecamatan", "fix": fix,
             "message": f"Anda sudah diajukan, tetapi kecamatan perlu memperbaiki {fix} sebelum pencairan. "
                        "Tanyakan ke kantor kecamatan atau pendamping."}
+
+
+MAX_NAME_MATCHES = 20  # a name common enough to match more needs a NIK to tell people apart
+
+
+def _kecamatan_code(store: Store, text: str, regions, parse_kecamatan) -> str | None:
+    """A Kemendagri code, or a kecamatan's name as a council member would write it ('Medan Baru').
+    Names repeat across Indonesia, so a name counts among the kecamatan that sent lists here."""
+    if not text or any(ch.isdigit() for ch in text):
+        try:
+            return parse_kecamatan(text, regions)
+        except UserError as exc:
+            raise api_error(422, exc.code, exc.message_id, exc.message_en) from None
+    codes = set(regions.kecamatan_by_key.get(place_key(text), ()))
+    sent = {c for (c,) in run(store.con, "SELECT DISTINCT kecamatan FROM submissions")} & codes
+    if len(sent) == 1 or (len(codes) == 1 and not sent):
+        return (sent or codes).pop()
+    if len(sent) > 1:
+        options = ", ".join(regions.describe(c) for c in sorted(sent))
+        raise api_error(422, "ambiguous_kecamatan", f"Ada beberapa kecamatan bernama '{text}': {options}. "
+                        "Tulis kodenya.", f"Several kecamatan are named '{text}'; give the code.")
+    raise api_error(422, "bad_kecamatan", f"Kecamatan '{text}' tidak dikenal. Tulis namanya seperti di KTP atau "
+                    "kode Kemendagri 6 angka, misalnya 12.71.17.", f"Unknown kecamatan '{text}'.")
+
+
+def by_name(ctx: ApiContext, store: Store, user: User, nama: str, kecamatan: str) -> dict:
+    """People listed by a kecamatan under this name, matched as the engine matches names (titles
+    dropped, Muhammad variants and old spelling folded), each with the NIK look-up's story."""
+    from validator.engine import parse_kecamatan  # the engine is heavy; only this path needs it
+
+    regions = load_regions()
+    code = _kecamatan_code(store, kecamatan.strip(), regions, parse_kecamatan)
+    key = pl.select(name_key(pl.lit(nama))).item()
+    if code is None or key is None or len(key.replace(" ", "")) < 3:
+        raise api_error(422, "bad_name", "Tulis nama (paling sedikit 3 huruf) dan kecamatan.",
+                        "Give a name of at least 3 letters and a kecamatan.")
+    names = query(store.con, """
+        SELECT DISTINCT r.nama FROM row_results r
+        JOIN submissions s ON s.id = r.submission_id AND s.state = 'complete'
+        WHERE s.kecamatan = ? AND r.nik_ok AND r.nama IS NOT NULL""", [code])
+    same = names.filter(name_key(pl.col("nama")) == key)["nama"].to_list() if names.height else []
+    people = run(store.con, """
+        SELECT r.nik, min(r.nama) FROM row_results r
+        JOIN submissions s ON s.id = r.submission_id AND s.state = 'complete'
+        WHERE s.kecamatan = ? AND r.nik_ok AND list_contains(?::VARCHAR[], r.nama)
+        GROUP BY r.nik ORDER BY r.nik LIMIT ?""", [code, same, MAX_NAME_MATCHES + 1]) if same else []
+    matches = [{"nik_masked": mask_nik(nik), "nama": shown, "events": _events(ctx, history_of(store, nik))}
+               for nik, shown in people[:MAX_NAME_MATCHES]]
+    for nik, _ in people[:MAX_NAME_MATCHES]:
+        _record(ctx, store, user.name, "api-name", nik)
+    if not people:  # a look-up that found nobody is recorded too
+        with ctx.write_lock:
+            record_lookup(store, user.name, "api-name", "-", None)
+    return {"kecamatan": code, "kecamatan_name": regions.describe(code), "matches": matches,
+            "truncated": len(people) > MAX_NAME_MATCHES}

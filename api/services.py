@@ -134,3 +134,26 @@ def submission_page(ctx: ApiContext, store: Store, user: User, submission_id: st
 
 def workbook_path(ctx: ApiContext, store: Store, user: User, submission_id: str) -> Path:
     return _result_dir(ctx, store, user, submission_id) / "result.xlsx"
+
+
+def submission_diff(ctx: ApiContext, store: Store, user: User, submission_id: str) -> dict:
+    """The resubmission diff kept in result.json: what changed since the list this one replaced."""
+    path = _result_dir(ctx, store, user, submission_id) / "result.json"
+    doc = _load_result(str(path), path.stat().st_mtime_ns)
+    if doc.get("compared_to") is None:
+        raise api_error(404, "no_previous", "Pengajuan ini tidak menggantikan daftar sebelumnya (kiriman pertama "
+                        "untuk kecamatan, program dan periode ini), jadi tidak ada perbandingan.",
+                        "This submission replaced no earlier list, so there is no diff.")
+    return doc["compared_to"]
+
+
+def decisions_of(store: Store, user: User, submission_id: str) -> list[dict]:
+    """Finance's decisions on a submission's review rows, oldest first, earlier ones kept: the
+    kecamatan reads what finance decided and why."""
+    kecamatan, _ = _kecamatan_of(store, submission_id)
+    if kecamatan is None or (user.role == "operator" and kecamatan != user.kecamatan):
+        raise _not_found()
+    found = run(store.con, """SELECT row, decision, note, user_name, time FROM decisions
+                              WHERE submission_id = ? ORDER BY time, row""", [submission_id])
+    return [{"row": r, "decision": d, "note": n, "decided_by": u, "decided_at": t.isoformat(timespec="seconds")}
+            for r, d, n, u, t in found]

@@ -53,6 +53,11 @@ DDL = [
         id VARCHAR PRIMARY KEY, submission_id VARCHAR, user_id VARCHAR, state VARCHAR,
         progress DOUBLE, error JSON, created_at TIMESTAMP, updated_at TIMESTAMP,
         program VARCHAR, period VARCHAR, kecamatan VARCHAR, file_name VARCHAR)""",
+    # Finance's decision on a row the engine left for review. Rows are never rewritten: the
+    # latest decision of a row is its effective status, and earlier ones stay as the audit trail.
+    """CREATE TABLE IF NOT EXISTS decisions (
+        submission_id VARCHAR, row INTEGER, decision VARCHAR, note VARCHAR, user_id VARCHAR,
+        user_name VARCHAR, time TIMESTAMP)""",
 ]
 
 

@@ -1,0 +1,141 @@
+"""Finance: every kecamatan's live list side by side, the reasons behind held rows, and decisions
+on rows the engine left for review. The effective status of a row is finance's latest decision on
+it, else the engine's status; overview, drill-down and the accepted list all read it the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from api.accounts import User
+from api.context import ApiContext
+from api.errors import api_error
+from validator.errors import UserError
+from validator.store import Store, run
+from validator.wilayah import load_regions
+
+# One decision per row counts: the latest. Older ones are kept as the record of who changed what.
+LATEST = """(SELECT * FROM decisions
+             QUALIFY row_number() OVER (PARTITION BY submission_id, row ORDER BY time DESC) = 1)"""
+EFFECTIVE = "coalesce(d.decision, r.status)"
+ROWS_WITH_DECISIONS = f"""row_results r LEFT JOIN {LATEST} d
+    ON d.submission_id = r.submission_id AND d.row = r.row"""
+
+
+def _program(ctx: ApiContext, program: str) -> str:
+    try:
+        ctx.rules.program(program)
+    except UserError as exc:
+        raise api_error(422, "bad_program", exc.message_id, exc.message_en) from None
+    return program
+
+
+def overview(ctx: ApiContext, store: Store, program: str, period: str) -> dict:
+    """Per kecamatan, its live list for the program and period: counts and amounts after decisions."""
+    program, period = _program(ctx, program), period.strip()
+    subs = run(store.con, f"""
+        SELECT s.kecamatan, s.id, s.file_name, s.created_at, count(r.row),
+               count(*) FILTER ({EFFECTIVE} = 'accepted'), count(*) FILTER ({EFFECTIVE} = 'review'),
+               count(*) FILTER ({EFFECTIVE} = 'rejected'), count(d.decision),
+               coalesce(sum(r.nominal) FILTER ({EFFECTIVE} = 'accepted'), 0),
+               coalesce(sum(r.nominal) FILTER ({EFFECTIVE} <> 'accepted'), 0)
+        FROM submissions s
+        LEFT JOIN {ROWS_WITH_DECISIONS} ON r.submission_id = s.id
+        WHERE s.state = 'complete' AND s.superseded_by IS NULL AND s.program = ? AND s.period = ?
+        GROUP BY s.kecamatan, s.id, s.file_name, s.created_at  -- not ALL: DuckDB refuses it with QUALIFY
+        QUALIFY row_number() OVER (PARTITION BY s.kecamatan ORDER BY s.created_at DESC) = 1
+        ORDER BY s.kecamatan
+    """, [program, period])
+    codes: dict[str, dict[str, int]] = {}
+    if subs:
+        ids = [s[1] for s in subs]
+        for sid, code, n in run(store.con, f"""
+                SELECT submission_id, code, count(DISTINCT row) FROM findings
+                WHERE submission_id IN ({', '.join('?' * len(ids))}) GROUP BY ALL ORDER BY 3 DESC, 2""", ids):
+            codes.setdefault(sid, {})[code] = n
+    regions = load_regions()
+    keys = ["rows", "accepted", "review", "rejected", "decided", "amount_accepted", "amount_held"]
+    out = []
+    for kec, sid, file_name, created, *numbers in subs:
+        out.append({"kecamatan": kec, "kecamatan_name": regions.describe(kec), "submission_id": sid,
+                    "file_name": file_name, "created_at": created.isoformat(timespec="seconds")}
+                   | dict(zip(keys, numbers, strict=True)) | {"by_code": codes.get(sid, {})})
+    totals = {k: sum(o[k] for o in out) for k in keys}
+    return {"program": program, "period": period, "kecamatan": out, "totals": totals}
+
+
+def _live_submission(store: Store, submission_id: str) -> tuple:
+    found = run(store.con, "SELECT id, superseded_by FROM submissions WHERE id = ? AND state = 'complete'",
+                [submission_id])
+    if not found:
+        raise api_error(404, "not_found", "Pengajuan tidak ditemukan.", "Submission not found.")
+    return found[0]
+
+
+def reasons(ctx: ApiContext, store: Store, submission_id: str, code: str | None) -> dict:
+    """Codes of a list with their rows counted; with `code`, the rows that carry it."""
+    _live_submission(store, submission_id)
+    catalog = ctx.rules.catalog
+    counts = run(store.con, """SELECT code, any_value(severity), count(DISTINCT row) FROM findings
+                               WHERE submission_id = ? GROUP BY code ORDER BY 3 DESC, 1""", [submission_id])
+    out = {"submission_id": submission_id, "codes": [
+        {"code": c, "title": catalog[c].title_id if c in catalog else c, "severity": sev, "rows": n}
+        for c, sev, n in counts]}
+    if code:
+        code = code.strip().upper()
+        found = run(store.con, f"""
+            SELECT r.row, r.nik, r.nama, r.nominal, r.status, {EFFECTIVE}, d.note, d.user_name, d.time,
+                   list(f.message ORDER BY f.message)
+            FROM {ROWS_WITH_DECISIONS}
+            JOIN findings f ON f.submission_id = r.submission_id AND f.row = r.row AND f.code = ?
+            WHERE r.submission_id = ? GROUP BY ALL ORDER BY r.row""", [code, submission_id])
+        keys = ["row", "nik", "nama", "nominal", "status", "effective_status", "decision_note",
+                "decided_by", "decided_at", "messages"]
+        out["code"] = code
+        out["rows"] = [dict(zip(keys, r, strict=True)) for r in found]
+        for r in out["rows"]:
+            r["decided_at"] = r["decided_at"].isoformat(timespec="seconds") if r["decided_at"] else None
+    return out
+
+
+def decide(ctx: ApiContext, store: Store, user: User, submission_id: str, row: int, decision: str,
+           note: str) -> dict:
+    """Record finance's decision on a review row; rows the engine accepted or rejected are not
+    finance's to overturn here (a rejection is fixed by the kecamatan and sent again)."""
+    _, superseded_by = _live_submission(store, submission_id)
+    if superseded_by is not None:
+        raise api_error(409, "superseded", "Daftar ini sudah digantikan oleh kiriman ulang kecamatan; "
+                        f"putuskan pada pengajuan {superseded_by}.",
+                        "This list was replaced by a resubmission; decide on the newer one.")
+    found = run(store.con, "SELECT status FROM row_results WHERE submission_id = ? AND row = ?",
+                [submission_id, row])
+    if not found:
+        raise api_error(404, "row_not_found", f"Baris {row} tidak ada dalam pengajuan ini.",
+                        f"Row {row} is not in this submission.")
+    if found[0][0] != "review":
+        raise api_error(409, "not_review", f"Baris {row} berstatus '{found[0][0]}', bukan 'review': hanya baris "
+                        "yang perlu pemeriksaan yang dapat diputuskan keuangan.",
+                        "Only rows with status 'review' can be decided.")
+    now = dt.datetime.now()
+    with ctx.write_lock:
+        run(store.con, "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [submission_id, row, decision, note, user.id, user.name, now])
+    return {"submission_id": submission_id, "row": row, "status": "review", "decision": decision,
+            "note": note, "decided_by": user.name, "decided_at": now.isoformat(timespec="seconds")}
+
+
+def accepted_rows(store: Store, submission_id: str) -> list[tuple]:
+    """(row, nik, no_kk, nama, tanggal_lahir, nominal, note) of rows whose effective status is accepted."""
+    _live_submission(store, submission_id)
+    return run(store.con, f"""
+        SELECT r.row, r.nik, r.no_kk, r.nama, r.tanggal_lahir, r.nominal, d.note
+        FROM {ROWS_WITH_DECISIONS}
+        WHERE r.submission_id = ? AND {EFFECTIVE} = 'accepted' ORDER BY r.row""", [submission_id])
+
+
+def periods(store: Store) -> list[dict]:
+    """Program and period pairs that have live lists, newest first: what the overview can show."""
+    found = run(store.con, """
+        SELECT program, period, count(DISTINCT kecamatan), max(created_at) FROM submissions
+        WHERE state = 'complete' AND superseded_by IS NULL GROUP BY ALL ORDER BY 4 DESC, 1, 2""")
+    return [{"program": p, "period": q, "kecamatan": n, "latest": t.isoformat(timespec="seconds")}
+            for p, q, n, t in found]

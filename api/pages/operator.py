@@ -1,0 +1,125 @@
+"""Operator pages: upload, the job's progress, the results, the kecamatan's submission history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+
+from api import services
+from api.deps import Ctx, StoreDep
+from api.errors import ApiError
+from api.pages import text
+from api.pages.web import PageUser, refuse, render
+from api.routes.submissions import XLSX
+from validator.store import query, run
+from validator.wilayah import load_regions
+
+router = APIRouter()
+PER_PAGE = 50
+READERS = ("operator", "finance")  # as the API: results are for the kecamatan and finance
+
+
+def _programs(ctx) -> list:
+    return sorted(ctx.rules.programs.values(), key=lambda p: p.name)
+
+
+@router.get("/unggah")
+def upload_page(request: Request, ctx: Ctx, user: PageUser):
+    if user.role != "operator":
+        return refuse(request, user, 403, "Hanya operator kecamatan yang dapat mengirim daftar.")
+    return render(request, "upload.html", user, programs=_programs(ctx),
+                  kecamatan=load_regions().describe(user.kecamatan))
+
+
+@router.post("/unggah")
+def upload(request: Request, ctx: Ctx, store: StoreDep, user: PageUser,
+           file: Annotated[UploadFile, File()], program: Annotated[str, Form(max_length=40)],
+           period: Annotated[str, Form(max_length=40)]):
+    if user.role != "operator":
+        return refuse(request, user, 403, "Hanya operator kecamatan yang dapat mengirim daftar.")
+    try:
+        _, job_id = services.start_submission(ctx, store, user, file=file.file, file_name=file.filename,
+                                              program=program, period=period)
+    except ApiError as exc:
+        return render(request, "upload.html", user, status_code=exc.status, programs=_programs(ctx),
+                      kecamatan=load_regions().describe(user.kecamatan), error=exc.message,
+                      chosen=program, period=period)
+    return RedirectResponse(f"/pekerjaan/{job_id}", status_code=303)
+
+
+@router.get("/pekerjaan/{job_id}")
+def job_page(request: Request, store: StoreDep, user: PageUser, job_id: str):
+    if user.role not in READERS:
+        return refuse(request, user, 403, "Akun Anda tidak melihat pengajuan.")
+    try:
+        state = services.job_state(store, user, job_id)
+    except ApiError as exc:
+        return refuse(request, user, exc.status, exc.message)
+    return render(request, "job.html", user, job_id=job_id, state=state, state_text=text.JOB_TEXT[state["state"]])
+
+
+@router.get("/pekerjaan/{job_id}/keadaan")
+def job_state(store: StoreDep, user: PageUser, job_id: str):
+    """The job page's script polls this: the API's job answer, with the session instead of a token."""
+    if user.role not in READERS:
+        return JSONResponse({"state": "failed", "progress": 1.0}, status_code=403)
+    try:
+        return services.job_state(store, user, job_id)
+    except ApiError as exc:
+        return JSONResponse({"error": exc.message}, status_code=exc.status)
+
+
+@router.get("/hasil/{submission_id}")
+def result_page(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, submission_id: str,
+                status: str = "", code: str = "", page: int = 1):
+    if user.role not in READERS:
+        return refuse(request, user, 403, "Akun Anda tidak melihat pengajuan.")
+    status = status if status in text.STATUS_TEXT else ""
+    try:
+        # All rows at once (result.json is parsed once and cached by the service), paged here:
+        # without a status filter the page lists the rows with findings, as accepted rows need nothing.
+        doc = services.submission_page(ctx, store, user, submission_id, page=1, per_page=10**9,
+                                       status=status or None, code=code[:40] or None)
+    except ApiError as exc:
+        return refuse(request, user, exc.status, exc.message)
+    listed = doc["rows"] if status else [r for r in doc["rows"] if r["findings"]]
+    page = max(1, page)
+    rows = listed[(page - 1) * PER_PAGE: page * PER_PAGE]
+    total, pages = len(listed), max(1, -(-len(listed) // PER_PAGE))
+    catalog = ctx.rules.catalog
+    codes = [(c, n, catalog[c].title_id if c in catalog else c) for c, n in doc["summary"]["by_code"].items()]
+    return render(request, "result.html", user, doc=doc, rows=rows, total=total, pages=pages, page=page, status=status, code=code.strip().upper(), codes=codes,
+                  program=ctx.rules.programs.get(doc["program"]), catalog=catalog,
+                  kecamatan=load_regions().describe(doc["kecamatan"]) if doc.get("kecamatan") else "-")
+
+
+@router.get("/hasil/{submission_id}/berkas")
+def workbook(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, submission_id: str):
+    if user.role not in READERS:
+        return refuse(request, user, 403, "Akun Anda tidak melihat pengajuan.")
+    try:
+        path = services.workbook_path(ctx, store, user, submission_id)
+    except ApiError as exc:
+        return refuse(request, user, exc.status, exc.message)
+    return FileResponse(path, media_type=XLSX, filename=f"hasil_{submission_id}.xlsx")
+
+
+@router.get("/riwayat")
+def history(request: Request, ctx: Ctx, store: StoreDep, user: PageUser):
+    if user.role != "operator":
+        return RedirectResponse("/keuangan" if user.role == "finance" else "/", status_code=303)
+    subs = query(store.con, """
+        SELECT s.id, s.program, s.period, s.file_name, s.created_at, s.rows, s.accepted, s.review,
+               s.rejected, s.superseded_by IS NOT NULL AS superseded
+        FROM submissions s WHERE s.kecamatan = ? AND s.state = 'complete' ORDER BY s.created_at DESC
+    """, [user.kecamatan]).to_dicts()
+    # Uploads still running or that failed are not submissions yet; listed apart so the operator
+    # sees where a file went.
+    pending = run(store.con, """
+        SELECT id, program, period, file_name, state, created_at FROM jobs
+        WHERE kecamatan = ? AND state <> 'done' ORDER BY created_at DESC LIMIT 50
+    """, [user.kecamatan])
+    return render(request, "history.html", user, subs=subs, pending=pending, programs=ctx.rules.programs,
+                  job_text=text.JOB_TEXT, kecamatan=load_regions().describe(user.kecamatan))

@@ -1,0 +1,43 @@
+"""Indonesian wording of the pages: dates, numbers, statuses and a person's story."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+         "Oktober", "November", "Desember"]
+STATUS_TEXT = {"accepted": "diterima", "review": "perlu diperiksa", "rejected": "ditolak"}
+JOB_TEXT = {"queued": "menunggu giliran", "running": "sedang diperiksa", "done": "selesai", "failed": "gagal"}
+
+
+def tanggal(value: dt.date | dt.datetime | str | None, with_time: bool = False) -> str:
+    """'3 Maret 2026' (with the time: '3 Maret 2026, 14.05', as Indonesians write it)."""
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    out = f"{value.day} {BULAN[value.month - 1]} {value.year}"
+    if with_time and isinstance(value, dt.datetime):
+        out += f", {value.hour:02d}.{value.minute:02d}"
+    return out
+
+
+def angka(n: int | float | None) -> str:
+    """Thousands with a dot: 12.345."""
+    return "-" if n is None else f"{int(n):,}".replace(",", ".")
+
+
+def rupiah(n: int | float | None) -> str:
+    return "-" if n is None else "Rp" + angka(n)
+
+
+def story(event: dict, kecamatan_name: str, program_name: str) -> str:
+    """One event of a look-up as a sentence: 'diajukan Kecamatan Medan Baru, 3 Maret 2026;
+    ditolak: nomor rekening rusak oleh format angka Excel; menunggu perbaikan dari kecamatan'."""
+    parts = [f"{program_name} periode {event['period']}: diajukan Kecamatan {kecamatan_name}, "
+             f"{tanggal(event['time'])}"]
+    status = STATUS_TEXT[event["status"]]
+    reasons = [r["message"][:1].lower() + r["message"][1:] for r in event["reasons"]]
+    parts.append(f"{status}: {', '.join(reasons)}" if reasons and event["status"] != "accepted" else status)
+    parts.append(event["next_step"])
+    return "; ".join(parts)

@@ -1,0 +1,79 @@
+"""What every page shares: templates, the secret of the session cookie, the logged-in user."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from api.accounts import ROLE_TEXT, User
+from api.deps import StoreDep
+from api.pages import text
+from validator.store import Store, run
+
+HERE = Path(__file__).resolve().parent.parent
+STATIC_DIR = HERE / "static"
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals.update(ROLE_TEXT=ROLE_TEXT, STATUS_TEXT=text.STATUS_TEXT, rupiah=text.rupiah,
+                             tanggal=text.tanggal, angka=text.angka)
+
+
+def session_secret(data_dir: Path) -> str:
+    """BANSOS_SECRET, else a random secret made once and kept in the data folder, so sessions
+    survive a restart of the server."""
+    if env := os.environ.get("BANSOS_SECRET"):
+        return env
+    path = Path(data_dir) / "session_secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class LoginRequired(Exception):
+    """A page asked for by someone without a (valid) session: the answer is the login page."""
+
+
+def install_login_redirect(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def _to_login(request: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse(f"/masuk?next={request.url.path}", status_code=303)
+
+
+def user_by_id(store: Store, user_id: str) -> User | None:
+    # Read again on every page: a disabled account loses its session at once.
+    found = run(store.con, "SELECT id, name, role, kecamatan FROM users WHERE id = ? AND NOT disabled", [user_id])
+    return User(*found[0]) if found else None
+
+
+def page_user(request: Request, store: StoreDep) -> User:
+    uid = request.session.get("uid")
+    user = user_by_id(store, uid) if uid else None
+    if user is None:
+        request.session.clear()
+        raise LoginRequired()
+    return user
+
+
+def optional_user(request: Request, store: StoreDep) -> User | None:
+    uid = request.session.get("uid")
+    return user_by_id(store, uid) if uid else None
+
+
+PageUser = Annotated[User, Depends(page_user)]
+MaybeUser = Annotated[User | None, Depends(optional_user)]
+
+
+def render(request: Request, name: str, user: User | None, status_code: int = 200, **context):
+    return templates.TemplateResponse(request, name, {"user": user, **context}, status_code=status_code)
+
+
+def refuse(request: Request, user: User | None, status: int, message: str):
+    """An error as a page (the API's error envelope is JSON, which a person should not see)."""
+    return render(request, "error.html", user, status_code=status, status=status, message=message)

@@ -1,0 +1,29 @@
+// Polls the job's state (the session's twin of GET /api/v1/jobs/{id}) and moves the bar;
+// opens the results when the validation is done. Without JavaScript a meta refresh does the same.
+(function () {
+  var box = document.getElementById("job");
+  if (!box) return;
+  var TEXT = {queued: "menunggu giliran", running: "sedang diperiksa", done: "selesai", failed: "gagal"};
+  function show(s) {
+    var pct = Math.round((s.progress || 0) * 100);
+    document.getElementById("bar-fill").style.width = pct + "%";
+    box.querySelector(".bar").setAttribute("aria-valuenow", pct);
+    document.getElementById("state-text").textContent = TEXT[s.state] || s.state;
+    if (s.state === "failed") {
+      var f = document.getElementById("failed");
+      if (s.error && s.error.message) f.textContent = s.error.message;
+      f.hidden = false;
+    }
+  }
+  function poll() {
+    fetch("/pekerjaan/" + box.dataset.job + "/keadaan", {credentials: "same-origin"})
+      .then(function (r) { return r.json(); })
+      .then(function (s) {
+        show(s);
+        if (s.state === "done") { window.location.href = box.dataset.result; }
+        else if (s.state !== "failed") { setTimeout(poll, 700); }
+      })
+      .catch(function () { setTimeout(poll, 2000); });
+  }
+  if (box.dataset.state === "queued" || box.dataset.state === "running") poll();
+})();

@@ -1,0 +1,284 @@
+"""Finance, council name look-up and admin endpoints: role matrix, decisions, exports, audit."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+from test_api import ROLES, SAMPLE, Api, assert_envelope, upload, wait_job
+
+SCENARIO = Path(__file__).resolve().parents[1] / "sample_data" / "scenario"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def send(client: TestClient, headers: dict, path: Path, period: str, program: str = "pkh") -> str:
+    r = upload(client, headers, path.read_bytes(), path.name, program=program, period=period)
+    assert r.status_code == 202, r.text
+    state = wait_job(client, headers, r.json()["job_id"])
+    assert state["state"] == "done", state
+    return state["submission_id"]
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    a = Api(tmp_path_factory.mktemp("api_finance"))
+    with TestClient(a.app) as client:
+        a.client = client
+        op, other = a.headers["operator"], a.headers["other_operator"]
+        a.sid = send(client, op, SAMPLE, "2026-T1")  # the messy sample: all three statuses
+        a.sunggal = send(client, other, SCENARIO / "2_pkh_medan_sunggal.csv", "2026-T1")
+        a.first = send(client, op, SCENARIO / "1_pkh_medan_baru.csv", "2026-05")
+        a.fixed = send(client, op, SCENARIO / "4_pkh_medan_baru_perbaikan.csv", "2026-05")
+        yield a
+
+
+def _row(api, sid: str, status: str, offset: int = 0) -> int:
+    return api.query("SELECT row FROM row_results WHERE submission_id = ? AND status = ? ORDER BY row "
+                     "LIMIT 1 OFFSET ?", [sid, status, offset])[0][0]
+
+
+def _kec(overview: dict, code: str) -> dict:
+    return next(k for k in overview["kecamatan"] if k["kecamatan"] == code)
+
+
+def test_overview_side_by_side(api):
+    r = api.client.get("/api/v1/finance/overview?program=pkh&period=2026-T1", headers=api.headers["finance"])
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [k["kecamatan"] for k in body["kecamatan"]] == ["127102", "127117"]
+    baru = _kec(body, "127117")
+    assert baru["submission_id"] == api.sid and baru["rows"] == 40
+    assert baru["accepted"] + baru["review"] + baru["rejected"] == 40
+    amounts = api.query("""SELECT coalesce(sum(nominal) FILTER (status = 'accepted'), 0),
+                                  coalesce(sum(nominal) FILTER (status <> 'accepted'), 0)
+                           FROM row_results WHERE submission_id = ?""", [api.sid])[0]
+    assert (baru["amount_accepted"], baru["amount_held"]) == pytest.approx(amounts)
+    assert baru["by_code"]["NIK_EXCEL"] >= 1
+    assert body["totals"]["rows"] == sum(k["rows"] for k in body["kecamatan"])
+    listed = api.client.get("/api/v1/finance/periods", headers=api.headers["finance"]).json()
+    assert {"program": "pkh", "period": "2026-T1", "kecamatan": 2}.items() <= next(
+        p for p in listed if p["period"] == "2026-T1").items()
+    assert_envelope(api.client.get("/api/v1/finance/overview?program=tidakada&period=2026-T1",
+                                   headers=api.headers["finance"]), 422, "bad_program")
+
+
+def test_reasons_drill_down(api):
+    h = api.headers["finance"]
+    body = api.client.get(f"/api/v1/finance/submissions/{api.sid}/reasons", headers=h).json()
+    codes = {c["code"]: c for c in body["codes"]}
+    assert codes["NIK_EXCEL"]["rows"] >= 1 and codes["NIK_EXCEL"]["title"]
+    rows = api.client.get(f"/api/v1/finance/submissions/{api.sid}/reasons?code=nik_excel", headers=h).json()
+    assert len(rows["rows"]) == codes["NIK_EXCEL"]["rows"] and all(r["messages"] for r in rows["rows"])
+
+
+def test_decision_changes_overview_and_export(api):
+    h = api.headers["finance"]
+    before = _kec(api.client.get("/api/v1/finance/overview?program=pkh&period=2026-T1", headers=h).json(), "127117")
+    row = _row(api, api.sid, "review")
+    r = api.client.post(f"/api/v1/submissions/{api.sid}/rows/{row}/decision", headers=h,
+                        json={"decision": "accepted", "note": "=dicek manual, KTP asli dilihat"})
+    assert r.status_code == 200, r.text
+    assert r.json()["decided_by"] == "Keuangan Dinsos"
+    after = _kec(api.client.get("/api/v1/finance/overview?program=pkh&period=2026-T1", headers=h).json(), "127117")
+    assert (after["accepted"], after["review"], after["decided"]) == (
+        before["accepted"] + 1, before["review"] - 1, before["decided"] + 1)
+    nominal = api.query("SELECT nominal FROM row_results WHERE submission_id = ? AND row = ?", [api.sid, row])[0][0]
+    assert after["amount_accepted"] == pytest.approx(before["amount_accepted"] + (nominal or 0))
+    text = api.client.get(f"/api/v1/submissions/{api.sid}/accepted.csv", headers=h).content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[0][:2] == ["BARIS", "NIK"] and str(row) in [line[0] for line in lines[1:]]
+    assert len(lines) - 1 == after["accepted"]
+    assert not [c for line in lines for c in line if c.startswith(FORMULA_START)]
+    assert any(c == "'=dicek manual, KTP asli dilihat" for line in lines for c in line)
+    # The kecamatan reads the decision and its note.
+    seen = api.client.get(f"/api/v1/submissions/{api.sid}/decisions", headers=api.headers["operator"]).json()
+    assert {"row": row, "decision": "accepted", "note": "=dicek manual, KTP asli dilihat",
+            "decided_by": "Keuangan Dinsos"}.items() <= seen[-1].items()
+
+
+def test_xlsx_export_ids_are_text_and_no_formula(api):
+    r = api.client.get(f"/api/v1/submissions/{api.sid}/accepted.xlsx", headers=api.headers["finance"])
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxml")
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["BARIS", "NIK", "NO KK", "NAMA"]
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
+    niks = [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert niks and all(c.data_type == "s" and len(c.value) == 16 for c in niks if c.value)
+    assert not [c for c in cells if c.data_type == "f"]
+    quoted = [c for c in cells if isinstance(c.value, str) and c.value.startswith(FORMULA_START)]
+    assert all(c.quotePrefix for c in quoted)
+
+
+def test_deciding_a_non_review_row_is_a_conflict(api):
+    h = api.headers["finance"]
+    row = _row(api, api.sid, "rejected")
+    r = api.client.post(f"/api/v1/submissions/{api.sid}/rows/{row}/decision", headers=h,
+                        json={"decision": "accepted", "note": ""})
+    assert_envelope(r, 409, "not_review")
+    r = api.client.post(f"/api/v1/submissions/{api.sid}/rows/99999/decision", headers=h, json={"decision": "accepted"})
+    assert_envelope(r, 404, "row_not_found")
+    r = api.client.post(f"/api/v1/submissions/{api.sid}/rows/{row}/decision", headers=h, json={"decision": "ok"})
+    assert "keputusan" in assert_envelope(r, 422, "invalid_request")["message"]
+    r = api.client.post(f"/api/v1/submissions/{api.first}/rows/1/decision", headers=h, json={"decision": "accepted"})
+    assert_envelope(r, 409, "superseded")
+
+
+def test_diff_of_a_resubmission(api):
+    h = api.headers["operator"]
+    r = api.client.get(f"/api/v1/submissions/{api.fixed}/diff", headers=h)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["submission_id"] == api.first and body["counts"]["fixed"] >= 1
+    assert_envelope(api.client.get(f"/api/v1/submissions/{api.first}/diff", headers=h), 404, "no_previous")
+
+
+def _request(api, role: str, endpoint: str):
+    c, h, sid = api.client, api.headers[role], api.sid
+    match endpoint:
+        case "overview":
+            return c.get("/api/v1/finance/overview?program=pkh&period=2026-T1", headers=h)
+        case "reasons":
+            return c.get(f"/api/v1/finance/submissions/{sid}/reasons", headers=h)
+        case "decision":
+            row = _row(api, sid, "review")  # the sample has one; deciding again is allowed
+            return c.post(f"/api/v1/submissions/{sid}/rows/{row}/decision", headers=h,
+                          json={"decision": "accepted", "note": "matriks peran"})
+        case "accepted_csv":
+            return c.get(f"/api/v1/submissions/{sid}/accepted.csv", headers=h)
+        case "accepted_xlsx":
+            return c.get(f"/api/v1/submissions/{sid}/accepted.xlsx", headers=h)
+        case "diff":
+            return c.get(f"/api/v1/submissions/{api.fixed}/diff", headers=h)
+        case "periods":
+            return c.get("/api/v1/finance/periods", headers=h)
+        case "decisions":
+            return c.get(f"/api/v1/submissions/{sid}/decisions", headers=h)
+        case "users":
+            return c.get("/api/v1/admin/users", headers=h)
+        case "add_user":
+            return c.post("/api/v1/admin/users", headers=h, json={"name": f"Anggota {role}", "role": "council"})
+        case "disable":
+            made = api.query("SELECT id FROM users WHERE name = 'Operator Medan Sunggal'")[0][0]
+            target = made if role != "admin" else "tidakada"  # keep the other operator usable
+            return c.post(f"/api/v1/admin/users/{target}/disable", headers=h)
+        case "audit":
+            return c.get("/api/v1/admin/lookups", headers=h)
+        case "registry":  # an empty file: admin gets the import's own error, the others never get that far
+            return c.post("/api/v1/admin/registry", headers=h, files={"file": ("kosong.csv", b"")})
+        case "exclusions":
+            return c.post("/api/v1/admin/exclusions", headers=h, files={"file": ("kosong.csv", b"")})
+        case "by_name":
+            return c.get("/api/v1/lookup/by-name?nama=fajar%20munthe&kecamatan=127117", headers=h)
+
+
+MATRIX = {  # endpoint: status per role, in the order of ROLES
+    "overview":      [401, 403, 403, 200, 403, 403],
+    "reasons":       [401, 403, 403, 200, 403, 403],
+    "decision":      [401, 403, 403, 200, 403, 403],
+    "accepted_csv":  [401, 403, 403, 200, 403, 403],
+    "accepted_xlsx": [401, 403, 403, 200, 403, 403],
+    "diff":          [401, 200, 404, 200, 403, 403],
+    "by_name":       [401, 403, 403, 200, 200, 403],
+    "periods":       [401, 403, 403, 200, 403, 403],
+    "decisions":     [401, 200, 404, 200, 403, 403],
+    "users":         [401, 403, 403, 403, 403, 200],
+    "add_user":      [401, 403, 403, 403, 403, 201],
+    "disable":       [401, 403, 403, 403, 403, 404],
+    "audit":         [401, 403, 403, 403, 403, 200],
+    "registry":      [401, 403, 403, 403, 403, 400],
+    "exclusions":    [401, 403, 403, 403, 403, 400],
+}
+
+
+@pytest.mark.parametrize("endpoint", list(MATRIX))
+def test_role_matrix(api, endpoint):
+    got = [_request(api, role, endpoint).status_code for role in ROLES]
+    assert dict(zip(ROLES, got, strict=True)) == dict(zip(ROLES, MATRIX[endpoint], strict=True))
+
+
+def test_lookup_by_name_masks_and_records(api):
+    h = api.headers["council"]
+    r = api.client.get("/api/v1/lookup/by-name?nama=fajar%20munthe&kecamatan=12.71.17", headers=h)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [m["nik_masked"] for m in body["matches"]] == ["127117******1017"]
+    [event] = [e for e in body["matches"][0]["events"] if e["period"] == "2026-T1"]
+    assert event["status"] == "rejected" and event["reasons"][0]["code"] == "REKENING_EXCEL"
+    assert "1271171404511017" not in r.text and "712049365" not in r.text
+    nobody = api.client.get("/api/v1/lookup/by-name?nama=Tidak%20Ada%20Orang&kecamatan=127117", headers=h)
+    assert nobody.json()["matches"] == []
+    logged = api.query("SELECT nik_masked FROM lookups WHERE channel = 'api-name' AND actor = 'Anggota DPRD'")
+    assert ("127117******1017",) in logged and ("-",) in logged
+    assert_envelope(api.client.get("/api/v1/lookup/by-name?nama=fajar&kecamatan=999999", headers=h),
+                    422, "bad_kecamatan")
+    assert_envelope(api.client.get("/api/v1/lookup/by-name?nama=fajar&kecamatan=Atlantis", headers=h),
+                    422, "bad_kecamatan")
+    by_place = api.client.get("/api/v1/lookup/by-name?nama=FAJAR%20MUNTHE&kecamatan=Kec.%20Medan%20Baru", headers=h)
+    assert by_place.json()["kecamatan"] == "127117" and len(by_place.json()["matches"]) == 1
+    titled = api.client.get("/api/v1/lookup/by-name?nama=H.%20Fajar%20Munthe,%20S.Pd&kecamatan=127117", headers=h)
+    assert [m["nik_masked"] for m in titled.json()["matches"]] == ["127117******1017"]  # titles dropped
+
+
+def test_admin_creates_and_disables_a_user(api):
+    h = api.headers["admin"]
+    r = api.client.post("/api/v1/admin/users", headers=h,
+                        json={"name": "Operator Sementara", "role": "operator", "kecamatan": "12.71.17"})
+    assert r.status_code == 201, r.text
+    made = r.json()
+    assert made["kecamatan"] == "127117" and made["disabled"] is False
+    mine = {"Authorization": f"Bearer {made['token']}"}
+    assert api.client.get(f"/api/v1/submissions/{api.sid}", headers=mine).status_code == 200
+    listed = api.client.get("/api/v1/admin/users", headers=h).json()
+    assert made["id"] in [u["id"] for u in listed] and not any("token" in u for u in listed)
+    assert api.client.post(f"/api/v1/admin/users/{made['id']}/disable", headers=h).json()["disabled"] is True
+    assert_envelope(api.client.get(f"/api/v1/submissions/{api.sid}", headers=mine), 401, "bad_token")
+    assert_envelope(api.client.post("/api/v1/admin/users", headers=h, json={"name": "X", "role": "operator"}),
+                    422, "operator_needs_kecamatan")
+    assert_envelope(api.client.post("/api/v1/admin/users/tidakada/disable", headers=h), 404, "not_found")
+    admin_id = api.query("SELECT id FROM users WHERE name = 'Admin'")[0][0]
+    assert_envelope(api.client.post(f"/api/v1/admin/users/{admin_id}/disable", headers=h), 409, "self_disable")
+
+
+def test_admin_lookup_audit_is_paged(api):
+    api.client.get("/api/v1/lookup?nik=1271171404511017", headers=api.headers["council"])
+    body = api.client.get("/api/v1/admin/lookups?per_page=2", headers=api.headers["admin"]).json()
+    assert body["total"] >= 1 and len(body["items"]) <= 2 and body["page"] == 1
+    assert set(body["items"][0]) == {"time", "actor", "channel", "nik_masked"}
+    assert not [i for i in body["items"] if "*" not in i["nik_masked"] and i["nik_masked"] != "-"]
+
+
+def test_admin_registry_import_feeds_new_uploads(tmp_path):
+    a = Api(tmp_path)
+    with TestClient(a.app) as c:
+        h = a.headers["admin"]
+        r = c.post("/api/v1/admin/registry", headers=h,
+                   files={"file": ("dtks.csv", (SCENARIO / "dtks.csv").read_bytes())})
+        assert r.status_code == 200, r.text
+        assert r.json()["rows"] > 0 and r.json()["import_id"]
+        r = c.post("/api/v1/admin/exclusions", headers=h,
+                   files={"file": ("pengecualian.csv", (SCENARIO / "pengecualian.csv").read_bytes())})
+        assert r.status_code == 200 and r.json()["rows"] > 0, r.text
+        assert not list((tmp_path / "data" / "imports").iterdir())  # the uploaded copy is gone
+        sid = send(c, a.headers["operator"], SCENARIO / "1_pkh_medan_baru.csv", "2026-T1")
+        result = c.get(f"/api/v1/submissions/{sid}", headers=a.headers["finance"]).json()
+        assert "registry" not in result["checks_skipped"]
+        assert {"DTKS_MENINGGAL", "DAFTAR_PENGECUALIAN"} <= set(result["summary"]["by_code"])
+        bad = c.post("/api/v1/admin/registry", headers=h, files={"file": ("kosong.csv", b"")})
+        assert bad.status_code >= 400 and set(bad.json()) == {"error"}
+
+
+def test_new_paths_are_in_openapi(api):
+    paths = set(api.client.get("/openapi.json").json()["paths"])
+    assert {"/api/v1/finance/overview", "/api/v1/finance/periods",
+            "/api/v1/finance/submissions/{submission_id}/reasons",
+            "/api/v1/submissions/{submission_id}/rows/{row}/decision",
+            "/api/v1/submissions/{submission_id}/decisions",
+            "/api/v1/submissions/{submission_id}/accepted.csv", "/api/v1/submissions/{submission_id}/accepted.xlsx",
+            "/api/v1/submissions/{submission_id}/diff", "/api/v1/lookup/by-name", "/api/v1/admin/users",
+            "/api/v1/admin/users/{user_id}/disable", "/api/v1/admin/lookups", "/api/v1/admin/registry",
+            "/api/v1/admin/exclusions"} <= paths

@@ -1,0 +1,241 @@
+"""The web pages: login with a token and a session cookie, role pages in Indonesian, the public catalogue."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.accounts import create_user
+from api.app import create_app
+from validator.rulebook import load_rules
+from validator.store import Store
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "lists" / "pkh_medan_baru_berantakan.xlsx"
+ACCOUNTS = {"operator": ("Operator Medan Baru", "operator", "12.71.17"),
+            "other_operator": ("Operator Medan Sunggal", "operator", "12.71.02"),
+            "finance": ("Keuangan Dinsos", "finance", None), "council": ("Anggota DPRD", "council", None),
+            "admin": ("Admin", "admin", None)}
+
+
+class Site:
+    def __init__(self, tmp: Path):
+        store = tmp / "riwayat.duckdb"
+        with Store(store) as db:
+            self.tokens = {key: create_user(db, *account)[1] for key, account in ACCOUNTS.items()}
+        self.app = create_app(store, tmp / "data")
+
+    def client(self, role: str | None = None) -> TestClient:
+        """A browser of its own (cookie jar) on the running app, logged in as `role`."""
+        c = TestClient(self.app)
+        if role:
+            r = c.post("/masuk", data={"token": self.tokens[role]}, follow_redirects=False)
+            assert r.status_code == 303 and "bansos_sesi" in r.cookies
+        return c
+
+
+def wait_done(client: TestClient, job_id: str, timeout: float = 60) -> dict:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = client.get(f"/pekerjaan/{job_id}/keadaan").json()
+        if state["state"] in ("done", "failed"):
+            return state
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} still {state}")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    s = Site(tmp_path_factory.mktemp("pages"))
+    with TestClient(s.app):  # runs the lifespan: store open, worker started
+        op = s.client("operator")
+        r = op.post("/unggah", files={"file": (SAMPLE.name, SAMPLE.read_bytes())},
+                    data={"program": "pkh", "period": "2026-T1"}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/pekerjaan/")
+        s.job_id = r.headers["location"].rsplit("/", 1)[1]
+        state = wait_done(op, s.job_id)
+        assert state["state"] == "done", state
+        s.sid = state["submission_id"]
+        yield s
+
+
+def test_pages_without_login_redirect_to_login(site):
+    c = site.client()
+    for path in ("/unggah", "/riwayat", f"/hasil/{site.sid}", f"/hasil/{site.sid}/berkas", "/telusur", "/keuangan"):
+        r = c.get(path, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == f"/masuk?next={path}", path
+    assert c.get("/", follow_redirects=False).headers["location"] == "/masuk"
+    assert "Tempel token" in c.get("/masuk").text
+
+
+def test_wrong_token_is_refused_in_indonesian(site):
+    r = site.client().post("/masuk", data={"token": "bukan-token"}, follow_redirects=False)
+    assert r.status_code == 401 and "Token tidak dikenal" in r.text and "bansos_sesi" not in r.cookies
+
+
+def test_login_goes_back_to_the_page_asked_for_and_logout_ends_the_session(site):
+    c = site.client()
+    r = c.post("/masuk", data={"token": site.tokens["operator"], "next": "/riwayat"}, follow_redirects=False)
+    assert r.headers["location"] == "/riwayat"
+    # Only a path on this site, never another host.
+    r = c.post("/masuk", data={"token": site.tokens["operator"], "next": "//evil.example"}, follow_redirects=False)
+    assert r.headers["location"] == "/unggah"
+    assert c.post("/keluar", follow_redirects=False).headers["location"] == "/masuk"
+    assert c.get("/riwayat", follow_redirects=False).status_code == 303
+
+
+def test_session_cookie_is_signed(site):
+    value = site.client("operator").cookies["bansos_sesi"]
+    good, forged = site.client(), site.client()
+    good.cookies.set("bansos_sesi", value)
+    forged.cookies.set("bansos_sesi", value[:-3] + ("xyz" if not value.endswith("xyz") else "abc"))
+    assert good.get("/riwayat", follow_redirects=False).status_code == 200
+    assert forged.get("/riwayat", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize(("role", "home"), [("operator", "/unggah"), ("finance", "/keuangan"),
+                                            ("council", "/telusur"), ("admin", "/aturan")])
+def test_each_role_lands_on_its_page(site, role, home):
+    assert site.client(role).get("/", follow_redirects=False).headers["location"] == home
+
+
+def test_upload_page_lists_the_programs(site):
+    text = site.client("operator").get("/unggah").text
+    assert "Kirim daftar penerima" in text and "Medan Baru (12.71.17)" in text
+    for program in load_rules().programs.values():
+        assert f'value="{program.id}"' in text
+
+
+def test_upload_with_a_bad_period_says_why(site):
+    r = site.client("operator").post("/unggah", files={"file": ("a.csv", b"NIK\n1")},
+                                     data={"program": "pkh", "period": "../../"})
+    assert r.status_code == 422 and "Periode tidak sah" in r.text
+
+
+def test_job_page_shows_progress_and_links_the_result(site):
+    text = site.client("operator").get(f"/pekerjaan/{site.job_id}").text
+    assert "Pemeriksaan daftar" in text and 'role="progressbar"' in text and "/static/job.js" in text
+    assert f"/hasil/{site.sid}" in text and "selesai" in text
+
+
+def test_results_page_lists_rejected_rows_with_reasons(site):
+    c = site.client("operator")
+    text = c.get(f"/hasil/{site.sid}").text
+    assert "Hasil pemeriksaan" in text and "Program Keluarga Harapan" in text
+    assert "Unduh berkas kembali" in text and f"/hasil/{site.sid}/berkas" in text
+    assert re.search(r"<span>14</span>ditolak", text)
+    assert "FAJAR MUNTHE" in text and "tersimpan sebagai angka di Excel" in text
+    only_code = c.get(f"/hasil/{site.sid}?code=NIK_EXCEL").text
+    assert only_code.count('class="finding') >= 5 and "FAJAR MUNTHE" not in only_code
+    accepted = c.get(f"/hasil/{site.sid}?status=accepted").text
+    assert "tidak ada temuan" in accepted and 'class="badge rejected"' not in accepted
+
+
+def test_results_are_paged(site):
+    c = site.client("operator")
+    text = c.get(f"/hasil/{site.sid}?status=accepted&page=1").text
+    rows = text.count('<tr class="st-accepted">')
+    assert 0 < rows <= 50
+    assert "Tidak ada baris" in c.get(f"/hasil/{site.sid}?status=accepted&page=99").text
+
+
+def test_download_of_the_return_workbook(site):
+    r = site.client("operator").get(f"/hasil/{site.sid}/berkas")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxml")
+    assert r.content[:2] == b"PK"
+
+
+def test_other_kecamatan_cannot_open_the_result(site):
+    c = site.client("other_operator")
+    for path in (f"/hasil/{site.sid}", f"/hasil/{site.sid}/berkas", f"/pekerjaan/{site.job_id}"):
+        r = c.get(path)
+        assert r.status_code == 404 and "FAJAR" not in r.text, path
+    assert c.get(f"/pekerjaan/{site.job_id}/keadaan").status_code == 404
+    assert site.sid not in c.get("/riwayat").text
+
+
+def test_council_and_admin_cannot_open_results(site):
+    for role in ("council", "admin"):
+        assert site.client(role).get(f"/hasil/{site.sid}").status_code == 403
+
+
+def test_history_lists_the_kecamatan_submissions(site):
+    text = site.client("operator").get("/riwayat").text
+    assert "Riwayat pengajuan" in text and f"/hasil/{site.sid}" in text and SAMPLE.name in text
+
+
+def test_council_lookup_tells_the_story_and_is_recorded(site):
+    c = site.client("council")
+    assert "Telusuri riwayat" in c.get("/telusur").text
+    r = c.post("/telusur", data={"nik": "1271171404511017"})
+    assert r.status_code == 200
+    assert "127117******1017" in r.text and "1271171404511017" not in r.text and "712049365" not in r.text
+    assert "diajukan Kecamatan Medan Baru" in r.text
+    assert "ditolak: nomor rekening rusak oleh format angka Excel" in r.text
+    assert "menunggu perbaikan dari kecamatan" in r.text
+    view = site.app.state.ctx.view()
+    try:
+        logged = view.con.execute("SELECT actor, nik_masked FROM lookups WHERE actor = 'Anggota DPRD'").fetchall()
+    finally:
+        view.close()
+    assert ("Anggota DPRD", "127117******1017") in logged
+    assert "NIK harus 16 angka" in c.post("/telusur", data={"nik": "123"}).text
+
+
+def test_operator_cannot_look_up(site):
+    assert site.client("operator").post("/telusur", data={"nik": "1271171404511017"}).status_code == 403
+
+
+def test_finance_overview(site):
+    text = site.client("finance").get("/keuangan").text
+    assert "Ringkasan per kecamatan" in text and "Medan Baru (12.71.17)" in text and f"/hasil/{site.sid}" in text
+    assert site.client("finance").get(f"/hasil/{site.sid}").status_code == 200
+
+
+def test_public_catalogue_lists_every_program_and_code(site):
+    r = site.client().get("/aturan")
+    assert r.status_code == 200 and "Standar layanan" in r.text
+    rules = load_rules()
+    for program in rules.programs.values():
+        assert program.name in r.text
+        section = r.text.split(f'id="{program.id}"', 1)[1].split("</section>", 1)[0]
+        for code in rules.catalog:
+            assert (f"<code>{code}</code>" in section) == rules.enabled(program, code), (program.id, code)
+    assert "{" not in r.text.split("<main>", 1)[1]  # every action template filled in
+
+
+def test_static_assets_are_shipped(site):
+    c = site.client()
+    assert c.get("/static/style.css").status_code == 200
+    assert c.get("/static/job.js").status_code == 200
+    assert "http" not in c.get("/masuk").text.split("<body>", 1)[0].replace('http-equiv', '')  # no CDN
+
+
+def test_demo_setup_makes_an_account_per_role_and_queues_the_samples(tmp_path, capsys):
+    from api import demo
+
+    accounts = demo.setup(tmp_path / "demo")
+    assert {role for _, role, _, _ in accounts} == {"operator", "finance", "council", "admin"}
+    assert ("Operator Medan Sunggal", "operator", "127102") in [a[:3] for a in accounts]
+    demo.print_accounts(accounts, "http://127.0.0.1:8000/")
+    printed = capsys.readouterr().out
+    assert all(token in printed for *_, token in accounts)
+    with Store(demo.paths(tmp_path / "demo")[0]) as db:
+        assert db.has_registry() and db.has_exclusions()
+        queued = db.con.execute("SELECT program, kecamatan, state FROM jobs ORDER BY program").fetchall()
+    assert queued == [("bst", "127102", "queued"), ("pkh", "127117", "queued")]
+
+
+def test_cells_of_the_list_are_escaped(site):
+    """A name typed as HTML in the operator's file is shown as text, never run."""
+    op = site.client("operator")
+    csv = b"NIK,Nama,No Rekening\n123,<script>alert(1)</script>,abc\n"
+    r = op.post("/unggah", files={"file": ("xss.csv", csv)}, data={"program": "pkh", "period": "2026-05"},
+                follow_redirects=False)
+    state = wait_done(op, r.headers["location"].rsplit("/", 1)[1])
+    text = op.get(f"/hasil/{state['submission_id']}").text.lower()  # the engine upper-cases names
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert" not in text
