@@ -184,10 +184,22 @@ def main() -> None:
     registry_csv = ensure_registry(registry_rows, 20260102)
     results["registry_import"] = measure(f"bansos registry import, CSV of {registry_rows:,}", "registry_import",
                                          registry_csv, registry_rows, 1)
-    write_results(results, big, runs, load_at_start)
+    api = run_api_speed(xlsx, ensure_list(big, "csv"))
+    write_results(results, big, runs, load_at_start, api)
 
 
-def write_results(results: dict[str, Result], big: int, runs: int, load_at_start: str = "unknown") -> None:
+def run_api_speed(xlsx: Path, history_csv: Path) -> dict:
+    """The API figures (benchmarks/api_speed.py): one run in a fresh process, the server on loopback."""
+    out = subprocess.run([sys.executable, "-m", "benchmarks.api_speed", str(xlsx), str(history_csv)], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    api = json.loads(out.strip().splitlines()[-1])
+    print(f"API: upload {api['upload_seconds']:.2f} s, look-up p95 {api['lookup_p95_ms']:.0f} ms "
+          f"(p50 {api['lookup_p50_ms']:.0f} ms, {api['lookups']} look-ups, {api['concurrency']} clients)", flush=True)
+    return api
+
+
+def write_results(results: dict[str, Result], big: int, runs: int, load_at_start: str = "unknown",
+                  api: dict | None = None) -> None:
     m = machine()
     ratio_big = results[f"engine_{big}"].median / results[f"floor_{big}"].median
     ratio_small = results["engine_100000"].median / results["floor_100000"].median
@@ -223,6 +235,11 @@ def write_results(results: dict[str, Result], big: int, runs: int, load_at_start
         f"| same, peak memory ≤ 6 GB | {join.peak_mb:,.0f} MB | {verdict(join.peak_mb <= 6144)} |",
         f"| registry import of a CSV ({results['registry_import'].rows:,} rows) ≤ 2 min | "
         f"{results['registry_import'].median:.1f} s | {verdict(results['registry_import'].median <= 120)} |",
+        *([f"| API: 100,000-row xlsx upload until results are ready ≤ 10 s | {api['upload_seconds']:.2f} s | "
+           f"{verdict(api['upload_seconds'] <= 10)} |",
+           f"| API: NIK look-up p95 ≤ 50 ms, {big:,} rows of history, {api['lookups']} look-ups from "
+           f"{api['concurrency']} clients | {api['lookup_p95_ms']:.0f} ms (p50 {api['lookup_p50_ms']:.0f} ms) | "
+           f"{verdict(api['lookup_p95_ms'] <= 50)} |"] if api else []),
         f"| (for reference) read + all checks / floor at 100,000 rows | {ratio_small:.1f}× | - |",
         *peer_lines(results, big),
     ]

@@ -1,0 +1,116 @@
+"""API speed (issue: HTTP API): a 100,000-row xlsx upload until its results are ready, and NIK
+look-ups against 1,000,000 rows of history under a bounded local load. Loopback only.
+
+    python -m benchmarks.api_speed XLSX CSV_1M
+prints {"upload_seconds": …, "lookup_p50_ms": …, "lookup_p95_ms": …, "lookups": …}.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+LOOKUPS = 400  # bounded: a fixed number of requests …
+CONCURRENCY = 4  # … from a fixed number of clients (a kecamatan help desk, a few council members)
+TIMEOUT = 120.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(store: Path, data: Path):
+    import uvicorn
+
+    from api.app import create_app
+
+    srv = uvicorn.Server(uvicorn.Config(create_app(store, data), host="127.0.0.1", port=_free_port(),
+                                        log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise SystemExit("server did not start")
+        time.sleep(0.05)
+    return srv, thread, f"http://127.0.0.1:{srv.config.port}"
+
+
+def _accounts(store_path: Path) -> dict[str, str]:
+    from api.accounts import create_user
+    from validator.store import Store
+
+    with Store(store_path) as store:
+        return {role: create_user(store, f"bench {role}", role, "127117" if role == "operator" else None)[1]
+                for role in ("operator", "council")}
+
+
+def _history(store_path: Path, csv_1m: Path) -> list[str]:
+    """Record the million-row list as a submission (setup, not timed); return some of its NIKs."""
+    from validator.engine import record_outcome, validate
+    from validator.store import Store
+
+    with Store(store_path) as store:
+        outcome = validate(csv_1m, "pkh", kecamatan="127117", period="2026-T1", store=store,
+                           today=dt.date(2026, 11, 22))
+        record_outcome(store, outcome)
+    niks = outcome.rows.filter(outcome.rows["nik"].str.contains(r"^\d{16}$"))["nik"]
+    return niks.sample(LOOKUPS, seed=7, with_replacement=True).to_list()
+
+
+def main() -> None:
+    import httpx2 as httpx
+
+    xlsx, csv_1m = Path(sys.argv[1]), Path(sys.argv[2])
+    with tempfile.TemporaryDirectory() as tmp:
+        store, data = Path(tmp) / "store.duckdb", Path(tmp) / "files"
+        tokens = _accounts(store)
+        niks = _history(store, csv_1m)
+        srv, thread, url = _serve(store, data)
+        try:
+            op = {"Authorization": f"Bearer {tokens['operator']}"}
+            with httpx.Client(base_url=url, timeout=TIMEOUT) as c:
+                t0 = time.perf_counter()
+                with xlsx.open("rb") as fh:
+                    r = c.post("/api/v1/submissions", headers=op,
+                               files={"file": (xlsx.name, fh)}, data={"program": "pkh", "period": "2026-T2"})
+                r.raise_for_status()
+                job = r.json()["job_id"]
+                while True:
+                    state = c.get(f"/api/v1/jobs/{job}", headers=op).json()["state"]
+                    if state in ("done", "failed"):
+                        break
+                    time.sleep(0.1)
+                upload = time.perf_counter() - t0
+                if state != "done":
+                    raise SystemExit("the upload job failed")
+            council = {"Authorization": f"Bearer {tokens['council']}"}
+
+            def one(nik: str) -> float:
+                with httpx.Client(base_url=url, timeout=TIMEOUT) as client:
+                    t = time.perf_counter()
+                    client.get("/api/v1/lookup", params={"nik": nik}, headers=council).raise_for_status()
+                    return (time.perf_counter() - t) * 1000
+
+            with ThreadPoolExecutor(CONCURRENCY) as pool:
+                latencies = sorted(pool.map(one, niks))
+        finally:
+            srv.should_exit = True
+            thread.join(30)
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    print(json.dumps({"upload_seconds": upload, "lookup_p50_ms": statistics.median(latencies),
+                      "lookup_p95_ms": p95, "lookups": len(latencies), "concurrency": CONCURRENCY}))
+
+
+if __name__ == "__main__":
+    main()
