@@ -14,11 +14,10 @@ import polars as pl
 from api.accounts import User
 from api.context import ApiContext
 from api.errors import api_error
-from validator.cli import mask_nik
 from validator.errors import UserError
 from validator.normalize import name_key
 from validator.store import Store, query, run
-from validator.store.history import history_of, record_lookup
+from validator.store.history import history_of, mask_nik, record_lookup
 from validator.wilayah import load_regions, place_key
 
 NEXT_STEP = {"rejected": "menunggu perbaikan dari kecamatan",

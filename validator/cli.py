@@ -128,7 +128,7 @@ def history(
     import hashlib
 
     from validator.store import Store
-    from validator.store.history import history_of, record_lookup
+    from validator.store.history import history_of, mask_nik, record_lookup
 
     digits = "".join(ch for ch in nik if ch.isdigit())
     if len(digits) != 16:
@@ -178,10 +178,6 @@ _mount_api_commands()
 
 STATUS_TEXT = {"accepted": "diterima", "review": "perlu diperiksa", "rejected": "ditolak"}
 
-
-def mask_nik(nik: str) -> str:
-    """First 6 and last 4 digits: enough to recognise, not enough to misuse."""
-    return nik[:6] + "*" * (len(nik) - 10) + nik[-4:] if len(nik) > 10 else "*" * len(nik)
 
 
 def main() -> None:

@@ -109,6 +109,7 @@ def _cross_list_findings(prepared: pl.DataFrame, ctx: CheckContext, *, registry:
 
     field_of = {c: e.field for c, e in ctx.rules.catalog.items()}
     parts: dict[str, pl.DataFrame] = {}
+    rows = registri.list_rows(prepared)  # readable NIKs: what every check below joins on
     con = store.con if store is not None else None
     if registry is not None or (store is not None and store.has_registry()):
         from validator.registry import scan_extract
@@ -116,7 +117,7 @@ def _cross_list_findings(prepared: pl.DataFrame, ctx: CheckContext, *, registry:
         con = con or duckdb.connect()
         # Read from a file, the extract is narrowed to the list's NIKs before it is normalised.
         source = scan_extract(con, registry, keys=registri.KEYS) if registry is not None else "registry"
-        parts |= registri.registry_findings(prepared, ctx, con, source)
+        parts |= registri.registry_findings(rows, ctx, con, source)
     else:
         skipped.append({"check": "registry", "reason": "tidak ada data DTKS/DTSEN (--registry atau impor ke --store)",
                         "reason_en": "no registry extract (--registry, or imported into --store)"})
@@ -125,14 +126,14 @@ def _cross_list_findings(prepared: pl.DataFrame, ctx: CheckContext, *, registry:
 
         con = con or duckdb.connect()
         source = scan_exclusions(con, exclusions) if exclusions is not None else "exclusions"
-        parts |= registri.exclusion_findings(prepared, ctx, con, source)
+        parts |= registri.exclusion_findings(rows, ctx, con, source)
     else:
         skipped.append({"check": "exclusions", "reason": "tidak ada daftar pengecualian (--exclusions)",
                         "reason_en": "no exclusion list (--exclusions)"})
     if store is not None and ctx.sender and period:
         rules, program = ctx.rules, ctx.program
         parts |= {code: frame for code, frame in history.cross_findings(
-            store, registri._list_rows(prepared).select("_idx", "nik", "kk"),
+            store, rows.select("_idx", "nik", "kk"),
             program=program.id, period=period, kecamatan=ctx.sender,
             partners=rules.exclusive_partners(program.id), household=ctx.household,
             household_programs={p.id for p in rules.programs.values() if p.unit == "household"},

@@ -11,7 +11,7 @@ from validator.normalize import name_key
 from validator.store import query
 
 
-def _list_rows(prepared: pl.DataFrame) -> pl.DataFrame:
+def list_rows(prepared: pl.DataFrame) -> pl.DataFrame:
     """Registry checks need a readable NIK (a 16-digit NIK with a bad date is still looked up)."""
     return prepared.lazy().filter(pl.col("_nik_ok")).select(
         "_idx", pl.col("_nik").alias("nik"),
@@ -41,10 +41,9 @@ def registry_matches(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, registr
         con.unregister("bansos_list_keys")
 
 
-def registry_findings(prepared: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBPyConnection,
+def registry_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBPyConnection,
                       registry_sql: str) -> dict[str, pl.DataFrame]:
-    """Findings per code as (_idx, value, expected, actual, detail) frames."""
-    rows = _list_rows(prepared)
+    """Findings per code as (_idx, value, expected, actual, detail) frames; `rows` from list_rows."""
     if rows.height == 0:
         return {}
     m = rows.join(registry_matches(con, rows, registry_sql).with_columns(pl.col("_idx").cast(pl.UInt32)),
@@ -83,11 +82,10 @@ def _name_mismatch(m: pl.DataFrame, threshold: float) -> pl.DataFrame:
         "_idx", pl.col("nama").alias("value"), pl.col("reg_nama").alias("expected"))
 
 
-def exclusion_findings(prepared: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBPyConnection,
+def exclusion_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBPyConnection,
                        exclusions_sql: str) -> dict[str, pl.DataFrame]:
     if not ctx.enabled("DAFTAR_PENGECUALIAN"):
         return {}
-    rows = _list_rows(prepared)
     if rows.height == 0:
         return {}
     con.register("bansos_list_keys", rows.select("_idx", "nik").to_arrow())

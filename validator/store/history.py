@@ -197,6 +197,11 @@ def history_of(store: Store, nik: str) -> pl.DataFrame:
     """, [nik])
 
 
+def mask_nik(nik: str) -> str:
+    """First 6 and last 4 digits: enough to recognise, not enough to misuse."""
+    return nik[:6] + "*" * (len(nik) - 10) + nik[-4:] if len(nik) > 10 else "*" * len(nik)
+
+
 def record_lookup(store: Store, actor: str, channel: str, nik_masked: str, nik_sha256: str) -> None:
     run(store.con, "INSERT INTO lookups VALUES (?, ?, ?, ?, ?)",
                       [dt.datetime.now(), actor, channel, nik_masked, nik_sha256])
