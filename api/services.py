@@ -42,7 +42,7 @@ def start_submission(ctx: ApiContext, store: Store, user: User, *, file: BinaryI
                      program: str, period: str) -> tuple[str, str]:
     """Keep the upload, queue its validation; the job answers how far it got."""
     try:
-        ctx.rules.program(program)
+        program = ctx.rules.program(program).id
     except UserError as exc:
         raise api_error(422, "bad_program", exc.message_id, exc.message_en) from None
     period = period.strip()

@@ -44,6 +44,14 @@ def test_validate_writes_both_results(tmp_path, good_list):
     assert "DITOLAK" in r.stdout
 
 
+def test_program_id_in_any_case(tmp_path, good_list):
+    """Operators type "PKH" as often as "pkh"; the result names the rule set by its id."""
+    out = tmp_path / "out"
+    r = bansos("validate", str(good_list), "--program", "PKH", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert json.loads((out / "result.json").read_text(encoding="utf-8"))["program"] == "pkh"
+
+
 @pytest.mark.parametrize("args,needle", [
     (["--program", "zzz"], "Program 'zzz' tidak dikenal"),
     (["--program", "pkh", "--kecamatan", "99.99.99"], "Kode kecamatan '99.99.99' tidak dikenal"),

@@ -54,11 +54,15 @@ class Outcome:
         extra = p.select("_idx", pl.col("_nik_ok").alias("nik_ok"),
                          pl.when(pl.col("_kk_ok")).then(pl.col("_kk")).alias("no_kk"),
                          pl.when(pl.col("_dob_ok")).then(pl.col("_dob")).alias("tanggal_lahir"),
-                         pl.col("_amount").alias("nominal"))
+                         pl.col("_amount").alias("nominal"),
+                         # The bank's canonical name when recognised, else as typed; the account
+                         # as cleaned (digits only when the check passed it).
+                         pl.coalesce("_bank", "_bank_raw").alias("bank"),
+                         pl.col("_acct").alias("no_rekening"))
         return (self.rows.join(extra, on="_idx", how="left").join(codes, on="_idx", how="left")
                 .with_columns(pl.col("codes").fill_null("")).sort("_idx")
                 .select("row", "sheet", "nik", "nik_ok", "no_kk", "nama", "tanggal_lahir", "status",
-                        "nominal", "codes"))
+                        "nominal", "bank", "no_rekening", "codes"))
 
     def findings_table(self) -> pl.DataFrame:
         row_of = self.rows.select("_idx", "row")

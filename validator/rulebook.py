@@ -139,8 +139,10 @@ class Rulebook:
         self.digest = digest
 
     def program(self, program_id: str) -> Program:
+        # "PKH", " pkh " and "Maghrib-Mengaji" name the same rule set as "pkh" / "maghrib_mengaji".
+        key = program_id.strip().lower().replace("-", "_").replace(" ", "_")
         try:
-            return self.programs[program_id]
+            return self.programs[key]
         except KeyError:
             known = ", ".join(sorted(self.programs))
             raise UserError(

@@ -36,7 +36,11 @@ DDL = [
         superseded_by VARCHAR, state VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS row_results (
         submission_id VARCHAR, row INTEGER, sheet VARCHAR, nik VARCHAR, nik_ok BOOLEAN,
-        no_kk VARCHAR, nama VARCHAR, tanggal_lahir DATE, status VARCHAR, nominal DOUBLE)""",
+        no_kk VARCHAR, nama VARCHAR, tanggal_lahir DATE, status VARCHAR, nominal DOUBLE,
+        bank VARCHAR, no_rekening VARCHAR)""",
+    # Stores made before the bank and account were kept per row gain the columns (empty for old rows).
+    "ALTER TABLE row_results ADD COLUMN IF NOT EXISTS bank VARCHAR",
+    "ALTER TABLE row_results ADD COLUMN IF NOT EXISTS no_rekening VARCHAR",
     """CREATE TABLE IF NOT EXISTS findings (
         submission_id VARCHAR, row INTEGER, code VARCHAR, severity VARCHAR, field VARCHAR,
         value VARCHAR, message VARCHAR, message_en VARCHAR)""",

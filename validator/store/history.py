@@ -173,8 +173,10 @@ def record(store: Store, submission: dict, rows: pl.DataFrame, findings: pl.Data
         con.register("bansos_rows", rows.to_arrow())
         con.register("bansos_findings", findings.to_arrow())
         try:
-            run(con, """INSERT INTO row_results SELECT ?, row, sheet, nik, nik_ok, no_kk, nama,
-                           tanggal_lahir, status, nominal FROM bansos_rows""", [submission["id"]])
+            run(con, """INSERT INTO row_results (submission_id, row, sheet, nik, nik_ok, no_kk, nama,
+                           tanggal_lahir, status, nominal, bank, no_rekening)
+                        SELECT ?, row, sheet, nik, nik_ok, no_kk, nama, tanggal_lahir, status, nominal,
+                               bank, no_rekening FROM bansos_rows""", [submission["id"]])
             run(con, """INSERT INTO findings SELECT ?, row, code, severity, field, value, message,
                            message_en FROM bansos_findings""", [submission["id"]])
         finally:
