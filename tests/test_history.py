@@ -236,3 +236,19 @@ def test_a_busy_store_waits_then_fails_clearly(tmp_path):
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_rows_keep_bank_and_account_and_the_latest_decision_counts(tmp_path):
+    db = tmp_path / "h.duckdb"
+    outcome = submit(tmp_path, db, "pkh", A, "2026-T1", [SITI, BUDI])
+    sid = outcome.submission_id
+    with Store(db) as s:
+        rows = s.con.execute("SELECT row, bank, no_rekening FROM row_results ORDER BY row").fetchall()
+        assert rows[1][1:] == ("BRI", "300201000987654")
+        s.con.execute("INSERT INTO decisions VALUES (?, 2, 'rejected', 'a', 'u', 'U', TIMESTAMP '2026-01-01')", [sid])
+        s.con.execute("INSERT INTO decisions VALUES (?, 2, 'accepted', 'b', 'u', 'U', TIMESTAMP '2026-01-02')", [sid])
+        eff = s.con.execute("SELECT row, status, effective_status, decision_note FROM effective_rows "
+                            "ORDER BY row").fetchall()
+    engine_status = dict(outcome.row_results().select("row", "status").iter_rows())
+    assert eff[0] == (2, engine_status[2], "accepted", "b")
+    assert eff[1] == (3, engine_status[3], engine_status[3], None)

@@ -65,6 +65,16 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS decisions (
         submission_id VARCHAR, row INTEGER, decision VARCHAR, note VARCHAR, user_id VARCHAR,
         user_name VARCHAR, time TIMESTAMP)""",
+    # Every row with its effective status: finance's latest decision when there is one, else the
+    # engine's. Finance pages, look-ups, citizen status, exports and the disbursement batch read
+    # this one view so that they can never disagree.
+    """CREATE OR REPLACE VIEW effective_rows AS
+        SELECT r.*, coalesce(d.decision, r.status) AS effective_status, d.decision,
+               d.note AS decision_note, d.user_name AS decided_by, d.time AS decided_at
+        FROM row_results r LEFT JOIN (
+            SELECT * FROM decisions
+            QUALIFY row_number() OVER (PARTITION BY submission_id, row ORDER BY time DESC) = 1) d
+          ON d.submission_id = r.submission_id AND d.row = r.row""",
 ]
 
 
