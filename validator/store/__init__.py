@@ -65,6 +65,16 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS decisions (
         submission_id VARCHAR, row INTEGER, decision VARCHAR, note VARCHAR, user_id VARCHAR,
         user_name VARCHAR, time TIMESTAMP)""",
+    # The disbursement gate (validator/batch/): one row per batch version of a program and period.
+    # An approved version is frozen: a later check opens version n+1 and leaves it as it was.
+    """CREATE TABLE IF NOT EXISTS batches (
+        id VARCHAR PRIMARY KEY, program VARCHAR, period VARCHAR, version INTEGER, folder VARCHAR,
+        pagu DOUBLE, kuota INTEGER, created_at TIMESTAMP, created_by VARCHAR, state VARCHAR,
+        approved_at TIMESTAMP, approved_by VARCHAR, manifest_sha256 VARCHAR, previous_batch VARCHAR)""",
+    # Every run of the gate on a batch version: what it saw (fingerprint of the rows), what it found.
+    """CREATE TABLE IF NOT EXISTS batch_checks (
+        batch_id VARCHAR, seq INTEGER, time TIMESTAMP, actor VARCHAR, passed BOOLEAN,
+        fingerprint VARCHAR, pagu DOUBLE, kuota INTEGER, docs VARCHAR, result JSON)""",
     # Every row with its effective status: finance's latest decision when there is one, else the
     # engine's. Finance pages, look-ups, citizen status, exports and the disbursement batch read
     # this one view so that they can never disagree.
