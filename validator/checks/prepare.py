@@ -22,6 +22,7 @@ from validator.rulebook import Rulebook, bank_key
 from validator.wilayah import Regions, place_key
 
 ID_FIELDS = {"nik": "_nik", "no_kk": "_kk", "no_rekening": "_acct"}
+_RAW_COLUMN = re.compile(r"^[cn]\d+$")
 
 
 def _col(ctx: CheckContext, name: str) -> pl.Expr:
@@ -33,24 +34,33 @@ def _num(ctx: CheckContext, name: str) -> pl.Expr:
     return pl.col(flag).fill_null(False) if name in ctx.fields else pl.lit(False)
 
 
-def _id_stage1(ctx: CheckContext, field: str, prefix: str) -> list[pl.Expr]:
-    raw = text(_col(ctx, field))
-    return [raw.alias(f"{prefix}_raw"), clean_id(raw).alias(prefix)]
+def _plain_digits(e: pl.Expr) -> pl.Expr:
+    """Digits only (up to 19 of them): an unsigned cast is far cheaper than a regex."""
+    return e.cast(pl.UInt64, strict=False).is_not_null() & ~e.str.starts_with("+")
 
 
-def _id_stage2(ctx: CheckContext, field: str, prefix: str) -> list[pl.Expr]:
-    clean = pl.col(prefix)
-    is16 = (clean.str.len_bytes() == 16) & clean.str.contains(r"^\d{16}$")
-    is16 = is16.fill_null(False)
+def _id_columns(frame: pl.DataFrame, ctx: CheckContext, field: str, prefix: str) -> list[pl.Series]:
+    """Clean ID text, Excel damage, 16 digits, usable: `prefix`, `_excel`, `_16`, `_ok`.
+
+    Most cells are plain digits already and stay as they are; only the rest (spaces, dots,
+    letters, scientific notation: a few per cent) go through the text normalisation."""
+    r = pl.col("r")
+    part = pl.DataFrame({"r": frame.get_column(f"{prefix}_raw")}).with_columns(
+        _plain_digits(r).fill_null(False).alias("plain"), pl.lit(False).alias("sci"))
+    dirty = part.select(r.is_not_null() & ~pl.col("plain")).to_series().arg_true()
+    if dirty.len():
+        fixed = part[dirty].select(clean_id(r).alias("r"), is_scientific(r).alias("sci"))
+        fixed = fixed.with_columns(_plain_digits(r).fill_null(False).alias("plain"))
+        part = pl.DataFrame([part[c].scatter(dirty, fixed[c]) for c in ("r", "plain", "sci")])
+    c = pl.col("r")
+    is16 = pl.col("plain") & (c.str.len_bytes() == 16)
     # Excel keeps 15 significant digits: a 16-digit number stored as a number has lost its last
     # digit, which Excel shows as 0. Scientific notation in a text cell is the same damage, typed.
-    excel = is_scientific(pl.col(f"{prefix}_raw")).fill_null(False) | (
-        _num(ctx, field) & is16 & clean.str.ends_with("0"))
-    return [
-        excel.alias(f"{prefix}_excel"),
-        is16.alias(f"{prefix}_16"),
-        (is16 & ~excel).alias(f"{prefix}_ok"),
-    ]
+    excel = pl.col("sci") | (pl.col("num") & is16 & c.str.ends_with("0"))
+    num = frame.get_column(f"{field}__num").fill_null(False) if field in ctx.fields else False
+    return part.with_columns(pl.lit(num).alias("num")).select(
+        c.alias(prefix), excel.alias(f"{prefix}_excel"), is16.alias(f"{prefix}_16"),
+        (is16 & ~excel).alias(f"{prefix}_ok")).get_columns()
 
 
 def map_unique(values: pl.Series, fn) -> dict:
@@ -92,16 +102,21 @@ def via_unique(frame: pl.DataFrame, keys: list[str], outputs: list[pl.Expr]) -> 
     distinct = frame.select(keys).unique()
     if distinct.height > frame.height // 2:
         return frame.with_columns(outputs)
-    return frame.join(distinct.with_columns(outputs), on=keys, how="left", nulls_equal=True,
-                      maintain_order="left")
+    # Join only the keys, then add the new columns: joining the wide frame would copy every column.
+    mapped = frame.select(keys).join(distinct.with_columns(outputs), on=keys, how="left", nulls_equal=True,
+                                     maintain_order="left")
+    return frame.with_columns(mapped.drop(keys).get_columns())
 
 
 def prepare(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     today = ctx.today
+    # The operator's columns as read (c0, n0, …) stay with the listing for the workbook; the
+    # checks work on the recognised fields only, so every step below moves fewer columns.
+    frame = frame.select([c for c in frame.columns if not _RAW_COLUMN.match(c)])
     nik = pl.col("_nik")
     id_fields = [(f, ID_FIELDS[f]) for f in ("nik", "no_kk", "no_rekening")]
     out = frame.with_columns(
-        *[e for f, p in id_fields for e in _id_stage1(ctx, f, p)],
+        *[text(_col(ctx, f)).alias(f"{p}_raw") for f, p in id_fields],
         text(_col(ctx, "nama")).alias("_name_raw"),
         text(_col(ctx, "tanggal_lahir")).alias("_dob_raw"),
         _num(ctx, "tanggal_lahir").alias("_dob_num"),
@@ -113,7 +128,7 @@ def prepare(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         text(_col(ctx, "nama_rekening")).alias("_holder_raw"),
         text(_col(ctx, "kecamatan")).alias("_kec_raw"),
     )
-    out = out.with_columns(*[e for f, p in id_fields for e in _id_stage2(ctx, f, p)])
+    out = out.with_columns([col for f, p in id_fields for col in _id_columns(out, ctx, f, p)])
     name = display_name(pl.col("_name_raw"))
     out = via_unique(out, ["_name_raw"], [
         name.alias("_name"),
