@@ -1,7 +1,5 @@
-"""The accepted list as CSV and XLSX for payment: IDs as text, and no cell a spreadsheet evaluates.
-
-Bank and account number are not in the store (row_results keeps identity and amount only), so
-the export leaves them out; payment takes them from the kecamatan's own file by row number."""
+"""The accepted list as CSV and XLSX for payment: IDs and account numbers as text, and no cell a
+spreadsheet evaluates (a cell starting = + - @ tab or CR is quote-prefixed)."""
 
 from __future__ import annotations
 
@@ -13,7 +11,9 @@ import xlsxwriter
 
 from validator.reports.workbook import FORMULA_START
 
-HEADERS = ["BARIS", "NIK", "NO KK", "NAMA", "TANGGAL LAHIR", "NOMINAL", "CATATAN KEPUTUSAN"]
+HEADERS = ["BARIS", "NIK", "NO KK", "NAMA", "TANGGAL LAHIR", "BANK", "NO REKENING", "NOMINAL",
+           "CATATAN KEPUTUSAN"]
+AMOUNT = HEADERS.index("NOMINAL")
 
 
 def _text(value) -> str:
@@ -52,16 +52,13 @@ def accepted_xlsx(rows: list[tuple], title: str) -> bytes:
         for c, v in enumerate(r):
             if c == 0:
                 ws.write_number(i, c, v)
-            elif c == 5 and isinstance(v, (int, float)):
+            elif c == AMOUNT and isinstance(v, (int, float)):
                 ws.write_number(i, c, v, money)
             elif v is not None:
                 s = _text(v)
                 ws.write_string(i, c, s, quoted if s.startswith(FORMULA_START) else text)
-    ws.set_column(0, 0, 7)
-    ws.set_column(1, 2, 19)
-    ws.set_column(3, 3, 30)
-    ws.set_column(4, 5, 14)
-    ws.set_column(6, 6, 40)
+    for c, width in enumerate([7, 19, 19, 30, 14, 10, 20, 14, 40]):
+        ws.set_column(c, c, width)
     ws.freeze_panes(1, 0)
     wb.set_properties({"title": title})
     wb.close()

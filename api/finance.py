@@ -1,6 +1,7 @@
 """Finance: every kecamatan's live list side by side, the reasons behind held rows, and decisions
 on rows the engine left for review. The effective status of a row is finance's latest decision on
-it, else the engine's status; overview, drill-down and the accepted list all read it the same way."""
+it, else the engine's status: overview, drill-down and the accepted list all read the store's
+`effective_rows` view, as look-ups, citizen status and the disbursement batch do."""
 
 from __future__ import annotations
 
@@ -12,13 +13,6 @@ from api.errors import api_error
 from validator.errors import UserError
 from validator.store import Store, run
 from validator.wilayah import load_regions
-
-# One decision per row counts: the latest. Older ones are kept as the record of who changed what.
-LATEST = """(SELECT * FROM decisions
-             QUALIFY row_number() OVER (PARTITION BY submission_id, row ORDER BY time DESC) = 1)"""
-EFFECTIVE = "coalesce(d.decision, r.status)"
-ROWS_WITH_DECISIONS = f"""row_results r LEFT JOIN {LATEST} d
-    ON d.submission_id = r.submission_id AND d.row = r.row"""
 
 
 def _program(ctx: ApiContext, program: str) -> str:
@@ -32,14 +26,14 @@ def _program(ctx: ApiContext, program: str) -> str:
 def overview(ctx: ApiContext, store: Store, program: str, period: str) -> dict:
     """Per kecamatan, its live list for the program and period: counts and amounts after decisions."""
     program, period = _program(ctx, program), period.strip()
-    subs = run(store.con, f"""
+    subs = run(store.con, """
         SELECT s.kecamatan, s.id, s.file_name, s.created_at, count(r.row),
-               count(*) FILTER ({EFFECTIVE} = 'accepted'), count(*) FILTER ({EFFECTIVE} = 'review'),
-               count(*) FILTER ({EFFECTIVE} = 'rejected'), count(d.decision),
-               coalesce(sum(r.nominal) FILTER ({EFFECTIVE} = 'accepted'), 0),
-               coalesce(sum(r.nominal) FILTER ({EFFECTIVE} <> 'accepted'), 0)
+               count(*) FILTER (r.effective_status = 'accepted'), count(*) FILTER (r.effective_status = 'review'),
+               count(*) FILTER (r.effective_status = 'rejected'), count(r.decision),
+               coalesce(sum(r.nominal) FILTER (r.effective_status = 'accepted'), 0),
+               coalesce(sum(r.nominal) FILTER (r.effective_status <> 'accepted'), 0)
         FROM submissions s
-        LEFT JOIN {ROWS_WITH_DECISIONS} ON r.submission_id = s.id
+        LEFT JOIN effective_rows r ON r.submission_id = s.id
         WHERE s.state = 'complete' AND s.superseded_by IS NULL AND s.program = ? AND s.period = ?
         GROUP BY s.kecamatan, s.id, s.file_name, s.created_at  -- not ALL: DuckDB refuses it with QUALIFY
         QUALIFY row_number() OVER (PARTITION BY s.kecamatan ORDER BY s.created_at DESC) = 1
@@ -82,10 +76,10 @@ def reasons(ctx: ApiContext, store: Store, submission_id: str, code: str | None)
         for c, sev, n in counts]}
     if code:
         code = code.strip().upper()
-        found = run(store.con, f"""
-            SELECT r.row, r.nik, r.nama, r.nominal, r.status, {EFFECTIVE}, d.note, d.user_name, d.time,
-                   list(f.message ORDER BY f.message)
-            FROM {ROWS_WITH_DECISIONS}
+        found = run(store.con, """
+            SELECT r.row, r.nik, r.nama, r.nominal, r.status, r.effective_status, r.decision_note,
+                   r.decided_by, r.decided_at, list(f.message ORDER BY f.message)
+            FROM effective_rows r
             JOIN findings f ON f.submission_id = r.submission_id AND f.row = r.row AND f.code = ?
             WHERE r.submission_id = ? GROUP BY ALL ORDER BY r.row""", [code, submission_id])
         keys = ["row", "nik", "nama", "nominal", "status", "effective_status", "decision_note",
@@ -123,13 +117,28 @@ def decide(ctx: ApiContext, store: Store, user: User, submission_id: str, row: i
             "note": note, "decided_by": user.name, "decided_at": now.isoformat(timespec="seconds")}
 
 
+def with_decisions(store: Store, submission_id: str, doc: dict) -> dict:
+    """A page of result.json with finance's decisions: each row keeps the engine's `status` (the
+    contract's field) and gains `effective_status` and `decision` (who, when, note, or null)."""
+    if not doc["rows"]:
+        return doc
+    latest = {row: {"decision": d, "note": n, "decided_by": u, "decided_at": t.isoformat(timespec="seconds")}
+              for row, d, n, u, t in run(store.con, """
+                  SELECT row, decision, decision_note, decided_by, decided_at FROM effective_rows
+                  WHERE submission_id = ? AND decision IS NOT NULL""", [submission_id])}
+    rows = [r | {"effective_status": latest[r["row"]]["decision"] if r["row"] in latest else r["status"],
+                 "decision": latest.get(r["row"])} for r in doc["rows"]]
+    return doc | {"rows": rows}
+
+
 def accepted_rows(store: Store, submission_id: str) -> list[tuple]:
-    """(row, nik, no_kk, nama, tanggal_lahir, nominal, note) of rows whose effective status is accepted."""
+    """(row, nik, no_kk, nama, tanggal_lahir, bank, no_rekening, nominal, note) of the rows whose
+    effective status is accepted: what payment needs, in the order of exports.HEADERS."""
     _live_submission(store, submission_id)
-    return run(store.con, f"""
-        SELECT r.row, r.nik, r.no_kk, r.nama, r.tanggal_lahir, r.nominal, d.note
-        FROM {ROWS_WITH_DECISIONS}
-        WHERE r.submission_id = ? AND {EFFECTIVE} = 'accepted' ORDER BY r.row""", [submission_id])
+    return run(store.con, """
+        SELECT row, nik, no_kk, nama, tanggal_lahir, bank, no_rekening, nominal, decision_note
+        FROM effective_rows WHERE submission_id = ? AND effective_status = 'accepted' ORDER BY row""",
+               [submission_id])
 
 
 def periods(store: Store) -> list[dict]:

@@ -1,7 +1,9 @@
 """A person's story for council and finance, and the citizen's own status: both recorded.
 
-Neither answer quotes a finding's message: messages can hold account numbers and other rows'
-details. Reasons are the catalogue's titles of the codes."""
+Both read the store's `effective_rows` view, so finance's decision on a review row shows here as it
+does on the finance pages. Neither answer quotes a finding's message nor a decision's note: both
+are free text that can hold account numbers and other rows' details. Reasons are the catalogue's
+titles of the codes."""
 
 from __future__ import annotations
 
@@ -17,17 +19,21 @@ from api.errors import api_error
 from validator.errors import UserError
 from validator.normalize import name_key
 from validator.store import Store, query, run
-from validator.store.history import history_of, mask_nik, record_lookup
+from validator.store.history import mask_nik, record_lookup
 from validator.wilayah import load_regions, place_key
 
 NEXT_STEP = {"rejected": "menunggu perbaikan dari kecamatan",
              "review": "menunggu pemeriksaan Dinas Sosial",
              "accepted": "menunggu pencairan"}
 SUPERSEDED_STEP = "digantikan oleh daftar yang dikirim ulang kecamatan (lihat peristiwa sesudahnya)"
+INELIGIBLE_STEP = "tidak memenuhi syarat menurut DTKS/DTSEN atau daftar pengecualian"
+DECIDED_STEP = {"accepted": "disetujui untuk pencairan oleh Dinas Sosial; menunggu pencairan",
+                "rejected": "tidak memenuhi syarat menurut pemeriksaan Dinas Sosial ({kinds})"}
 
 # Rejections that no correction by the kecamatan can lift: the registry or the exclusion list says no.
 INELIGIBLE = {"DTKS_MENINGGAL", "DTKS_DESIL", "DAFTAR_PENGECUALIAN", "DTKS_TIDAK_TERDAFTAR"}
-# What kind of fix a rejection waits for, by the code's family in the catalogue.
+# What kind of fix a rejection waits for (or what kind of reason finance rejected for), by the
+# code's family in the catalogue.
 FIX_KIND = {"nik": "data kependudukan (NIK, nomor KK, nama atau tanggal lahir)",
             "kk": "data kependudukan (NIK, nomor KK, nama atau tanggal lahir)",
             "identitas": "data kependudukan (NIK, nomor KK, nama atau tanggal lahir)",
@@ -38,6 +44,20 @@ FIX_KIND = {"nik": "data kependudukan (NIK, nomor KK, nama atau tanggal lahir)",
 NOT_FOUND = {"stage": "tidak_ditemukan",
              "message": "Data tidak ditemukan untuk NIK dan tanggal lahir ini. Periksa kembali keduanya, atau "
                         "tanyakan ke kantor kecamatan apakah nama Anda sudah diajukan."}
+
+# The NIK's rows alone first (MATERIALIZED): joined straight to submissions, DuckDB pushes the join's
+# filter into the row_results scan and reads all of it instead of answering from the NIK's ART index.
+STORY_ROWS = """
+    WITH r AS MATERIALIZED (
+        SELECT submission_id, row, status, effective_status, decision, decided_by, decided_at, nik_ok,
+               tanggal_lahir
+        FROM effective_rows WHERE nik = ?)
+    SELECT s.created_at, s.program, s.period, s.kecamatan, s.superseded_by IS NOT NULL, r.submission_id,
+           r.row, r.status, r.effective_status, r.decision, r.decided_by, r.decided_at, r.nik_ok, r.tanggal_lahir
+    FROM r JOIN submissions s ON s.id = r.submission_id AND s.state = 'complete'
+    ORDER BY s.created_at, r.row"""
+STORY_KEYS = ["created_at", "program", "period", "kecamatan", "superseded", "submission_id", "row",
+              "engine_status", "status", "decision", "decided_by", "decided_at", "nik_ok", "tanggal_lahir"]
 
 
 def nik_digits(nik: str) -> str:
@@ -52,26 +72,66 @@ def _record(ctx: ApiContext, store: Store, actor: str, channel: str, nik: str) -
         record_lookup(store, actor, channel, mask_nik(nik), hashlib.sha256(nik.encode()).hexdigest())
 
 
+def story_rows(store: Store, nik: str) -> list[dict]:
+    """Every row that held this NIK on a recorded list, oldest first: engine and effective status,
+    finance's decision, and the (code, severity) pairs of its findings."""
+    rows = [dict(zip(STORY_KEYS, r, strict=True)) for r in run(store.con, STORY_ROWS, [nik])]
+    if not rows:
+        return rows
+    # Constant filters, not a join: a filtered scan of findings is cheap, a hash join over it is not.
+    sids, nums = sorted({r["submission_id"] for r in rows}), sorted({r["row"] for r in rows})
+    codes: dict[tuple, list[tuple[str, str]]] = {}
+    for sid, row, code, severity in run(store.con, f"""
+            SELECT submission_id, row, code, severity FROM findings
+            WHERE submission_id IN ({", ".join("?" * len(sids))}) AND row IN ({", ".join("?" * len(nums))})
+            ORDER BY code""", [*sids, *nums]):
+        codes.setdefault((sid, row), []).append((code, severity))
+    for r in rows:
+        r["codes"] = list(dict.fromkeys(codes.get((r["submission_id"], r["row"]), [])))
+    return rows
+
+
 def lookup(ctx: ApiContext, store: Store, user: User, nik: str) -> dict:
     digits = nik_digits(nik)
-    events = history_of(store, digits)
+    rows = story_rows(store, digits)
     _record(ctx, store, user.name, "api", digits)
-    return {"nik_masked": mask_nik(digits), "events": _events(ctx, events)}
+    return {"nik_masked": mask_nik(digits), "events": _events(ctx, rows)}
 
 
-def _events(ctx: ApiContext, events) -> list[dict]:
-    """history_of's frame as the look-up answers it: catalogue titles, never finding messages."""
+def _kinds(ctx: ApiContext, codes: list[tuple[str, str]], severity: str | None = None) -> str:
+    """The kinds of reason behind codes, in words a citizen reads ('data rekening bank')."""
+    catalog = ctx.rules.catalog
+    kinds = sorted({FIX_KIND.get(catalog[c].family, "data pengajuan") for c, sev in codes
+                    if c in catalog and (severity is None or sev == severity)})
+    return "; ".join(kinds) or "data pengajuan"
+
+
+def _next_step(ctx: ApiContext, r: dict) -> str:
+    if r["superseded"]:
+        return SUPERSEDED_STEP
+    if r["decision"]:
+        return DECIDED_STEP[r["decision"]].format(kinds=_kinds(ctx, r["codes"]))
+    if r["status"] == "rejected" and {c for c, sev in r["codes"] if sev == "reject"} & INELIGIBLE:
+        return INELIGIBLE_STEP
+    return NEXT_STEP[r["status"]]
+
+
+def _events(ctx: ApiContext, rows: list[dict]) -> list[dict]:
+    """story_rows as the look-up answers them: the effective status (finance's decision over the
+    engine's), catalogue titles, who decided and when; never a finding's message or a note."""
     regions, catalog = load_regions(), ctx.rules.catalog
     out = []
-    for e in events.iter_rows(named=True):
-        codes = list(dict.fromkeys(e["codes"]))
+    for r in rows:
+        decided = {"decision": r["decision"], "decided_by": r["decided_by"],
+                   "decided_at": r["decided_at"].isoformat(timespec="seconds")} if r["decision"] else None
         out.append({
-            "time": e["created_at"].isoformat(timespec="seconds"), "program": e["program"],
-            "period": e["period"], "kecamatan": e["kecamatan"],
-            "kecamatan_name": regions.describe(e["kecamatan"]), "status": e["status"],
-            "superseded": e["superseded"],
-            "reasons": [{"code": c, "message": catalog[c].title_id if c in catalog else c} for c in codes],
-            "next_step": SUPERSEDED_STEP if e["superseded"] else NEXT_STEP[e["status"]],
+            "time": r["created_at"].isoformat(timespec="seconds"), "program": r["program"],
+            "period": r["period"], "kecamatan": r["kecamatan"],
+            "kecamatan_name": regions.describe(r["kecamatan"]), "status": r["status"],
+            "superseded": r["superseded"],
+            "reasons": [{"code": c, "message": catalog[c].title_id if c in catalog else c}
+                        for c in dict.fromkeys(c for c, _ in r["codes"])],
+            "next_step": _next_step(ctx, r), "engine_status": r["engine_status"], "decision": decided,
         })
     return out
 
@@ -98,32 +158,35 @@ def citizen_status(ctx: ApiContext, store: Store, client: str, nik: str, tanggal
     digits = nik_digits(nik)
     born = parse_birth_date(tanggal_lahir)
     _record(ctx, store, client, "status", digits)
-    found = run(store.con, """
-        SELECT r.submission_id, r.row, r.status, r.tanggal_lahir FROM row_results r
-        JOIN submissions s ON s.id = r.submission_id AND s.state = 'complete' AND s.superseded_by IS NULL
-        WHERE r.nik = ? AND r.nik_ok ORDER BY s.created_at DESC, r.row LIMIT 1
-    """, [digits])
-    if not found or found[0][3] != born:
+    live = [r for r in story_rows(store, digits) if r["nik_ok"] and not r["superseded"]]
+    latest = next((r for r in live if r["created_at"] == live[-1]["created_at"]), None) if live else None
+    if latest is None or latest["tanggal_lahir"] != born:
         return dict(NOT_FOUND)
-    submission_id, row, status, _ = found[0]
-    if status == "accepted":
+    return _stage(ctx, latest)
+
+
+def _stage(ctx: ApiContext, r: dict) -> dict:
+    """The citizen's stage of one row: finance's decision first, then the engine's status."""
+    if r["decision"] == "rejected":
+        kinds = _kinds(ctx, r["codes"])
+        return {"stage": "tidak_memenuhi_syarat", "reason": kinds,
+                "message": f"Setelah pemeriksaan Dinas Sosial, Anda dinyatakan tidak memenuhi syarat program ini "
+                           f"(jenis alasan: {kinds}). Untuk keberatan, datangi kantor kecamatan atau Dinas Sosial "
+                           "dengan KTP dan KK."}
+    if r["status"] == "accepted":
+        checked = "sudah diperiksa Dinas Sosial" if r["decision"] else "lolos pemeriksaan"
         return {"stage": "disetujui_untuk_pencairan",
-                "message": "Data Anda lolos pemeriksaan dan disetujui untuk pencairan. Jadwal pencairan "
+                "message": f"Data Anda {checked} dan disetujui untuk pencairan. Jadwal pencairan "
                            "diumumkan oleh pendamping atau bank penyalur."}
-    if status == "review":
+    if r["status"] == "review":
         return {"stage": "diajukan",
                 "message": "Anda sudah diajukan oleh kecamatan; data Anda sedang diperiksa Dinas Sosial."}
-    codes = {c for (c,) in run(store.con, """SELECT DISTINCT code FROM findings
-                                             WHERE submission_id = ? AND row = ? AND severity = 'reject'""",
-                               [submission_id, row])}
-    if codes & INELIGIBLE:
-        return {"stage": "tidak_memenuhi_syarat",
+    if {c for c, sev in r["codes"] if sev == "reject"} & INELIGIBLE:
+        return {"stage": "tidak_memenuhi_syarat", "reason": "data DTKS/DTSEN atau daftar pengecualian",
                 "message": "Menurut data terpadu kesejahteraan sosial (DTKS/DTSEN) atau daftar pengecualian, Anda "
                            "tidak memenuhi syarat program ini. Untuk keberatan, datangi kantor kecamatan atau "
                            "Dinas Sosial dengan KTP dan KK."}
-    catalog = ctx.rules.catalog
-    kinds = sorted({FIX_KIND.get(catalog[c].family, "data pengajuan") for c in codes if c in catalog})
-    fix = "; ".join(kinds) or "data pengajuan"
+    fix = _kinds(ctx, r["codes"], "reject")
     return {"stage": "perlu_diperbaiki_kecamatan", "fix": fix,
             "message": f"Anda sudah diajukan, tetapi kecamatan perlu memperbaiki {fix} sebelum pencairan. "
                        "Tanyakan ke kantor kecamatan atau pendamping."}
@@ -157,6 +220,7 @@ def by_name(ctx: ApiContext, store: Store, user: User, nama: str, kecamatan: str
     dropped, Muhammad variants and old spelling folded), each with the NIK look-up's story."""
     from validator.engine import parse_kecamatan  # the engine is heavy; only this path needs it
 
+
     regions = load_regions()
     code = _kecamatan_code(store, kecamatan.strip(), regions, parse_kecamatan)
     key = pl.select(name_key(pl.lit(nama))).item()
@@ -173,7 +237,7 @@ def by_name(ctx: ApiContext, store: Store, user: User, nama: str, kecamatan: str
         JOIN submissions s ON s.id = r.submission_id AND s.state = 'complete'
         WHERE s.kecamatan = ? AND r.nik_ok AND list_contains(?::VARCHAR[], r.nama)
         GROUP BY r.nik ORDER BY r.nik LIMIT ?""", [code, same, MAX_NAME_MATCHES + 1]) if same else []
-    matches = [{"nik_masked": mask_nik(nik), "nama": shown, "events": _events(ctx, history_of(store, nik))}
+    matches = [{"nik_masked": mask_nik(nik), "nama": shown, "events": _events(ctx, story_rows(store, nik))}
                for nik, shown in people[:MAX_NAME_MATCHES]]
     for nik, _ in people[:MAX_NAME_MATCHES]:
         _record(ctx, store, user.name, "api-name", nik)

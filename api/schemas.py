@@ -26,6 +26,12 @@ class Reason(BaseModel):
     message: str
 
 
+class Decision(BaseModel):
+    decision: Literal["accepted", "rejected"]
+    decided_by: str
+    decided_at: str
+
+
 class LookupEvent(BaseModel):
     time: str
     program: str
@@ -36,6 +42,9 @@ class LookupEvent(BaseModel):
     superseded: bool
     reasons: list[Reason]
     next_step: str
+    engine_status: Literal["accepted", "review", "rejected"] = Field(
+        description="Status dari pemeriksaan otomatis; `status` sudah memuat keputusan keuangan")
+    decision: Decision | None = Field(None, description="Keputusan keuangan atas baris review, bila ada")
 
 
 class LookupResult(BaseModel):
@@ -53,3 +62,4 @@ class StatusAnswer(BaseModel):
                    "tidak_memenuhi_syarat", "tidak_ditemukan"]
     message: str
     fix: str | None = Field(None, description="Jenis perbaikan yang ditunggu dari kecamatan")
+    reason: str | None = Field(None, description="Jenis alasan bila tidak memenuhi syarat (tanpa data pribadi)")

@@ -1,17 +1,21 @@
 """API speed (issue: HTTP API): a 100,000-row xlsx upload until its results are ready, and NIK
 look-ups against 1,000,000 rows of history under a bounded local load. Loopback only.
 
-    python -m benchmarks.api_speed XLSX CSV_1M
-prints {"upload_seconds": …, "lookup_p50_ms": …, "lookup_p95_ms": …, "lookups": …}.
+    python -m benchmarks.api_speed [XLSX CSV_1M] [--history-store PATH] [--lookups-only]
+prints {"upload_seconds": …, "lookup_p50_ms": …, "lookup_p95_ms": …, "lookups": …}. Without
+arguments it uses the lists `make bench` generated in benchmarks/data. --history-store keeps the
+store with the million recorded rows and reuses it on the next run (profiling look-ups without
+validating the million rows again); --lookups-only skips the upload.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
+import shutil
 import socket
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -21,6 +25,7 @@ from pathlib import Path
 LOOKUPS = 400  # bounded: a fixed number of requests …
 CONCURRENCY = 4  # … from a fixed number of clients (a kecamatan help desk, a few council members)
 TIMEOUT = 120.0
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def _free_port() -> int:
@@ -68,32 +73,64 @@ def _history(store_path: Path, csv_1m: Path) -> list[str]:
     return niks.sample(LOOKUPS, seed=7, with_replacement=True).to_list()
 
 
+def _upload(c, op: dict, xlsx: Path) -> float:
+    """Seconds from sending the 100,000-row xlsx until its results are ready."""
+    t0 = time.perf_counter()
+    with xlsx.open("rb") as fh:
+        r = c.post("/api/v1/submissions", headers=op,
+                   files={"file": (xlsx.name, fh)}, data={"program": "pkh", "period": "2026-T2"})
+    r.raise_for_status()
+    job = r.json()["job_id"]
+    while True:
+        state = c.get(f"/api/v1/jobs/{job}", headers=op).json()["state"]
+        if state in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    if state != "done":
+        raise SystemExit("the upload job failed")
+    return time.perf_counter() - t0
+
+
+def _args() -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.api_speed")
+    ap.add_argument("xlsx", nargs="?", type=Path, default=DATA / "pkh_100000.xlsx")
+    ap.add_argument("csv_1m", nargs="?", type=Path, default=DATA / "pkh_1000000.csv")
+    ap.add_argument("--history-store", type=Path, help="keep (and reuse) the store with the recorded history")
+    ap.add_argument("--lookups-only", action="store_true", help="skip the upload; time the look-ups only")
+    args = ap.parse_args()
+    for path in (args.xlsx, args.csv_1m):
+        if not path.exists():
+            raise SystemExit(f"{path} missing: run `make bench` once (it generates the lists)")
+    return args
+
+
+def _prepared(kept: Path | None, store: Path, csv_1m: Path) -> tuple[dict[str, str], list[str]]:
+    """Accounts and sampled NIKs; with a kept store, copied from it instead of recording again."""
+    niks_file = kept.with_suffix(".niks.json") if kept else None
+    if kept and kept.exists() and niks_file.exists():
+        shutil.copy(kept, store)
+        return _accounts(store), json.loads(niks_file.read_text())
+    tokens, niks = _accounts(store), _history(store, csv_1m)
+    if kept:
+        shutil.copy(store, kept)
+        niks_file.write_text(json.dumps(niks))
+    return tokens, niks
+
+
 def main() -> None:
     import httpx2 as httpx
 
-    xlsx, csv_1m = Path(sys.argv[1]), Path(sys.argv[2])
+    args = _args()
+    upload = None
     with tempfile.TemporaryDirectory() as tmp:
         store, data = Path(tmp) / "store.duckdb", Path(tmp) / "files"
-        tokens = _accounts(store)
-        niks = _history(store, csv_1m)
+        tokens, niks = _prepared(args.history_store, store, args.csv_1m)
         srv, thread, url = _serve(store, data)
         try:
             op = {"Authorization": f"Bearer {tokens['operator']}"}
             with httpx.Client(base_url=url, timeout=TIMEOUT) as c:
-                t0 = time.perf_counter()
-                with xlsx.open("rb") as fh:
-                    r = c.post("/api/v1/submissions", headers=op,
-                               files={"file": (xlsx.name, fh)}, data={"program": "pkh", "period": "2026-T2"})
-                r.raise_for_status()
-                job = r.json()["job_id"]
-                while True:
-                    state = c.get(f"/api/v1/jobs/{job}", headers=op).json()["state"]
-                    if state in ("done", "failed"):
-                        break
-                    time.sleep(0.1)
-                upload = time.perf_counter() - t0
-                if state != "done":
-                    raise SystemExit("the upload job failed")
+                if not args.lookups_only:
+                    upload = _upload(c, op, args.xlsx)
             council = {"Authorization": f"Bearer {tokens['council']}"}
 
             def one(nik: str) -> float:

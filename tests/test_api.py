@@ -247,7 +247,7 @@ def test_internal_error_is_an_envelope_without_details(api, monkeypatch):
     def broken(store, nik):
         raise RuntimeError(f"kueri gagal untuk {nik}")
 
-    monkeypatch.setattr(lookups, "history_of", broken)
+    monkeypatch.setattr(lookups, "story_rows", broken)
     r = api.client.get("/api/v1/lookup?nik=1271171404511017", headers=api.headers["finance"])
     err = assert_envelope(r, 500, "internal_error")
     assert "1271171404511017" not in r.text and "RuntimeError" not in r.text and "Traceback" not in r.text
@@ -387,6 +387,6 @@ def test_user_error_keeps_its_code(api, monkeypatch):
     def busy(store, nik):
         raise UserError("Basis data riwayat sedang dipakai.", "The store is busy.", code="store_busy")
 
-    monkeypatch.setattr(lookups, "history_of", busy)
+    monkeypatch.setattr(lookups, "story_rows", busy)
     r = api.client.get("/api/v1/lookup?nik=1271171404511017", headers=api.headers["finance"])
     assert assert_envelope(r, 503, "store_busy")["message_en"] == "The store is busy."

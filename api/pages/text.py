@@ -36,8 +36,12 @@ def story(event: dict, kecamatan_name: str, program_name: str) -> str:
     ditolak: nomor rekening rusak oleh format angka Excel; menunggu perbaikan dari kecamatan'."""
     parts = [f"{program_name} periode {event['period']}: diajukan Kecamatan {kecamatan_name}, "
              f"{tanggal(event['time'])}"]
-    status = STATUS_TEXT[event["status"]]
+    engine = event.get("engine_status", event["status"])
     reasons = [r["message"][:1].lower() + r["message"][1:] for r in event["reasons"]]
-    parts.append(f"{status}: {', '.join(reasons)}" if reasons and event["status"] != "accepted" else status)
-    parts.append(event["next_step"])
+    parts.append(f"{STATUS_TEXT[engine]}: {', '.join(reasons)}" if reasons and engine != "accepted"
+                 else STATUS_TEXT[engine])
+    if event.get("decision"):  # finance's decision on a review row is the step that counts now
+        parts.append(f"keputusan Dinas Sosial, {tanggal(event['decision']['decided_at'])}: {event['next_step']}")
+    else:
+        parts.append(event["next_step"])
     return "; ".join(parts)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse
 
-from api import services
+from api import finance, services
 from api.deps import Ctx, ListReader, Operator, StoreDep
 from api.schemas import SubmissionCreated
 
@@ -32,9 +32,10 @@ def result(ctx: Ctx, store: StoreDep, user: ListReader, submission_id: str,
            per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
            status: Literal["accepted", "review", "rejected"] | None = None,
            code: Annotated[str | None, Query(max_length=40)] = None) -> dict:
-    """result.json (contracts §2), baris per halaman dan dapat disaring menurut status atau kode."""
-    return services.submission_page(ctx, store, user, submission_id, page=page, per_page=per_page,
-                                    status=status, code=code)
+    """result.json (contracts §2), baris per halaman dan dapat disaring menurut status atau kode.
+    Setiap baris juga memuat `effective_status` dan `decision` (keputusan keuangan: siapa, kapan, catatan)."""
+    return finance.with_decisions(store, submission_id, services.submission_page(
+        ctx, store, user, submission_id, page=page, per_page=per_page, status=status, code=code))
 
 
 @router.get("/{submission_id}/workbook", response_class=FileResponse)
