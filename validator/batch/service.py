@@ -1,0 +1,279 @@
+"""Check, approve and verify a batch: what `bansos batch` and the finance pages and API call.
+
+A batch is one program and period. Each version has a folder (Data Docs of every check, and once
+approved the disbursement files and manifest). An approved version is frozen: the next check opens
+version n+1. Approval writes files first and records them last, in one transaction."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+import polars as pl
+
+from validator.batch import files
+from validator.batch.rows import PAY, fingerprint, gate_frame, live_rows
+from validator.batch.summary import summarize
+from validator.errors import UserError
+from validator.rulebook import Rulebook
+from validator.store import Store, run
+from validator.wilayah import load_regions
+
+
+class GateRefused(UserError):
+    """The gate says no: a failed check, a batch not checked or changed since, a frozen version.
+    The CLI exits 3 (not 2: the command was right, the batch is not ready); the API answers 409."""
+
+
+BATCH_COLUMNS = ["id", "program", "period", "version", "folder", "pagu", "kuota", "created_at", "created_by",
+                 "state", "approved_at", "approved_by", "manifest_sha256", "previous_batch"]
+
+
+def default_root(store_path: Path) -> Path:
+    """Beside the store, in the folder the API server keeps its files in (`<store>_files/`)."""
+    store_path = Path(store_path)
+    return store_path.parent / f"{store_path.stem}_files" / "batches"
+
+
+def clean_period(period: str) -> str:
+    period = period.strip()
+    if not period or len(period) > 20:
+        raise UserError("Periode wajib diisi (mis. 2026-T1), paling panjang 20 karakter.",
+                        "A period is required (e.g. 2026-T1), at most 20 characters.", code="bad_period")
+    return period
+
+
+def batch_id(program: str, period: str, version: int) -> str:
+    return f"{program}_{re.sub(r'[^A-Za-z0-9.-]+', '-', period)}_v{version}"
+
+
+def _batch(store: Store, where: str, params: list) -> dict | None:
+    found = run(store.con, f"SELECT {', '.join(BATCH_COLUMNS)} FROM batches WHERE {where}", params)
+    return dict(zip(BATCH_COLUMNS, found[0], strict=True)) if found else None
+
+
+def get_batch(store: Store, bid: str) -> dict | None:
+    return _batch(store, "id = ?", [bid])
+
+
+def latest_batch(store: Store, program: str, period: str) -> dict | None:
+    return _batch(store, "program = ? AND period = ? ORDER BY version DESC LIMIT 1", [program, period])
+
+
+def batches_of(store: Store, program: str | None = None, period: str | None = None) -> list[dict]:
+    found = run(store.con, f"""SELECT {', '.join(BATCH_COLUMNS)} FROM batches
+        WHERE (? IS NULL OR program = ?) AND (? IS NULL OR period = ?)
+        ORDER BY created_at DESC, version DESC""", [program, program, period, period])
+    return [dict(zip(BATCH_COLUMNS, f, strict=True)) for f in found]
+
+
+def checks_of(store: Store, bid: str) -> list[dict]:
+    found = run(store.con, """SELECT seq, time, actor, passed, fingerprint, pagu, kuota, docs, result
+                              FROM batch_checks WHERE batch_id = ? ORDER BY seq DESC""", [bid])
+    keys = ["seq", "time", "actor", "passed", "fingerprint", "pagu", "kuota", "docs", "result"]
+    return [dict(zip(keys, f, strict=True)) | {"result": json.loads(f[-1])} for f in found]
+
+
+def latest_check(store: Store, bid: str) -> dict | None:
+    found = checks_of(store, bid)
+    return found[0] if found else None
+
+
+def _limits(pagu: float | None, kuota: int | None) -> None:
+    if pagu is not None and pagu < 0:
+        raise UserError("Pagu tidak boleh negatif.", "The budget ceiling cannot be negative.", code="bad_pagu")
+    if kuota is not None and kuota < 0:
+        raise UserError("Kuota tidak boleh negatif.", "The quota cannot be negative.", code="bad_kuota")
+
+
+def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: float | None,
+          kuota: int | None, root: Path, actor: str, lock=None) -> dict:
+    """Run the gate on the batch as it is now; record it on the open version (a new one when the
+    latest is approved). Pagu and kuota left out keep what finance entered on the open version."""
+    from validator.batch.gate import Limits, run_gate
+
+    program, period = rules.program(program_id), clean_period(period)
+    _limits(pagu, kuota)
+    rows = live_rows(store, program, period)
+    latest = latest_batch(store, program.id, period)
+    if latest is not None and latest["state"] == "open":
+        pagu = latest["pagu"] if pagu is None else pagu
+        kuota = latest["kuota"] if kuota is None else kuota
+    root = Path(root).resolve()
+    staging = root / f".pemeriksaan-{uuid.uuid4().hex}"
+    staging.mkdir(parents=True, exist_ok=True)
+    try:
+        gate = run_gate(gate_frame(rows, rules, program), rules, program, period, Limits(pagu, kuota),
+                        staging)
+        paid = rows.filter(pl.col("effective_status") == PAY)
+        result = gate | {"summary": summarize(store, rules, rows), "pay_rows": paid.height,
+                         "total": float(paid["nominal"].sum() or 0),
+                         "rule_set_version": f"{program.version}+{rules.digest}"}
+        with lock or contextlib.nullcontext(), store.transaction():
+            batch = _open_version(store, program.id, period, root, actor)
+            seq = run(store.con, "SELECT coalesce(max(seq), 0) + 1 FROM batch_checks WHERE batch_id = ?",
+                      [batch["id"]])[0][0]
+            docs = Path(batch["folder"]) / f"pemeriksaan_{seq}"
+            docs.parent.mkdir(parents=True, exist_ok=True)
+            staging.rename(docs)
+            run(store.con, "INSERT INTO batch_checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [batch["id"], seq, dt.datetime.now(), actor, gate["passed"], fingerprint(rows), pagu, kuota,
+                 str(docs), json.dumps(result, default=str)])
+            run(store.con, "UPDATE batches SET pagu = ?, kuota = ? WHERE id = ?", [pagu, kuota, batch["id"]])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return {"batch": get_batch(store, batch["id"]), "check": latest_check(store, batch["id"])}
+
+
+def _open_version(store: Store, program: str, period: str, root: Path, actor: str) -> dict:
+    latest = latest_batch(store, program, period)
+    if latest is not None and latest["state"] == "open":
+        return latest
+    version = 1 if latest is None else latest["version"] + 1
+    bid = batch_id(program, period, version)
+    run(store.con, "INSERT INTO batches (id, program, period, version, folder, created_at, created_by, state) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 'open')",
+        [bid, program, period, version, str(root / bid), dt.datetime.now(), actor])
+    return get_batch(store, bid)
+
+
+def approve(store: Store, rules: Rulebook, program_id: str, period: str, *, actor: str, lock=None,
+            bid: str | None = None) -> dict:
+    """Freeze the latest version if its latest check passed and nothing changed since."""
+    program, period = rules.program(program_id), clean_period(period)
+    with lock or contextlib.nullcontext():
+        batch = latest_batch(store, program.id, period)
+        if batch is None:
+            raise GateRefused(f"Batch {program.id} {period} belum pernah diperiksa. Jalankan pemeriksaan dulu.",
+                              "This batch was never checked; run the check first.", code="not_checked")
+        if bid is not None and bid != batch["id"]:
+            raise GateRefused(f"{bid} bukan versi terbaru batch ini ({batch['id']}); hanya versi terbaru yang "
+                              "dapat disetujui.", "Only the latest version can be approved.", code="not_latest")
+        if batch["state"] == "approved":
+            raise GateRefused(f"Batch {batch['id']} sudah disetujui dan dibekukan. Perubahan memerlukan versi "
+                              "baru: jalankan pemeriksaan lagi.", "Already approved and frozen; a change needs "
+                              "a new version (check again).", code="already_approved")
+        last = latest_check(store, batch["id"])
+        if last is None:
+            raise GateRefused(f"Batch {batch['id']} belum diperiksa.", "Not checked yet.", code="not_checked")
+        if not last["passed"]:
+            failed = [e["title"] for e in last["result"]["expectations"] if e["success"] is not True]
+            raise GateRefused(f"Batch {batch['id']} tidak dapat disetujui: pemeriksaan terakhir gagal "
+                              f"({'; '.join(failed)}).", "The latest gate check failed; approval refused.",
+                              code="gate_failed")
+        rows = live_rows(store, program, period)
+        if fingerprint(rows) != last["fingerprint"]:
+            raise GateRefused(f"Data batch {batch['id']} berubah sejak pemeriksaan terakhir (daftar baru atau "
+                              "keputusan keuangan). Jalankan pemeriksaan lagi sebelum menyetujui.",
+                              "The batch changed since its last check; check again.", code="stale_check")
+        return _freeze(store, rules, program, batch, last, rows, actor)
+
+
+def _freeze(store: Store, rules: Rulebook, program, batch: dict, last: dict, rows: pl.DataFrame,
+            actor: str) -> dict:
+    folder = Path(batch["folder"])
+    folder.mkdir(parents=True, exist_ok=True)
+    regions = load_regions()
+    paid = (rows.filter(pl.col("effective_status") == PAY)
+            .with_columns(pl.col("kecamatan").map_elements(regions.describe, return_dtype=pl.Utf8)
+                          .alias("kecamatan_name")).sort("kecamatan", "row"))
+    stem = f"pencairan_{batch['id']}"
+    names = {"csv": f"{stem}.csv", "xlsx": f"{stem}.xlsx"}
+    staging = folder / f".persetujuan-{uuid.uuid4().hex}"
+    staging.mkdir()
+    try:
+        files.write_csv(paid, staging / names["csv"])
+        files.write_xlsx(paid, staging / names["xlsx"], f"Pencairan {program.name} {batch['period']}")
+        now = dt.datetime.now()
+        previous = _batch(store, "state = 'approved' ORDER BY approved_at DESC LIMIT 1", [])
+        summary = last["result"]["summary"]
+        manifest = {
+            "format": "bansos-manifest/1",
+            "batch_id": batch["id"], "program": program.id, "program_name": program.name,
+            "period": batch["period"], "version": batch["version"],
+            "rule_set_version": last["result"]["rule_set_version"],
+            "submissions": sorted({(r["kecamatan"], r["submission_id"], r["rule_set_version"])
+                                   for r in rows.iter_rows(named=True)}),
+            "gate": {"check": last["seq"], "checked_at": last["time"].isoformat(timespec="seconds"),
+                     "suite": last["result"]["suite"], "passed": True, "pagu": last["pagu"],
+                     "kuota": last["kuota"], "data_docs": Path(last["docs"]).name + "/index.html"},
+            "counts_by_status": summary["counts"],
+            "by_kecamatan": [{"kecamatan": k["kecamatan"], "kecamatan_name": k["kecamatan_name"],
+                              "submission_id": k["submission_id"], "rows": k["rows"], "accepted": k["accepted"],
+                              "review": k["review"], "rejected": k["rejected"], "amount_paid": k["amount_paid"]}
+                             for k in summary["kecamatan"]],
+            "rows_paid": paid.height, "total_amount": float(paid["nominal"].sum() or 0),
+            "files": {n: files.sha256_file(staging / n) for n in names.values()},
+            "approved_by": actor, "approved_at": now.isoformat(timespec="seconds"),
+            "previous_manifest": None if previous is None else
+            {"batch_id": previous["id"], "sha256": previous["manifest_sha256"]},
+        }
+        manifest["submissions"] = [dict(zip(["kecamatan", "submission_id", "rule_set_version"], s, strict=True))
+                                   for s in manifest["submissions"]]
+        body = files.manifest_bytes(manifest)
+        (staging / "manifest.json").write_bytes(body)
+        digest = files.sha256_file(staging / "manifest.json")
+        with store.transaction():
+            for name in [*names.values(), "manifest.json"]:
+                (staging / name).rename(folder / name)
+            run(store.con, """UPDATE batches SET state = 'approved', approved_at = ?, approved_by = ?,
+                              manifest_sha256 = ?, previous_batch = ? WHERE id = ? AND state = 'open'""",
+                [now, actor, digest, None if previous is None else previous["id"], batch["id"]])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return manifest | {"manifest_sha256": digest, "folder": str(folder)}
+
+
+def verify(store: Store, rules: Rulebook, program_id: str, period: str) -> dict:
+    """Every approved version of the program and period: its manifest as recorded, each file as the
+    manifest says, and the link to the manifest before it in the chain."""
+    program, period = rules.program(program_id), clean_period(period)
+    approved = [b for b in batches_of(store, program.id, period) if b["state"] == "approved"]
+    if not approved:
+        raise UserError(f"Belum ada batch {program.id} {period} yang disetujui: tidak ada yang diverifikasi.",
+                        "No approved batch for this program and period.", code="nothing_approved")
+    out = [{"batch_id": b["id"], "problems": _verify_one(store, b)} for b in sorted(approved, key=lambda b: b["version"])]
+    return {"program": program.id, "period": period, "ok": not any(b["problems"] for b in out), "batches": out}
+
+
+def _problem(path: Path, message: str, message_en: str) -> dict:
+    return {"file": str(path), "message": message, "message_en": message_en}
+
+
+def _verify_one(store: Store, batch: dict) -> list[dict]:
+    folder = Path(batch["folder"])
+    path = folder / "manifest.json"
+    if not path.exists():
+        return [_problem(path, f"Manifest {path} hilang.", "The manifest is missing.")]
+    problems = []
+    if files.sha256_file(path) != batch["manifest_sha256"]:
+        problems.append(_problem(path, f"Manifest {path} telah diubah sesudah disetujui (sha256 tidak sama "
+                                 "dengan yang tercatat).", "The manifest was edited after approval."))
+    try:
+        manifest = json.loads(path.read_bytes())
+        listed = dict(manifest["files"])
+    except (ValueError, KeyError, TypeError):
+        return problems + [_problem(path, f"Manifest {path} rusak dan tidak dapat dibaca.",
+                                    "The manifest cannot be read.")]
+    for name, digest in listed.items():
+        f = folder / Path(name).name
+        if not f.exists():
+            problems.append(_problem(f, f"Berkas pencairan {f} hilang.", "A disbursement file is missing."))
+        elif files.sha256_file(f) != digest:
+            problems.append(_problem(f, f"Berkas pencairan {f} telah diubah sesudah disetujui (sha256 tidak sama "
+                                     "dengan manifest).", "The disbursement file was edited after approval."))
+    link = manifest.get("previous_manifest")
+    if batch["previous_batch"] is not None:
+        prev = get_batch(store, batch["previous_batch"])
+        prev_path = Path(prev["folder"]) / "manifest.json" if prev else None
+        if (not link or prev is None or link.get("sha256") != prev["manifest_sha256"]
+                or not prev_path.exists() or files.sha256_file(prev_path) != link.get("sha256")):
+            problems.append(_problem(prev_path or path, f"Rantai manifest putus: manifest sebelumnya "
+                                     f"({batch['previous_batch']}) tidak sama dengan yang dirujuk {path}.",
+                                     "The hash chain is broken at the previous manifest."))
+    return problems
