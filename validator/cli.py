@@ -176,6 +176,16 @@ def _mount_api_commands() -> None:
 _mount_api_commands()
 
 
+def _mount_batch_commands() -> None:
+    # Great Expectations loads only when `batch check` runs (validator/batch/gate.py).
+    from validator.cli_batch import batch_app
+
+    app.add_typer(batch_app, name="batch", help="Gerbang pencairan / the disbursement gate.")
+
+
+_mount_batch_commands()
+
+
 STATUS_TEXT = {"accepted": "diterima", "review": "perlu diperiksa", "rejected": "ditolak"}
 
 

@@ -1,0 +1,125 @@
+"""`bansos batch check|approve|verify`: the disbursement gate from the command line.
+
+Exit status: 0 the gate passed / the batch was approved / every file is intact; 3 the gate failed,
+approval was refused, or verify found an edited or missing file; 2 bad input (unknown program,
+no live list, store missing); 1 an internal error."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from validator.errors import UserError
+
+batch_app = typer.Typer(no_args_is_help=True, help="Gerbang pencairan / the disbursement gate.")
+out = Console()
+err = Console(stderr=True)
+
+Program = Annotated[str, typer.Option("--program", help="Program: pkh, bpnt, bst, kube, maghrib_mengaji, …")]
+Period = Annotated[str, typer.Option("--period", help="Periode penyaluran, mis. 2026-T1")]
+StorePath = Annotated[Path, typer.Option("--store", help="Basis data riwayat (berkas DuckDB)")]
+GATE_FAILED = 3  # the command was right; the batch is not ready (or not intact)
+SHOWN = 20  # offending rows printed per expectation; the Data Docs and the API hold more
+
+
+def _rupiah(n: float | None) -> str:
+    return "-" if n is None else "Rp" + f"{int(n):,}".replace(",", ".")
+
+
+def _open(store: Path):
+    from validator.store import Store
+
+    if not store.exists():
+        raise UserError(f"Basis data riwayat {store} belum ada. Periksa jalur --store.",
+                        f"History store {store} does not exist.", code="store_missing")
+    return Store(store)
+
+
+@batch_app.command("check")
+def check_cmd(program: Program, period: Period, store: StorePath,
+              pagu: Annotated[float | None, typer.Option("--pagu", help="Pagu anggaran batch (Rupiah)")] = None,
+              kuota: Annotated[int | None, typer.Option("--kuota", help="Kuota penerima batch")] = None,
+              out_dir: Annotated[Path | None, typer.Option("--out", help="Folder batch (bawaan: <store>_files/batches)")] = None,
+              ) -> None:
+    """Periksa batch (semua kecamatan, keputusan keuangan diterapkan) dengan Great Expectations."""
+    from validator.batch import service
+    from validator.rulebook import load_rules
+
+    rules = load_rules()
+    with _open(store) as db:
+        done = service.check(db, rules, program, period, pagu=pagu, kuota=kuota,
+                             root=out_dir or service.default_root(store), actor=getpass.getuser())
+    batch, last = done["batch"], done["check"]
+    result = last["result"]
+    t = Table(title=f"Gerbang pencairan {batch['id']} — pemeriksaan ke-{last['seq']}")
+    for col in ("Pemeriksaan / expectation", "Hasil", "Baris bermasalah"):
+        t.add_column(col)
+    for e in result["expectations"]:
+        verdict = ("[green]LULUS[/]" if e["success"] else "[red]GAGAL[/]" if e["success"] is False
+                   else f"[yellow]TIDAK DIPERIKSA[/] ({e['skipped']})")
+        t.add_row(e["title"], verdict, str(e["unexpected_count"]) if e["unexpected_count"] else "-")
+    out.print(t)
+    for e in result["expectations"]:
+        if e["rows"]:
+            out.print(f"[bold]{e['title']}[/] — {e['unexpected_count']} baris:", highlight=False)
+            for r in e["rows"][:SHOWN]:
+                detail = f" ({r['detail']})" if r["detail"] else ""
+                out.print(f"  kecamatan {r['kecamatan']} baris {r['row']} NIK {r['nik_masked']}{detail}",
+                          highlight=False)
+            if e["unexpected_count"] > SHOWN:
+                out.print(f"  … dan {e['unexpected_count'] - SHOWN} baris lain (lihat Data Docs)", highlight=False)
+    out.print(f"Baris dibayar / rows to pay: {result['pay_rows']}, jumlah / total {_rupiah(result['total'])}; "
+              f"pagu {_rupiah(last['pagu'])}, kuota {last['kuota'] if last['kuota'] is not None else '-'}",
+              highlight=False)
+    out.print(f"Data Docs: {Path(last['docs']) / 'index.html'}", highlight=False)
+    if not result["passed"]:
+        err.print(f"Gerbang GAGAL: batch {batch['id']} belum dapat disetujui. / The gate failed.", highlight=False)
+        raise SystemExit(GATE_FAILED)
+    out.print(f"[green]Gerbang LULUS[/]: batch {batch['id']} dapat disetujui (bansos batch approve). / The gate passed.",
+              highlight=False)
+
+
+@batch_app.command("approve")
+def approve_cmd(program: Program, period: Period, store: StorePath,
+                by: Annotated[str | None, typer.Option("--by", help="Nama yang menyetujui (bawaan: pengguna sistem)")] = None,
+                ) -> None:
+    """Setujui dan bekukan versi terbaru batch jika pemeriksaan terakhirnya lulus."""
+    from validator.batch import service
+    from validator.rulebook import load_rules
+
+    rules = load_rules()
+    with _open(store) as db:
+        try:
+            manifest = service.approve(db, rules, program, period, actor=by or getpass.getuser())
+        except service.GateRefused as exc:
+            err.print(f"[bold red]Ditolak:[/] {exc.line()}", highlight=False, soft_wrap=True)
+            raise SystemExit(GATE_FAILED) from None
+    out.print(f"Batch {manifest['batch_id']} disetujui dan dibekukan / approved and frozen: "
+              f"{manifest['rows_paid']} penerima, {_rupiah(manifest['total_amount'])}.", highlight=False)
+    for name in [*manifest["files"], "manifest.json"]:
+        out.print(f"  {Path(manifest['folder']) / name}", highlight=False)
+    out.print(f"sha256 manifest: {manifest['manifest_sha256']}", highlight=False)
+
+
+@batch_app.command("verify")
+def verify_cmd(program: Program, period: Period, store: StorePath) -> None:
+    """Periksa bahwa berkas pencairan dan manifest batch yang disetujui tidak diubah."""
+    from validator.batch import service
+    from validator.rulebook import load_rules
+
+    rules = load_rules()
+    with _open(store) as db:
+        result = service.verify(db, rules, program, period)
+    for b in result["batches"]:
+        if not b["problems"]:
+            out.print(f"[green]UTUH[/] {b['batch_id']}: manifest dan berkas sesuai / intact.", highlight=False)
+        for p in b["problems"]:
+            err.print(f"[bold red]DIUBAH[/] {b['batch_id']}: {p['message']} / {p['message_en']}",
+                      highlight=False, soft_wrap=True)
+    if not result["ok"]:
+        raise SystemExit(GATE_FAILED)
