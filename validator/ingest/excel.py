@@ -11,6 +11,7 @@ from python_calamine import CalamineWorkbook
 
 from validator.errors import UserError
 from validator.ingest.grid import Grid, grid_from_columns
+from validator.ingest.guard import check_workbook, protected
 
 
 def number_text(v: float) -> str:
@@ -70,16 +71,13 @@ def _column(cells: Sequence) -> tuple[pl.Series, pl.Series | None]:
 
 
 def open_workbook(path: Path) -> CalamineWorkbook:
+    check_workbook(path)  # zip bombs, XML entities, encrypted containers: refused before calamine
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types; all mean "cannot read this file"
         name = type(exc).__name__
         if "Password" in name or "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise UserError(
-                f"Berkas {path.name} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu kirim lagi.",
-                f"{path.name} is password-protected. Remove the password in Excel and send it again.",
-                code="file_protected",
-            ) from None
+            raise protected(path) from None
         raise UserError(
             f"Berkas {path.name} tidak dapat dibaca sebagai Excel ({name}). Buka di Excel dan simpan ulang sebagai .xlsx.",
             f"{path.name} cannot be read as an Excel workbook. Open it in Excel and save it again as .xlsx.",

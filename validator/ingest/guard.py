@@ -1,0 +1,110 @@
+"""Refuse hostile workbooks before calamine opens them: zip bombs, XML entity tricks, encrypted files.
+
+An xlsx or ods is a zip of XML parts. The zip's directory declares each part's size, so a part
+that would inflate to gigabytes is refused from the directory alone, without inflating anything.
+A DTD (where entity definitions live, as in "billion laughs" or an external entity) can only stand
+before the root element, so the first few kilobytes of each XML part tell whether one is there.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+import zlib
+from pathlib import Path
+
+from validator.errors import UserError
+
+ZIP_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An encrypted xlsx/xlsm is an OLE container holding these streams (ECMA-376 encryption).
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+PROLOG_BYTES = 4096
+
+
+def max_unzipped_bytes() -> int:
+    """All parts together, inflated. A 100,000-row xlsx holds about 150 MB of XML."""
+    return int(float(os.environ.get("BANSOS_MAX_UNZIPPED_MB", "2048")) * 1024 * 1024)
+
+
+# Sheet XML compresses about 10-30 times; a bomb compresses a thousand times. A part must be
+# both this compressed and bigger than BOMB_MIN_BYTES to be refused on ratio alone.
+MAX_RATIO = 200
+BOMB_MIN_BYTES = 64 * 1024 * 1024
+
+
+def check_workbook(path: Path) -> None:
+    """Raise a UserError for a workbook calamine must not open; return for any other file."""
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if not magic:
+        raise UserError(f"Berkas {path.name} kosong (0 byte). Simpan ulang daftar di Excel lalu kirim lagi.",
+                        f"{path.name} is empty (0 bytes). Save the list again in Excel and send it again.",
+                        code="file_empty")
+    if magic == OLE_MAGIC and path.suffix.lower() in ZIP_SUFFIXES | {".xls", ".xlsb"}:
+        if _holds(path, ENCRYPTED_STREAM):
+            raise protected(path)
+        return
+    if path.suffix.lower() not in ZIP_SUFFIXES or not zipfile.is_zipfile(path):
+        return  # calamine's own error says it is not a workbook
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            _check_sizes(path, infos)
+            for info in infos:
+                if info.filename.lower().endswith((".xml", ".rels")) and _has_dtd(zf, info):
+                    raise _refused(path, "xml_entities")
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+        raise _refused(path, "broken") from None
+
+
+def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    if sum(i.file_size for i in infos) > max_unzipped_bytes():
+        raise _refused(path, "too_big_unzipped")
+    for i in infos:
+        if i.file_size > BOMB_MIN_BYTES and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise _refused(path, "too_big_unzipped")
+
+
+def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    with zf.open(info) as part:
+        head = part.read(PROLOG_BYTES)
+    upper = head.upper()
+    return b"<!DOCTYPE" in upper or b"<!ENTITY" in upper
+
+
+def _holds(path: Path, needle: bytes, limit: int = 64 * 1024 * 1024) -> bool:
+    # The OLE directory sits anywhere in the file; an encrypted list is a few MB at most.
+    with path.open("rb") as fh:
+        return needle in fh.read(limit)
+
+
+def protected(path: Path) -> UserError:
+    return UserError(
+        f"Berkas {path.name} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu kirim lagi.",
+        f"{path.name} is password-protected. Remove the password in Excel and send it again.",
+        code="file_protected",
+    )
+
+
+REASONS = {
+    "too_big_unzipped": (
+        "isinya terlalu besar setelah dibuka (lebih dari {mb} MB data di dalam berkas zip). Simpan ulang daftar "
+        "di Excel sebagai .xlsx biasa, atau pecah per kecamatan",
+        "it inflates to more than {mb} MB. Save the list again in Excel as a plain .xlsx, or split it"),
+    "xml_entities": (
+        "berisi definisi entitas XML (DOCTYPE/ENTITY) yang tidak pernah dibuat oleh Excel atau LibreOffice. "
+        "Buka berkas di Excel dan simpan ulang sebagai .xlsx",
+        "it holds XML entity definitions (DOCTYPE/ENTITY) that Excel and LibreOffice never write. "
+        "Open it in Excel and save it again as .xlsx"),
+    "broken": (
+        "rusak (isi zip tidak dapat dibuka). Buka di Excel dan simpan ulang sebagai .xlsx",
+        "it is damaged (its zip content cannot be opened). Open it in Excel and save it again as .xlsx"),
+}
+
+
+def _refused(path: Path, why: str) -> UserError:
+    mb = max_unzipped_bytes() // (1024 * 1024)
+    text_id, text_en = REASONS[why]
+    return UserError(f"Berkas {path.name} ditolak: " + text_id.format(mb=mb) + ".",
+                     f"{path.name} was refused: " + text_en.format(mb=mb) + ".", code="file_refused")
