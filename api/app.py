@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException
 
-from api import pages
+from api import pages, services
 from api.context import ApiContext
-from api.errors import ErrorEnvelope, install_error_handlers
+from api.errors import ErrorEnvelope, envelope, install_error_handlers
 from api.jobs import JobWorker
+from api.pages import batch as batch_pages
 from api.ratelimit import RateLimiter
-from api.routes import admin, council, finance, jobs, lookup, submissions
+from api.routes import admin, batch, council, finance, jobs, lookup, submissions
 
 DESCRIPTION = """API validasi daftar penerima bansos. Masuk dengan `Authorization: Bearer TOKEN`
 (token dari `bansos user add`). Setiap galat 4xx/5xx berbentuk
@@ -22,11 +25,17 @@ DESCRIPTION = """API validasi daftar penerima bansos. Masuk dengan `Authorizatio
 HTTP API of the bansos recipient-list validator; every 4xx/5xx body has the error envelope above."""
 
 
-def create_app(store_path: Path, data_dir: Path | None = None, *, status_limit: int = 10) -> FastAPI:
+def create_app(store_path: Path, data_dir: Path | None = None, *, status_limit: int = 10,
+               max_upload_mb: float | None = None, lookup_limit: int | None = None) -> FastAPI:
     """The store opens when the app starts and stays open: one process holds its file lock.
 
-    `data_dir` keeps uploads and results (default: a folder beside the store)."""
+    `data_dir` keeps uploads and results (default: a folder beside the store). `max_upload_mb`
+    caps a list upload (default: env BANSOS_MAX_UPLOAD_MB, else 200); `lookup_limit` is the
+    council/finance look-ups per account and minute (default: env BANSOS_LOOKUPS_PER_MINUTE, else 60)."""
     store_path = Path(store_path)
+    upload_limit = services.max_upload_bytes(max_upload_mb)
+    if lookup_limit is None:
+        lookup_limit = int(os.environ.get("BANSOS_LOOKUPS_PER_MINUTE") or 60)
     data_dir = Path(data_dir) if data_dir is not None else store_path.parent / f"{store_path.stem}_files"
 
     @contextlib.asynccontextmanager
@@ -38,7 +47,8 @@ def create_app(store_path: Path, data_dir: Path | None = None, *, status_limit: 
         logs.install()  # here, after uvicorn has set up its loggers
         store = Store(store_path)
         ctx = ApiContext(store=store, data_dir=data_dir, rules=load_rules(),
-                         limiter=RateLimiter(status_limit))
+                         limiter=RateLimiter(status_limit), max_upload_bytes=upload_limit,
+                         lookup_limiter=RateLimiter(lookup_limit))
         ctx.worker = JobWorker(ctx)
         ctx.worker.start()
         app.state.ctx = ctx
@@ -53,7 +63,43 @@ def create_app(store_path: Path, data_dir: Path | None = None, *, status_limit: 
     app = FastAPIOffline(title="bansos-validator API", version="1", description=DESCRIPTION, lifespan=lifespan,
                   responses={code: {"model": ErrorEnvelope} for code in (401, 403, 404, 422)})
     install_error_handlers(app)
-    for module in (submissions, jobs, lookup, finance, council, admin, pages):
+    app.add_middleware(BodyLimit, limit=upload_limit)
+    for module in (submissions, jobs, lookup, finance, council, admin, batch, batch_pages, pages):
         app.include_router(module.router)
     pages.install(app, data_dir)  # session cookie, /static, login redirect of the web pages
     return app
+
+
+class BodyLimit:
+    """Refuse an oversized request body before it is spooled to disk: 413 with the envelope.
+
+    A declared Content-Length is refused at once; a chunked body is counted as it arrives. Admin
+    imports (a registry extract of a province) may be ten times larger than a list."""
+
+    SLACK = 1024 * 1024  # multipart boundaries and the form fields around the file
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        admin = scope.get("path", "").startswith("/api/v1/admin/")
+        file_limit = self.limit * (10 if admin else 1)
+        allowed = file_limit + self.SLACK
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > allowed:
+            err = services.too_large(file_limit)
+            return await envelope(413, err.code, err.message, err.message_en,
+                                  {"Connection": "close"})(scope, receive, send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > allowed:
+                raise HTTPException(413, detail=services.too_large(file_limit))
+            return message
+
+        await self.app(scope, counted, send)

@@ -33,6 +33,10 @@ class ApiContext:
     # same rows commit, and a job's progress, a look-up record and a submission must all land.
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     worker: object = None  # api.jobs.JobWorker, set by create_app
+    max_upload_bytes: int = 200 * 1024 * 1024  # a list upload; env BANSOS_MAX_UPLOAD_MB
+    # Council and finance look-ups per account and minute: enough for real casework, too few to
+    # walk a kecamatan's NIKs.
+    lookup_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60))
 
     def view(self) -> StoreView:
         return StoreView(self.store)

@@ -103,7 +103,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        err = api_error(exc.status_code)
+        # An ApiError carried through code that only lets HTTPExceptions pass (request body reading).
+        err = exc.detail if isinstance(exc.detail, ApiError) else api_error(exc.status_code)
         return envelope(exc.status_code, err.code, err.message, err.message_en, getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)

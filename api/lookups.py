@@ -16,6 +16,7 @@ import polars as pl
 from api.accounts import User
 from api.context import ApiContext
 from api.errors import api_error
+from api.ratelimit import check_lookup
 from validator.errors import UserError
 from validator.normalize import name_key
 from validator.store import Store, query, run
@@ -92,6 +93,7 @@ def story_rows(store: Store, nik: str) -> list[dict]:
 
 
 def lookup(ctx: ApiContext, store: Store, user: User, nik: str) -> dict:
+    check_lookup(ctx.lookup_limiter, user.id)
     digits = nik_digits(nik)
     rows = story_rows(store, digits)
     _record(ctx, store, user.name, "api", digits)
@@ -220,6 +222,7 @@ def by_name(ctx: ApiContext, store: Store, user: User, nama: str, kecamatan: str
     dropped, Muhammad variants and old spelling folded), each with the NIK look-up's story."""
     from validator.engine import parse_kecamatan  # the engine is heavy; only this path needs it
 
+    check_lookup(ctx.lookup_limiter, user.id)
 
     regions = load_regions()
     code = _kecamatan_code(store, kecamatan.strip(), regions, parse_kecamatan)

@@ -28,3 +28,16 @@ class RateLimiter:
                 for k in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:
                     del self._hits[k]
             return None
+
+
+def check_lookup(limiter: RateLimiter, account_id: str) -> None:
+    """Council and finance look-ups per account: a stolen or curious account cannot walk the
+    registry NIK by NIK. 429 with the envelope and Retry-After."""
+    from api.errors import api_error
+
+    wait = limiter.allow(f"account:{account_id}")
+    if wait is not None:
+        raise api_error(429, "lookup_rate_limited",
+                        "Terlalu banyak penelusuran dari akun ini dalam satu menit. Tunggu sebentar, lalu coba lagi.",
+                        "Too many look-ups from this account within a minute. Wait a little and try again.",
+                        headers={"Retry-After": str(max(1, round(wait)))})

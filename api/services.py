@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -18,6 +19,20 @@ from validator.store import Store, run
 from validator.store.history import new_submission_id
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # far above a 100,000-row list (about 15 MB as xlsx)
+
+
+def max_upload_bytes(megabytes: float | None = None) -> int:
+    """The upload limit: the create_app argument, else env BANSOS_MAX_UPLOAD_MB, else 200 MB."""
+    if megabytes is None:
+        megabytes = float(os.environ.get("BANSOS_MAX_UPLOAD_MB") or MAX_UPLOAD_BYTES / 2**20)
+    return int(megabytes * 2**20)
+
+
+def too_large(limit: int) -> Exception:
+    mb = f"{limit / 2**20:g}"
+    return api_error(413, "too_large", f"Berkas lebih dari {mb} MB. Pecah daftar per kecamatan atau per bulan, "
+                     "atau simpan sebagai .xlsx (lebih kecil dari .csv), lalu kirim lagi.",
+                     f"The file is larger than {mb} MB. Split the list, or save it as .xlsx, and send it again.")
 NAME_LIMIT = 120
 
 
@@ -54,17 +69,16 @@ def start_submission(ctx: ApiContext, store: Store, user: User, *, file: BinaryI
     folder = ctx.upload_dir(sid)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
-    size = 0
+    size, limit = 0, ctx.max_upload_bytes
     with target.open("wb") as out:
         while chunk := file.read(1024 * 1024):
             size += len(chunk)
-            if size > MAX_UPLOAD_BYTES:
+            if size > limit:
                 break
             out.write(chunk)
-    if size > MAX_UPLOAD_BYTES:
+    if size > limit:
         shutil.rmtree(folder, ignore_errors=True)
-        raise api_error(413, "too_large", "Berkas lebih dari 200 MB. Pecah daftar per kecamatan atau per bulan.",
-                        "The file is larger than 200 MB.")
+        raise too_large(limit)
     with ctx.write_lock:
         job_id = jobs.create_job(store, submission_id=sid, user_id=user.id, program=program,
                                  period=period, kecamatan=user.kecamatan, file_name=name)
