@@ -162,7 +162,8 @@ def approve(store: Store, rules: Rulebook, program_id: str, period: str, *, acto
         if last is None:
             raise GateRefused(f"Batch {batch['id']} belum diperiksa.", "Not checked yet.", code="not_checked")
         if not last["passed"]:
-            failed = [e["title"] for e in last["result"]["expectations"] if e["success"] is not True]
+            failed = [e["title"] + (f" — {e['skipped']}" if e.get("skipped") else "")
+                      for e in last["result"]["expectations"] if e["success"] is not True]
             raise GateRefused(f"Batch {batch['id']} tidak dapat disetujui: pemeriksaan terakhir gagal "
                               f"({'; '.join(failed)}).", "The latest gate check failed; approval refused.",
                               code="gate_failed")
@@ -237,7 +238,8 @@ def verify(store: Store, rules: Rulebook, program_id: str, period: str) -> dict:
     if not approved:
         raise UserError(f"Belum ada batch {program.id} {period} yang disetujui: tidak ada yang diverifikasi.",
                         "No approved batch for this program and period.", code="nothing_approved")
-    out = [{"batch_id": b["id"], "problems": _verify_one(store, b)} for b in sorted(approved, key=lambda b: b["version"])]
+    out = [{"batch_id": b["id"], "problems": verify_batch(store, b)}
+           for b in sorted(approved, key=lambda b: b["version"])]
     return {"program": program.id, "period": period, "ok": not any(b["problems"] for b in out), "batches": out}
 
 
@@ -245,7 +247,7 @@ def _problem(path: Path, message: str, message_en: str) -> dict:
     return {"file": str(path), "message": message, "message_en": message_en}
 
 
-def _verify_one(store: Store, batch: dict) -> list[dict]:
+def verify_batch(store: Store, batch: dict) -> list[dict]:
     folder = Path(batch["folder"])
     path = folder / "manifest.json"
     if not path.exists():
