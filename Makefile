@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
-# The bench extra (pandas, pandera, great-expectations: the peers of benchmarks/peers.py), once.
+# The bench extra (pandera on pandas; Great Expectations is a main dependency), once.
 BENCH_STAMP := $(VENV)/.bench-installed-stamp
 OUT    ?= out
 
