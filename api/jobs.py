@@ -52,6 +52,38 @@ def set_state(store: Store, job_id: str, state: str, progress: float, error: dic
          dt.datetime.now(), job_id])
 
 
+INTERRUPTED = {"code": "interrupted",
+               "message": "Validasi terputus karena server berhenti (dimatikan atau mati listrik) sebelum selesai. "
+                          "Daftar ini tidak tercatat. Kirim ulang berkas yang sama.",
+               "message_en": "Validation was cut off because the server stopped before it finished. "
+                             "The list was not recorded. Send the same file again."}
+
+
+def recover_interrupted(ctx: ApiContext, store: Store) -> list[str]:
+    """Settle the jobs a killed server left `running`; return their ids.
+
+    Result files appear (renamed into place, json last) only after the submission is committed,
+    so a job whose result.json exists finished everything but its own state: it is done. Any
+    other was cut off: its job fails with a message saying so, and a submission it may already
+    have committed (killed between the commit and the rename) is marked failed, the list it
+    replaced made live again, so no reader sees a list without its results. Leftover temporary
+    files go."""
+    interrupted = run(store.con, "SELECT id, submission_id FROM jobs WHERE state = 'running'")
+    for job_id, sid in interrupted:
+        folder = ctx.result_dir(sid)
+        if (folder / "result.json").exists():
+            set_state(store, job_id, "done", 1.0)
+            continue
+        with store.transaction():
+            run(store.con, "UPDATE submissions SET state = 'failed' WHERE id = ?", [sid])
+            run(store.con, "UPDATE submissions SET superseded_by = NULL WHERE superseded_by = ?", [sid])
+            set_state(store, job_id, "failed", 1.0, INTERRUPTED)
+        for leftover in folder.glob("*") if folder.exists() else ():
+            leftover.unlink(missing_ok=True)
+        log.warning("job %s was interrupted by a server stop; marked failed", job_id)
+    return [job_id for job_id, _ in interrupted]
+
+
 class JobWorker:
     """Runs queued jobs one after another in a daemon thread."""
 
@@ -62,10 +94,13 @@ class JobWorker:
         self.stopping = threading.Event()
 
     def start(self) -> None:
-        # Jobs a stopped server left queued or half done are run again: their upload is on disk.
+        # Jobs a stopped server left queued run now (their upload is on disk); a job it was
+        # running when it stopped is settled first (see recover_interrupted).
         view = self.ctx.view()
         try:
-            pending = run(view.con, "SELECT id FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at")
+            with self.ctx.write_lock:
+                recover_interrupted(self.ctx, view)
+            pending = run(view.con, "SELECT id FROM jobs WHERE state = 'queued' ORDER BY created_at")
         finally:
             view.close()
         for (job_id,) in pending:
