@@ -7,6 +7,8 @@ Indonesian line, nothing written), with the error code when one is fixed.
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 import sys
 import zipfile
@@ -43,7 +45,9 @@ def rows(n: int, seed: int = 7) -> list[list[str]]:
 
 
 def csv_text(table: list[list[str]], sep: str = ",") -> str:
-    return "".join(sep.join(r) + "\r\n" for r in table)
+    out = io.StringIO()
+    csv.writer(out, delimiter=sep, lineterminator="\r\n").writerows(table)
+    return out.getvalue()
 
 
 def xlsx(path: Path, table: list[list[str]]) -> Path:
@@ -195,6 +199,8 @@ def make_corpus(folder: Path, *, bomb_mb: int = 1024) -> dict[str, Hostile]:
     mixed += "1271171506750002;1271170101100002;JOSÉ NUÑEZ;15-06-1975;L;Medan Baru;BRI;300201000123599;600000\r\n".encode("cp1252")
     mixed += "1271171506750003;1271170101100003;SÜMÄRNÏ ☺;15-06-1975;P;Medan Baru;BRI;300201000123598;600000\r\n".encode()
     put("campur_encoding.csv", mixed, "ok")
+    put("kutip_rusak.csv", '\r\n'.join([",".join(HEADERS), ",".join(ROW), ",".join(ROW[:2] + ['"SITI "UCOK AMINAH'] + ROW[3:]),
+                                          ",".join(ROW)]) + "\r\n", "ok")
     put("utf16.csv", ("\ufeff" + csv_text([HEADERS, *rows(3)], "\t")).encode("utf-16-le"), "ok")
     put("nama_panjang.csv", csv_text([HEADERS, *rows(2)]), "ok", upload_name="A" * 496 + ".csv")
     put("nama_folder.csv", csv_text([HEADERS, *rows(2)]), "ok", upload_name="../../../etc/cron.d/..\\..\\daftar.csv")

@@ -72,7 +72,8 @@ def read_delimited(path: Path) -> Grid:
             # The common case: polars reads the file itself; invalid UTF-8 further on raises.
             return _grid(path, head.decode("utf-8", errors="ignore"), None)
         except pl.exceptions.ComputeError:
-            encoding = None
+            # Invalid UTF-8 further on (then Windows-1252), or a stray quote (then UTF-8 still).
+            encoding = "utf-8" if _is_utf8(path) else None
     raw = path.read_bytes()
     text = (raw.decode(encoding, errors="replace") if encoding
             else raw.decode("cp1252", errors="replace"))
@@ -101,15 +102,36 @@ def _grid(path: Path, sample: str, transcoded: io.BytesIO | None) -> Grid:
     return grid_from_columns(texts, [None] * width, 1, None)
 
 
+def _is_utf8(path: Path) -> bool:
+    try:
+        path.read_bytes().decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 def _read_all_text(source, delimiter: str, skip_rows: int, strict: bool) -> pl.DataFrame:
-    return pl.read_csv(
-        source,
-        skip_rows=skip_rows,
-        has_header=False,
-        separator=delimiter,
-        infer_schema=False,
-        truncate_ragged_lines=True,
-        raise_if_empty=False,
-        quote_char='"',
-        encoding="utf8" if strict else "utf8-lossy",
-    )
+    def read(quote: str | None) -> pl.DataFrame:
+        if isinstance(source, io.BytesIO):
+            source.seek(0)
+        return pl.read_csv(source, skip_rows=skip_rows, has_header=False, separator=delimiter,
+                           infer_schema=False, truncate_ragged_lines=True, raise_if_empty=False,
+                           quote_char=quote, encoding="utf8" if strict else "utf8-lossy")
+
+    if strict:
+        return read('"')  # a failure here sends the caller to the lenient path
+    try:
+        return read('"')
+    except pl.exceptions.ComputeError:
+        pass
+    # A stray quote ("SITI "UCOK" AMINAH") breaks quoting for the rest of the file: read the
+    # quotes as ordinary characters; fields with the delimiter inside quotes are then split,
+    # which the row's findings show.
+    try:
+        return read(None)
+    except pl.exceptions.ComputeError:
+        raise UserError(
+            "Berkas CSV tidak dapat dibaca: tanda kutip (\") tidak berpasangan atau baris rusak. Buka di Excel, "
+            "simpan ulang sebagai .csv atau .xlsx, lalu kirim lagi.",
+            "The CSV cannot be read: unbalanced quotes or broken lines. Open it in Excel, save it again as "
+            ".csv or .xlsx, and send it again.", code="file_unreadable") from None
