@@ -17,6 +17,7 @@ from validator.rulebook import Program, Rulebook
 
 MAX_ROWS_SHOWN = 200  # offending rows kept per expectation; the count is always complete
 INDEX_COLUMNS = ["kecamatan", "baris", "nik_samaran"]
+SITE = "laporan_batch"
 
 
 @dataclass(frozen=True)
@@ -89,20 +90,27 @@ def run_gate(frame: pl.DataFrame, rules: Rulebook, program: Program, period: str
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # a dinas network sends nothing outside
     import great_expectations as gx
     import great_expectations.expectations as gxe
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
     from great_expectations.expectations.row_conditions import Column
 
     step = program.amount.step if program.amount is not None else None
     df = frame.with_columns(
         (pl.col("nominal") % step if step else pl.lit(0.0)).alias("nominal_sisa")).to_pandas()
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    context.add_data_docs_site("laporan_batch", {
-        "class_name": "SiteBuilder",
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-    })
+    # In memory, except for our one Data Docs site: no temporary docs folder left behind, no
+    # analytics sent anywhere, no progress bars in a server log.
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        analytics_enabled=False, progress_bars=ProgressBarsConfig(globally=False),
+        data_docs_sites={SITE: {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}}})
+    context = gx.get_context(mode="ephemeral", project_config=config)
     batch_definition = (context.data_sources.add_pandas("bansos").add_dataframe_asset(program.id)
                         .add_batch_definition_whole_dataframe("batch"))
     name = suite_name(program, period)
@@ -116,7 +124,7 @@ def run_gate(frame: pl.DataFrame, rules: Rulebook, program: Program, period: str
         gx.ValidationDefinition(name=f"{name}_validasi", data=batch_definition, suite=suite))
     checkpoint = context.checkpoints.add(gx.Checkpoint(
         name=f"{name}_checkpoint", validation_definitions=[validation],
-        actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["laporan_batch"])],
+        actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[SITE])],
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS}))
     outcome = checkpoint.run(batch_parameters={"dataframe": df})
     by_key = {r.expectation_config.meta["kunci"]: r

@@ -65,6 +65,8 @@ def gate_frame(rows: pl.DataFrame, rules: Rulebook, program: Program) -> pl.Data
     frame = rows.with_columns(
         pl.col("no_rekening").alias("_acct"),
         pl.when(pl.col("bank").is_in(list(known))).then(pl.col("bank")).alias("_bank"),
+        # prepare.py's fact, which account_columns reads; the store keeps the cleaned account.
+        pl.col("no_rekening").str.contains(r"^\d+$").alias("_acct_digits"),
     ).with_columns(account_columns(ctx))
     present = pl.col("_acct").is_not_null()
     fits = pl.col("_acct_expected").is_null() | pl.col("_acct_fits")

@@ -1,0 +1,314 @@
+"""The disbursement gate: each expectation failing and passing, approval only on a passing gate,
+frozen files and the hash chain, `bansos batch` exit codes, and Great Expectations kept off the
+upload path. Lists are written straight into the store (the engine is tested elsewhere), and each
+store is checked once per module: Great Expectations is slow to start."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from validator.batch import service
+from validator.store import Store, run
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data" / "lists" / "pkh_medan_baru_berantakan.xlsx"
+BARU, SUNGGAL = "127117", "127102"
+PAGU, KUOTA = 6_000_000.0, 9  # the good batch pays 9 rows of 600,000: both limits hold exactly
+
+
+def nik(kec: str, n: int) -> str:
+    return f"{kec}{4506800000 + n}"
+
+
+def row(r: int, kec: str, **over) -> dict:
+    return {"row": r, "nik": nik(kec, r), "no_kk": f"{kec}{1001100000 + r}", "nama": f"PENERIMA {r}",
+            "status": "accepted", "nominal": 600000.0, "bank": "BRI", "no_rekening": f"30020100{r:07d}"} | over
+
+
+def add_list(db: Store, sid: str, kec: str, period: str, rows: list[dict], *, superseded_by=None,
+             minutes: int = 0, findings: dict[int, str] | None = None) -> None:
+    created = dt.datetime(2026, 11, 1, 9, 0) + dt.timedelta(minutes=minutes)
+    run(db.con, "INSERT INTO submissions VALUES (?, 'pkh', ?, ?, 'daftar.csv', '', ?, '2026.1+test', ?, 0, 0, 0, ?, "
+        "'complete')", [sid, period, kec, created, len(rows), superseded_by])
+    for r in rows:
+        run(db.con, "INSERT INTO row_results VALUES (?, ?, NULL, ?, true, ?, ?, NULL, ?, ?, ?, ?)",
+            [sid, r["row"], r["nik"], r["no_kk"], r["nama"], r["status"], r["nominal"], r["bank"], r["no_rekening"]])
+    for r, code in (findings or {}).items():
+        run(db.con, "INSERT INTO findings VALUES (?, ?, ?, 'reject', 'nik', '', '', '')", [sid, r, code])
+
+
+def decide(db: Store, sid: str, r: int, decision: str) -> None:
+    run(db.con, "INSERT INTO decisions VALUES (?, ?, ?, 'dicek', 'u1', 'Keuangan', ?)", [sid, r, decision, dt.datetime.now()])
+
+
+def fill_good(db: Store, period: str = "2026-T1") -> None:
+    """Two kecamatan, decisions applied, an older list that must not count."""
+    tag = "" if period == "2026-T1" else f"-{period}"  # submission ids are unique in the store
+    add_list(db, f"baru{tag}", BARU, period, [row(r, BARU) for r in range(2, 7)]
+             + [row(7, BARU, status="rejected"), row(8, BARU, status="review")], findings={7: "NIK_FORMAT"})
+    decide(db, f"baru{tag}", 8, "accepted")  # finance accepted the review row: it is paid
+    # Sunggal's first list paid a Medan Baru NIK; its resubmission replaced it.
+    add_list(db, f"sunggal_lama{tag}", SUNGGAL, period, [row(2, SUNGGAL, nik=nik(BARU, 2))],
+             superseded_by=f"sunggal{tag}", minutes=1)
+    add_list(db, f"sunggal{tag}", SUNGGAL, period, [row(r, SUNGGAL) for r in range(2, 5)]
+             + [row(5, SUNGGAL, status="rejected", nik=nik(BARU, 3))], minutes=2,
+             findings={5: "GANDA_ANTAR_KECAMATAN"})
+
+
+def fill_bad(db: Store, period: str = "2026-T2") -> None:
+    """One failure per expectation, each on its own row."""
+    add_list(db, "buruk_baru", BARU, period, [
+        row(2, BARU, nik="1271174506800999"),                       # nik_unik (with Sunggal row 2)
+        row(3, BARU, no_kk="1271171001100999"), row(4, BARU, no_kk="1271171001100999"),  # kk_unik
+        row(5, BARU, bank="BANK SUMUT"),                             # bank_penyalur
+        row(6, BARU, no_rekening="30020100000006"),                  # rekening_sah: BRI has 15 digits
+        row(7, BARU, nominal=None),                                  # nominal_ada
+        row(8, BARU, nominal=5_000_000.0),                           # nominal_sesuai: PKH pays at most 3,000,000
+        row(9, BARU, nominal=610_000.0),                             # nominal_kelipatan: steps of 25,000
+        row(10, BARU, status="review"),                              # tidak_ada_review
+    ])
+    add_list(db, "buruk_sunggal", SUNGGAL, period, [row(2, SUNGGAL, nik="1271174506800999")], minutes=1)
+
+
+BAD_ROWS = {
+    "tidak_ada_review": {(BARU, 10)},
+    "nik_unik": {(BARU, 2), (SUNGGAL, 2)},
+    "kk_unik": {(BARU, 3), (BARU, 4)},
+    "bank_penyalur": {(BARU, 5)},
+    "rekening_sah": {(BARU, 6)},
+    "nominal_ada": {(BARU, 7)},
+    "nominal_sesuai": {(BARU, 8)},
+    "nominal_kelipatan": {(BARU, 9)},
+    "pagu": set(),
+    "kuota": set(),
+}
+
+
+@pytest.fixture(scope="module")
+def gate(tmp_path_factory, rules):
+    """One store, two batches: a good one (checked, then approved) and a bad one (checked)."""
+    tmp = tmp_path_factory.mktemp("batch")
+    path = tmp / "riwayat.duckdb"
+    with Store(path) as db:
+        fill_good(db)
+        fill_bad(db)
+        root = service.default_root(path)
+        good = service.check(db, rules, "pkh", "2026-T1", pagu=PAGU, kuota=KUOTA, root=root, actor="uji")
+        bad = service.check(db, rules, "pkh", "2026-T2", pagu=1_000_000, kuota=3, root=root, actor="uji")
+        with pytest.raises(service.GateRefused) as refused:
+            service.approve(db, rules, "pkh", "2026-T2", actor="Kabid")
+        manifest = service.approve(db, rules, "pkh", "2026-T1", actor="Kabid Keuangan")
+    return {"path": path, "good": good, "bad": bad, "refused": refused.value, "manifest": manifest}
+
+
+def _verdicts(check: dict) -> dict:
+    return {e["key"]: e for e in check["check"]["result"]["expectations"]}
+
+
+@pytest.mark.parametrize("key", list(BAD_ROWS))
+def test_expectation_fails_with_its_rows(gate, key):
+    e = _verdicts(gate["bad"])[key]
+    assert e["success"] is False
+    assert {(r["kecamatan"], r["row"]) for r in e["rows"]} == BAD_ROWS[key]
+    for r in e["rows"]:
+        assert "*" in r["nik_masked"] and len(r["nik_masked"]) == 16
+
+
+@pytest.mark.parametrize("key", list(BAD_ROWS))
+def test_expectation_passes_on_a_clean_batch(gate, key):
+    assert _verdicts(gate["good"])[key]["success"] is True
+
+
+def test_failed_expectations_say_what_they_saw(gate):
+    v = _verdicts(gate["bad"])
+    assert v["pagu"]["observed"] == 6 * 600000 + 5_000_000 + 610_000  # the row without an amount adds nothing
+    assert v["kuota"]["observed"] == 9
+    assert "harus 15 digit, tertulis 14 digit" in v["rekening_sah"]["rows"][0]["detail"]
+    assert gate["bad"]["check"]["passed"] is False and gate["good"]["check"]["passed"] is True
+
+
+def test_batch_rows_are_the_live_lists_with_decisions(gate):
+    result = gate["good"]["check"]["result"]
+    assert result["pay_rows"] == 9 and result["total"] == 9 * 600000.0
+    summary = result["summary"]
+    assert summary["counts"] == {"accepted": 9, "review": 0, "rejected": 2}
+    assert [(k["kecamatan"], k["accepted"], k["rejected"]) for k in summary["kecamatan"]] == [
+        (SUNGGAL, 3, 1), (BARU, 6, 1)]
+    assert {c["code"]: c["rows"] for c in summary["by_code"]} == {"NIK_FORMAT": 1, "GANDA_ANTAR_KECAMATAN": 1}
+    assert summary["by_code"][0]["rate"] == pytest.approx(1 / 11)
+
+
+def test_without_pagu_and_kuota_the_gate_cannot_pass(tmp_path, rules):
+    with Store(tmp_path / "s.duckdb") as db:
+        fill_good(db)
+        done = service.check(db, rules, "pkh", "2026-T1", pagu=None, kuota=None, root=tmp_path / "b", actor="uji")
+    v = _verdicts(done)
+    assert v["pagu"]["success"] is None and v["pagu"]["skipped"] == "pagu belum diisi"
+    assert done["check"]["passed"] is False
+
+
+def test_data_docs_are_kept_with_the_batch_and_name_the_suite(gate):
+    check = gate["good"]["check"]
+    docs = Path(check["docs"])
+    assert docs.parent == Path(gate["good"]["batch"]["folder"]) and docs.name == "pemeriksaan_1"
+    index = (docs / "index.html").read_text()
+    suite = check["result"]["suite"]
+    assert suite == "gerbang_pencairan_pkh_2026_T1" and suite in index
+    pages = list((docs / "validations").rglob("*.html"))
+    assert pages and all(suite in str(p.relative_to(docs)) for p in pages)
+    # The report holds masked NIKs and stand-in numbers only, never an ID number.
+    text = "".join(p.read_text() for p in docs.rglob("*.html"))
+    assert nik(BARU, 2) not in text and "30020100" not in text
+
+
+def test_approval_refused_on_a_failing_gate(gate):
+    assert gate["refused"].code == "gate_failed"
+    assert "pemeriksaan terakhir gagal" in gate["refused"].message_id
+
+
+def test_approval_writes_files_and_manifest(gate):
+    m = gate["manifest"]
+    folder = Path(m["folder"])
+    assert m["program"] == "pkh" and m["period"] == "2026-T1" and m["rows_paid"] == 9
+    assert m["total_amount"] == 5_400_000 and m["counts_by_status"]["rejected"] == 2
+    assert m["approved_by"] == "Kabid Keuangan" and m["previous_manifest"] is None
+    assert m["rule_set_version"].startswith("2026.1+")
+    assert {k["kecamatan"]: k["accepted"] for k in m["by_kecamatan"]} == {BARU: 6, SUNGGAL: 3}
+    on_disk = json.loads((folder / "manifest.json").read_text())
+    assert on_disk["files"] == m["files"] and len(m["files"]) == 2
+    rows = list(csv.reader(io.StringIO((folder / f"pencairan_{m['batch_id']}.csv").read_text("utf-8-sig"))))
+    assert rows[0][:6] == ["NO", "KODE KECAMATAN", "KECAMATAN", "ID PENGAJUAN", "BARIS ASAL", "NIK"]
+    assert len(rows) == 10 and nik(BARU, 8) in {r[5] for r in rows}  # the decided review row is paid
+    ws = openpyxl.load_workbook(folder / f"pencairan_{m['batch_id']}.xlsx").active
+    assert ws.cell(2, 6).data_type == "s" and ws.cell(2, 10).data_type == "s"  # NIK and account as text
+
+
+def test_approved_version_is_frozen_and_a_new_check_opens_the_next(gate, rules, tmp_path):
+    with Store(gate["path"]) as db:
+        with pytest.raises(service.GateRefused) as again:
+            service.approve(db, rules, "pkh", "2026-T1", actor="x")
+        assert again.value.code == "already_approved"
+        decide(db, "sunggal", 5, "accepted")  # a change after approval
+        nxt = service.check(db, rules, "pkh", "2026-T1", pagu=None, kuota=None,
+                            root=service.default_root(gate["path"]), actor="uji")
+        assert nxt["batch"]["version"] == 2 and nxt["batch"]["pagu"] is None
+        assert service.get_batch(db, gate["good"]["batch"]["id"])["state"] == "approved"
+
+
+def test_stale_check_is_refused(tmp_path, rules):
+    with Store(tmp_path / "s.duckdb") as db:
+        fill_good(db)
+        service.check(db, rules, "pkh", "2026-T1", pagu=PAGU, kuota=KUOTA, root=tmp_path / "b", actor="uji")
+        decide(db, "baru", 8, "rejected")
+        with pytest.raises(service.GateRefused) as stale:
+            service.approve(db, rules, "pkh", "2026-T1", actor="x")
+    assert stale.value.code == "stale_check"
+
+
+def bansos(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from validator.cli import main; main()", *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "COLUMNS": "200"})
+
+
+def test_verify_catches_an_edited_file_and_manifest(gate):
+    store = str(gate["path"])
+    args = ("batch", "verify", "--program", "pkh", "--period", "2026-T1", "--store", store)
+    ok = bansos(*args)
+    assert ok.returncode == 0, ok.stderr
+    assert "UTUH" in ok.stdout
+    folder = Path(gate["manifest"]["folder"])
+    for name in (f"pencairan_{gate['manifest']['batch_id']}.csv", "manifest.json"):
+        path = folder / name
+        original = path.read_bytes()
+        try:
+            path.write_bytes(original.replace(b"600000", b"900000", 1))
+            bad = bansos(*args)
+            assert bad.returncode == 3
+            assert "telah diubah sesudah disetujui" in bad.stderr and name in bad.stderr
+        finally:
+            path.write_bytes(original)
+    assert bansos(*args).returncode == 0
+
+
+def test_cli_bad_input_exits_2_with_one_indonesian_line(gate, tmp_path):
+    unknown = bansos("batch", "check", "--program", "zakat", "--period", "2026-T1", "--store", str(gate["path"]))
+    assert unknown.returncode == 2 and "Program 'zakat' tidak dikenal" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    missing = bansos("batch", "approve", "--program", "pkh", "--period", "2026-T1", "--store",
+                     str(tmp_path / "tidak_ada.duckdb"))
+    assert missing.returncode == 2 and "belum ada" in missing.stderr
+    nothing = bansos("batch", "verify", "--program", "pkh", "--period", "2027-T1", "--store", str(gate["path"]))
+    assert nothing.returncode == 2 and "Belum ada batch" in nothing.stderr
+
+
+def test_cli_check_and_approve_exit_codes(tmp_path, monkeypatch, capsys):
+    from validator.cli import main
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as db:
+        fill_good(db)
+        fill_bad(db)
+
+    def cli(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["bansos", "batch", *args, "--program", "pkh", "--store", str(path)])
+        with pytest.raises(SystemExit) as ex:
+            main()
+        out = capsys.readouterr()
+        return ex.value.code, out.out, out.err
+
+    code, out, err = cli("check", "--period", "2026-T2", "--pagu", "100", "--kuota", "1")
+    assert code == 3 and "Gerbang GAGAL" in err and f"kecamatan {BARU} baris 6" in out
+    code, _, err = cli("approve", "--period", "2026-T2")
+    assert code == 3 and "tidak dapat disetujui" in err
+    code, out, _ = cli("check", "--period", "2026-T1", "--pagu", "6000000", "--kuota", "9")
+    assert code == 0 and "Gerbang LULUS" in out and "index.html" in out
+    code, out, _ = cli("approve", "--period", "2026-T1", "--by", "Kabid")
+    assert code == 0 and "manifest.json" in out
+
+
+def test_manifests_form_a_hash_chain(gate, rules):
+    with Store(gate["path"]) as db:
+        fill_good(db, period="2026-T3")
+        service.check(db, rules, "pkh", "2026-T3", pagu=PAGU, kuota=KUOTA, root=service.default_root(gate["path"]),
+                      actor="uji")
+        second = service.approve(db, rules, "pkh", "2026-T3", actor="Kabid")
+        first = service.get_batch(db, gate["manifest"]["batch_id"])
+        assert second["previous_manifest"] == {"batch_id": first["id"], "sha256": first["manifest_sha256"]}
+        path = Path(first["folder"]) / "manifest.json"
+        original = path.read_bytes()
+        try:
+            path.write_bytes(original + b" ")
+            problems = service.verify(db, rules, "pkh", "2026-T3")["batches"][0]["problems"]
+        finally:
+            path.write_bytes(original)
+        assert any("Rantai manifest putus" in p["message"] for p in problems)
+        assert service.verify(db, rules, "pkh", "2026-T3")["ok"]
+
+
+def test_great_expectations_stays_off_the_upload_path(tmp_path):
+    code = f"""
+import sys
+from pathlib import Path
+import validator.engine, api.app
+from validator.engine import validate
+from validator.reports import write_outputs
+outcome = validate(Path({str(SAMPLE)!r}), "pkh", kecamatan="12.71.17", period="2026-T1")
+write_outputs(outcome, Path({str(tmp_path / 'hasil')!r}))
+api.app.create_app(Path({str(tmp_path / 's.duckdb')!r}))
+assert outcome.summary["rows"] > 0
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("great_expectations", "pandas")))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "great_expectations" not in done.stdout
