@@ -5,12 +5,20 @@ from __future__ import annotations
 import logging
 import re
 
-# A NIK or KK is 16 digits; masked as everywhere else (first 6, last 4).
-SIXTEEN_DIGITS = re.compile(r"(?<!\d)(\d{6})\d{6}(\d{4})(?!\d)")
+# A NIK or KK is 16 digits, an account number 10 to 15; two pasted together are 32.
+LONG_DIGITS = re.compile(r"(?<!\d)\d{8,}(?!\d)")
+
+
+def _mask(match: re.Match) -> str:
+    run = match.group()
+    if len(run) == 16:  # as everywhere else: first 6 (the region), last 4
+        return run[:6] + "******" + run[-4:]
+    return "*" * (len(run) - 3) + run[-3:]
 
 
 def mask_digits(text: str) -> str:
-    return SIXTEEN_DIGITS.sub(r"\1******\2", text)
+    """Every run of 8 or more digits masked: NIK, KK, account numbers, and any of them glued together."""
+    return LONG_DIGITS.sub(_mask, text)
 
 
 class MaskNik(logging.Filter):
