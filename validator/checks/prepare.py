@@ -40,7 +40,8 @@ def _plain_digits(e: pl.Expr) -> pl.Expr:
 
 
 def _id_columns(frame: pl.DataFrame, ctx: CheckContext, field: str, prefix: str) -> list[pl.Series]:
-    """Clean ID text, Excel damage, 16 digits, usable: `prefix`, `_excel`, `_16`, `_ok`.
+    """Clean ID text, digits only, Excel damage, 16 digits, usable: `prefix`, `_digits`,
+    `_excel`, `_16`, `_ok`.
 
     Most cells are plain digits already and stay as they are; only the rest (spaces, dots,
     letters, scientific notation: a few per cent) go through the text normalisation."""
@@ -50,7 +51,8 @@ def _id_columns(frame: pl.DataFrame, ctx: CheckContext, field: str, prefix: str)
     dirty = part.select(r.is_not_null() & ~pl.col("plain")).to_series().arg_true()
     if dirty.len():
         fixed = part[dirty].select(clean_id(r).alias("r"), is_scientific(r).alias("sci"))
-        fixed = fixed.with_columns(_plain_digits(r).fill_null(False).alias("plain"))
+        # Exact here (a regex, any length): the account checks read "digits only" from it.
+        fixed = fixed.with_columns(r.str.contains(r"^\d+$").fill_null(False).alias("plain"))
         part = pl.DataFrame([part[c].scatter(dirty, fixed[c]) for c in ("r", "plain", "sci")])
     c = pl.col("r")
     is16 = pl.col("plain") & (c.str.len_bytes() == 16)
@@ -59,7 +61,7 @@ def _id_columns(frame: pl.DataFrame, ctx: CheckContext, field: str, prefix: str)
     excel = pl.col("sci") | (pl.col("num") & is16 & c.str.ends_with("0"))
     num = frame.get_column(f"{field}__num").fill_null(False) if field in ctx.fields else False
     return part.with_columns(pl.lit(num).alias("num")).select(
-        c.alias(prefix), excel.alias(f"{prefix}_excel"), is16.alias(f"{prefix}_16"),
+        c.alias(prefix), pl.col("plain").alias(f"{prefix}_digits"), excel.alias(f"{prefix}_excel"), is16.alias(f"{prefix}_16"),
         (is16 & ~excel).alias(f"{prefix}_ok")).get_columns()
 
 
@@ -97,15 +99,22 @@ def resolve_kecamatan(regions: Regions, written: str, near: list[str]) -> str | 
 def via_unique(frame: pl.DataFrame, keys: list[str], outputs: list[pl.Expr]) -> pl.DataFrame:
     """Compute text normalisations once per distinct value, then join them back.
 
-    Real lists repeat amounts, dates, sexes and banks thousands of times; regex work on the
-    distinct values and one hash join is far cheaper than regex work on every row."""
-    distinct = frame.select(keys).unique()
+    Real lists repeat names, amounts, dates, sexes and banks thousands of times; regex work on
+    the distinct values and one join is far cheaper than regex work on every row. Distinct
+    values are found and joined by a 64-bit hash of the keys (integers hash and join several
+    times faster than text); the keys are then compared, and should two ever share a hash the
+    exact join on the text is used instead."""
+    h = (pl.struct(keys) if len(keys) > 1 else pl.col(keys[0])).hash().alias("_h")
+    part = frame.select(*keys, h)
+    distinct = part.unique(subset="_h", keep="any")
     if distinct.height > frame.height // 2:
         return frame.with_columns(outputs)
-    # Join only the keys, then add the new columns: joining the wide frame would copy every column.
-    mapped = frame.select(keys).join(distinct.with_columns(outputs), on=keys, how="left", nulls_equal=True,
-                                     maintain_order="left")
-    return frame.with_columns(mapped.drop(keys).get_columns())
+    computed = distinct.with_columns(outputs)
+    mapped = part.select("_h").join(computed, on="_h", how="left", maintain_order="left")
+    if not all(part.get_column(k).eq_missing(mapped.get_column(k)).all() for k in keys):
+        mapped = frame.select(keys).join(computed.drop("_h").unique(subset=keys), on=keys, how="left",
+                                         nulls_equal=True, maintain_order="left")
+    return frame.with_columns(mapped.drop([*keys, "_h"], strict=False).get_columns())
 
 
 def prepare(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:

@@ -7,10 +7,15 @@ from rapidfuzz import fuzz, process
 
 from validator.checks.base import CheckContext, Rule
 
-# A placeholder account is a straight run of digits, up or down, starting anywhere.
-_ASCENDING = "0123456789" * 8
-_DESCENDING = "9876543210" * 8
+# A placeholder account: one digit repeated, or a straight run of at least five digits up or
+# down (the digit cycle read from any digit). Every such string up to this length is listed, so
+# a hash look-up replaces per-row string work.
 _MIN_RUN = 5
+_MAX_PATTERN = 64
+_PATTERNS = sorted(
+    {str(d) * n for d in range(10) for n in range(1, _MAX_PATTERN + 1)}
+    | {(cycle * 8)[start:start + n] for cycle in ("0123456789", "9876543210")
+       for start in range(10) for n in range(_MIN_RUN, _MAX_PATTERN + 1)})
 
 
 def program_banks(ctx: CheckContext) -> list[str]:
@@ -20,26 +25,22 @@ def program_banks(ctx: CheckContext) -> list[str]:
 def account_columns(ctx: CheckContext) -> list[pl.Expr]:
     """Per-row account facts, computed once and shared by the REKENING_* rules."""
     acct = pl.col("_acct")
-    digits = acct.str.contains(r"^\d+$").fill_null(False)
+    digits = pl.col("_acct_digits")
     n = acct.str.len_chars()
-    one_digit = acct.str.strip_chars(acct.str.slice(0, 1)) == ""
-    # A straight run is the ascending (or descending) digit cycle read from its first digit:
-    # compare with a slice of that cycle instead of searching for each account in it.
-    first = acct.str.slice(0, 1).cast(pl.Int32, strict=False)
-    run = (n >= _MIN_RUN) & digits & (
-        (pl.lit(_ASCENDING).str.slice(first, n) == acct)
-        | (pl.lit(_DESCENDING).str.slice(9 - first, n) == acct))
     bank = pl.col("_bank")
     lengths = {b.name: b.digits for b in ctx.rules.banks if b.digits}
-    allowed = bank.replace_strict(lengths, default=None, return_dtype=pl.List(pl.Int64))
+    # Bank and length as one integer, checked against every allowed pair: no list column per row.
+    code = {name: i for i, name in enumerate(lengths)}
+    allowed = [code[name] * 1000 + d for name, ds in lengths.items() for d in ds]
+    bank_len = bank.replace_strict(code, default=None, return_dtype=pl.Int64) * 1000 + n.cast(pl.Int64)
     return [
         digits.alias("_acct_is_digits"),
         n.alias("_acct_len"),
-        (digits & (one_digit | run).fill_null(False)).alias("_acct_pattern"),
+        (digits & acct.is_in(_PATTERNS)).fill_null(False).alias("_acct_pattern"),
         bank.is_in(program_banks(ctx)).fill_null(False).alias("_bank_ok"),
         bank.replace_strict({k: "/".join(map(str, v)) for k, v in lengths.items()},
                             default=None, return_dtype=pl.Utf8).alias("_acct_expected"),
-        allowed.list.contains(n.cast(pl.Int64)).fill_null(False).alias("_acct_fits"),
+        bank_len.is_in(allowed).fill_null(False).alias("_acct_fits"),
     ]
 
 

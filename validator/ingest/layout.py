@@ -163,10 +163,18 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
         body_start += 1
 
     body = grid.frame.slice(body_start)
-    body = body.with_columns(_classify(body, grid.width, found, headers))
-    for row, reason in body.filter(pl.col("_why").is_not_null()).select("_row", "_why").iter_rows():
+    why = _classify(body, grid.width, found, headers)
+    out_pos = why.is_not_null().arg_true()
+    for row, reason in body.select("_row").with_columns(why).filter(pl.col("_why").is_not_null()).iter_rows():
         skipped.append({"row": row, "sheet": sheet, "why": reason})
-    data = body.filter(pl.col("_why").is_null()).drop("_why")
+    # Copying every column of a million rows costs more than the rest of reading: filter only when
+    # rows must go from the middle; a total and signatures at the end are cut off by a slice.
+    if out_pos.len() == 0:
+        data = body
+    elif out_pos[0] == body.height - out_pos.len():
+        data = body.slice(0, out_pos[0])
+    else:
+        data = body.filter(why.is_null())
     data = data.with_columns(pl.int_range(0, pl.len(), dtype=pl.UInt32).alias("_idx"))
     data = data.with_columns(_field_columns(found))
     if "tempat_tanggal_lahir" in found and "tanggal_lahir" not in found:
@@ -217,9 +225,16 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     id_cols = [found[f] for f in ("nik", "no_kk", "no_rekening") if f in found]
     # Six digits in a row: an ID typed with separators merely becomes a candidate, and candidates
     # with several filled cells stay data.
+    # A cell of plain digits (a cheap cast) settles most rows; the regex runs on the rest only.
+    plain = pl.any_horizontal([pl.col(f"c{j}").cast(pl.UInt64, strict=False).is_not_null()
+                               & (pl.col(f"c{j}").str.len_bytes() >= 6) for j in id_cols])
     has_id = pl.any_horizontal([pl.col(f"c{j}").str.contains(r"\d{6}").fill_null(False) for j in id_cols])
     why = pl.Series("_why", [None] * body.height, dtype=pl.Utf8)
-    cand_idx = body.select(has_id.alias("has_id")).with_row_index("_i").filter(~pl.col("has_id"))
+    rest = body.select(plain.alias("plain")).with_row_index("_i").filter(~pl.col("plain"))
+    if rest.height == 0:
+        return why
+    cand_idx = rest.with_columns(body[rest["_i"]].select(has_id.alias("has_id")).to_series()).filter(
+        ~pl.col("has_id")).select("_i")
     if cand_idx.height == 0:
         return why
     cand = body[cand_idx["_i"]]
