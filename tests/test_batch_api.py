@@ -1,0 +1,149 @@
+"""The disbursement gate over HTTP and in the finance pages: finance only (others 403 with the
+envelope), 409 when approval is refused, Data Docs and frozen files behind the login."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from test_api import ROLES, Api, assert_envelope
+from test_batch import BARU, KUOTA, PAGU, fill_bad, fill_good
+
+from validator.store import Store
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    a = Api(tmp_path_factory.mktemp("batch_api"))
+    with Store(a.store_path) as db:
+        fill_good(db)
+        fill_bad(db)
+    with TestClient(a.app) as client:
+        a.client = client
+        h = a.headers["finance"]
+        a.bad = client.post("/api/v1/batches/check", headers=h,
+                            json={"program": "pkh", "period": "2026-T2", "pagu": 1000, "kuota": 1})
+        a.good = client.post("/api/v1/batches/check", headers=h,
+                             json={"program": "pkh", "period": "2026-T1", "pagu": PAGU, "kuota": KUOTA})
+        yield a
+
+
+def page_client(api, role: str) -> TestClient:
+    c = TestClient(api.app)
+    token = api.headers[role]["Authorization"].removeprefix("Bearer ")
+    assert c.post("/masuk", data={"token": token}, follow_redirects=False).status_code == 303
+    return c
+
+
+ENDPOINTS = [
+    ("get", "/api/v1/batches"),
+    ("post", "/api/v1/batches/check"),
+    ("get", "/api/v1/batches/pkh_2026-T1_v1"),
+    ("get", "/api/v1/batches/pkh_2026-T1_v1/summary"),
+    ("post", "/api/v1/batches/pkh_2026-T1_v1/approve"),
+    ("get", "/api/v1/batches/pkh_2026-T1_v1/verify"),
+    ("get", "/api/v1/batches/pkh_2026-T1_v1/files/manifest.json"),
+    ("get", "/api/v1/batches/pkh_2026-T1_v1/docs/index.html"),
+    ("get", "/api/v1/batches/pkh_2026-T1_v1/checks/1/docs/index.html"),
+]
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "finance"])
+@pytest.mark.parametrize("method,path", ENDPOINTS)
+def test_only_finance(api, role, method, path):
+    body = {"json": {"program": "pkh", "period": "2026-T1"}} if method == "post" else {}
+    r = getattr(api.client, method)(path, headers=api.headers[role], **body)
+    assert_envelope(r, 401 if role == "none" else 403)
+
+
+def test_check_answers_each_expectation(api):
+    assert api.bad.status_code == 200, api.bad.text
+    check = api.bad.json()["check"]
+    assert check["passed"] is False and check["seq"] == 1
+    failed = {e["key"]: e for e in check["result"]["expectations"] if e["success"] is False}
+    assert {"nik_unik", "tidak_ada_review", "pagu", "kuota"} <= set(failed)
+    assert {(r["kecamatan"], r["row"]) for r in failed["tidak_ada_review"]["rows"]} == {(BARU, 10)}
+    assert "docs" not in check and "fingerprint" not in check
+    assert api.good.json()["check"]["passed"] is True
+
+
+def test_approval_refused_on_a_failing_gate(api):
+    bid = api.bad.json()["batch"]["id"]
+    assert_envelope(api.client.post(f"/api/v1/batches/{bid}/approve", headers=api.headers["finance"]), 409,
+                    "gate_failed")
+
+
+def test_approve_verify_download(api):
+    h = api.headers["finance"]
+    bid = api.good.json()["batch"]["id"]
+    r = api.client.post(f"/api/v1/batches/{bid}/approve", headers=h)
+    assert r.status_code == 200, r.text
+    m = r.json()
+    assert m["rows_paid"] == 9 and m["approved_by"] == "Keuangan Dinsos" and "folder" not in m
+    assert_envelope(api.client.post(f"/api/v1/batches/{bid}/approve", headers=h), 409, "already_approved")
+    assert api.client.get(f"/api/v1/batches/{bid}/verify", headers=h).json() == {
+        "batch_id": bid, "ok": True, "problems": []}
+    csv = api.client.get(f"/api/v1/batches/{bid}/files/pencairan_{bid}.csv", headers=h)
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert csv.content.startswith(b"\xef\xbb\xbfNO,KODE KECAMATAN")
+    assert api.client.get(f"/api/v1/batches/{bid}/files/manifest.json", headers=h).json()["batch_id"] == bid
+    assert_envelope(api.client.get(f"/api/v1/batches/{bid}/files/riwayat.duckdb", headers=h), 404)
+    listed = api.client.get("/api/v1/batches?program=pkh&period=2026-T1", headers=h).json()
+    assert [b["state"] for b in listed] == ["approved"] and listed[0]["latest_check"]["passed"] is True
+
+
+def test_data_docs_behind_the_login(api):
+    h = api.headers["finance"]
+    bid = api.good.json()["batch"]["id"]
+    index = api.client.get(f"/api/v1/batches/{bid}/docs/index.html", headers=h)
+    assert index.status_code == 200 and "gerbang_pencairan_pkh_2026_T1" in index.text
+    assert_envelope(api.client.get(f"/api/v1/batches/{bid}/docs/..%2F..%2Friwayat.duckdb", headers=h), 404)
+    assert_envelope(api.client.get(f"/api/v1/batches/{bid}/checks/9/docs/index.html", headers=h), 404)
+
+
+def test_summary_and_bad_requests(api):
+    h = api.headers["finance"]
+    bid = api.good.json()["batch"]["id"]
+    s = api.client.get(f"/api/v1/batches/{bid}/summary", headers=h).json()
+    assert s["counts"]["accepted"] == 9 and {k["kecamatan"] for k in s["kecamatan"]} == {BARU, "127102"}
+    assert_envelope(api.client.get("/api/v1/batches/tidak_ada/summary", headers=h), 404, "batch_not_found")
+    bad = api.client.post("/api/v1/batches/check", headers=h, json={"program": "zakat", "period": "2026-T1"})
+    assert_envelope(bad, 400)
+    assert "tidak dikenal" in bad.json()["error"]["message"]
+    assert_envelope(api.client.post("/api/v1/batches/check", headers=h,
+                                    json={"program": "pkh", "period": "2026-T1", "pagu": -1}), 422)
+    empty = api.client.post("/api/v1/batches/check", headers=h, json={"program": "bst", "period": "2026-T1"})
+    assert_envelope(empty, 400, "empty_batch")
+
+
+def test_pages_for_finance(api):
+    c = page_client(api, "finance")
+    bid = api.bad.json()["batch"]["id"]
+    listing = c.get("/keuangan/batch?scope=pkh|2026-T2")
+    assert listing.status_code == 200 and "Gerbang pencairan" in listing.text and bid in listing.text
+    detail = c.get(f"/keuangan/batch/{bid}")
+    assert detail.status_code == 200 and "GAGAL" in detail.text and "127117******0999" in detail.text
+    assert "1271174506800999" not in detail.text and "Setujui batch" not in detail.text
+    assert f"/keuangan/batch/{bid}/laporan/1/index.html" in detail.text
+    assert c.get(f"/keuangan/batch/{bid}/laporan/1/index.html").status_code == 200
+    summary = c.get(f"/keuangan/batch/{api.good.json()['batch']['id']}/ringkasan?cetak=1")
+    assert summary.status_code == 200 and summary.text.count("<svg") == 3 and "/static/batch.css" in summary.text
+    assert "@media print" in c.get("/static/batch.css").text
+    refused = c.post(f"/keuangan/batch/{bid}/setujui")
+    assert refused.status_code == 409 and "tidak dapat disetujui" in refused.text
+    rerun = c.post("/keuangan/batch/periksa", data={"scope": "pkh|2026-T2", "pagu": "Rp 1.000.000", "kuota": "2"},
+                   follow_redirects=False)
+    assert rerun.status_code == 303 and rerun.headers["location"] == f"/keuangan/batch/{bid}"
+    assert c.post("/keuangan/batch/periksa", data={"scope": "pkh|2026-T2", "pagu": "banyak"}).status_code == 400
+
+
+def test_pages_refuse_other_roles(api):
+    for role in ("operator", "council", "admin"):
+        assert page_client(api, role).get("/keuangan/batch").status_code == 403
+    anonymous = TestClient(api.app).get("/keuangan/batch", follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/masuk")
+
+
+def test_paths_are_in_openapi(api):
+    paths = set(api.client.get("/openapi.json").json()["paths"])
+    assert {p for _, p in ENDPOINTS if "pkh_" not in p} | {"/api/v1/batches/{batch_id}/approve"} <= paths
+    assert not any(p.startswith("/keuangan") for p in paths)
