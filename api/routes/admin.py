@@ -40,7 +40,7 @@ def disable(ctx: Ctx, store: StoreDep, user: Admin, user_id: str) -> dict:
 
 
 @router.get("/lookups")
-def lookups(store: StoreDep, user: Admin, page: Annotated[int, Query(ge=1)] = 1,
+def lookups(store: StoreDep, user: Admin, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
             per_page: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict:
     """Catatan setiap penelusuran: waktu, siapa, saluran, NIK tersamar (terbaru dulu)."""
     return admin.lookups_page(store, page, per_page)
