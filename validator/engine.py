@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,8 +170,11 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
 
     t0 = time.perf_counter()
     step("read", 0.0)
-    listing = read_list(Path(path), rules.header_map(program))
-    digest = sha256_of(Path(path))
+    # The file's hash (hashlib releases the GIL) is computed while polars reads the file.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(sha256_of, Path(path))
+        listing = read_list(Path(path), rules.header_map(program))
+        digest = hashing.result()
     timings["read"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

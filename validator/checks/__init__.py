@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
 import polars as pl
 
 from validator.checks import ganda, identitas, rekening, tempat
@@ -35,40 +38,57 @@ def _clean_accounts() -> pl.Expr:
 
 
 def run_checks(frame: pl.DataFrame, ctx: CheckContext) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Return (prepared frame, findings). Findings follow FINDING_SCHEMA."""
+    """Return (prepared frame, findings). Findings follow FINDING_SCHEMA.
+
+    After the shared preparation, the row rules and the duplicate searches read the prepared
+    frame independently: they run side by side on a small thread pool (polars releases the GIL
+    while it computes), so a two-core machine works on both at once."""
     prepared = prepare(frame, ctx).with_columns(rekening.account_columns(ctx))
     lazy = prepared.lazy()
     field_of = {c: e.field for c, e in ctx.rules.catalog.items()}
-    parts: list[pl.LazyFrame] = [
-        rule_findings(lazy, r, field_of[r.code]) for r in _simple_rules(ctx) if ctx.enabled(r.code)
+    rules = [r for r in _simple_rules(ctx) if ctx.enabled(r.code)]
+
+    def row_rules() -> pl.DataFrame:
+        parts = [rule_findings(lazy, r, field_of[r.code]) for r in rules]
+        return pl.concat(parts).collect() if parts else empty_findings()
+
+    def related(code: str, search) -> Callable[[], pl.DataFrame | None]:
+        def run() -> pl.DataFrame | None:
+            pairs = search()
+            if pairs is not None and pairs.height and ctx.enabled(code):
+                return related_findings(pairs.lazy(), code, field_of[code]).collect()
+            return None
+        return run
+
+    # An account with a finding of its own is not also a duplicate (one problem, one finding).
+    faulty = pl.lit(False)
+    for r in rules:
+        if r.code in ("REKENING_HURUF", "REKENING_POLA", "REKENING_PANJANG", "REKENING_EXCEL"):
+            faulty = faulty | r.when.fill_null(False)
+    clean_accts = _clean_accounts() & ~faulty
+
+    tasks: list[Callable[[], pl.DataFrame | None]] = [
+        related("DUGAAN_GANDA", lambda: ganda.probable_duplicates(prepared, ctx)),
+        row_rules,
+        related("GANDA_NIK", lambda: ganda.nik_duplicates(prepared)),
+        related("GANDA_REKENING", lambda: ganda.account_duplicates(prepared, clean_accts)),
     ]
-    findings = pl.concat(parts).collect() if parts else empty_findings()
-
-    extra: list[pl.DataFrame] = []
-    faulty = set(findings.filter(pl.col("code").is_in(
-        ["REKENING_HURUF", "REKENING_POLA", "REKENING_PANJANG", "REKENING_EXCEL"]))["_idx"].to_list())
-    clean_accts = _clean_accounts() & ~pl.col("_idx").is_in(list(faulty))
-
-    def add(code: str, pairs: pl.DataFrame | None) -> None:
-        if pairs is not None and pairs.height and ctx.enabled(code):
-            extra.append(related_findings(pairs.lazy(), code, field_of[code]).collect())
-
-    add("GANDA_NIK", ganda.nik_duplicates(prepared))
     if ctx.household:
-        add("GANDA_KK", ganda.kk_duplicates(prepared))
-    add("GANDA_REKENING", ganda.account_duplicates(prepared, clean_accts))
-    add("DUGAAN_GANDA", ganda.probable_duplicates(prepared, ctx))
+        tasks.append(related("GANDA_KK", lambda: ganda.kk_duplicates(prepared)))
     if ctx.enabled("KELOMPOK_TIDAK_SESUAI"):
-        groups = tempat.group_findings(prepared, ctx)
-        if groups is not None and groups.height:
-            extra.append(rule_like(groups, "KELOMPOK_TIDAK_SESUAI", field_of))
+        def groups() -> pl.DataFrame | None:
+            found = tempat.group_findings(prepared, ctx)
+            return rule_like(found, "KELOMPOK_TIDAK_SESUAI", field_of) if found is not None and found.height else None
+        tasks.append(groups)
     if ctx.has("nama_rekening") and ctx.enabled("NAMA_REKENING_BEDA"):
-        holders = rekening.holder_mismatch(prepared, ctx)
-        if holders.height:
-            extra.append(rule_like(holders.rename({"_holder_raw": "value", "_name": "expected"}),
-                                   "NAMA_REKENING_BEDA", field_of))
-    if extra:
-        findings = pl.concat([findings, *extra], how="vertical_relaxed")
+        def holders() -> pl.DataFrame | None:
+            found = rekening.holder_mismatch(prepared, ctx)
+            return rule_like(found.rename({"_holder_raw": "value", "_name": "expected"}),
+                             "NAMA_REKENING_BEDA", field_of) if found.height else None
+        tasks.append(holders)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = [f.result() for f in [pool.submit(t) for t in tasks]]
+    findings = pl.concat([r for r in results if r is not None], how="vertical_relaxed")
     return prepared, findings
 
 
