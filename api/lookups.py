@@ -8,11 +8,11 @@ titles of the codes."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 
 import polars as pl
 
+from api import audit
 from api.accounts import User
 from api.context import ApiContext
 from api.errors import api_error
@@ -20,7 +20,7 @@ from api.ratelimit import check_lookup
 from validator.errors import UserError
 from validator.normalize import name_key
 from validator.store import Store, query, run
-from validator.store.history import mask_nik, record_lookup
+from validator.store.history import mask_nik
 from validator.wilayah import load_regions, place_key
 
 NEXT_STEP = {"rejected": "menunggu perbaikan dari kecamatan",
@@ -46,19 +46,15 @@ NOT_FOUND = {"stage": "tidak_ditemukan",
              "message": "Data tidak ditemukan untuk NIK dan tanggal lahir ini. Periksa kembali keduanya, atau "
                         "tanyakan ke kantor kecamatan apakah nama Anda sudah diajukan."}
 
-# The NIK's rows alone first (MATERIALIZED): joined straight to submissions, DuckDB pushes the join's
-# filter into the row_results scan and reads all of it instead of answering from the NIK's ART index.
-STORY_ROWS = """
-    WITH r AS MATERIALIZED (
-        SELECT submission_id, row, status, effective_status, decision, decided_by, decided_at, nik_ok,
-               tanggal_lahir
-        FROM effective_rows WHERE nik = ?)
-    SELECT s.created_at, s.program, s.period, s.kecamatan, s.superseded_by IS NOT NULL, r.submission_id,
-           r.row, r.status, r.effective_status, r.decision, r.decided_by, r.decided_at, r.nik_ok, r.tanggal_lahir
-    FROM r JOIN submissions s ON s.id = r.submission_id AND s.state = 'complete'
-    ORDER BY s.created_at, r.row"""
-STORY_KEYS = ["created_at", "program", "period", "kecamatan", "superseded", "submission_id", "row",
-              "engine_status", "status", "decision", "decided_by", "decided_at", "nik_ok", "tanggal_lahir"]
+# A look-up is a point query among millions of rows; each statement below answers from the NIK's
+# ART index or from a small table, and none joins: DuckDB would push a join's filter into the
+# row_results scan and read all of it instead of using the index.
+ROWS_OF_NIK = """SELECT submission_id, row, status, nik_ok, tanggal_lahir FROM row_results WHERE nik = ?"""
+ROW_KEYS = ["submission_id", "row", "engine_status", "nik_ok", "tanggal_lahir"]
+
+
+def _in(values) -> str:
+    return ", ".join("?" * len(values))
 
 
 def nik_digits(nik: str) -> str:
@@ -69,27 +65,51 @@ def nik_digits(nik: str) -> str:
 
 
 def _record(ctx: ApiContext, store: Store, actor: str, channel: str, nik: str) -> None:
-    with ctx.write_lock:
-        record_lookup(store, actor, channel, mask_nik(nik), hashlib.sha256(nik.encode()).hexdigest())
+    audit.record(ctx, store, [audit.entry(actor, channel, nik)])
 
 
 def story_rows(store: Store, nik: str) -> list[dict]:
     """Every row that held this NIK on a recorded list, oldest first: engine and effective status,
     finance's decision, and the (code, severity) pairs of its findings."""
-    rows = [dict(zip(STORY_KEYS, r, strict=True)) for r in run(store.con, STORY_ROWS, [nik])]
+    rows = [dict(zip(ROW_KEYS, r, strict=True)) for r in run(store.con, ROWS_OF_NIK, [nik])]
     if not rows:
         return rows
-    # Constant filters, not a join: a filtered scan of findings is cheap, a hash join over it is not.
     sids, nums = sorted({r["submission_id"] for r in rows}), sorted({r["row"] for r in rows})
+    subs = {sid: (created, program, period, kecamatan, superseded) for sid, created, program, period, kecamatan,
+            superseded in run(store.con, f"""
+                SELECT id, created_at, program, period, kecamatan, superseded_by IS NOT NULL FROM submissions
+                WHERE state = 'complete' AND id IN ({_in(sids)})""", sids)}
     codes: dict[tuple, list[tuple[str, str]]] = {}
     for sid, row, code, severity in run(store.con, f"""
             SELECT submission_id, row, code, severity FROM findings
-            WHERE submission_id IN ({", ".join("?" * len(sids))}) AND row IN ({", ".join("?" * len(nums))})
-            ORDER BY code""", [*sids, *nums]):
+            WHERE submission_id IN ({_in(sids)}) AND row IN ({_in(nums)}) ORDER BY code""", [*sids, *nums]):
         codes.setdefault((sid, row), []).append((code, severity))
+    decided = _decisions(store, nik, sids, nums)
+    out = []
     for r in rows:
-        r["codes"] = list(dict.fromkeys(codes.get((r["submission_id"], r["row"]), [])))
-    return rows
+        key = (r["submission_id"], r["row"])
+        if r["submission_id"] not in subs:
+            continue
+        created, program, period, kecamatan, superseded = subs[r["submission_id"]]
+        decision = decided.get(key, {"status": r["engine_status"], "decision": None, "decided_by": None,
+                                     "decided_at": None})
+        out.append(r | decision | {"created_at": created, "program": program, "period": period,
+                                   "kecamatan": kecamatan, "superseded": superseded,
+                                   "codes": list(dict.fromkeys(codes.get(key, [])))})
+    return sorted(out, key=lambda r: (r["created_at"], r["row"]))
+
+
+def _decisions(store: Store, nik: str, sids: list[str], nums: list[int]) -> dict[tuple, dict]:
+    """Finance's decisions on these rows as the effective_rows view resolves them (the latest one
+    counts). Most rows have none: a cheap look at the decisions table comes first, and the view,
+    which costs a few milliseconds, is read only for a person finance decided on."""
+    if not run(store.con, f"""SELECT 1 FROM decisions WHERE submission_id IN ({_in(sids)}) AND row IN ({_in(nums)})
+                              LIMIT 1""", [*sids, *nums]):
+        return {}
+    return {(sid, row): {"status": status, "decision": decision, "decided_by": by, "decided_at": at}
+            for sid, row, status, decision, by, at in run(store.con, """
+                SELECT submission_id, row, effective_status, decision, decided_by, decided_at
+                FROM effective_rows WHERE nik = ?""", [nik])}
 
 
 def lookup(ctx: ApiContext, store: Store, user: User, nik: str) -> dict:
@@ -242,10 +262,8 @@ def by_name(ctx: ApiContext, store: Store, user: User, nama: str, kecamatan: str
         GROUP BY r.nik ORDER BY r.nik LIMIT ?""", [code, same, MAX_NAME_MATCHES + 1]) if same else []
     matches = [{"nik_masked": mask_nik(nik), "nama": shown, "events": _events(ctx, story_rows(store, nik))}
                for nik, shown in people[:MAX_NAME_MATCHES]]
-    for nik, _ in people[:MAX_NAME_MATCHES]:
-        _record(ctx, store, user.name, "api-name", nik)
-    if not people:  # a look-up that found nobody is recorded too
-        with ctx.write_lock:
-            record_lookup(store, user.name, "api-name", "-", None)
+    # One record per person shown; a look-up that found nobody is recorded too.
+    audit.record(ctx, store, [audit.entry(user.name, "api-name", nik) for nik, _ in people[:MAX_NAME_MATCHES]]
+                 or [audit.entry(user.name, "api-name", None)])
     return {"kecamatan": code, "kecamatan_name": regions.describe(code), "matches": matches,
             "truncated": len(people) > MAX_NAME_MATCHES}
