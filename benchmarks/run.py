@@ -185,7 +185,7 @@ def main() -> None:
     results["registry_import"] = measure(f"bansos registry import, CSV of {registry_rows:,}", "registry_import",
                                          registry_csv, registry_rows, 1)
     api = run_api_speed(xlsx, ensure_list(big, "csv"))
-    write_results(results, big, runs, load_at_start, api)
+    write_results(results, big, runs, load_at_start, api, run_load())
 
 
 def run_api_speed(xlsx: Path, history_csv: Path) -> dict:
@@ -198,8 +198,36 @@ def run_api_speed(xlsx: Path, history_csv: Path) -> dict:
     return api
 
 
+def run_load() -> dict:
+    """The deadline rush (benchmarks/load.py): 20 uploads and 50 look-ups at once on loopback."""
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.load"], cwd=ROOT, capture_output=True, text=True)
+    load = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(proc.stderr.strip(), flush=True)
+    return load
+
+
+def load_lines(load: dict) -> list[str]:
+    store = load["store"]
+    return [
+        "## Load (benchmarks/load.py)", "",
+        f"{load['uploads']} operators upload a {load['rows_each']:,}-row list each and {load['lookups']} council "
+        "look-ups are made, all at the same moment, against `bansos serve` on 127.0.0.1 (one worker validates "
+        "the lists in turn).", "",
+        "| measure | value |", "|---|---|",
+        f"| all lists validated (wall) | {load['wall_s']} s ({load['rows_per_s']:,} rows/s) |",
+        f"| upload answered (202), p95 | {load['upload_accepted_p95_s']} s |",
+        f"| upload until results ready, p50 / max | {load['ready_p50_s']} s / {load['ready_max_s']} s |",
+        f"| look-up during the rush, p50 / p95 / max | {load['lookup_p50_ms']} / {load['lookup_p95_ms']} / "
+        f"{load['lookup_max_ms']} ms |",
+        f"| store after the run | {store['submissions']} submissions ({store['distinct']} distinct, "
+        f"{store['complete']} complete), row counts match: {store['rows_match']}, jobs {store['jobs']}, "
+        f"{store['lookups']} look-ups audited |",
+        f"| verdict: nothing lost or doubled, every request answered | {verdict(load['ok'])} |", "",
+    ]
+
+
 def write_results(results: dict[str, Result], big: int, runs: int, load_at_start: str = "unknown",
-                  api: dict | None = None) -> None:
+                  api: dict | None = None, load: dict | None = None) -> None:
     m = machine()
     ratio_big = results[f"engine_{big}"].median / results[f"floor_{big}"].median
     ratio_small = results["engine_100000"].median / results["floor_100000"].median
@@ -245,6 +273,8 @@ def write_results(results: dict[str, Result], big: int, runs: int, load_at_start
     ]
     lines += ["", "## Targets", "", "| target | measured | verdict |", "|---|---|---|", *targets, ""]
     lines += peer_notes(results, big)
+    if load:
+        lines += load_lines(load)
     print("\n" + "\n".join(targets), flush=True)
     notes = HERE / "NOTES.md"
     if notes.exists():
