@@ -123,8 +123,11 @@ def test_pages_for_finance(api):
     detail = c.get(f"/keuangan/batch/{bid}")
     assert detail.status_code == 200 and "GAGAL" in detail.text and "127117******0999" in detail.text
     assert "1271174506800999" not in detail.text and "Setujui batch" not in detail.text
-    assert f"/keuangan/batch/{bid}/laporan/1/index.html" in detail.text
-    assert c.get(f"/keuangan/batch/{bid}/laporan/1/index.html").status_code == 200
+    page = api.bad.json()["check"]["result"]["docs_page"]
+    assert page.startswith("validations/") and f"/keuangan/batch/{bid}/laporan/1/{page}" in detail.text
+    report = c.get(f"/keuangan/batch/{bid}/laporan/1/{page}")
+    assert report.status_code == 200 and "gerbang_pencairan_pkh_2026_T2" in report.text
+    assert "script-src 'none'" in report.headers["content-security-policy"]
     summary = c.get(f"/keuangan/batch/{api.good.json()['batch']['id']}/ringkasan?cetak=1")
     assert summary.status_code == 200 and summary.text.count("<svg") == 3 and "/static/batch.css" in summary.text
     assert "@media print" in c.get("/static/batch.css").text

@@ -85,9 +85,15 @@ def frozen_file(batch: dict, name: str) -> Path:
     return path
 
 
+# The Data Docs pages link Bootstrap, jQuery and Vega from public CDNs; an office browser must not
+# fetch them (no outside host learns who reads a disbursement report), so only this site's files load.
+DOCS_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'none'"
+
+
 def download(path: Path) -> FileResponse:
     media = MEDIA.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return FileResponse(path, media_type=media, filename=path.name if path.suffix in MEDIA else None)
+    return FileResponse(path, media_type=media, filename=path.name if path.suffix in MEDIA else None,
+                        headers={"Content-Security-Policy": DOCS_POLICY, "X-Content-Type-Options": "nosniff"})
 
 
 def brief(store: Store, batch: dict) -> dict:
