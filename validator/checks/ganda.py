@@ -106,9 +106,15 @@ def _one_digit_apart(base: pl.DataFrame, threshold: float) -> pl.DataFrame:
         if pos.len() == 0:
             continue
         keyed = ints[pos].with_columns(key.gather(pos).alias("_k"))
-        j = keyed.join(keyed, on="_k", suffix="_b").filter(pl.col("_n") != pl.col("_n_b"))
+        # A NIK repeated k times (a list pasted into itself) would give k² pairs per neighbour:
+        # pair each distinct (NIK, name) once, its first row standing for the others (they are
+        # GANDA_NIK of it), then hand the pairs back to every row holding that NIK and name.
+        reps = keyed.group_by("_k", "_n", "_name_key").agg(pl.col("_row").min())
+        j = reps.join(reps, on="_k", suffix="_b").filter(pl.col("_n") != pl.col("_n_b"))
         if len(positions) > 1:
             j = j.filter(_digits_differing(pl.col("_n"), pl.col("_n_b"), positions) == 1)
+        j = keyed.select("_idx", "_k", "_n", "_name_key").join(
+            j.select("_k", "_n", "_name_key", "_row_b", "_name_key_b"), on=["_k", "_n", "_name_key"])
         pairs.append(j.select("_idx", "_row_b", "_name_key", "_name_key_b"))
     if not pairs:
         return pl.DataFrame(schema={"_idx": pl.UInt32, "_row_b": pl.Int32})
