@@ -120,11 +120,16 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
                       [batch["id"]])[0][0]
             docs = Path(batch["folder"]) / f"pemeriksaan_{seq}"
             docs.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(docs, ignore_errors=True)  # left by a check whose record was rolled back
             staging.rename(docs)
-            run(store.con, "INSERT INTO batch_checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [batch["id"], seq, dt.datetime.now(), actor, gate["passed"], fingerprint(rows), pagu, kuota,
-                 str(docs), json.dumps(result, default=str)])
-            run(store.con, "UPDATE batches SET pagu = ?, kuota = ? WHERE id = ?", [pagu, kuota, batch["id"]])
+            try:
+                run(store.con, "INSERT INTO batch_checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [batch["id"], seq, dt.datetime.now(), actor, gate["passed"], fingerprint(rows), pagu,
+                     kuota, str(docs), json.dumps(result, default=str)])
+                run(store.con, "UPDATE batches SET pagu = ?, kuota = ? WHERE id = ?", [pagu, kuota, batch["id"]])
+            except BaseException:
+                shutil.rmtree(docs, ignore_errors=True)
+                raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return {"batch": get_batch(store, batch["id"]), "check": latest_check(store, batch["id"])}
