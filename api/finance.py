@@ -65,8 +65,15 @@ def _live_submission(store: Store, submission_id: str) -> tuple:
     return found[0]
 
 
-def reasons(ctx: ApiContext, store: Store, submission_id: str, code: str | None) -> dict:
-    """Codes of a list with their rows counted; with `code`, the rows that carry it."""
+ROWS_SHOWN = 1000  # a drill-down lists at most this many rows and says so; the exports hold them all
+ROW_KEYS = ["row", "nik", "nama", "nominal", "status", "effective_status", "decision_note", "decided_by",
+            "decided_at", "messages"]
+
+
+def reasons(ctx: ApiContext, store: Store, submission_id: str, code: str | None,
+            status: str | None = None) -> dict:
+    """Codes of a list with their rows counted; with `code`, the rows that carry it (and that
+    code's messages); with `status`, the rows the engine gave that status (and all their messages)."""
     _live_submission(store, submission_id)
     catalog = ctx.rules.catalog
     counts = run(store.con, """SELECT code, any_value(severity), count(DISTINCT row) FROM findings
@@ -74,21 +81,39 @@ def reasons(ctx: ApiContext, store: Store, submission_id: str, code: str | None)
     out = {"submission_id": submission_id, "codes": [
         {"code": c, "title": catalog[c].title_id if c in catalog else c, "severity": sev, "rows": n}
         for c, sev, n in counts]}
-    if code:
-        code = code.strip().upper()
-        found = run(store.con, """
+    if code or status:
+        code = code.strip().upper() if code else None
+        found = run(store.con, f"""
             SELECT r.row, r.nik, r.nama, r.nominal, r.status, r.effective_status, r.decision_note,
-                   r.decided_by, r.decided_at, list(f.message ORDER BY f.message)
+                   r.decided_by, r.decided_at,
+                   coalesce(list(f.message ORDER BY f.message) FILTER (f.message IS NOT NULL), [])
             FROM effective_rows r
-            JOIN findings f ON f.submission_id = r.submission_id AND f.row = r.row AND f.code = ?
-            WHERE r.submission_id = ? GROUP BY ALL ORDER BY r.row""", [code, submission_id])
-        keys = ["row", "nik", "nama", "nominal", "status", "effective_status", "decision_note",
-                "decided_by", "decided_at", "messages"]
-        out["code"] = code
-        out["rows"] = [dict(zip(keys, r, strict=True)) for r in found]
+            {"JOIN" if code else "LEFT JOIN"} findings f ON f.submission_id = r.submission_id AND f.row = r.row
+                {"AND f.code = ?" if code else ""}
+            WHERE r.submission_id = ? {"AND r.status = ?" if status else ""}
+            GROUP BY ALL ORDER BY r.row LIMIT ?""",
+                    [*([code] if code else []), submission_id, *([status] if status else []), ROWS_SHOWN + 1])
+        out |= {"code": code, "status": status, "truncated": len(found) > ROWS_SHOWN,
+                "rows": [dict(zip(ROW_KEYS, r, strict=True)) for r in found[:ROWS_SHOWN]]}
         for r in out["rows"]:
             r["decided_at"] = r["decided_at"].isoformat(timespec="seconds") if r["decided_at"] else None
     return out
+
+
+def submission_summary(store: Store, submission_id: str) -> dict:
+    """A list's scope and its rows counted by effective status (finance's decisions included)."""
+    found = run(store.con, """
+        SELECT s.id, s.program, s.period, s.kecamatan, s.file_name, s.created_at, s.superseded_by,
+               count(r.row), count(*) FILTER (r.effective_status = 'accepted'),
+               count(*) FILTER (r.effective_status = 'review'), count(*) FILTER (r.effective_status = 'rejected'),
+               count(r.decision), coalesce(sum(r.nominal) FILTER (r.effective_status = 'accepted'), 0)
+        FROM submissions s LEFT JOIN effective_rows r ON r.submission_id = s.id
+        WHERE s.id = ? AND s.state = 'complete' GROUP BY ALL""", [submission_id])
+    if not found:
+        raise api_error(404, "not_found", "Pengajuan tidak ditemukan.", "Submission not found.")
+    keys = ["submission_id", "program", "period", "kecamatan", "file_name", "created_at", "superseded_by",
+            "rows", "accepted", "review", "rejected", "decided", "amount_accepted"]
+    return dict(zip(keys, found[0], strict=True))
 
 
 def decide(ctx: ApiContext, store: Store, user: User, submission_id: str, row: int, decision: str,

@@ -239,3 +239,69 @@ def test_cells_of_the_list_are_escaped(site):
     state = wait_done(op, r.headers["location"].rsplit("/", 1)[1])
     text = op.get(f"/hasil/{state['submission_id']}").text.lower()  # the engine upper-cases names
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert" not in text
+
+
+def _review_row(site) -> int:
+    view = site.app.state.ctx.view()
+    try:
+        return view.con.execute("SELECT min(row) FROM row_results WHERE submission_id = ? AND status = 'review'",
+                                [site.sid]).fetchone()[0]
+    finally:
+        view.close()
+
+
+def _count(text: str, element_id: str) -> int:
+    return int(re.search(rf'id="{element_id}"><span>([\d.]+)</span>', text)[1].replace(".", ""))
+
+
+def test_finance_drill_down_lists_reasons_and_review_rows(site):
+    c = site.client("finance")
+    assert f"/keuangan/pengajuan/{site.sid}" in c.get("/keuangan").text
+    text = c.get(f"/keuangan/pengajuan/{site.sid}").text
+    assert "Rincian pengajuan" in text and "Medan Baru (12.71.17)" in text
+    assert "<code>NIK_EXCEL</code>" in text and "Baris yang menunggu keputusan keuangan" in text
+    assert f'id="baris-{_review_row(site)}"' in text and 'name="decision" value="accepted"' in text
+    assert f"/keuangan/pengajuan/{site.sid}/diterima.xlsx" in text and "diterima.csv" in text
+    by_code = c.get(f"/keuangan/pengajuan/{site.sid}?kode=nik_excel").text
+    assert "Baris dengan kode <code>NIK_EXCEL</code>" in by_code and "tersimpan sebagai angka di Excel" in by_code
+    assert "tidak perlu keputusan" in by_code  # rejected rows get no decide form
+
+
+def test_finance_decides_on_the_page_and_sees_it_counted(site):
+    c = site.client("finance")
+    row = _review_row(site)
+    before = c.get(f"/keuangan/pengajuan/{site.sid}").text
+    r = c.post(f"/keuangan/pengajuan/{site.sid}/baris/{row}", data={"decision": "accepted", "note": "KTP asli dilihat"},
+               follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith(f"/keuangan/pengajuan/{site.sid}?done={row}")
+    after = c.get(r.headers["location"]).text
+    assert "Keputusan untuk baris" in after and "Diterima oleh <strong>Keuangan Dinsos</strong>" in after
+    assert "KTP asli dilihat" in after
+    assert _count(after, "jumlah-diterima") == _count(before, "jumlah-diterima") + 1
+    assert _count(after, "jumlah-diputuskan") == _count(before, "jumlah-diputuskan") + 1
+    csv_text = c.get(f"/keuangan/pengajuan/{site.sid}/diterima.csv").content.decode("utf-8-sig")
+    assert f"\r\n{row}," in csv_text and "NO REKENING" in csv_text.splitlines()[0]
+    xlsx = c.get(f"/keuangan/pengajuan/{site.sid}/diterima.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    rejected_row = int(re.search(r'<tr id="baris-(\d+)" class="st-rejected', c.get(
+        f"/keuangan/pengajuan/{site.sid}?kode=NIK_EXCEL").text)[1])
+    refused = c.post(f"/keuangan/pengajuan/{site.sid}/baris/{rejected_row}", data={"decision": "accepted"})
+    assert refused.status_code == 409 and "dapat diputuskan keuangan" in refused.text
+
+
+@pytest.mark.parametrize("role", ["operator", "other_operator", "council", "admin"])
+def test_finance_pages_refuse_other_roles(site, role):
+    c = site.client(role)
+    for path in (f"/keuangan/pengajuan/{site.sid}", f"/keuangan/pengajuan/{site.sid}/diterima.csv",
+                 f"/keuangan/pengajuan/{site.sid}/diterima.xlsx"):
+        r = c.get(path)
+        assert r.status_code == 403 and "keuangan Dinas Sosial" in r.text, path
+    r = c.post(f"/keuangan/pengajuan/{site.sid}/baris/{_review_row(site)}", data={"decision": "rejected"})
+    assert r.status_code == 403
+
+
+def test_finance_drill_down_of_an_unknown_submission(site):
+    c = site.client("finance")
+    assert c.get("/keuangan/pengajuan/tidakada").status_code == 404
+    assert c.get("/keuangan/pengajuan/tidakada/diterima.csv").status_code == 404
+    assert c.get(f"/keuangan/pengajuan/{site.sid}/diterima.pdf").status_code == 404

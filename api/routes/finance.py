@@ -38,9 +38,11 @@ def periods(store: StoreDep, user: Finance) -> list[dict]:
 
 @router.get("/finance/submissions/{submission_id}/reasons")
 def reasons(ctx: Ctx, store: StoreDep, user: Finance, submission_id: str,
-            code: Annotated[str | None, Query(max_length=40)] = None) -> dict:
-    """Alasan per kode dengan jumlah baris; dengan `code`, baris-baris yang memuatnya."""
-    return finance.reasons(ctx, store, submission_id, code)
+            code: Annotated[str | None, Query(max_length=40)] = None,
+            status: Literal["accepted", "review", "rejected"] | None = None) -> dict:
+    """Alasan per kode dengan jumlah baris; dengan `code`, baris-baris yang memuatnya; dengan
+    `status`, baris dengan status pemeriksaan itu (mis. `review`: yang menunggu keputusan)."""
+    return finance.reasons(ctx, store, submission_id, code, status)
 
 
 @router.post("/submissions/{submission_id}/rows/{row}/decision")
