@@ -65,7 +65,8 @@ def site(tmp_path_factory):
 
 def test_pages_without_login_redirect_to_login(site):
     c = site.client()
-    for path in ("/unggah", "/riwayat", f"/hasil/{site.sid}", f"/hasil/{site.sid}/berkas", "/telusur", "/keuangan"):
+    for path in ("/unggah", "/riwayat", f"/hasil/{site.sid}", f"/hasil/{site.sid}/berkas", "/telusur", "/keuangan",
+                 f"/keuangan/pengajuan/{site.sid}", "/admin/akun", "/admin/impor", "/admin/penelusuran"):
         r = c.get(path, follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == f"/masuk?next={path}", path
     assert c.get("/", follow_redirects=False).headers["location"] == "/masuk"
@@ -98,7 +99,7 @@ def test_session_cookie_is_signed(site):
 
 
 @pytest.mark.parametrize(("role", "home"), [("operator", "/unggah"), ("finance", "/keuangan"),
-                                            ("council", "/telusur"), ("admin", "/aturan")])
+                                            ("council", "/telusur"), ("admin", "/admin/akun")])
 def test_each_role_lands_on_its_page(site, role, home):
     assert site.client(role).get("/", follow_redirects=False).headers["location"] == home
 
@@ -305,3 +306,60 @@ def test_finance_drill_down_of_an_unknown_submission(site):
     assert c.get("/keuangan/pengajuan/tidakada").status_code == 404
     assert c.get("/keuangan/pengajuan/tidakada/diterima.csv").status_code == 404
     assert c.get(f"/keuangan/pengajuan/{site.sid}/diterima.pdf").status_code == 404
+
+
+def test_admin_adds_a_user_sees_the_token_once_and_disables_it(site):
+    c = site.client("admin")
+    assert "Tambah akun" in c.get("/admin/akun").text and "Operator Medan Baru" in c.get("/admin/akun").text
+    r = c.post("/admin/akun", data={"name": "Operator Sementara", "role": "operator", "kecamatan": "12.71.17"})
+    assert r.status_code == 200 and "tidak dapat ditampilkan lagi" in r.text
+    token = re.search(r'<code id="token-baru">([^<]+)</code>', r.text)[1]
+    assert token not in c.get("/admin/akun").text  # shown once, never again
+    newcomer = site.client()
+    assert newcomer.post("/masuk", data={"token": token}, follow_redirects=False).status_code == 303
+    assert newcomer.get("/unggah").status_code == 200
+    made = re.search(r'action="/admin/akun/([0-9a-f]+)/nonaktif"[^>]*>\s*<button[^>]*aria-label="Nonaktifkan '
+                     r'Operator Sementara"', c.get("/admin/akun").text)[1]
+    r = c.post(f"/admin/akun/{made}/nonaktif", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/admin/akun?nonaktif=")
+    assert "dinonaktifkan" in c.get(r.headers["location"]).text
+    assert newcomer.get("/unggah", follow_redirects=False).status_code == 303  # the session ends at once
+    refused = c.post("/admin/akun", data={"name": "Tanpa Kecamatan", "role": "operator"})
+    assert refused.status_code == 422 and "kecamatan" in refused.text.lower()
+    assert c.post("/admin/akun/tidakada/nonaktif").status_code == 404
+
+
+def test_admin_imports_registry_and_exclusions_on_the_page(tmp_path):
+    scenario = Path(__file__).resolve().parents[1] / "sample_data" / "scenario"
+    s = Site(tmp_path)
+    with TestClient(s.app):
+        c = s.client("admin")
+        assert "Impor registri" in c.get("/admin/impor").text
+        r = c.post("/admin/impor/registri", files={"file": ("dtks.csv", (scenario / "dtks.csv").read_bytes())})
+        assert r.status_code == 200 and "berhasil diimpor" in r.text, r.text[-2000:]
+        r = c.post("/admin/impor/pengecualian",
+                   files={"file": ("pengecualian.csv", (scenario / "pengecualian.csv").read_bytes())})
+        assert r.status_code == 200 and "Daftar pengecualian berhasil diimpor" in r.text
+        bad = c.post("/admin/impor/registri", files={"file": ("kosong.csv", b"")})
+        assert bad.status_code >= 400 and "Ekstrak DTKS/DTSEN:" in bad.text
+        assert c.post("/admin/impor/lainnya", files={"file": ("a.csv", b"x")}).status_code == 404
+
+
+def test_admin_reads_the_lookup_audit(site):
+    site.client("council").post("/telusur", data={"nik": "1271171404511017"})
+    text = site.client("admin").get("/admin/penelusuran").text
+    assert "Catatan penelusuran" in text and "127117******1017" in text and "Anggota DPRD" in text
+    assert "1271171404511017" not in text
+    assert site.client("admin").get("/admin/penelusuran?page=999999999999").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["operator", "finance", "council"])
+def test_admin_pages_refuse_other_roles(site, role):
+    c = site.client(role)
+    for path in ("/admin/akun", "/admin/impor", "/admin/penelusuran"):
+        r = c.get(path)
+        assert r.status_code == 403 and "admin Dinas Sosial" in r.text, path
+    assert c.post("/admin/akun", data={"name": "X", "role": "admin"}).status_code == 403
+    assert c.post("/admin/akun/x/nonaktif").status_code == 403
+    assert c.post("/admin/impor/registri", files={"file": ("a.csv", b"x")}).status_code == 403
+    assert "/admin/akun" not in c.get("/aturan").text  # no admin links in the menu either

@@ -10,11 +10,11 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from api.pages import auth, catalogue, council, finance, operator
+from api.pages import admin, auth, catalogue, council, finance, operator
 from api.pages.web import STATIC_DIR, install_login_redirect, session_secret
 
 router = APIRouter(include_in_schema=False)
-for _module in (auth, operator, council, catalogue, finance):
+for _module in (auth, operator, council, catalogue, finance, admin):
     router.include_router(_module.router)
 
 

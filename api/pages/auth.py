@@ -12,7 +12,7 @@ from api.deps import StoreDep
 from api.pages.web import MaybeUser, render
 
 router = APIRouter()
-HOME = {"operator": "/unggah", "finance": "/keuangan", "council": "/telusur", "admin": "/aturan"}
+HOME = {"operator": "/unggah", "finance": "/keuangan", "council": "/telusur", "admin": "/admin/akun"}
 
 
 def _safe_next(target: str | None) -> str | None:

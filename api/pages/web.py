@@ -19,7 +19,7 @@ from validator.store import Store, run
 HERE = Path(__file__).resolve().parent.parent
 STATIC_DIR = HERE / "static"
 templates = Jinja2Templates(directory=HERE / "templates")
-templates.env.globals.update(ROLE_TEXT=ROLE_TEXT, STATUS_TEXT=text.STATUS_TEXT, rupiah=text.rupiah,
+templates.env.globals.update(ROLE_TEXT=ROLE_TEXT, STATUS_TEXT=text.STATUS_TEXT, CHANNEL_TEXT=text.CHANNEL_TEXT, rupiah=text.rupiah,
                              tanggal=text.tanggal, angka=text.angka)
 
 
