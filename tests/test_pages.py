@@ -363,3 +363,22 @@ def test_admin_pages_refuse_other_roles(site, role):
     assert c.post("/admin/akun/x/nonaktif").status_code == 403
     assert c.post("/admin/impor/registri", files={"file": ("a.csv", b"x")}).status_code == 403
     assert "/admin/akun" not in c.get("/aturan").text  # no admin links in the menu either
+
+
+def test_council_looks_up_by_name_and_kecamatan(site):
+    c = site.client("council")
+    r = c.post("/telusur/nama", data={"nama": "h. fajar munthe", "kecamatan": "Medan Baru"})
+    assert r.status_code == 200
+    assert "FAJAR MUNTHE" in r.text and "127117******1017" in r.text and "1271171404511017" not in r.text
+    assert "712049365" not in r.text and "menunggu perbaikan dari kecamatan" in r.text
+    nobody = c.post("/telusur/nama", data={"nama": "Tidak Ada Orang", "kecamatan": "12.71.17"})
+    assert "Tidak ada orang dengan nama ini" in nobody.text
+    bad = c.post("/telusur/nama", data={"nama": "fajar", "kecamatan": "Atlantis"})
+    assert bad.status_code == 422 and "tidak dikenal" in bad.text
+    view = site.app.state.ctx.view()
+    try:
+        logged = view.con.execute("SELECT nik_masked FROM lookups WHERE channel = 'api-name'").fetchall()
+    finally:
+        view.close()
+    assert ("127117******1017",) in logged and ("-",) in logged
+    assert site.client("operator").post("/telusur/nama", data={"nama": "fajar", "kecamatan": "127117"}).status_code == 403

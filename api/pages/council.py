@@ -1,4 +1,5 @@
-"""Council (and finance) look-up of one NIK: the person's story, recorded as the API look-up is."""
+"""Council (and finance) look-up of a person by full NIK, or by name within a kecamatan: each
+person's story, recorded as the API look-ups are."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from validator.wilayah import load_regions
 
 router = APIRouter()
 LOOKERS = ("council", "finance")
+NOT_YOURS = "Penelusuran hanya untuk anggota DPRD dan keuangan Dinas Sosial."
 
 
 @router.get("/telusur")
 def lookup_page(request: Request, user: PageUser):
     if user.role not in LOOKERS:
-        return refuse(request, user, 403, "Penelusuran NIK hanya untuk anggota DPRD dan keuangan Dinas Sosial.")
+        return refuse(request, user, 403, NOT_YOURS)
     return render(request, "lookup.html", user)
 
 
@@ -28,15 +30,33 @@ def lookup_page(request: Request, user: PageUser):
 @router.post("/telusur")
 def lookup(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, nik: Annotated[str, Form(max_length=40)]):
     if user.role not in LOOKERS:
-        return refuse(request, user, 403, "Penelusuran NIK hanya untuk anggota DPRD dan keuangan Dinas Sosial.")
+        return refuse(request, user, 403, NOT_YOURS)
     try:
         found = lookups.lookup(ctx, store, user, nik)
     except ApiError as exc:
         return render(request, "lookup.html", user, status_code=exc.status, error=exc.message)
+    return render(request, "lookup.html", user, nik_masked=found["nik_masked"], stories=_stories(ctx, found["events"]),
+                  asked=True)
+
+
+def _stories(ctx, events: list[dict]) -> list[dict]:
     regions, programs = load_regions(), ctx.rules.programs
-    stories = [
-        {"event": e, "text": text.story(e, regions.name(e["kecamatan"]),
-                                        programs[e["program"]].name if e["program"] in programs else e["program"])}
-        for e in reversed(found["events"])  # newest first: what happens now matters most
-    ]
-    return render(request, "lookup.html", user, nik_masked=found["nik_masked"], stories=stories, asked=True)
+    return [{"event": e, "text": text.story(e, regions.name(e["kecamatan"]),
+                                            programs[e["program"]].name if e["program"] in programs else e["program"])}
+            for e in reversed(events)]  # newest first: what happens now matters most
+
+
+# POST as the NIK form: a name with a kecamatan identifies a person, so it stays out of the logs too.
+@router.post("/telusur/nama")
+def by_name(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, nama: Annotated[str, Form(max_length=120)],
+            kecamatan: Annotated[str, Form(max_length=60)]):
+    if user.role not in LOOKERS:
+        return refuse(request, user, 403, NOT_YOURS)
+    try:
+        found = lookups.by_name(ctx, store, user, nama, kecamatan)
+    except ApiError as exc:
+        return render(request, "lookup.html", user, status_code=exc.status, name_error=exc.message, nama=nama,
+                      kecamatan=kecamatan)
+    people = [m | {"stories": _stories(ctx, m["events"])} for m in found["matches"]]
+    return render(request, "lookup.html", user, people=people, truncated=found["truncated"], by_name=True,
+                  nama=nama, kecamatan=kecamatan, kecamatan_name=found["kecamatan_name"])
