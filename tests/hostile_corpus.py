@@ -201,6 +201,8 @@ def make_corpus(folder: Path, *, bomb_mb: int = 1024) -> dict[str, Hostile]:
     put("campur_encoding.csv", mixed, "ok")
     put("kutip_rusak.csv", '\r\n'.join([",".join(HEADERS), ",".join(ROW), ",".join(ROW[:2] + ['"SITI "UCOK AMINAH'] + ROW[3:]),
                                           ",".join(ROW)]) + "\r\n", "ok")
+    # The same 2,000 rows pasted ten times: duplicate searches must not grow with the square.
+    put("tempel_sepuluh_kali.csv", csv_text([HEADERS]) + csv_text(rows(2000)) * 10, "ok")
     put("utf16.csv", ("\ufeff" + csv_text([HEADERS, *rows(3)], "\t")).encode("utf-16-le"), "ok")
     put("nama_panjang.csv", csv_text([HEADERS, *rows(2)]), "ok", upload_name="A" * 496 + ".csv")
     put("nama_folder.csv", csv_text([HEADERS, *rows(2)]), "ok", upload_name="../../../etc/cron.d/..\\..\\daftar.csv")
