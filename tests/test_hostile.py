@@ -180,3 +180,14 @@ def test_oversize_upload_413_with_the_envelope(server, tmp_path):
     assert_envelope(r, 413, "too_large")
     assert sum(1 for _ in (data / "uploads").iterdir()) == before  # nothing kept
     assert client.get("/api/v1/jobs/none", headers=headers).status_code == 404
+
+
+def test_unzipped_limit_is_configurable(corpus, monkeypatch):
+    from validator.errors import UserError
+    from validator.ingest.guard import check_workbook
+
+    check_workbook(corpus["libreoffice"].path)
+    monkeypatch.setenv("BANSOS_MAX_UNZIPPED_MB", "0.001")
+    with pytest.raises(UserError) as refused:
+        check_workbook(corpus["libreoffice"].path)
+    assert refused.value.code == "file_refused" and "terlalu besar" in refused.value.message_id

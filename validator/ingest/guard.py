@@ -63,7 +63,7 @@ def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         raise _refused(path, "too_big_unzipped")
     for i in infos:
         if i.file_size > BOMB_MIN_BYTES and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-            raise _refused(path, "too_big_unzipped")
+            raise _refused(path, "bomb")
 
 
 def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
@@ -92,6 +92,11 @@ REASONS = {
         "isinya terlalu besar setelah dibuka (lebih dari {mb} MB data di dalam berkas zip). Simpan ulang daftar "
         "di Excel sebagai .xlsx biasa, atau pecah per kecamatan",
         "it inflates to more than {mb} MB. Save the list again in Excel as a plain .xlsx, or split it"),
+    "bomb": (
+        "salah satu bagiannya mengembang lebih dari {ratio} kali saat dibuka (ciri berkas 'zip bomb', bukan "
+        "daftar biasa). Buka berkas di Excel dan simpan ulang sebagai .xlsx",
+        "one of its parts inflates more than {ratio} times (a zip bomb, not a plain list). Open it in Excel and "
+        "save it again as .xlsx"),
     "xml_entities": (
         "berisi definisi entitas XML (DOCTYPE/ENTITY) yang tidak pernah dibuat oleh Excel atau LibreOffice. "
         "Buka berkas di Excel dan simpan ulang sebagai .xlsx",
@@ -106,5 +111,6 @@ REASONS = {
 def _refused(path: Path, why: str) -> UserError:
     mb = max_unzipped_bytes() // (1024 * 1024)
     text_id, text_en = REASONS[why]
-    return UserError(f"Berkas {path.name} ditolak: " + text_id.format(mb=mb) + ".",
-                     f"{path.name} was refused: " + text_en.format(mb=mb) + ".", code="file_refused")
+    return UserError(f"Berkas {path.name} ditolak: " + text_id.format(mb=mb, ratio=MAX_RATIO) + ".",
+                     f"{path.name} was refused: " + text_en.format(mb=mb, ratio=MAX_RATIO) + ".",
+                     code="file_refused")
