@@ -73,6 +73,9 @@ def test_reasons_drill_down(api):
     assert codes["NIK_EXCEL"]["rows"] >= 1 and codes["NIK_EXCEL"]["title"]
     rows = api.client.get(f"/api/v1/finance/submissions/{api.sid}/reasons?code=nik_excel", headers=h).json()
     assert len(rows["rows"]) == codes["NIK_EXCEL"]["rows"] and all(r["messages"] for r in rows["rows"])
+    review = api.client.get(f"/api/v1/finance/submissions/{api.sid}/reasons?status=review", headers=h).json()
+    assert review["rows"] and {r["status"] for r in review["rows"]} == {"review"} and not review["truncated"]
+    assert all(r["messages"] for r in review["rows"])
 
 
 def test_decision_changes_overview_and_export(api):
@@ -144,6 +147,8 @@ def _request(api, role: str, endpoint: str):
             return c.get("/api/v1/finance/overview?program=pkh&period=2026-T1", headers=h)
         case "reasons":
             return c.get(f"/api/v1/finance/submissions/{sid}/reasons", headers=h)
+        case "review_rows":
+            return c.get(f"/api/v1/finance/submissions/{sid}/reasons?status=review", headers=h)
         case "decision":
             row = _row(api, sid, "review")  # the sample has one; deciding again is allowed
             return c.post(f"/api/v1/submissions/{sid}/rows/{row}/decision", headers=h,
@@ -179,6 +184,7 @@ def _request(api, role: str, endpoint: str):
 MATRIX = {  # endpoint: status per role, in the order of ROLES
     "overview":      [401, 403, 403, 200, 403, 403],
     "reasons":       [401, 403, 403, 200, 403, 403],
+    "review_rows":   [401, 403, 403, 200, 403, 403],
     "decision":      [401, 403, 403, 200, 403, 403],
     "accepted_csv":  [401, 403, 403, 200, 403, 403],
     "accepted_xlsx": [401, 403, 403, 200, 403, 403],
@@ -197,8 +203,12 @@ MATRIX = {  # endpoint: status per role, in the order of ROLES
 
 @pytest.mark.parametrize("endpoint", list(MATRIX))
 def test_role_matrix(api, endpoint):
-    got = [_request(api, role, endpoint).status_code for role in ROLES]
+    answers = [_request(api, role, endpoint) for role in ROLES]
+    got = [r.status_code for r in answers]
     assert dict(zip(ROLES, got, strict=True)) == dict(zip(ROLES, MATRIX[endpoint], strict=True))
+    for r in answers:
+        if r.status_code >= 400:  # refusals carry the envelope too, never FastAPI's own body
+            assert_envelope(r, r.status_code)
 
 
 def test_lookup_by_name_masks_and_records(api):
@@ -282,3 +292,104 @@ def test_new_paths_are_in_openapi(api):
             "/api/v1/submissions/{submission_id}/diff", "/api/v1/lookup/by-name", "/api/v1/admin/users",
             "/api/v1/admin/users/{user_id}/disable", "/api/v1/admin/lookups", "/api/v1/admin/registry",
             "/api/v1/admin/exclusions"} <= paths
+
+
+def _decided_list(api, tmp_path) -> tuple[str, dict[str, int]]:
+    """A list of two rows the engine leaves for review (sex in the NIK differs from the column);
+    finance accepts the first and rejects the second."""
+    from conftest import make_rows, write_csv
+
+    headers, body = make_rows("pkh", [
+        {"jk": "L"},
+        {"nik": "1271175707850002", "tgl": "17-07-1985", "jk": "L", "nama": "RINA WATI", "rek": "300201000123515",
+         "kk": "1271170101100002"}])
+    sid = send(api.client, api.headers["operator"], write_csv(tmp_path / "jk.csv", headers, body), "2026-07")
+    rows = dict(api.query("SELECT nik, row FROM row_results WHERE submission_id = ? AND status = 'review'", [sid]))
+    assert set(rows) == {"1271175506800001", "1271175707850002"}
+    h = api.headers["finance"]
+    for nik, decision, note in (("1271175506800001", "accepted", "-KTP asli dilihat"),
+                                ("1271175707850002", "rejected", "KTP 1271175707850002 bukan miliknya")):
+        r = api.client.post(f"/api/v1/submissions/{sid}/rows/{rows[nik]}/decision", headers=h,
+                            json={"decision": decision, "note": note})
+        assert r.status_code == 200, r.text
+    return sid, rows
+
+
+@pytest.fixture(scope="module")
+def decided(api, tmp_path_factory):
+    return _decided_list(api, tmp_path_factory.mktemp("decided"))
+
+
+def test_submission_rows_carry_the_decision(api, decided):
+    sid, rows = decided
+    doc = api.client.get(f"/api/v1/submissions/{sid}", headers=api.headers["operator"]).json()
+    by_row = {r["row"]: r for r in doc["rows"]}
+    accepted, rejected = by_row[rows["1271175506800001"]], by_row[rows["1271175707850002"]]
+    assert (accepted["status"], accepted["effective_status"]) == ("review", "accepted")
+    assert {"decision": "accepted", "note": "-KTP asli dilihat", "decided_by": "Keuangan Dinsos"}.items() \
+        <= accepted["decision"].items() and accepted["decision"]["decided_at"]
+    assert (rejected["status"], rejected["effective_status"], rejected["decision"]["decision"]) == (
+        "review", "rejected", "rejected")
+    assert {"row", "sheet", "nik", "nama", "status", "findings"} <= set(accepted)  # the contract's fields stay
+    only_review = api.client.get(f"/api/v1/submissions/{sid}?status=review", headers=api.headers["finance"]).json()
+    assert only_review["total_rows"] == 2  # the filter is on the engine's status, as the contract says
+
+
+def test_lookup_tells_finance_decisions_without_the_note(api, decided):
+    h = api.headers["council"]
+    yes = api.client.get("/api/v1/lookup?nik=1271175506800001", headers=h).json()
+    [event] = [e for e in yes["events"] if e["period"] == "2026-07"]
+    assert (event["status"], event["engine_status"]) == ("accepted", "review")
+    assert event["decision"]["decision"] == "accepted" and event["decision"]["decided_by"] == "Keuangan Dinsos"
+    assert event["next_step"].startswith("disetujui untuk pencairan")
+    r = api.client.get("/api/v1/lookup?nik=1271175707850002", headers=h)
+    [event] = [e for e in r.json()["events"] if e["period"] == "2026-07"]
+    assert event["status"] == "rejected"
+    assert event["next_step"].startswith("tidak memenuhi syarat menurut pemeriksaan Dinas Sosial (data kependudukan")
+    assert "bukan miliknya" not in r.text and "1271175707850002" not in r.text
+
+
+def test_citizen_status_follows_finance_decisions(api, decided):
+    c = api.client_from("10.9.0.1")
+    yes = c.post("/api/v1/status", json={"nik": "1271175506800001", "tanggal_lahir": "15-06-1980"}).json()
+    assert yes["stage"] == "disetujui_untuk_pencairan" and "diperiksa Dinas Sosial" in yes["message"]
+    r = c.post("/api/v1/status", json={"nik": "1271175707850002", "tanggal_lahir": "1985-07-17"})
+    no = r.json()
+    assert no["stage"] == "tidak_memenuhi_syarat" and no["reason"].startswith("data kependudukan")
+    assert "bukan miliknya" not in r.text and "RINA" not in r.text and "1271175707850002" not in r.text
+
+
+def test_export_has_bank_and_account_as_text_and_no_formulas(api, decided):
+    sid, rows = decided
+    h = api.headers["finance"]
+    lines = list(csv.reader(io.StringIO(
+        api.client.get(f"/api/v1/submissions/{sid}/accepted.csv", headers=h).content.decode("utf-8-sig"))))
+    assert lines[0] == ["BARIS", "NIK", "NO KK", "NAMA", "TANGGAL LAHIR", "BANK", "NO REKENING", "NOMINAL",
+                        "CATATAN KEPUTUSAN"]
+    assert [line[0] for line in lines[1:]] == [str(rows["1271175506800001"])]  # the rejected row is not paid
+    assert lines[1][5:7] == ["BRI", "300201000123507"] and lines[1][8] == "'-KTP asli dilihat"
+    r = api.client.get(f"/api/v1/submissions/{sid}/accepted.xlsx", headers=h)
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    row = {header[i]: cell for i, cell in enumerate(sheet[2])}
+    assert row["NO REKENING"].value == "300201000123507" and row["NO REKENING"].data_type == "s"
+    assert row["NIK"].value == "1271175506800001" and row["BANK"].value == "BRI"
+    assert row["CATATAN KEPUTUSAN"].value == "-KTP asli dilihat" and row["CATATAN KEPUTUSAN"].quotePrefix
+    assert not [c for r_ in sheet.iter_rows() for c in r_ if c.data_type == "f"]
+
+
+@pytest.mark.parametrize(("cell", "quoted"), [("=1+1", True), ("+62811", True), ("-5", True), ("@SUM(A1)", True),
+                                              ("\tx", True), ("\rx", True), ("BRI", False), ("0012", False)])
+def test_export_cells_are_formula_safe(cell, quoted):
+    from api import exports
+
+    row = (1, cell, cell, cell, None, cell, cell, 600000.0, cell)
+    text = exports.accepted_csv([row]).decode("utf-8-sig")
+    body = list(csv.reader(io.StringIO(text)))[1]
+    assert body[1] == ("'" + cell if quoted else cell) and body[7] == "600000"
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.accepted_xlsx([row], "t"))).worksheets[0]
+    cells = list(sheet[2])
+    assert not [c for c in cells if c.data_type == "f"]
+    # openpyxl leaves Excel's escape of a carriage return (_x000D_) as it is; Excel reads it back as \r.
+    assert all(c.value.replace("_x000D_", "\r") == cell and c.data_type == "s" and bool(c.quotePrefix) == quoted
+               for c in cells[1:4] + cells[5:7])
