@@ -136,3 +136,26 @@ def test_council_looks_up_a_nik(browser, server):
     assert "1271171404511017" not in page.content()
     page.context.close()
 
+
+
+def test_finance_decides_a_review_row_and_sees_it_counted(browser, server):
+    # The messy sample sent for 2025-T4 by the fixture: one row the engine left for review.
+    page = log_in(browser, server, "finance")
+    expect(page.get_by_role("heading", name="Ringkasan per kecamatan")).to_be_visible()
+    page.locator("tr", has_text="2025-T4").get_by_role("link", name="rincian").first.click()
+    expect(page.get_by_role("heading", name="Rincian pengajuan")).to_be_visible()
+    expect(page.get_by_role("link", name="Unduh daftar diterima (.xlsx)")).to_be_visible()
+    accepted = page.locator("#jumlah-diterima span")
+    decided = page.locator("#jumlah-diputuskan span")
+    before = int(accepted.inner_text().replace(".", ""))
+    expect(decided).to_have_text("0")
+    row = page.locator("table.decide tbody tr").first
+    row.get_by_label("terima").check()
+    row.get_by_role("textbox").fill("KTP asli sudah dilihat di kantor")
+    row.get_by_role("button", name="Simpan keputusan").click()
+    expect(page.get_by_role("status").filter(has_text="tersimpan")).to_be_visible()
+    expect(decided).to_have_text("1")
+    expect(accepted).to_have_text(f"{before + 1:,}".replace(",", "."))
+    expect(page.locator("table.decide")).to_contain_text("Diterima oleh Keuangan")
+    expect(page.locator("table.decide")).to_contain_text("KTP asli sudah dilihat di kantor")
+    page.context.close()
