@@ -53,14 +53,21 @@ def debug_log():
     # The test's own HTTP client logs the URLs it sends; that is this test, not the service.
     handler.addFilter(lambda record: not record.name.startswith(("httpx", "httpcore")))
     root = logging.getLogger()
-    old_level = root.level
+    # A server started earlier in the session with uvicorn's own log config stops its loggers
+    # from propagating: let them through for this test, as they were afterwards.
+    named = [logging.getLogger(n) for n in ("uvicorn", "uvicorn.error", "uvicorn.access", "bansos", "bansos.api")]
+    saved = [(lg, lg.level, lg.propagate, lg.disabled) for lg in [root, *named]]
     root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
+    for lg in [root, *named]:
+        lg.setLevel(logging.DEBUG)
+        lg.propagate, lg.disabled = True, False
     try:
         yield buf
     finally:
         root.removeHandler(handler)
-        root.setLevel(old_level)
+        for lg, level, propagate, disabled in saved:
+            lg.setLevel(level)
+            lg.propagate, lg.disabled = propagate, disabled
 
 
 def serve(app):
