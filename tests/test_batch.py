@@ -270,6 +270,7 @@ def test_cli_check_and_approve_exit_codes(tmp_path, monkeypatch, capsys):
 
     code, out, err = cli("check", "--period", "2026-T2", "--pagu", "100", "--kuota", "1")
     assert code == 3 and "Gerbang GAGAL" in err and f"kecamatan {BARU} baris 6" in out
+    assert "1271174506800999" not in out + err and "127117******0999" in out  # NIKs masked on screen
     code, _, err = cli("approve", "--period", "2026-T2")
     assert code == 3 and "tidak dapat disetujui" in err
     code, out, _ = cli("check", "--period", "2026-T1", "--pagu", "6000000", "--kuota", "9")

@@ -63,6 +63,7 @@ def test_check_answers_each_expectation(api):
     assert {"nik_unik", "tidak_ada_review", "pagu", "kuota"} <= set(failed)
     assert {(r["kecamatan"], r["row"]) for r in failed["tidak_ada_review"]["rows"]} == {(BARU, 10)}
     assert "docs" not in check and "fingerprint" not in check
+    assert "1271174506800999" not in api.bad.text and "30020100" not in api.bad.text  # masked, no accounts
     assert api.good.json()["check"]["passed"] is True
 
 
