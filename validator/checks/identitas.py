@@ -14,12 +14,14 @@ def _region_rules(ctx: CheckContext, prefix: str, code_wilayah: str, code_kecama
     r = ctx.regions
     v = pl.col(prefix)
     ok = pl.col(f"{prefix}_ok")
-    prov_ok = v.str.slice(0, 2).is_in(list(r.provinces))
-    kab_ok = v.str.slice(0, 4).is_in(list(r.kabupaten))
+    # Prefixes of a usable (16-digit) ID compared as integers: no string slice per row.
+    n = pl.when(ok).then(v.cast(pl.Int64, strict=False))
+    prov_ok = (n // 10**14).is_in(sorted(int(c) for c in r.provinces))
+    kab_ok = (n // 10**12).is_in(sorted(int(c) for c in r.kabupaten))
     out = [Rule(code_wilayah, ok & ~(prov_ok & kab_ok), value=v,
                 detail=pl.when(~prov_ok).then(v.str.slice(0, 2)).otherwise(v.str.slice(0, 4)))]
     if code_kecamatan:
-        out.append(Rule(code_kecamatan, ok & prov_ok & kab_ok & ~v.str.slice(0, 6).is_in(list(r.kecamatan)),
+        out.append(Rule(code_kecamatan, ok & prov_ok & kab_ok & ~(n // 10**10).is_in(sorted(int(c) for c in r.kecamatan)),
                         value=v, detail=v.str.slice(0, 6)))
     return out
 
