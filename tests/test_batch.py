@@ -244,13 +244,13 @@ def test_verify_catches_an_edited_file_and_manifest(gate):
 
 def test_cli_bad_input_exits_2_with_one_indonesian_line(gate, tmp_path):
     unknown = bansos("batch", "check", "--program", "zakat", "--period", "2026-T1", "--store", str(gate["path"]))
-    assert unknown.returncode == 2 and "Program 'zakat' tidak dikenal" in unknown.stderr
+    assert unknown.returncode == 2 and "Program 'zakat' tidak dikenal" in unknown.stderr, unknown.stderr
     assert "Traceback" not in unknown.stderr
     missing = bansos("batch", "approve", "--program", "pkh", "--period", "2026-T1", "--store",
                      str(tmp_path / "tidak_ada.duckdb"))
-    assert missing.returncode == 2 and "belum ada" in missing.stderr
+    assert missing.returncode == 2 and "belum ada" in missing.stderr, missing.stderr
     nothing = bansos("batch", "verify", "--program", "pkh", "--period", "2027-T1", "--store", str(gate["path"]))
-    assert nothing.returncode == 2 and "Belum ada batch" in nothing.stderr
+    assert nothing.returncode == 2 and "Belum ada batch" in nothing.stderr, nothing.stderr
 
 
 def test_cli_check_and_approve_exit_codes(tmp_path, monkeypatch, capsys):
