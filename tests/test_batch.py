@@ -273,7 +273,9 @@ def test_cli_check_and_approve_exit_codes(tmp_path, monkeypatch, capsys):
     assert "1271174506800999" not in out + err and "127117******0999" in out  # NIKs masked on screen
     code, _, err = cli("approve", "--period", "2026-T2")
     assert code == 3 and "tidak dapat disetujui" in err
-    code, out, _ = cli("check", "--period", "2026-T1", "--pagu", "6000000", "--kuota", "9")
+    code, _, err = cli("check", "--period", "2026-T1", "--pagu", "enam juta")
+    assert code == 2 and "Pagu harus berupa angka bulat" in err
+    code, out, _ = cli("check", "--period", "2026-T1", "--pagu", "Rp 6.000.000", "--kuota", "9")
     assert code == 0 and "Gerbang LULUS" in out and "index.html" in out
     code, out, _ = cli("approve", "--period", "2026-T1", "--by", "Kabid")
     assert code == 0 and "manifest.json" in out

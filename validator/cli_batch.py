@@ -42,17 +42,18 @@ def _open(store: Path):
 
 @batch_app.command("check")
 def check_cmd(program: Program, period: Period, store: StorePath,
-              pagu: Annotated[float | None, typer.Option("--pagu", help="Pagu anggaran batch (Rupiah)")] = None,
-              kuota: Annotated[int | None, typer.Option("--kuota", help="Kuota penerima batch")] = None,
+              pagu: Annotated[str | None, typer.Option("--pagu", help="Pagu anggaran batch (Rupiah), mis. 1.500.000.000")] = None,
+              kuota: Annotated[str | None, typer.Option("--kuota", help="Kuota penerima batch, mis. 2500")] = None,
               out_dir: Annotated[Path | None, typer.Option("--out", help="Folder batch (bawaan: <store>_files/batches)")] = None,
               ) -> None:
     """Periksa batch (semua kecamatan, keputusan keuangan diterapkan) dengan Great Expectations."""
     from validator.batch import service
     from validator.rulebook import load_rules
 
+    limits = service.parse_number(pagu, "Pagu"), service.parse_number(kuota, "Kuota")
     rules = load_rules()
     with _open(store) as db:
-        done = service.check(db, rules, program, period, pagu=pagu, kuota=kuota,
+        done = service.check(db, rules, program, period, pagu=limits[0], kuota=limits[1],
                              root=out_dir or service.default_root(store), actor=getpass.getuser())
     batch, last = done["batch"], done["check"]
     result = last["result"]

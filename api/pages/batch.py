@@ -4,7 +4,6 @@ the Kepala Dinas (SVG charts drawn here, a print version)."""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -29,18 +28,6 @@ def _finance_only(request: Request, user):
     return None if user.role == "finance" else refuse(request, user, 403, "Halaman ini untuk keuangan Dinas Sosial.")
 
 
-def _number(text: str, what: str) -> float | None:
-    """'Rp 1.500.000.000' or '1500000000' as Indonesians type it; empty means not entered."""
-    text = text.strip()
-    if not text:
-        return None
-    whole = re.sub(r"[^0-9,]", "", text).split(",")[0]
-    if not whole or re.search(r"[^0-9.,\sRrPp]", text):
-        raise UserError(f"{what} harus berupa angka, mis. 1.500.000.000.", f"{what} must be a number.",
-                        code="bad_number")
-    return float(whole)
-
-
 @router.get("/keuangan/batch")
 def batches(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, scope: str = ""):
     if (no := _finance_only(request, user)) is not None:
@@ -63,9 +50,8 @@ def check(request: Request, ctx: Ctx, store: StoreDep, user: PageUser,
         return no
     program, _, period = scope.partition("|")
     try:
-        limit = _number(kuota, "Kuota")
-        done = batch_api.run_check(ctx, store, user, program, period, _number(pagu, "Pagu"),
-                                   None if limit is None else int(limit))
+        done = batch_api.run_check(ctx, store, user, program, period, service.parse_number(pagu, "Pagu"),
+                                   service.parse_number(kuota, "Kuota"))
     except UserError as exc:
         return refuse(request, user, 400, exc.message_id)
     return RedirectResponse(f"/keuangan/batch/{done['batch']['id']}", status_code=303)

@@ -48,6 +48,18 @@ def clean_period(period: str) -> str:
     return period
 
 
+def parse_number(text: str | None, what: str) -> int | None:
+    """'Rp 1.500.000.000', '1500000000' or '2.500' as finance types them; empty: not entered."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    whole = re.sub(r"(?i)^rp\.?", "", text).strip().split(",")[0].replace(".", "").replace(" ", "")
+    if not whole.isdigit():
+        raise UserError(f"{what} harus berupa angka bulat, mis. 1.500.000.000 (tertulis: {text[:30]}).",
+                        f"{what} must be a whole number.", code="bad_number")
+    return int(whole)
+
+
 def batch_id(program: str, period: str, version: int) -> str:
     return f"{program}_{re.sub(r'[^A-Za-z0-9.-]+', '-', period)}_v{version}"
 
@@ -224,12 +236,19 @@ def _freeze(store: Store, rules: Rulebook, program, batch: dict, last: dict, row
         body = files.manifest_bytes(manifest)
         (staging / "manifest.json").write_bytes(body)
         digest = files.sha256_file(staging / "manifest.json")
-        with store.transaction():
-            for name in [*names.values(), "manifest.json"]:
-                (staging / name).rename(folder / name)
-            run(store.con, """UPDATE batches SET state = 'approved', approved_at = ?, approved_by = ?,
-                              manifest_sha256 = ?, previous_batch = ? WHERE id = ? AND state = 'open'""",
-                [now, actor, digest, None if previous is None else previous["id"], batch["id"]])
+        moved: list[Path] = []
+        try:
+            with store.transaction():
+                for name in [*names.values(), "manifest.json"]:
+                    (staging / name).rename(folder / name)
+                    moved.append(folder / name)
+                run(store.con, """UPDATE batches SET state = 'approved', approved_at = ?, approved_by = ?,
+                                  manifest_sha256 = ?, previous_batch = ? WHERE id = ? AND state = 'open'""",
+                    [now, actor, digest, None if previous is None else previous["id"], batch["id"]])
+        except BaseException:
+            for path in moved:  # not approved: no disbursement file may look as if it were
+                path.unlink(missing_ok=True)
+            raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest | {"manifest_sha256": digest, "folder": str(folder)}
