@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 
 from validator.batch import service
+from validator.batch.verify import verify
 from validator.store import Store, run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -293,11 +294,11 @@ def test_manifests_form_a_hash_chain(gate, rules):
         original = path.read_bytes()
         try:
             path.write_bytes(original + b" ")
-            problems = service.verify(db, rules, "pkh", "2026-T3")["batches"][0]["problems"]
+            problems = verify(db, rules, "pkh", "2026-T3")["batches"][0]["problems"]
         finally:
             path.write_bytes(original)
         assert any("Rantai manifest putus" in p["message"] for p in problems)
-        assert service.verify(db, rules, "pkh", "2026-T3")["ok"]
+        assert verify(db, rules, "pkh", "2026-T3")["ok"]
 
 
 def test_great_expectations_stays_off_the_upload_path(tmp_path):

@@ -110,12 +110,12 @@ def approve_cmd(program: Program, period: Period, store: StorePath,
 @batch_app.command("verify")
 def verify_cmd(program: Program, period: Period, store: StorePath) -> None:
     """Periksa bahwa berkas pencairan dan manifest batch yang disetujui tidak diubah."""
-    from validator.batch import service
+    from validator.batch.verify import verify
     from validator.rulebook import load_rules
 
     rules = load_rules()
     with _open(store) as db:
-        result = service.verify(db, rules, program, period)
+        result = verify(db, rules, program, period)
     for b in result["batches"]:
         if not b["problems"]:
             out.print(f"[green]UTUH[/] {b['batch_id']}: manifest dan berkas sesuai / intact.", highlight=False)

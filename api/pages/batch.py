@@ -18,6 +18,7 @@ from api.pages.web import PageUser, refuse, render
 from api.routes import batch as batch_api
 from validator.batch import service
 from validator.batch.charts import bar_chart
+from validator.batch.verify import verify_batch
 from validator.errors import UserError
 
 router = APIRouter(include_in_schema=False)
@@ -67,7 +68,7 @@ def detail(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, batch_id
         return refuse(request, user, exc.status, exc.message)
     checks = service.checks_of(store, batch_id)
     latest = service.latest_batch(store, batch["program"], batch["period"])
-    problems = service.verify_batch(store, batch) if batch["state"] == "approved" else None
+    problems = verify_batch(store, batch) if batch["state"] == "approved" else None
     can_approve = (batch["state"] == "open" and latest["id"] == batch["id"] and bool(checks)
                    and checks[0]["passed"])
     return render(request, "batch_detail.html", user, batch=batch, checks=checks, last=checks[0] if checks else None,

@@ -16,6 +16,7 @@ from api.context import ApiContext
 from api.deps import Ctx, StoreDep, allow
 from api.errors import ApiError, api_error
 from validator.batch import service
+from validator.batch.verify import verify_batch
 from validator.store import Store
 
 router = APIRouter(prefix="/api/v1/batches", tags=["gerbang pencairan / disbursement gate"])
@@ -159,7 +160,7 @@ def verify(store: StoreDep, user: Finance, batch_id: str) -> dict:
     batch = batch_or_404(store, batch_id)
     if batch["state"] != "approved":
         raise api_error(409, "not_approved", "Batch ini belum disetujui.", "This batch is not approved.")
-    problems = service.verify_batch(store, batch)
+    problems = verify_batch(store, batch)
     return {"batch_id": batch_id, "ok": not problems,
             "problems": [p | {"file": Path(p["file"]).name} for p in problems]}
 
