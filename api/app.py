@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -17,6 +16,7 @@ from api.jobs import JobWorker
 from api.pages import batch as batch_pages
 from api.ratelimit import RateLimiter
 from api.routes import admin, batch, council, finance, jobs, lookup, submissions
+from validator.errors import env_number
 
 DESCRIPTION = """API validasi daftar penerima bansos. Masuk dengan `Authorization: Bearer TOKEN`
 (token dari `bansos user add`). Setiap galat 4xx/5xx berbentuk
@@ -35,7 +35,7 @@ def create_app(store_path: Path, data_dir: Path | None = None, *, status_limit: 
     store_path = Path(store_path)
     upload_limit = services.max_upload_bytes(max_upload_mb)
     if lookup_limit is None:
-        lookup_limit = int(os.environ.get("BANSOS_LOOKUPS_PER_MINUTE") or 60)
+        lookup_limit = int(env_number("BANSOS_LOOKUPS_PER_MINUTE", 60))
     data_dir = Path(data_dir) if data_dir is not None else store_path.parent / f"{store_path.stem}_files"
 
     @contextlib.asynccontextmanager

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -14,7 +13,7 @@ from api import jobs
 from api.accounts import User
 from api.context import ApiContext
 from api.errors import api_error
-from validator.errors import UserError
+from validator.errors import UserError, env_number
 from validator.store import Store, run
 from validator.store.history import new_submission_id
 
@@ -24,7 +23,7 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # far above a 100,000-row list (about 15 M
 def max_upload_bytes(megabytes: float | None = None) -> int:
     """The upload limit: the create_app argument, else env BANSOS_MAX_UPLOAD_MB, else 200 MB."""
     if megabytes is None:
-        megabytes = float(os.environ.get("BANSOS_MAX_UPLOAD_MB") or MAX_UPLOAD_BYTES / 2**20)
+        megabytes = env_number("BANSOS_MAX_UPLOAD_MB", MAX_UPLOAD_BYTES / 2**20)
     return int(megabytes * 2**20)
 
 

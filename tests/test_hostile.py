@@ -105,9 +105,9 @@ def test_zip_bomb_refused_from_the_directory_alone(corpus):
 
 
 def test_big_csv_in_the_cli_stays_bounded(tmp_path):
-    """The 200 MB CSV scaled to 25 MB (the shape is the same; the machine is shared): the CLI
-    reads it without holding many copies of it (about 180,000 rows)."""
-    path = big_csv(tmp_path / "besar.csv", 25)
+    """The 200 MB CSV scaled to 15 MB (the shape is the same; the machine is shared): the CLI
+    reads it without holding many copies of it (about 110,000 rows)."""
+    path = big_csv(tmp_path / "besar.csv", 15)
     t0 = time.monotonic()
     r = subprocess.run([sys.executable, "-m", "validator.cli", "validate", str(path), "--program", "pkh",
                         "--out", str(tmp_path / "o")], capture_output=True, text=True, timeout=120)
@@ -191,3 +191,16 @@ def test_unzipped_limit_is_configurable(corpus, monkeypatch):
     with pytest.raises(UserError) as refused:
         check_workbook(corpus["libreoffice"].path)
     assert refused.value.code == "file_refused" and "terlalu besar" in refused.value.message_id
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5"])
+def test_a_bad_limit_setting_is_one_clear_line(monkeypatch, value):
+    from api.services import max_upload_bytes
+    from validator.errors import UserError
+
+    monkeypatch.setenv("BANSOS_MAX_UPLOAD_MB", value)
+    with pytest.raises(UserError) as refused:
+        max_upload_bytes()
+    assert refused.value.code == "bad_setting" and "BANSOS_MAX_UPLOAD_MB" in refused.value.message_id
+    monkeypatch.setenv("BANSOS_MAX_UPLOAD_MB", "1.5")
+    assert max_upload_bytes() == int(1.5 * 2**20)

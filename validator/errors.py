@@ -12,3 +12,21 @@ class UserError(Exception):
 
     def line(self) -> str:
         return f"{self.message_id}" + (f" / {self.message_en}" if self.message_en else "")
+
+
+def env_number(name: str, default: float) -> float:
+    """A positive number from the environment (a limit), or one clear line saying what to set."""
+    import os
+
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise UserError(f"Pengaturan {name}={text!r} tidak sah: tulis angka lebih dari 0, misalnya {default:g}.",
+                        f"Setting {name}={text!r} is invalid: write a number above 0, e.g. {default:g}.",
+                        code="bad_setting")
+    return value

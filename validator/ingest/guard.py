@@ -8,12 +8,11 @@ before the root element, so the first few kilobytes of each XML part tell whethe
 
 from __future__ import annotations
 
-import os
 import zipfile
 import zlib
 from pathlib import Path
 
-from validator.errors import UserError
+from validator.errors import UserError, env_number
 
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -24,7 +23,7 @@ PROLOG_BYTES = 4096
 
 def max_unzipped_bytes() -> int:
     """All parts together, inflated. A 100,000-row xlsx holds about 150 MB of XML."""
-    return int(float(os.environ.get("BANSOS_MAX_UNZIPPED_MB", "2048")) * 1024 * 1024)
+    return int(env_number("BANSOS_MAX_UNZIPPED_MB", 2048) * 1024 * 1024)
 
 
 # Sheet XML compresses about 10-30 times; a bomb compresses a thousand times. A part must be
