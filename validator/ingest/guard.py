@@ -14,7 +14,7 @@ from pathlib import Path
 
 from validator.errors import UserError, env_number
 
-ZIP_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
+ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An encrypted xlsx/xlsm is an OLE container holding these streams (ECMA-376 encryption).
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -40,7 +40,8 @@ def check_workbook(path: Path) -> None:
         raise UserError(f"Berkas {path.name} kosong (0 byte). Simpan ulang daftar di Excel lalu kirim lagi.",
                         f"{path.name} is empty (0 bytes). Save the list again in Excel and send it again.",
                         code="file_empty")
-    if magic == OLE_MAGIC and path.suffix.lower() in ZIP_SUFFIXES | {".xls", ".xlsb"}:
+    # An encrypted xlsx/xlsm/xlsb is no zip but an OLE container (an .xls always is one).
+    if magic == OLE_MAGIC and path.suffix.lower() in ZIP_SUFFIXES:
         if _holds(path, ENCRYPTED_STREAM):
             raise protected(path)
         return
