@@ -8,7 +8,6 @@ INSERT, and a request whose record an earlier holder already wrote just returns.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import threading
 
 from api.context import ApiContext
@@ -28,16 +27,17 @@ class _Entry:
 
 
 def entry(actor: str, channel: str, nik: str | None) -> list:
-    """A row of `lookups`: the NIK masked and hashed, never in full; None for a search that found nobody."""
+    """A row of `lookups` to be: the NIK masked, and in full only until `record` replaces it by
+    the store's keyed digest (it never reaches the store); None for a search that found nobody."""
     if nik is None:
         return [dt.datetime.now(), actor, channel, "-", None]
-    return [dt.datetime.now(), actor, channel, mask_nik(nik), hashlib.sha256(nik.encode()).hexdigest()]
+    return [dt.datetime.now(), actor, channel, mask_nik(nik), nik]
 
 
 def record(ctx: ApiContext, store: Store, rows: list[list]) -> None:
     """Write these look-up records, sharing the commit with look-ups running at the same time.
     Returns once they are committed; raises if the write that carried them failed."""
-    mine = [_Entry(r) for r in rows]
+    mine = [_Entry(r[:4] + [store.nik_digest(r[4]) if r[4] is not None else None]) for r in rows]
     with _QUEUE_LOCK:
         queue = _QUEUES.setdefault(id(ctx.write_lock), [])
         queue.extend(mine)

@@ -20,6 +20,7 @@ class StoreView(Store):
     def __init__(self, parent: Store):
         self.path = parent.path
         self.read_only = parent.read_only
+        self._audit_key = parent._audit_key
         self.con = parent.con.cursor()
 
 

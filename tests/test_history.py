@@ -252,3 +252,23 @@ def test_rows_keep_bank_and_account_and_the_latest_decision_counts(tmp_path):
     engine_status = dict(outcome.row_results().select("row", "status").iter_rows())
     assert eff[0] == (2, engine_status[2], "accepted", "b")
     assert eff[1] == (3, engine_status[3], engine_status[3], None)
+
+
+def test_lookup_audit_keeps_a_keyed_digest_not_a_plain_hash(tmp_path):
+    """A plain SHA-256 of a NIK can be reversed by trying every plausible NIK; the store's key
+    makes the digest stable within the store and useless outside it."""
+    import hashlib
+
+    from validator.store.history import record_lookup
+
+    nik = "1271175506800001"
+    with Store(tmp_path / "a.duckdb") as a, Store(tmp_path / "b.duckdb") as b:
+        record_lookup(a, "uji", "cli", nik)
+        record_lookup(a, "uji", "cli", nik)
+        record_lookup(b, "uji", "cli", nik)
+        digests_a = [r[0] for r in a.con.execute("SELECT nik_sha256 FROM lookups").fetchall()]
+        digest_b = b.con.execute("SELECT nik_sha256 FROM lookups").fetchall()[0][0]
+        masked = a.con.execute("SELECT DISTINCT nik_masked FROM lookups").fetchall()
+    assert digests_a[0] == digests_a[1] != digest_b
+    assert hashlib.sha256(nik.encode()).hexdigest() not in (*digests_a, digest_b)
+    assert masked == [("127117******0001",)]

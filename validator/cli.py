@@ -125,7 +125,6 @@ def history(
 ) -> None:
     """Riwayat satu NIK di semua pengajuan: status dan alasan dari waktu ke waktu."""
     import getpass
-    import hashlib
 
     from validator.store import Store
     from validator.store.history import history_of, mask_nik, record_lookup
@@ -137,7 +136,7 @@ def history(
     with Store(store) as db:
         events = history_of(db, digits)
         with db.transaction():
-            record_lookup(db, getpass.getuser(), "cli", masked, hashlib.sha256(digits.encode()).hexdigest())
+            record_lookup(db, getpass.getuser(), "cli", digits)
     if events.height == 0:
         out.print(f"NIK {masked} tidak ditemukan di pengajuan mana pun. / Not found in any submission.")
         return

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import os
+import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -108,6 +111,7 @@ class Store:
     def __init__(self, path: Path, read_only: bool = False):
         self.path = Path(path)
         self.read_only = read_only
+        self._audit_key: bytes | None = None
         self.con = self._connect()
         if not read_only:
             self._migrate()
@@ -150,6 +154,10 @@ class Store:
             for ddl in DDL:
                 run(self.con, ddl)
             run(self.con, "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            # The key of the keyed NIK hash in the look-up audit (see nik_digest): made once per
+            # store. A NIK has so little entropy that a plain SHA-256 of it could be reversed by
+            # trying every plausible NIK; without this key the digest cannot.
+            run(self.con, "INSERT OR IGNORE INTO meta VALUES ('audit_key', ?)", [secrets.token_hex(32)])
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -161,6 +169,17 @@ class Store:
             run(self.con, "ROLLBACK")
             raise
         run(self.con, "COMMIT")
+
+    def nik_digest(self, nik: str) -> str:
+        """HMAC-SHA256 of a NIK under this store's audit key: the same NIK always gives the same
+        digest (an auditor can find every look-up of one person), and it cannot be reversed
+        without the key."""
+        if self._audit_key is None:
+            found = run(self.con, "SELECT value FROM meta WHERE key = 'audit_key'")
+            if not found:
+                raise RuntimeError("store has no audit key (opened read-only before its first migration)")
+            self._audit_key = bytes.fromhex(found[0][0])
+        return hmac.new(self._audit_key, nik.encode(), hashlib.sha256).hexdigest()
 
     def has_registry(self) -> bool:
         return bool(run(self.con, "SELECT count(*) > 0 FROM registry")[0][0])

@@ -204,6 +204,7 @@ def mask_nik(nik: str) -> str:
     return nik[:6] + "*" * (len(nik) - 10) + nik[-4:] if len(nik) > 10 else "*" * len(nik)
 
 
-def record_lookup(store: Store, actor: str, channel: str, nik_masked: str, nik_sha256: str) -> None:
+def record_lookup(store: Store, actor: str, channel: str, nik: str) -> None:
+    """One look-up of a person: the NIK masked and as the store's keyed digest, never in full."""
     run(store.con, "INSERT INTO lookups VALUES (?, ?, ?, ?, ?)",
-                      [dt.datetime.now(), actor, channel, nik_masked, nik_sha256])
+        [dt.datetime.now(), actor, channel, mask_nik(nik), store.nik_digest(nik)])
