@@ -225,14 +225,17 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     id_cols = [found[f] for f in ("nik", "no_kk", "no_rekening") if f in found]
     # Six digits in a row: an ID typed with separators merely becomes a candidate, and candidates
     # with several filled cells stay data.
-    # A cell of plain digits (a cheap cast) settles most rows; the regex runs on the rest only.
-    plain = pl.any_horizontal([pl.col(f"c{j}").cast(pl.UInt64, strict=False).is_not_null()
-                               & (pl.col(f"c{j}").str.len_bytes() >= 6) for j in id_cols])
+    # A cell of plain digits (a cheap cast) settles most rows, and the first ID column (the NIK)
+    # settles nearly all: each further column and the regex look only at the rows still open.
     has_id = pl.any_horizontal([pl.col(f"c{j}").str.contains(r"\d{6}").fill_null(False) for j in id_cols])
-    why = pl.Series("_why", [None] * body.height, dtype=pl.Utf8)
-    rest = body.select(plain.alias("plain")).with_row_index("_i").filter(~pl.col("plain"))
-    if rest.height == 0:
-        return why
+    why = pl.repeat(None, body.height, dtype=pl.Utf8, eager=True).alias("_why")
+    rest = pl.DataFrame({"_i": pl.int_range(0, body.height, dtype=pl.UInt32, eager=True)})
+    for j in id_cols:
+        cells = body.get_column(f"c{j}") if rest.height == body.height else body.get_column(f"c{j}").gather(rest["_i"])
+        plain = cells.cast(pl.UInt64, strict=False).is_not_null() & (cells.str.len_bytes() >= 6)
+        rest = rest.filter(~plain.fill_null(False))
+        if rest.height == 0:
+            return why
     cand_idx = rest.with_columns(body[rest["_i"]].select(has_id.alias("has_id")).to_series()).filter(
         ~pl.col("has_id")).select("_i")
     if cand_idx.height == 0:
