@@ -44,9 +44,9 @@ def _serve(store: Path, data: Path):
     # One bench account asks 400 times in seconds: the per-account look-up limit (a guard against
     # walking NIKs) would answer 429, and this measures speed, not that guard.
     env = os.environ | {"BANSOS_LOOKUPS_PER_MINUTE": str(10 * LOOKUPS)}
+    log = (data.parent / "server.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
     proc = subprocess.Popen([sys.executable, "-m", "validator.cli", "serve", "--store", str(store),
-                             "--data", str(data), "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--data", str(data), "--port", str(port)], env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -56,7 +56,7 @@ def _serve(store: Path, data: Path):
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise SystemExit(f"server did not start: {proc.stderr.read().decode()[-2000:]}") from None
+                raise SystemExit("server did not start: " + (data.parent / "server.log").read_text()[-2000:]) from None
             time.sleep(0.1)
 
 
