@@ -382,3 +382,18 @@ def test_council_looks_up_by_name_and_kecamatan(site):
         view.close()
     assert ("127117******1017",) in logged and ("-",) in logged
     assert site.client("operator").post("/telusur/nama", data={"nama": "fajar", "kecamatan": "127117"}).status_code == 403
+
+
+def test_council_story_tells_the_finance_decision(site):
+    row = _review_row(site)
+    r = site.client("finance").post(f"/keuangan/pengajuan/{site.sid}/baris/{row}",
+                                    data={"decision": "rejected", "note": "rekening bukan atas nama penerima"})
+    assert r.status_code == 200  # followed back to the drill-down
+    view = site.app.state.ctx.view()
+    try:
+        nik = view.con.execute("SELECT nik FROM row_results WHERE submission_id = ? AND row = ?", [site.sid, row]).fetchone()[0]
+    finally:
+        view.close()
+    text = site.client("council").post("/telusur", data={"nik": nik}).text
+    assert "keputusan Dinas Sosial" in text and "tidak memenuhi syarat menurut pemeriksaan Dinas Sosial" in text
+    assert "rekening bukan atas nama" not in text and nik not in text
