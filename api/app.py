@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 
 from api import pages, services
 from api.context import ApiContext
-from api.errors import ErrorEnvelope, envelope, install_error_handlers
+from api.errors import ErrorEnvelope, envelope, error_page, install_error_handlers, wants_page
 from api.jobs import JobWorker
 from api.pages import batch as batch_pages
 from api.ratelimit import RateLimiter
@@ -90,6 +90,8 @@ class BodyLimit:
         declared = dict(scope.get("headers") or []).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > allowed:
             err = services.too_large(file_limit)
+            if wants_page(scope):
+                return await error_page(scope, 413, err.message, {"Connection": "close"})(scope, receive, send)
             return await envelope(413, err.code, err.message, err.message_en,
                                   {"Connection": "close"})(scope, receive, send)
         seen = 0

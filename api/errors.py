@@ -96,24 +96,50 @@ def _validation_text(exc: RequestValidationError) -> tuple[str, str]:
     return text + more, f"Field '{field}': {first.get('msg', 'invalid')}."
 
 
+def wants_page(scope) -> bool:
+    """A person's browser asking for a web page (not /api/, not the OpenAPI files): an error
+    is shown as a page in Bahasa Indonesia, not as the JSON envelope."""
+    path = scope.get("path", "")
+    if path.startswith(("/api/", "/docs", "/redoc", "/openapi")):
+        return False
+    accept = dict(scope.get("headers") or []).get(b"accept", b"")
+    return b"text/html" in accept
+
+
+def error_page(scope, status: int, message: str, headers: dict[str, str] | None = None):
+    from api.pages.web import render  # the pages import this module: resolve at call time
+
+    response = render(Request(scope), "error.html", None, status_code=status, status=status, message=message)
+    response.headers.update(headers or {})
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def _api(request: Request, exc: ApiError) -> JSONResponse:
+    async def _api(request: Request, exc: ApiError):
+        if wants_page(request.scope):
+            return error_page(request.scope, exc.status, exc.message, exc.headers)
         return envelope(exc.status, exc.code, exc.message, exc.message_en, exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException):
         # An ApiError carried through code that only lets HTTPExceptions pass (request body reading).
         err = exc.detail if isinstance(exc.detail, ApiError) else api_error(exc.status_code)
+        if wants_page(request.scope):
+            return error_page(request.scope, exc.status_code, err.message, getattr(exc, "headers", None))
         return envelope(exc.status_code, err.code, err.message, err.message_en, getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         message, message_en = _validation_text(exc)
+        if wants_page(request.scope):
+            return error_page(request.scope, 422, message)
         return envelope(422, "invalid_request", message, message_en)
 
     @app.exception_handler(UserError)
-    async def _user(request: Request, exc: UserError) -> JSONResponse:
+    async def _user(request: Request, exc: UserError):
+        if wants_page(request.scope):
+            return error_page(request.scope, USER_ERROR_STATUS.get(exc.code, 400), exc.message_id)
         return envelope(USER_ERROR_STATUS.get(exc.code, 400), exc.code, exc.message_id,
                         exc.message_en or exc.message_id)
 

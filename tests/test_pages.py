@@ -397,3 +397,20 @@ def test_council_story_tells_the_finance_decision(site):
     text = site.client("council").post("/telusur", data={"nik": nik}).text
     assert "keputusan Dinas Sosial" in text and "tidak memenuhi syarat menurut pemeriksaan Dinas Sosial" in text
     assert "rekening bukan atas nama" not in text and nik not in text
+
+
+def test_a_browser_gets_errors_as_pages_and_clients_get_the_envelope(site):
+    """A person sees an Indonesian page, never raw JSON; API clients keep the envelope."""
+    op = site.client("operator")
+    html = {"Accept": "text/html,application/xhtml+xml"}
+    r = op.get("/tidak-ada-halaman-ini", headers=html)
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert "Tidak ditemukan" in r.text
+    big = b"x" * 64
+    r = op.post("/unggah", headers={**html, "Content-Length": str(10**10)}, content=big)
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+    assert "200 MB" in r.text or "MB" in r.text
+    r = op.get("/api/v1/submissions/tidak-ada", headers=html)  # the API wants a bearer token
+    assert r.status_code == 401 and r.json()["error"]["code"]
+    r = op.get("/tidak-ada-halaman-ini")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
