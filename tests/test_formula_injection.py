@@ -96,3 +96,24 @@ def test_cli_result_workbook_has_no_formula(tmp_path):
     path.write_bytes(hostile_list())
     files = write_outputs(validate(path, "pkh", kecamatan="127117"), tmp_path / "out")
     assert assert_no_formula(files["xlsx"].read_bytes()) >= len(PAYLOADS) * 2
+
+
+def test_disbursement_files_have_no_formula(tmp_path):
+    """The frozen payment files go to a bank and to auditors: names, banks and accounts that look
+    like formulas stay text."""
+    import polars as pl
+
+    from validator.batch.files import FIELDS, write_csv, write_xlsx
+
+    paid = pl.DataFrame({f: [None] * len(PAYLOADS) for f in FIELDS}, schema={f: pl.Utf8 for f in FIELDS})
+    paid = paid.with_columns(
+        pl.Series("nama", PAYLOADS), pl.Series("bank", PAYLOADS[::-1]), pl.Series("kecamatan_name", PAYLOADS),
+        pl.Series("nik", [f"12711755068{i:05d}" for i in range(len(PAYLOADS))]),
+        pl.lit(600000.0).alias("nominal"), pl.int_range(2, 2 + len(PAYLOADS)).alias("row"))
+    write_xlsx(paid, tmp_path / "cair.xlsx", "uji")
+    assert assert_no_formula((tmp_path / "cair.xlsx").read_bytes()) >= 2 * len(PAYLOADS)
+    write_csv(paid, tmp_path / "cair.csv")
+    table = list(csv.reader(io.StringIO((tmp_path / "cair.csv").read_text(encoding="utf-8-sig"), newline="")))
+    fields = [f for line in table[1:] for f in line]
+    assert not any(risky(f) for f in fields)
+    assert sum(f.startswith("'") and risky(f[1:]) for f in fields) >= 2 * len(PAYLOADS)
