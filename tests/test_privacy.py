@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 
-import httpx
+import httpx2 as httpx
 import pytest
 import uvicorn
 
