@@ -6,7 +6,6 @@ to auditors, who open it in a spreadsheet."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from pathlib import Path
@@ -20,14 +19,6 @@ HEADERS = ["NO", "KODE KECAMATAN", "KECAMATAN", "ID PENGAJUAN", "BARIS ASAL", "N
            "BANK", "NO REKENING", "NOMINAL"]
 FIELDS = ["kecamatan", "kecamatan_name", "submission_id", "row", "nik", "no_kk", "nama", "bank",
           "no_rekening", "nominal"]
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _text(value) -> str:

@@ -21,6 +21,7 @@ from validator.batch import files
 from validator.batch.rows import PAY, fingerprint, gate_frame, live_rows
 from validator.batch.summary import summarize
 from validator.errors import UserError
+from validator.ingest import sha256_of
 from validator.rulebook import Rulebook
 from validator.store import Store, run
 from validator.wilayah import load_regions
@@ -227,7 +228,7 @@ def _freeze(store: Store, rules: Rulebook, program, batch: dict, last: dict, row
                               "review": k["review"], "rejected": k["rejected"], "amount_paid": k["amount_paid"]}
                              for k in summary["kecamatan"]],
             "rows_paid": paid.height, "total_amount": float(paid["nominal"].sum() or 0),
-            "files": {n: files.sha256_file(staging / n) for n in names.values()},
+            "files": {n: sha256_of(staging / n) for n in names.values()},
             "approved_by": actor, "approved_at": now.isoformat(timespec="seconds"),
             "previous_manifest": None if previous is None else
             {"batch_id": previous["id"], "sha256": previous["manifest_sha256"]},
@@ -236,7 +237,7 @@ def _freeze(store: Store, rules: Rulebook, program, batch: dict, last: dict, row
                                    for s in manifest["submissions"]]
         body = files.manifest_bytes(manifest)
         (staging / "manifest.json").write_bytes(body)
-        digest = files.sha256_file(staging / "manifest.json")
+        digest = sha256_of(staging / "manifest.json")
         moved: list[Path] = []
         try:
             with store.transaction():

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from validator.batch import files
 from validator.batch.service import batches_of, clean_period, get_batch
 from validator.errors import UserError
+from validator.ingest import sha256_of
 from validator.rulebook import Rulebook
 from validator.store import Store
 
@@ -36,7 +36,7 @@ def verify_batch(store: Store, batch: dict) -> list[dict]:
     if not path.exists():
         return [_problem(path, f"Manifest {path} hilang.", "The manifest is missing.")]
     problems = []
-    if files.sha256_file(path) != batch["manifest_sha256"]:
+    if sha256_of(path) != batch["manifest_sha256"]:
         problems.append(_problem(path, f"Manifest {path} telah diubah sesudah disetujui (sha256 tidak sama "
                                  "dengan yang tercatat).", "The manifest was edited after approval."))
     try:
@@ -49,7 +49,7 @@ def verify_batch(store: Store, batch: dict) -> list[dict]:
         f = folder / Path(name).name
         if not f.exists():
             problems.append(_problem(f, f"Berkas pencairan {f} hilang.", "A disbursement file is missing."))
-        elif files.sha256_file(f) != digest:
+        elif sha256_of(f) != digest:
             problems.append(_problem(f, f"Berkas pencairan {f} telah diubah sesudah disetujui (sha256 tidak sama "
                                      "dengan manifest).", "The disbursement file was edited after approval."))
     link = manifest.get("previous_manifest")
@@ -57,7 +57,7 @@ def verify_batch(store: Store, batch: dict) -> list[dict]:
         prev = get_batch(store, batch["previous_batch"])
         prev_path = Path(prev["folder"]) / "manifest.json" if prev else None
         if (not link or prev is None or link.get("sha256") != prev["manifest_sha256"]
-                or not prev_path.exists() or files.sha256_file(prev_path) != link.get("sha256")):
+                or not prev_path.exists() or sha256_of(prev_path) != link.get("sha256")):
             problems.append(_problem(prev_path or path, f"Rantai manifest putus: manifest sebelumnya "
                                      f"({batch['previous_batch']}) tidak sama dengan yang dirujuk {path}.",
                                      "The hash chain is broken at the previous manifest."))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
 import re
 import time
@@ -19,6 +18,7 @@ import polars as pl
 from pandera.errors import SchemaErrors
 
 from validator.errors import UserError
+from validator.ingest import sha256_of
 from validator.registry.schema import CHECKS, RegistryRow, base_column
 from validator.store import Store
 from validator.wilayah import load_regions
@@ -468,14 +468,6 @@ def check_extract(path: Path, *, sample_rows: int | None = None) -> ExtractRepor
     return report
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _record_import(con: duckdb.DuckDBPyConnection, path: Path, sha: str, report: ExtractReport) -> str:
     import_id = uuid.uuid4().hex
     con.execute("INSERT INTO registry_imports VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -488,7 +480,7 @@ def import_registry(path: Path, store: Store) -> ExtractReport:
     """Checks the extract, then replaces the registry in one transaction (all or nothing)."""
     path = Path(path)
     with ThreadPoolExecutor(1) as pool:  # hashing overlaps the check pass (hashlib frees the GIL)
-        digest = pool.submit(_sha256, path) if path.is_file() else None
+        digest = pool.submit(sha256_of, path) if path.is_file() else None
         report = check_extract(path)
         sha = digest.result() if digest else ""
     if report.rows == 0:
