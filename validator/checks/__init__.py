@@ -32,11 +32,6 @@ def _simple_rules(ctx: CheckContext) -> list[Rule]:
     ]
 
 
-def _clean_accounts() -> pl.Expr:
-    """Accounts with no finding of their own (one problem, one finding)."""
-    return pl.col("_acct").str.contains(r"^\d+$").fill_null(False)
-
-
 def run_checks(frame: pl.DataFrame, ctx: CheckContext) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Return (prepared frame, findings). Findings follow FINDING_SCHEMA.
 
@@ -65,7 +60,7 @@ def run_checks(frame: pl.DataFrame, ctx: CheckContext) -> tuple[pl.DataFrame, pl
     for r in rules:
         if r.code in ("REKENING_HURUF", "REKENING_POLA", "REKENING_PANJANG", "REKENING_EXCEL"):
             faulty = faulty | r.when.fill_null(False)
-    clean_accts = _clean_accounts() & ~faulty
+    clean_accts = pl.col("_acct_digits") & ~faulty
 
     tasks: list[Callable[[], pl.DataFrame | None]] = [
         related("DUGAAN_GANDA", lambda: ganda.probable_duplicates(prepared, ctx)),

@@ -90,10 +90,6 @@ def related_findings(pairs: pl.LazyFrame, code: str, field_name: str) -> pl.Lazy
     )
 
 
-def digits_only(e: pl.Expr) -> pl.Expr:
-    return e.str.contains(r"^\d+$")
-
-
 def text(e: pl.Expr) -> pl.Expr:
     """Cell text stripped; empty becomes null."""
     # replace() of one literal is about three times cheaper than when/then on a million cells.

@@ -17,6 +17,7 @@ from validator.normalize import (
     parse_amount,
     parse_date,
     parse_sex,
+    plain_digits,
 )
 from validator.rulebook import Rulebook, bank_key
 from validator.wilayah import Regions, place_key
@@ -34,11 +35,6 @@ def _num(ctx: CheckContext, name: str) -> pl.Expr:
     return pl.col(flag).fill_null(False) if name in ctx.fields else pl.lit(False)
 
 
-def _plain_digits(e: pl.Expr) -> pl.Expr:
-    """Digits only (up to 19 of them): an unsigned cast is far cheaper than a regex."""
-    return e.cast(pl.UInt64, strict=False).is_not_null() & ~e.str.starts_with("+")
-
-
 def _id_columns(frame: pl.DataFrame, ctx: CheckContext, field: str, prefix: str) -> list[pl.Series]:
     """Clean ID text, digits only, Excel damage, 16 digits, usable: `prefix`, `_digits`,
     `_excel`, `_16`, `_ok`.
@@ -47,7 +43,7 @@ def _id_columns(frame: pl.DataFrame, ctx: CheckContext, field: str, prefix: str)
     letters, scientific notation: a few per cent) go through the text normalisation."""
     r = pl.col("r")
     part = pl.DataFrame({"r": frame.get_column(f"{prefix}_raw")}).with_columns(
-        _plain_digits(r).fill_null(False).alias("plain"), pl.lit(False).alias("sci"))
+        plain_digits(r).fill_null(False).alias("plain"), pl.lit(False).alias("sci"))
     dirty = part.select(r.is_not_null() & ~pl.col("plain")).to_series().arg_true()
     if dirty.len():
         fixed = part[dirty].select(clean_id(r).alias("r"), is_scientific(r).alias("sci"))

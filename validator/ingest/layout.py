@@ -9,6 +9,7 @@ import polars as pl
 
 from validator.errors import UserError
 from validator.ingest.grid import Grid
+from validator.normalize import plain_digits
 from validator.rulebook import header_key, header_words
 
 HEADER_SCAN_ROWS = 40
@@ -232,7 +233,8 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     rest = pl.DataFrame({"_i": pl.int_range(0, body.height, dtype=pl.UInt32, eager=True)})
     for j in id_cols:
         cells = body.get_column(f"c{j}") if rest.height == body.height else body.get_column(f"c{j}").gather(rest["_i"])
-        plain = cells.cast(pl.UInt64, strict=False).is_not_null() & (cells.str.len_bytes() >= 6)
+        c = pl.col(cells.name)
+        plain = cells.to_frame().select(plain_digits(c) & (c.str.len_bytes() >= 6)).to_series()
         rest = rest.filter(~plain.fill_null(False))
         if rest.height == 0:
             return why

@@ -24,6 +24,12 @@ def clean_id(text: pl.Expr) -> pl.Expr:
     return out.str.to_uppercase().replace("", None)
 
 
+def plain_digits(text: pl.Expr) -> pl.Expr:
+    """Digits only, up to 19 of them: an unsigned integer cast answers it far more cheaply than a
+    regex. Longer digit runs and empty cells answer False; test those by regex where they matter."""
+    return text.cast(pl.UInt64, strict=False).is_not_null() & ~text.str.starts_with("+")
+
+
 def is_scientific(text: pl.Expr) -> pl.Expr:
     """True where the raw cell text is a number in Excel scientific notation."""
     return text.str.contains(_SCIENTIFIC).fill_null(False)
