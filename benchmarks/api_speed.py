@@ -16,50 +16,20 @@ import datetime as dt
 import json
 import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from benchmarks.server import serve
+
 LOOKUPS = 400  # bounded: a fixed number of requests …
 WARM_UP = 100  # look-ups of other NIKs first, untimed: a server that has just started reads the index from disk
 CONCURRENCY = 4  # … from a fixed number of clients (a kecamatan help desk, a few council members)
 TIMEOUT = 120.0
 DATA = Path(__file__).resolve().parent / "data"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(store: Path, data: Path):
-    """`bansos serve` in a process of its own, as it runs in an office: the clients' CPU work
-    (an httpx client builds an SSL context, about 60 ms) does not share the server's interpreter."""
-    port = _free_port()
-    # One bench account asks 400 times in seconds: the per-account look-up limit (a guard against
-    # walking NIKs) would answer 429, and this measures speed, not that guard.
-    env = os.environ | {"BANSOS_LOOKUPS_PER_MINUTE": str(10 * (LOOKUPS + WARM_UP))}
-    log = (data.parent / "server.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
-    proc = subprocess.Popen([sys.executable, "-m", "validator.cli", "serve", "--store", str(store),
-                             "--data", str(data), "--port", str(port)], env=env, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc, url
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise SystemExit("server did not start: " + (data.parent / "server.log").read_text()[-2000:]) from None
-            time.sleep(0.1)
 
 
 def _accounts(store_path: Path) -> dict[str, str]:
@@ -168,7 +138,10 @@ def main() -> None:
         store, data = Path(tmp) / "store.duckdb", Path(tmp) / "files"
         tokens, niks = _prepared(args.history_store, store, args.csv_1m)
         warm = _warm_up_niks(store, niks)  # before the server holds the store's lock
-        proc, url = _serve(store, data)
+        # One bench account asks 500 times in seconds: the per-account look-up limit (a guard
+        # against walking NIKs) would answer 429, and this measures speed, not that guard.
+        limit = {"BANSOS_LOOKUPS_PER_MINUTE": str(10 * (LOOKUPS + WARM_UP))}
+        proc, url = serve(store, data, env=os.environ | limit)
         try:
             op = {"Authorization": f"Bearer {tokens['operator']}"}
             with httpx.Client(base_url=url, timeout=TIMEOUT) as c:

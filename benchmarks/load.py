@@ -12,9 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,18 +21,14 @@ from pathlib import Path
 
 import httpx2 as httpx
 
+from benchmarks.server import serve
+
 UPLOADS = 20
 ROWS = 10_000
 LOOKUPS = 50
 LOOKUP_ACCOUNTS = 5  # 10 look-ups each: inside the per-account limit, which stays on
 DEADLINE = 600.0  # seconds for the whole run
 PERIOD = "2026-T1"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _lists(folder: Path) -> tuple[list[tuple[str, Path]], list[str]]:
@@ -63,24 +57,6 @@ def _accounts(store: Path, kecamatan: list[str]) -> tuple[dict[str, str], list[s
         operators = {k: create_user(db, f"Operator {k}", "operator", k)[1] for k in kecamatan}
         council = [create_user(db, f"Anggota DPRD {i}", "council")[1] for i in range(LOOKUP_ACCOUNTS)]
     return operators, council
-
-
-def _serve(store: Path, data: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "validator.cli", "serve", "--store", str(store), "--data",
-                             str(data), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc, url
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise SystemExit(f"server did not start: {proc.stderr.read().decode()[-2000:]}") from None
-            time.sleep(0.1)
 
 
 def _upload(url: str, token: str, path: Path, stop_at: float) -> dict:
@@ -144,7 +120,7 @@ def main() -> int:
         folder = Path(tmp)
         lists, niks = _lists(folder)
         operators, council = _accounts(folder / "store.duckdb", [k for k, _ in lists])
-        proc, url = _serve(folder / "store.duckdb", folder / "files")
+        proc, url = serve(folder / "store.duckdb", folder / "files")
         try:
             t0 = time.perf_counter()
             with ThreadPoolExecutor(UPLOADS + LOOKUPS) as pool:
