@@ -42,23 +42,22 @@ def _id_columns(frame: pl.DataFrame, ctx: CheckContext, field: str, prefix: str)
     Most cells are plain digits already and stay as they are; only the rest (spaces, dots,
     letters, scientific notation: a few per cent) go through the text normalisation."""
     r = pl.col("r")
-    part = pl.DataFrame({"r": frame.get_column(f"{prefix}_raw")}).with_columns(
+    part = frame.select(pl.col(f"{prefix}_raw").alias("r"), _num(ctx, field).alias("num")).with_columns(
         plain_digits(r).fill_null(False).alias("plain"), pl.lit(False).alias("sci"))
     dirty = part.select(r.is_not_null() & ~pl.col("plain")).to_series().arg_true()
     if dirty.len():
         fixed = part[dirty].select(clean_id(r).alias("r"), is_scientific(r).alias("sci"))
         # Exact here (a regex, any length): the account checks read "digits only" from it.
         fixed = fixed.with_columns(r.str.contains(r"^\d+$").fill_null(False).alias("plain"))
-        part = pl.DataFrame([part[c].scatter(dirty, fixed[c]) for c in ("r", "plain", "sci")])
+        part = part.with_columns(part[c].scatter(dirty, fixed[c]) for c in ("r", "plain", "sci"))
     c = pl.col("r")
     is16 = pl.col("plain") & (c.str.len_bytes() == 16)
     # Excel keeps 15 significant digits: a 16-digit number stored as a number has lost its last
     # digit, which Excel shows as 0. Scientific notation in a text cell is the same damage, typed.
     excel = pl.col("sci") | (pl.col("num") & is16 & c.str.ends_with("0"))
-    num = frame.get_column(f"{field}__num").fill_null(False) if field in ctx.fields else False
-    return part.with_columns(pl.lit(num).alias("num")).select(
-        c.alias(prefix), pl.col("plain").alias(f"{prefix}_digits"), excel.alias(f"{prefix}_excel"), is16.alias(f"{prefix}_16"),
-        (is16 & ~excel).alias(f"{prefix}_ok")).get_columns()
+    return part.select(
+        c.alias(prefix), pl.col("plain").alias(f"{prefix}_digits"), excel.alias(f"{prefix}_excel"),
+        is16.alias(f"{prefix}_16"), (is16 & ~excel).alias(f"{prefix}_ok")).get_columns()
 
 
 def map_unique(values: pl.Series, fn) -> dict:
