@@ -12,7 +12,7 @@ import threading
 
 from api.context import ApiContext
 from validator.store import Store, run
-from validator.store.history import mask_nik
+from validator.store.history import lookup_row
 
 _QUEUES: dict[int, list[_Entry]] = {}  # per server (its write lock): records not yet written
 _QUEUE_LOCK = threading.Lock()
@@ -26,18 +26,17 @@ class _Entry:
         self.state = "queued"  # then "written" or "failed"
 
 
-def entry(actor: str, channel: str, nik: str | None) -> list:
-    """A row of `lookups` to be: the NIK masked, and in full only until `record` replaces it by
-    the store's keyed digest (it never reaches the store); None for a search that found nobody."""
-    if nik is None:
-        return [dt.datetime.now(), actor, channel, "-", None]
-    return [dt.datetime.now(), actor, channel, mask_nik(nik), nik]
+def entry(actor: str, channel: str, nik: str | None) -> tuple:
+    """A look-up to record, timed now: `record` turns it into a row of `lookups` (the NIK masked
+    and as the store's keyed digest; it never reaches the store in full). None for a search that
+    found nobody."""
+    return dt.datetime.now(), actor, channel, nik
 
 
-def record(ctx: ApiContext, store: Store, rows: list[list]) -> None:
+def record(ctx: ApiContext, store: Store, rows: list[tuple]) -> None:
     """Write these look-up records, sharing the commit with look-ups running at the same time.
     Returns once they are committed; raises if the write that carried them failed."""
-    mine = [_Entry(r[:4] + [store.nik_digest(r[4]) if r[4] is not None else None]) for r in rows]
+    mine = [_Entry(lookup_row(store, actor, channel, nik, time)) for time, actor, channel, nik in rows]
     with _QUEUE_LOCK:
         queue = _QUEUES.setdefault(id(ctx.write_lock), [])
         queue.extend(mine)

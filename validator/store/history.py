@@ -204,7 +204,14 @@ def mask_nik(nik: str) -> str:
     return nik[:6] + "*" * (len(nik) - 10) + nik[-4:] if len(nik) > 10 else "*" * len(nik)
 
 
+def lookup_row(store: Store, actor: str, channel: str, nik: str | None,
+               time: dt.datetime | None = None) -> list:
+    """A row of `lookups`: the NIK masked and as the store's keyed digest, never in full
+    ("-" and no digest for a search that found nobody)."""
+    masked, digest = (mask_nik(nik), store.nik_digest(nik)) if nik is not None else ("-", None)
+    return [time or dt.datetime.now(), actor, channel, masked, digest]
+
+
 def record_lookup(store: Store, actor: str, channel: str, nik: str) -> None:
-    """One look-up of a person: the NIK masked and as the store's keyed digest, never in full."""
-    run(store.con, "INSERT INTO lookups VALUES (?, ?, ?, ?, ?)",
-        [dt.datetime.now(), actor, channel, mask_nik(nik), store.nik_digest(nik)])
+    """One look-up of a person, recorded."""
+    run(store.con, "INSERT INTO lookups VALUES (?, ?, ?, ?, ?)", lookup_row(store, actor, channel, nik))
