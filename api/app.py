@@ -56,6 +56,7 @@ def create_app(store_path: Path, data_dir: Path | None = None, *, status_limit: 
             yield
         finally:
             ctx.worker.stop()
+            ctx.close_views()
             store.close()
 
     # FastAPIOffline is FastAPI with /docs and /redoc served from files shipped in the package:

@@ -40,7 +40,7 @@ def record(ctx: ApiContext, store: Store, rows: list[tuple]) -> None:
     with _QUEUE_LOCK:
         queue = _QUEUES.setdefault(id(ctx.write_lock), [])
         queue.extend(mine)
-    with ctx.write_lock:
+    with ctx.write_lock.keeping_caches():  # look-up records are in no cache
         with _QUEUE_LOCK:
             batch, queue[:] = queue[:], []
         if batch:

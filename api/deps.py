@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
-from api.accounts import User, user_by_token
+from api.accounts import User, token_hash, user_by_token
 from api.context import ApiContext
 from api.errors import api_error
 from validator.store import Store
@@ -24,11 +25,13 @@ Ctx = Annotated[ApiContext, Depends(get_ctx)]
 
 
 async def get_store(ctx: Ctx) -> AsyncIterator[Store]:
-    view = ctx.view()  # a cursor: made and closed in microseconds
+    view = ctx.borrow_view()
     try:
         yield view
-    finally:
-        view.close()
+    except BaseException:
+        ctx.give_back(view, clean=False)
+        raise
+    ctx.give_back(view)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -37,9 +40,16 @@ StoreDep = Annotated[Store, Depends(get_store)]
 bearer = HTTPBearer(auto_error=False, description="Token dari `bansos user add` / token from `bansos user add`")
 
 
-def current_user(store: StoreDep,
-                 cred: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> User:
-    user = user_by_token(store, cred.credentials) if cred is not None else None
+async def current_user(ctx: Ctx, store: StoreDep,
+                       cred: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> User:
+    # Kept in the store cache (dropped at the next write, a disabled account included), so most
+    # requests neither query nor hop to a thread for their account. An unknown token is not kept.
+    user = None
+    if cred is not None:
+        key = ("user", token_hash(cred.credentials))
+        user = ctx.cache.peek(key)
+        if user is None:
+            user = await run_in_threadpool(ctx.cache.get, key, lambda: user_by_token(store, cred.credentials))
     if user is None:
         if cred is not None:
             raise api_error(401, "bad_token", "Token tidak dikenal atau akun dinonaktifkan.",

@@ -14,7 +14,7 @@ import polars as pl
 
 from api import audit
 from api.accounts import User
-from api.context import ApiContext
+from api.context import ApiContext, StoreCache
 from api.errors import api_error
 from api.ratelimit import check_lookup
 from validator.errors import UserError
@@ -68,23 +68,27 @@ def _record(ctx: ApiContext, store: Store, actor: str, channel: str, nik: str) -
     audit.record(ctx, store, [audit.entry(actor, channel, nik)])
 
 
-def story_rows(store: Store, nik: str) -> list[dict]:
+SUBMISSION = """SELECT created_at, program, period, kecamatan, superseded_by IS NOT NULL FROM submissions
+                WHERE state = 'complete' AND id = ?"""
+
+
+def story_rows(store: Store, nik: str, cache: StoreCache | None = None) -> list[dict]:
     """Every row that held this NIK on a recorded list, oldest first: engine and effective status,
-    finance's decision, and the (code, severity) pairs of its findings."""
+    finance's decision, and the (code, severity) pairs of its findings.
+
+    With the server's `cache`, what the rows share with every other look-up (their submission,
+    whether finance decided anything on it) is read once per write, not once per look-up."""
     rows = [dict(zip(ROW_KEYS, r, strict=True)) for r in run(store.con, ROWS_OF_NIK, [nik])]
     if not rows:
         return rows
     sids, nums = sorted({r["submission_id"] for r in rows}), sorted({r["row"] for r in rows})
-    subs = {sid: (created, program, period, kecamatan, superseded) for sid, created, program, period, kecamatan,
-            superseded in run(store.con, f"""
-                SELECT id, created_at, program, period, kecamatan, superseded_by IS NOT NULL FROM submissions
-                WHERE state = 'complete' AND id IN ({_in(sids)})""", sids)}
+    subs = {sid: meta for sid in sids if (meta := _submission(store, sid, cache)) is not None}
     codes: dict[tuple, list[tuple[str, str]]] = {}
     for sid, row, code, severity in run(store.con, f"""
             SELECT submission_id, row, code, severity FROM findings
             WHERE submission_id IN ({_in(sids)}) AND row IN ({_in(nums)}) ORDER BY code""", [*sids, *nums]):
         codes.setdefault((sid, row), []).append((code, severity))
-    decided = _decisions(store, nik, sids, nums)
+    decided = _decisions(store, nik, sids, nums, cache)
     out = []
     for r in rows:
         key = (r["submission_id"], r["row"])
@@ -99,10 +103,26 @@ def story_rows(store: Store, nik: str) -> list[dict]:
     return sorted(out, key=lambda r: (r["created_at"], r["row"]))
 
 
-def _decisions(store: Store, nik: str, sids: list[str], nums: list[int]) -> dict[tuple, dict]:
+def _submission(store: Store, sid: str, cache: StoreCache | None) -> tuple | None:
+    """(created_at, program, period, kecamatan, superseded) of a complete submission, else None."""
+    def load() -> tuple | None:
+        found = run(store.con, SUBMISSION, [sid])
+        return found[0] if found else None
+
+    return cache.get(("submission", sid), load) if cache is not None else load()
+
+
+def _decisions(store: Store, nik: str, sids: list[str], nums: list[int],
+               cache: StoreCache | None) -> dict[tuple, dict]:
     """Finance's decisions on these rows as the effective_rows view resolves them (the latest one
-    counts). Most rows have none: a cheap look at the decisions table comes first, and the view,
-    which costs a few milliseconds, is read only for a person finance decided on."""
+    counts). Most rows have none: a cheap look at the decisions table comes first (with the cache,
+    at which submissions have any), and the view, which costs a few milliseconds, is read only for
+    a person finance decided on."""
+    if cache is not None:
+        decided = cache.get(("decided_submissions",), lambda: frozenset(
+            sid for (sid,) in run(store.con, "SELECT DISTINCT submission_id FROM decisions")))
+        if decided.isdisjoint(sids):
+            return {}
     if not run(store.con, f"""SELECT 1 FROM decisions WHERE submission_id IN ({_in(sids)}) AND row IN ({_in(nums)})
                               LIMIT 1""", [*sids, *nums]):
         return {}
@@ -115,7 +135,7 @@ def _decisions(store: Store, nik: str, sids: list[str], nums: list[int]) -> dict
 def lookup(ctx: ApiContext, store: Store, user: User, nik: str) -> dict:
     check_lookup(ctx.lookup_limiter, user.id)
     digits = nik_digits(nik)
-    rows = story_rows(store, digits)
+    rows = story_rows(store, digits, ctx.cache)
     _record(ctx, store, user.name, "api", digits)
     return {"nik_masked": mask_nik(digits), "events": _events(ctx, rows)}
 
@@ -180,7 +200,7 @@ def citizen_status(ctx: ApiContext, store: Store, client: str, nik: str, tanggal
     digits = nik_digits(nik)
     born = parse_birth_date(tanggal_lahir)
     _record(ctx, store, client, "status", digits)
-    live = [r for r in story_rows(store, digits) if r["nik_ok"] and not r["superseded"]]
+    live = [r for r in story_rows(store, digits, ctx.cache) if r["nik_ok"] and not r["superseded"]]
     latest = next((r for r in live if r["created_at"] == live[-1]["created_at"]), None) if live else None
     if latest is None or latest["tanggal_lahir"] != born:
         return dict(NOT_FOUND)
@@ -260,7 +280,7 @@ def by_name(ctx: ApiContext, store: Store, user: User, nama: str, kecamatan: str
         JOIN submissions s ON s.id = r.submission_id AND s.state = 'complete'
         WHERE s.kecamatan = ? AND r.nik_ok AND list_contains(?::VARCHAR[], r.nama)
         GROUP BY r.nik ORDER BY r.nik LIMIT ?""", [code, same, MAX_NAME_MATCHES + 1]) if same else []
-    matches = [{"nik_masked": mask_nik(nik), "nama": shown, "events": _events(ctx, story_rows(store, nik))}
+    matches = [{"nik_masked": mask_nik(nik), "nama": shown, "events": _events(ctx, story_rows(store, nik, ctx.cache))}
                for nik, shown in people[:MAX_NAME_MATCHES]]
     # One record per person shown; a look-up that found nobody is recorded too.
     audit.record(ctx, store, [audit.entry(user.name, "api-name", nik) for nik, _ in people[:MAX_NAME_MATCHES]]

@@ -413,7 +413,7 @@ def test_user_error_keeps_its_code(api, monkeypatch):
     from api import lookups
     from validator.errors import UserError
 
-    def busy(store, nik):
+    def busy(store, nik, cache=None):
         raise UserError("Basis data riwayat sedang dipakai.", "The store is busy.", code="store_busy")
 
     monkeypatch.setattr(lookups, "story_rows", busy)

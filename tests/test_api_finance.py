@@ -393,3 +393,58 @@ def test_export_cells_are_formula_safe(cell, quoted):
     # openpyxl leaves Excel's escape of a carriage return (_x000D_) as it is; Excel reads it back as \r.
     assert all(c.value.replace("_x000D_", "\r") == cell and c.data_type == "s" and bool(c.quotePrefix) == quoted
                for c in cells[1:4] + cells[5:7])
+
+
+def test_lookups_see_writes_made_after_they_were_cached(api, tmp_path):
+    """The server keeps submissions and 'which lists have decisions' between requests (accounts
+    too: test_admin_creates_and_disables_a_user); a decision and a resubmission must show on the
+    very next look-up."""
+    from conftest import make_rows, write_csv
+
+    nik = "1271175506800001"
+    headers, body = make_rows("pkh", [{"jk": "L"}])  # a woman's NIK marked L: review
+    first = send(api.client, api.headers["operator"], write_csv(tmp_path / "a.csv", headers, body), "2026-08")
+    council, h = api.headers["council"], api.headers["finance"]
+
+    def events() -> list[dict]:  # this period's, oldest first
+        found = api.client.get(f"/api/v1/lookup?nik={nik}", headers=council).json()["events"]
+        return [e for e in found if e["period"] == "2026-08"]
+
+    [event] = events()
+    assert (event["status"], event["decision"]) == ("review", None)
+    row = api.query("SELECT row FROM row_results WHERE submission_id = ? AND nik = ?", [first, nik])[0][0]
+    assert api.client.post(f"/api/v1/submissions/{first}/rows/{row}/decision", headers=h,
+                           json={"decision": "accepted", "note": "KTP dilihat"}).status_code == 200
+    [event] = events()
+    assert (event["status"], event["decision"]["decision"], event["superseded"]) == ("accepted", "accepted", False)
+    send(api.client, api.headers["operator"], write_csv(tmp_path / "b.csv", headers, body), "2026-08")
+    before, now = events()
+    assert (before["superseded"], before["status"]) == (True, "accepted")
+    assert (now["superseded"], now["status"], now["decision"]) == (False, "review", None)
+
+
+def test_store_cache_drops_what_a_write_may_have_changed():
+    from api.context import StoreCache, WriteLock
+
+    lock = WriteLock()
+    cache, loads = StoreCache(lock), []
+
+    def load(value):
+        return lambda: loads.append(value) or value
+
+    assert cache.get(("k",), load(1)) == 1 and cache.get(("k",), load(2)) == 1 and loads == [1]
+    with lock.keeping_caches():  # the look-up audit: nothing cached changes
+        pass
+    assert cache.peek(("k",)) == 1
+    with lock:
+        pass
+    assert cache.peek(("k",)) is None and cache.get(("k",), load(3)) == 3
+    assert cache.get(("none",), load(None)) is None and cache.get(("none",), load(None)) is None
+    assert loads == [1, 3, None, None]  # an unknown value is asked again, never kept
+
+    def write_during_load():  # a write that lands while the value is read: the value is not kept
+        with lock:
+            pass
+        return "stale"
+
+    assert cache.get(("w",), write_during_load) == "stale" and cache.peek(("w",)) is None
