@@ -49,8 +49,9 @@ NOT_FOUND = {"stage": "tidak_ditemukan",
 # A look-up is a point query among millions of rows; each statement below answers from the NIK's
 # ART index or from a small table, and none joins: DuckDB would push a join's filter into the
 # row_results scan and read all of it instead of using the index.
-ROWS_OF_NIK = """SELECT submission_id, row, status, nik_ok, tanggal_lahir FROM row_results WHERE nik = ?"""
-ROW_KEYS = ["submission_id", "row", "engine_status", "nik_ok", "tanggal_lahir"]
+ROWS_OF_NIK = """SELECT submission_id, row, status, nik_ok, tanggal_lahir, finding_codes FROM row_results
+                 WHERE nik = ?"""
+ROW_KEYS = ["submission_id", "row", "engine_status", "nik_ok", "tanggal_lahir", "finding_codes"]
 
 
 def _in(values) -> str:
@@ -83,15 +84,12 @@ def story_rows(store: Store, nik: str, cache: StoreCache | None = None) -> list[
         return rows
     sids, nums = sorted({r["submission_id"] for r in rows}), sorted({r["row"] for r in rows})
     subs = {sid: meta for sid in sids if (meta := _submission(store, sid, cache)) is not None}
-    codes: dict[tuple, list[tuple[str, str]]] = {}
-    for sid, row, code, severity in run(store.con, f"""
-            SELECT submission_id, row, code, severity FROM findings
-            WHERE submission_id IN ({_in(sids)}) AND row IN ({_in(nums)}) ORDER BY code""", [*sids, *nums]):
-        codes.setdefault((sid, row), []).append((code, severity))
+    codes = _codes(store, rows)
     decided = _decisions(store, nik, sids, nums, cache)
     out = []
     for r in rows:
         key = (r["submission_id"], r["row"])
+        del r["finding_codes"]  # now in `codes`
         if r["submission_id"] not in subs:
             continue
         created, program, period, kecamatan, superseded = subs[r["submission_id"]]
@@ -101,6 +99,21 @@ def story_rows(store: Store, nik: str, cache: StoreCache | None = None) -> list[
                                    "kecamatan": kecamatan, "superseded": superseded,
                                    "codes": list(dict.fromkeys(codes.get(key, [])))})
     return sorted(out, key=lambda r: (r["created_at"], r["row"]))
+
+
+def _codes(store: Store, rows: list[dict]) -> dict[tuple, list[tuple[str, str]]]:
+    """(code, severity) pairs of each row's findings, sorted by code: kept on the row itself, or,
+    for a row recorded before row_results kept them, read from `findings`."""
+    codes = {(r["submission_id"], r["row"]): [tuple(c.split(":", 1)) for c in r["finding_codes"]]
+             for r in rows if r["finding_codes"] is not None}
+    older = [r for r in rows if r["finding_codes"] is None]
+    if older:
+        sids, nums = sorted({r["submission_id"] for r in older}), sorted({r["row"] for r in older})
+        for sid, row, code, severity in run(store.con, f"""
+                SELECT DISTINCT submission_id, row, code, severity FROM findings
+                WHERE submission_id IN ({_in(sids)}) AND row IN ({_in(nums)}) ORDER BY code""", [*sids, *nums]):
+            codes.setdefault((sid, row), []).append((code, severity))
+    return codes
 
 
 def _submission(store: Store, sid: str, cache: StoreCache | None) -> tuple | None:

@@ -26,6 +26,8 @@ from pathlib import Path
 from benchmarks.server import serve
 
 LOOKUPS = 400  # bounded: a fixed number of requests …
+ROUNDS = 3  # … asked three times over (about 8 s): a second of noise on this shared machine moves
+#             the p95 of one short round by tens of ms; the p95 is of all rounds together
 WARM_UP = 100  # look-ups of other NIKs first, untimed: a server that has just started reads the index from disk
 CONCURRENCY = 4  # … from a fixed number of clients (a kecamatan help desk, a few council members)
 TIMEOUT = 120.0
@@ -152,13 +154,18 @@ def main() -> None:
             # flush it first, so the look-ups are timed and not the write-back of what came before.
             os.sync()
             _lookups(url, council, warm)
-            latencies = _lookups(url, council, niks)
+            rounds = [_lookups(url, council, niks) for _ in range(ROUNDS)]
         finally:
             proc.terminate()
             proc.wait(30)
-    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    latencies = sorted(ms for one in rounds for ms in one)
     print(json.dumps({"upload_seconds": upload, "lookup_p50_ms": statistics.median(latencies),
-                      "lookup_p95_ms": p95, "lookups": len(latencies), "concurrency": CONCURRENCY}))
+                      "lookup_p95_ms": _p95(latencies), "lookups": len(latencies), "concurrency": CONCURRENCY,
+                      "lookup_p95_rounds_ms": [round(_p95(one), 1) for one in rounds]}))
+
+
+def _p95(sorted_ms: list[float]) -> float:
+    return sorted_ms[int(0.95 * (len(sorted_ms) - 1))]
 
 
 if __name__ == "__main__":

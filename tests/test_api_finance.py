@@ -11,6 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from test_api import ROLES, SAMPLE, Api, assert_envelope, upload, wait_job
 
+from validator.store import run
+
 SCENARIO = Path(__file__).resolve().parents[1] / "sample_data" / "scenario"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -448,3 +450,27 @@ def test_store_cache_drops_what_a_write_may_have_changed():
         return "stale"
 
     assert cache.get(("w",), write_during_load) == "stale" and cache.peek(("w",)) is None
+
+
+def test_rows_keep_their_codes_and_older_rows_are_read_from_findings(api):
+    """row_results.finding_codes holds each row's findings as the findings table does; a row
+    recorded before the column existed (NULL) tells the same story from `findings`."""
+    per_row = dict(api.query("""SELECT row, list(DISTINCT code || ':' || severity ORDER BY code || ':' || severity)
+                                FROM findings WHERE submission_id = ? GROUP BY row""", [api.sid]))
+    kept = dict(api.query("SELECT row, finding_codes FROM row_results WHERE submission_id = ?", [api.sid]))
+    assert per_row and {row: codes for row, codes in kept.items() if codes} == per_row
+    assert all(codes == [] for row, codes in kept.items() if row not in per_row)
+
+    nik, row = api.query("""SELECT nik, row FROM row_results WHERE submission_id = ? AND nik_ok
+                            AND len(finding_codes) >= 1 LIMIT 1""", [api.sid])[0]
+    h = api.headers["council"]
+    now = api.client.get(f"/api/v1/lookup?nik={nik}", headers=h).json()
+    view = api.app.state.ctx.view()
+    try:
+        run(view.con, "UPDATE row_results SET finding_codes = NULL WHERE submission_id = ? AND row = ?", [api.sid, row])
+        older = api.client.get(f"/api/v1/lookup?nik={nik}", headers=h).json()
+    finally:
+        run(view.con, "UPDATE row_results SET finding_codes = ? WHERE submission_id = ? AND row = ?",
+            [kept[row], api.sid, row])
+        view.close()
+    assert [len(e["reasons"]) for e in now["events"]] and now == older

@@ -42,7 +42,8 @@ def add_list(db: Store, sid: str, kec: str, period: str, rows: list[dict], *, su
     run(db.con, "INSERT INTO submissions VALUES (?, 'pkh', ?, ?, 'daftar.csv', '', ?, '2026.1+test', ?, 0, 0, 0, ?, "
         "'complete')", [sid, period, kec, created, len(rows), superseded_by])
     for r in rows:
-        run(db.con, "INSERT INTO row_results VALUES (?, ?, NULL, ?, true, ?, ?, NULL, ?, ?, ?, ?)",
+        run(db.con, "INSERT INTO row_results (submission_id, row, sheet, nik, nik_ok, no_kk, nama, tanggal_lahir, "
+            "status, nominal, bank, no_rekening) VALUES (?, ?, NULL, ?, true, ?, ?, NULL, ?, ?, ?, ?)",
             [sid, r["row"], r["nik"], r["no_kk"], r["nama"], r["status"], r["nominal"], r["bank"], r["no_rekening"]])
     for r, code in (findings or {}).items():
         run(db.con, "INSERT INTO findings VALUES (?, ?, ?, 'reject', 'nik', '', '', '')", [sid, r, code])

@@ -44,6 +44,10 @@ DDL = [
     # Stores made before the bank and account were kept per row gain the columns (empty for old rows).
     "ALTER TABLE row_results ADD COLUMN IF NOT EXISTS bank VARCHAR",
     "ALTER TABLE row_results ADD COLUMN IF NOT EXISTS no_rekening VARCHAR",
+    # The row's findings as 'CODE:severity', sorted (empty: none), so that a look-up of one NIK
+    # reads its rows and their reasons from the NIK index alone. NULL on rows recorded before the
+    # column existed: for those the reader goes to `findings`, which stays the full record.
+    "ALTER TABLE row_results ADD COLUMN IF NOT EXISTS finding_codes VARCHAR[]",
     """CREATE TABLE IF NOT EXISTS findings (
         submission_id VARCHAR, row INTEGER, code VARCHAR, severity VARCHAR, field VARCHAR,
         value VARCHAR, message VARCHAR, message_en VARCHAR)""",

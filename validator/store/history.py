@@ -156,6 +156,12 @@ def compare_to(store: Store, previous: dict, current: pl.DataFrame) -> dict:
     }
 
 
+def finding_codes(findings: pl.DataFrame) -> pl.DataFrame:
+    """(row, finding_codes): each row's distinct 'CODE:severity', sorted, as row_results keeps them."""
+    return findings.group_by("row").agg(
+        pl.concat_str("code", pl.lit(":"), "severity").unique().sort().alias("finding_codes"))
+
+
 def record(store: Store, submission: dict, rows: pl.DataFrame, findings: pl.DataFrame) -> None:
     """Write one submission whole, superseding the earlier list of the same kecamatan, program
     and period, in one transaction: a crash before COMMIT leaves the store as it was."""
@@ -170,13 +176,14 @@ def record(store: Store, submission: dict, rows: pl.DataFrame, findings: pl.Data
             submission["file_name"], submission["sha256"], submission["created_at"],
             submission["rule_set_version"], submission["rows"], submission["accepted"],
             submission["review"], submission["rejected"]])
-        con.register("bansos_rows", rows.to_arrow())
+        con.register("bansos_rows", rows.join(finding_codes(findings), on="row", how="left").to_arrow())
         con.register("bansos_findings", findings.to_arrow())
         try:
             run(con, """INSERT INTO row_results (submission_id, row, sheet, nik, nik_ok, no_kk, nama,
-                           tanggal_lahir, status, nominal, bank, no_rekening)
+                           tanggal_lahir, status, nominal, bank, no_rekening, finding_codes)
                         SELECT ?, row, sheet, nik, nik_ok, no_kk, nama, tanggal_lahir, status, nominal,
-                               bank, no_rekening FROM bansos_rows""", [submission["id"]])
+                               bank, no_rekening, coalesce(finding_codes, []) FROM bansos_rows""",
+                [submission["id"]])
             run(con, """INSERT INTO findings SELECT ?, row, code, severity, field, value, message,
                            message_en FROM bansos_findings""", [submission["id"]])
         finally:
