@@ -26,7 +26,7 @@ def test_csv_semicolon_cp1252_with_title_lines(tmp_path, header_map):
     assert listing.header_row == 4
     assert listing.frame["alamat"].to_list() == ["JL. MERDEKA – GG. SEPAKAT"]
     assert listing.frame["_row"].to_list() == [5]
-    assert [s["why"] for s in listing.skipped] == ["title", "title"]
+    assert [s["why"] for s in listing.skipped] == ["title", "title", "blank"]  # the empty line above the header too
 
 
 def test_csv_utf8_bom_comma(tmp_path, header_map):
@@ -165,3 +165,108 @@ def test_header_only_list_validates_with_a_warning(tmp_path):
     outcome = validate(path, "pkh", today=TODAY)
     assert outcome.rows.height == 0
     assert [w["code"] for w in outcome.listing.warnings] == ["no_data_rows"]
+
+
+# Layouts kecamatan offices really send, beyond the sample: each read as the operator sees it.
+HEAD = ["NO", "NIK", "NO KK", "NAMA", "BANK", "NO REKENING", "NOMINAL"]
+ROW = [1, "1271175708850001", "1271170101090012", "SITI AMINAH", "BRI", "123401000456503", 600000]
+
+
+def _xlsx(tmp_path, rows: list[list], merges: tuple[str, ...] = ()):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+    for m in merges:
+        ws.merge_cells(m)
+    path = tmp_path / "daftar.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_a_section_line_under_the_header_is_not_a_second_header(tmp_path):
+    path = _xlsx(tmp_path, [HEAD, ["Kecamatan Medan Baru"], ROW, ["KELURAHAN : MERDEKA"], [2, *ROW[1:]]])
+    outcome = validate(path, "pkh", kecamatan="127117", today=TODAY)
+    assert "kecamatan" not in outcome.listing.fields and outcome.listing.fields["nik"] == 1
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [(2, "section"), (4, "section")]
+    assert outcome.rows["row"].to_list() == [3, 5]
+    assert "KECAMATAN_BEDA" not in set(outcome.findings["code"].to_list())
+
+
+def test_sub_headers_under_a_group_label_replace_it(tmp_path):
+    top = ["NO", "NIK", "NO KK", "NAMA KPM", "REKENING", None, "NOMINAL"]
+    sub = [None, None, None, None, "BANK", "NO. REKENING", None]
+    path = _xlsx(tmp_path, [["DAFTAR PENERIMA BANTUAN PKH TAHAP I TAHUN 2026"], top, sub, ROW],
+                 merges=("A1:G1", "E2:F2"))
+    listing = validate(path, "pkh", kecamatan="127117", today=TODAY)
+    fields = listing.listing.fields
+    assert (fields["nama_bank"], fields["no_rekening"]) == (4, 5)
+    assert [(s["row"], s["why"]) for s in listing.listing.skipped] == [(1, "title"), (3, "header")]
+    assert listing.rows["row"].to_list() == [4] and listing.findings.height == 0
+
+
+def test_upper_row_of_a_two_row_header_is_a_header_not_a_title(tmp_path):
+    top = ["NO", "NIK", "NAMA", "TEMPAT/TGL LAHIR", None, "BANK", "NO REKENING"]
+    sub = [None, None, None, "TEMPAT", "TANGGAL LAHIR", None, None]
+    path = _xlsx(tmp_path, [["DAFTAR PENERIMA"], [None], ["NO", "DATA PENERIMA", None, "TANGGAL LAHIR", None, None, None],
+                            top, sub, [1, "1271175708850001", "SITI", "MEDAN", "17-08-1985", "BRI", "123401000456503"]])
+    listing = validate(path, "bst", kecamatan="127117", today=TODAY).listing
+    assert [(s["row"], s["why"]) for s in listing.skipped] == [(1, "title"), (2, "blank"), (3, "header"), (5, "header")]
+    assert (listing.fields["tempat_lahir"], listing.fields["tanggal_lahir"]) == (3, 4)
+
+
+@pytest.mark.parametrize("column", [1, 5])  # the NIK column, the account column
+def test_a_nip_line_of_the_signature_block_is_skipped_in_any_column(tmp_path, column):
+    sign = [[None] * 7 for _ in range(4)]
+    for cells, text in zip(sign, ["Mengetahui,", "Camat Medan Baru", "DRS. H. AHMAD", "NIP. 19700101 199003 1 005"],
+                           strict=True):
+        cells[column] = text
+    path = _xlsx(tmp_path, [HEAD, ROW, [], *sign])
+    outcome = validate(path, "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [2]
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [
+        (3, "blank"), (4, "signature"), (5, "signature"), (6, "signature"), (7, "signature")]
+
+
+def test_a_total_without_its_label_is_a_total(tmp_path):
+    # (a SUM saved by Excel reads as its value; openpyxl saves none, so values stand in for it)
+    path = _xlsx(tmp_path, [HEAD, ROW, [2, *ROW[1:]], [None] * 6 + ["Rp 1.200.000"], [None] * 6 + [1200000]])
+    outcome = validate(path, "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [2, 3]
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [(4, "total"), (5, "total")]
+
+
+def test_excel_sep_line_is_hidden_as_excel_hides_it(tmp_path, header_map):
+    path = tmp_path / "l.csv"
+    path.write_bytes(b"sep=;\r\nNO;NIK;NAMA\r\n1;1271175506800001;SITI AMINAH\r\n")
+    listing = read_list(path, header_map)
+    assert listing.header_row == 1 and listing.frame["_row"].to_list() == [2]
+    assert listing.frame["nik"].to_list() == ["1271175506800001"] and listing.skipped == []
+
+
+def test_ringkasan_says_what_to_do_with_the_programs_values_filled_in(tmp_path):
+    import openpyxl
+
+    from tests.conftest import run_rows
+    from validator.reports import write_outputs
+
+    outcome = run_rows(tmp_path, "pkh", [
+        {"bank": "BCA"},
+        {"nik": "1271175506800002", "kk": "1271170101100002", "rek": "30020100012"},
+        {"nik": "1271175506800003", "kk": "1271170101100003", "rek": "300201000123523", "nominal": "610000"}])
+    assert {"BANK_TIDAK_DIKENAL", "REKENING_PANJANG", "NOMINAL_TIDAK_SESUAI"} <= set(outcome.findings["code"])
+    write_outputs(outcome, tmp_path / "out")
+    ws = openpyxl.load_workbook(tmp_path / "out" / "result.xlsx")["Ringkasan"]
+    todo = {r[0]: r[3] for r in ws.iter_rows(values_only=True) if r[0] in outcome.rules.catalog}
+    assert todo and not any("{" in text for text in todo.values())
+    assert "BRI" in todo["BANK_TIDAK_DIKENAL"] and "Rp" in todo["NOMINAL_TIDAK_SESUAI"]
+
+
+def test_a_kecamatan_named_kota_is_not_matched_by_its_second_word(tmp_path):
+    from tests.conftest import codes_by_row, run_rows
+
+    outcome = run_rows(tmp_path, "maghrib_mengaji", [{"kec": "BARU"}, {"nik": "1271174506800002", "nama": "RINA WATI", "tgl": "05-06-1980",
+                                                                 "rek": "300201000123515", "kec": "Kec. Medan Baru"}])
+    assert codes_by_row(outcome) == [{"KECAMATAN_BEDA"}, set()]

@@ -50,7 +50,9 @@ def test_messy_sample_skips_exactly_the_non_data_rows():
     below = [(s["row"], s["why"]) for s in outcome.listing.skipped if s["row"] > outcome.listing.header_row]
     assert below == want
     above = [s for s in outcome.listing.skipped if s["row"] < outcome.listing.header_row]
-    assert above and all(s["why"] == "title" for s in above)
+    # Every row above the header is accounted for: the title block, and the empty line under it.
+    assert [s["row"] for s in above] == list(range(1, outcome.listing.header_row))
+    assert {s["why"] for s in above} == {"title", "blank"}
     assert {s["why"] for s in outcome.listing.skipped} >= {"title", "column_numbers", "blank", "total", "signature"}
     assert outcome.listing.sheet == "DAFTAR KPM"
     # No skipped row is also a data row.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import polars as pl
@@ -85,14 +86,19 @@ def read_delimited(path: Path) -> Grid:
 
 
 def _grid(path: Path, sample: str, transcoded: io.BytesIO | None) -> Grid:
-    delimiter = sniff_delimiter(sample)
+    lines = sample.splitlines()
+    # Excel writes (and hides) a first line "sep=;" naming the delimiter: the operator's row 1 is
+    # the line after it.
+    sep = re.fullmatch(r'"?sep=(.)"?\s*', lines[0], flags=re.IGNORECASE) if lines else None
+    delimiter = sep.group(1) if sep else sniff_delimiter(sample)
+    hidden = 1 if sep else 0
     # polars takes the width of a CSV from its first row, and title lines above the header are
     # narrower: read those few lines with the csv module, and the body from the first widest row.
-    head = list(csv.reader(sample.splitlines()[:60], delimiter=delimiter))
+    head = list(csv.reader(lines[hidden:hidden + 60], delimiter=delimiter))
     widest = max((len(r) for r in head), default=1)
     start = next((i for i, r in enumerate(head) if len(r) == widest), 0)
     # Every field as text: a NIK never passes through a number type.
-    body = _read_all_text(transcoded or path, delimiter, start, strict=transcoded is None)
+    body = _read_all_text(transcoded or path, delimiter, hidden + start, strict=transcoded is None)
     width = max(body.width, widest)
     texts: list = []
     for j in range(width):

@@ -23,6 +23,7 @@ WHY_TEXT = {
     "column_numbers": ("baris nomor kolom (1, 2, 3, …)", "column-numbering row (1, 2, 3, …)"),
     "repeated_header": ("judul kolom berulang", "repeated header row"),
     "blank": ("baris kosong", "blank row"),
+    "section": ("judul bagian (mis. KELURAHAN …)", "section heading (e.g. KELURAHAN …)"),
     "total": ("baris JUMLAH/TOTAL", "JUMLAH/TOTAL row"),
     "signature": ("blok tanda tangan", "signature block"),
 }
@@ -34,6 +35,10 @@ _SIGNATURE = (
     r"PENDAMPING|KOORDINATOR|KASI\b|PLT\b|A\.\s*N\.|AN\.\s)"
     r"|^[A-Z .'-]{3,},\s*\d{1,2}\s+[A-Z]+\s+\d{4}\s*$"  # "Medan, 2 Januari 2026"
 )
+# A line that groups the rows below it: "KELURAHAN : MERDEKA", "Kecamatan Medan Baru", "DESA X".
+_SECTION = r"^\W*(KELURAHAN|KEL\.|DESA|KECAMATAN|KEC\.|LINGKUNGAN|DUSUN|NAGARI|GAMPONG|JORONG|KELOMPOK)\b"
+# An ID column that holds a signature line ("NIP. 19700101 199003 1 005") has six digits but no ID.
+_NIP = r"(?i)\bNIP\b"
 
 
 @dataclass
@@ -114,19 +119,57 @@ def locate(grid: Grid, header_map: dict[str, str]) -> tuple[int, dict[str, int],
     return i, found, rows
 
 
+def _exact(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
+    """Fields whose header is written exactly (no 'starts with' matching), first column wins."""
+    found: dict[str, int] = {}
+    for j, cell in enumerate(cells):
+        f = header_map.get(header_key(cell)) if cell else None
+        if f and f not in found:
+            found[f] = j
+    return found
+
+
 def _second_header_row(rows: list[list[str]], i: int, found: dict[str, int],
-                       header_map: dict[str, str]) -> dict[str, int]:
-    """Fields named in a second header row under merged cells (e.g. TEMPAT | TANGGAL under TTL)."""
+                       header_map: dict[str, str]) -> tuple[dict[str, int], set[int]]:
+    """Fields named in a second header row, and the header row's columns they replace.
+
+    Two forms: sub-headers under merged cells whose own header cell is empty (TEMPAT | TANGGAL
+    under TTL), and sub-headers under a group label spanning several columns (BANK | NO. REKENING
+    under REKENING), which replace the label. A second header row has at least two cells, each
+    sub-header written exactly as a header: a line such as "Kecamatan Medan Baru" under the
+    header is a section heading, not a header."""
     if i + 1 >= len(rows):
-        return {}
-    below = map_header(rows[i + 1], header_map)
+        return {}, set()
+    top, below_cells = rows[i], rows[i + 1]
+    if sum(1 for c in below_cells if c) < 2 or any(sum(ch.isdigit() for ch in c) >= 6 for c in below_cells):
+        return {}, set()
+    below = _exact(below_cells, header_map)
     # Under a merged "TEMPAT/TGL LAHIR" the sub-headers are often just "TEMPAT" and "TANGGAL".
-    with_lahir = map_header([f"{c} LAHIR" if c else "" for c in rows[i + 1]], header_map)
+    with_lahir = _exact([f"{c} LAHIR" if c else "" for c in below_cells], header_map)
     below = {**{f: j for f, j in with_lahir.items() if f in ("tempat_lahir", "tanggal_lahir")}, **below}
-    used = set(found.values())
-    extra = {f: j for f, j in below.items() if f not in found and j not in used}
-    digits = any(sum(ch.isdigit() for ch in c) >= 6 for c in rows[i + 1])
-    return extra if extra and not digits else {}
+
+    def top_cell(j: int) -> str:
+        return top[j] if j < len(top) else ""
+
+    # A group label: a header cell with empty cells to its right, all with sub-headers below.
+    grouped: set[int] = set()
+    for j, cell in enumerate(top):
+        k = j + 1
+        while cell and k < len(below_cells) and not top_cell(k) and below_cells[k]:
+            k += 1
+        if k > j + 1 and below_cells[j]:
+            grouped.update(range(j, k))
+    replaced = {j for f, j in found.items() if j in grouped and any(bj in grouped for bj in below.values())}
+    kept = {f: j for f, j in found.items() if j not in replaced}
+    used = set(kept.values())
+    extra = {f: j for f, j in below.items() if f not in kept and j not in used and (not top_cell(j) or j in grouped)}
+    return (extra, replaced) if extra else ({}, set())
+
+
+def _header_above(cells: list[str], header_map: dict[str, str]) -> bool:
+    """The upper row of a two-row header (NO | DATA PENERIMA | TANGGAL LAHIR over the real
+    headers), as opposed to a title line: several cells, at least one a header as written."""
+    return sum(1 for c in cells if c) >= 2 and bool(_exact(cells, header_map))
 
 
 def _column_numbers(cells: list[str]) -> bool:
@@ -149,14 +192,17 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
     sheet = grid.sheet
     header_row = i + 1  # rows are 1-based, and the grid starts at row 1
     for k in range(i):
-        if any(rows[k]):
-            skipped.append({"row": k + 1, "sheet": sheet, "why": "title"})
+        why = ("title" if k < i - 1 or not _header_above(rows[k], header_map) else "header") if any(rows[k]) \
+            else "blank"
+        skipped.append({"row": k + 1, "sheet": sheet, "why": why})
     body_start = i + 1
-    extra = _second_header_row(rows, i, found, header_map)
+    extra, replaced = _second_header_row(rows, i, found, header_map)
     if extra:
+        for f in [f for f, j in found.items() if j in replaced]:
+            del found[f]
         for f, j in extra.items():
             found[f] = j
-            headers[j] = headers[j] or rows[i + 1][j]
+            headers[j] = rows[i + 1][j] if j in replaced or not headers[j] else headers[j]
         skipped.append({"row": i + 2, "sheet": sheet, "why": "header"})
         body_start += 1
     if body_start < len(rows) and _column_numbers(rows[body_start]):
@@ -228,7 +274,8 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     # with several filled cells stay data.
     # A cell of plain digits (a cheap cast) settles most rows, and the first ID column (the NIK)
     # settles nearly all: each further column and the regex look only at the rows still open.
-    has_id = pl.any_horizontal([pl.col(f"c{j}").str.contains(r"\d{6}").fill_null(False) for j in id_cols])
+    has_id = pl.any_horizontal([(pl.col(f"c{j}").str.contains(r"\d{6}") & ~pl.col(f"c{j}").str.contains(_NIP))
+                                .fill_null(False) for j in id_cols])
     why = pl.repeat(None, body.height, dtype=pl.Utf8, eager=True).alias("_why")
     rest = pl.DataFrame({"_i": pl.int_range(0, body.height, dtype=pl.UInt32, eager=True)})
     for j in id_cols:
@@ -243,7 +290,9 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     if cand_idx.height == 0:
         return why
     cand = body[cand_idx["_i"]]
-    filled = [cell[j].fill_null("").str.len_bytes().gt(0) for j in content]
+    # A numbering column counts when it holds words: a section heading is often typed there.
+    filled = [cell[j].fill_null("").str.len_bytes().gt(0) for j in content] + [
+        cell[j].fill_null("").str.contains(r"[A-Za-z]{3}") for j in seq_cols]
     cand_idx = cand_idx.with_columns(
         cand.select((pl.sum_horizontal(filled) if filled else pl.lit(0)).alias("n_filled")).to_series())
     joined = pl.concat_str([cell[j] for j in range(width)], separator=" ", ignore_nulls=True).str.to_uppercase()
@@ -254,7 +303,11 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     ]) if mapped_keys else pl.lit(0)
     n = pl.lit(cand_idx["n_filled"])
     row_pos = pl.lit(cand_idx["_i"])
-    total = joined.str.contains(_TOTAL)
+    # A total without its label: the amount (a number or a SUM) with no one to pay it to.
+    nobody = pl.all_horizontal([cell[found[f]].fill_null("").eq("") for f in ("nik", "nama") if f in found])
+    unlabelled_total = (n <= 2) & nobody & cell[found["nominal"]].fill_null("").ne("") \
+        if "nominal" in found else pl.lit(False)
+    total = joined.str.contains(_TOTAL) | unlabelled_total
     marker = (n <= 2) & joined.str.contains(_SIGNATURE)
     first_footer = cand.select(pl.when(total | marker).then(row_pos).min()).item()
     footer = row_pos >= (first_footer if first_footer is not None else body.height)
@@ -264,6 +317,7 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         .when(total).then(pl.lit("total"))
         .when(marker).then(pl.lit("signature"))
         .when(footer & (n <= 2)).then(pl.lit("signature"))
+        .when((n <= 2) & joined.str.contains(_SECTION)).then(pl.lit("section"))
         .otherwise(None).alias("_why")
     ).to_series()
     return why.scatter(cand_idx["_i"], reasons)
