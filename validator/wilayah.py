@@ -13,9 +13,12 @@ DATA = Path(__file__).parent / "data" / "wilayah.parquet"
 
 
 def place_key(name: str) -> str:
-    """A region name as compared: 'Kec. Medan Baru' and 'MEDAN BARU' are the same kecamatan."""
+    """A kecamatan's name as compared: 'Kec. Medan Baru' and 'MEDAN BARU' are the same kecamatan.
+
+    Only the designation 'Kecamatan'/'Kec.' is dropped: 'Kota' begins the names of kecamatan
+    ('Kota Baru', 'Kota Juang'), so 'Baru' alone must not match 'Kota Baru'."""
     t = re.sub(r"[^A-Z0-9 ]+", " ", str(name).upper())
-    t = re.sub(r"^\s*(KECAMATAN|KEC|KAB|KABUPATEN|KOTA|KELURAHAN|KEL|DESA)\b", " ", t)
+    t = re.sub(r"^\s*(KECAMATAN|KEC)\b", " ", t)
     return " ".join(t.split())
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import polars as pl
 
+# The spellings reason-codes.md recognises (L/P, LK/PR, Laki-laki/Perempuan, Pria/Wanita, M/F) in
+# any case, with spaces, dots and dashes ignored; "Laki2" is how "Laki-laki" is commonly written.
+# Anything else ("LAKI", "W", "MALE") is JK_TIDAK_VALID: the operator writes one of these.
 _SEX = {
-    **dict.fromkeys("L LK LAKI LAKILAKI LELAKI PRIA M MALE".split(), "L"),
-    **dict.fromkeys("P PR PEREMPUAN WANITA W F FEMALE".split(), "P"),
+    **dict.fromkeys("L LK LAKILAKI LAKI2 PRIA M".split(), "L"),
+    **dict.fromkeys("P PR PEREMPUAN WANITA F".split(), "P"),
 }
-_SEX_NOISE = [*" \t\u00a0.-", *"0123456789"]
+_SEX_NOISE = [*" \t\u00a0.-"]
 
 _SPACES = [*" \t\n\r\u00a0\u2009\u202f"]  # \u202f and \u2009 are thousands separators elsewhere
 _MINUS = "[-\u2212\u2013]"

@@ -20,6 +20,30 @@ def _join(items: list[str], lang: str) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
 
 
+# Row placeholders an action may name ("buku tabungan {bank} penerima"), as words when the action
+# is shown for a code as a whole (the Ringkasan sheet, the public rule page) and not for one row.
+ROW_WORDS = {
+    "id": {"bank": "bank", "value": "nilai", "expected": "nilai yang benar", "actual": "nilai",
+           "detail": "rinciannya", "rows": "baris terkait"},
+    "en": {"bank": "bank", "value": "the value", "expected": "the right value", "actual": "the value",
+           "detail": "the details", "rows": "the related rows"},
+}
+
+
+class _Words(dict):
+    def __init__(self, context: dict[str, str], lang: str):
+        super().__init__(context)
+        self.lang = lang
+
+    def __missing__(self, key: str) -> str:
+        return ROW_WORDS[self.lang].get(key, "…")
+
+
+def action_text(template: str, context: dict[str, str], lang: str = "id") -> str:
+    """A catalogue action with the program's values filled in and row placeholders as words."""
+    return Formatter().vformat(template, (), _Words(context, lang))
+
+
 def context_params(rules: Rulebook, program: Program, regions: Regions, sender: str | None,
                    lang: str) -> dict[str, str]:
     """Program- and submission-level values a template may name, already in `lang`."""

@@ -8,6 +8,7 @@ import polars as pl
 import xlsxwriter
 
 from validator.ingest import WHY_TEXT
+from validator.reports.messages import action_text, context_params
 
 FULL_SHEET_LIMIT = 20_000
 ID_FIELDS = ("nik", "no_kk", "no_rekening")
@@ -130,13 +131,14 @@ def _summary_sheet(wb, w: _Writer, outcome) -> None:
     r += 1
     for c, h in enumerate(["KODE ALASAN", "JUMLAH", "ARTI", "YANG HARUS DILAKUKAN KECAMATAN"]):
         ws.write_string(r, c, h, w.bold)
+    context = context_params(outcome.rules, outcome.program, outcome.regions, outcome.kecamatan, "id")
     for code, count in s["by_code"].items():
         r += 1
         entry = outcome.rules.catalog[code]
         ws.write_string(r, 0, code)
         ws.write_number(r, 1, count)
         w.cell(ws, r, 2, f"{entry.title_id} ({outcome.rules.severity(outcome.program, code)})")
-        w.cell(ws, r, 3, entry.action_id)
+        w.cell(ws, r, 3, action_text(entry.action_id, context))
     if outcome.listing.skipped:
         r += 2
         for c, h in enumerate(["BARIS DILEWATI", "", "ALASAN"]):
