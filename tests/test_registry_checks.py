@@ -97,3 +97,28 @@ def test_registry_imported_into_the_store_is_used(tmp_path):
         record_outcome(s, outcome)
     assert {"DTKS_MENINGGAL", "DAFTAR_PENGECUALIAN"} <= set(outcome.findings["code"])
     assert not {"registry", "exclusions", "history"} & {c["check"] for c in outcome.checks_skipped}
+
+
+def test_a_repeated_nik_counts_its_death_and_its_highest_desil(tmp_path):
+    died = run(tmp_path, "pkh", [{}], [{"status": "aktif"}, {"status": "meninggal"}, {"status": "aktif"}])
+    assert codes_by_row(died) == [{"DTKS_MENINGGAL"}]
+    poorer_and_richer = run(tmp_path, "pkh", [{}], [{"desil": "2"}, {"desil": "7"}])
+    assert codes_by_row(poorer_and_richer) == [{"DTKS_DESIL"}]
+
+
+@pytest.mark.parametrize(("column", "code", "person"), [
+    ("desil", "DTKS_DESIL", {"desil": "7"}), ("status", "DTKS_MENINGGAL", {"status": "meninggal"}),
+    ("nama", "DTKS_NAMA_BEDA", {"nama": "RATNA DEWI"}), ("no_kk", "DTKS_KK_BEDA", {"no_kk": "1271170101100009"})])
+def test_an_extract_without_a_column_says_which_check_did_not_run(tmp_path, column, code, person):
+    full = registry_file(tmp_path, [person])
+    lines = [line.split(",") for line in full.read_text(encoding="utf-8").splitlines()]
+    drop = REGISTRY_HEADER.index(column)
+    full.write_text("".join(",".join(c for i, c in enumerate(line) if i != drop) + "\n" for line in lines),
+                    encoding="utf-8")
+    headers, body = make_rows("pkh", [{}])
+    outcome = validate(write_csv(tmp_path / "l.csv", headers, body), "pkh", kecamatan="127117", today=TODAY,
+                       registry=full)
+    assert code not in set(outcome.findings["code"])
+    [note] = [s for s in outcome.checks_skipped if s["check"] == code]
+    assert column in note["reason"] and "dtks.csv" in note["reason"]
+    assert not [s for s in outcome.checks_skipped if s["check"] == "registry"]

@@ -117,12 +117,23 @@ def _cross_list_findings(prepared: pl.DataFrame, ctx: CheckContext, *, registry:
     rows = registri.list_rows(prepared)  # readable NIKs: what every check below joins on
     con = store.con if store is not None else None
     if registry is not None or (store is not None and store.has_registry()):
-        from validator.registry import scan_extract
+        from validator.registry import extract_fields, scan_extract
 
         con = con or duckdb.connect()
         # Read from a file, the extract is narrowed to the list's NIKs before it is normalised.
         source = scan_extract(con, registry, keys=registri.KEYS) if registry is not None else "registry"
-        parts |= registri.registry_findings(rows, ctx, con, source)
+        found = registri.registry_findings(rows, ctx, con, source)
+        if registry is not None:
+            # An extract without the column a check reads would let that check pass every row.
+            have = extract_fields(con, registry)
+            for column, code in registri.COLUMN_CHECKS.items():
+                if column not in have and ctx.enabled(code):
+                    found.pop(code, None)
+                    skipped.append({
+                        "check": code,
+                        "reason": f"ekstrak registri {registry.name} tidak punya kolom {column}; {code} tidak diperiksa",
+                        "reason_en": f"the registry extract {registry.name} has no {column} column; {code} not checked"})
+        parts |= found
     else:
         skipped.append({"check": "registry", "reason": "tidak ada data DTKS/DTSEN (--registry atau impor ke --store)",
                         "reason_en": "no registry extract (--registry, or imported into --store)"})

@@ -21,12 +21,16 @@ def list_rows(prepared: pl.DataFrame) -> pl.DataFrame:
 
 
 KEYS = "bansos_list_keys"
+# The registry column each check reads (contracts §4): without it the check cannot run.
+COLUMN_CHECKS = {"no_kk": "DTKS_KK_BEDA", "nama": "DTKS_NAMA_BEDA", "desil": "DTKS_DESIL",
+                 "status": "DTKS_MENINGGAL"}
 
 
 def registry_matches(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, registry_sql: str) -> pl.DataFrame:
-    """One registry row per list row (left join), the living record first when a NIK repeats.
-
-    `registry_sql` may refer to the list's keys as `bansos_list_keys` (registered here)."""
+    """One registry row per list row (left join). When a NIK repeats in the registry, a record
+    marking the person deceased comes first, then the highest desil: a stale record must not hide
+    a death or a desil above the cut-off (the import reports repeated NIKs)."""
+    # (`registry_sql` may refer to the list's keys as `bansos_list_keys`, registered here.)
     keys = rows.select("_idx", "nik").to_arrow()  # handed to DuckDB without copying
     con.register(KEYS, keys)
     try:
@@ -35,7 +39,8 @@ def registry_matches(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, registr
                    r.status AS reg_status, r.desil AS reg_desil
             FROM bansos_list_keys k LEFT JOIN {registry_sql} r ON r.nik = k.nik
             QUALIFY row_number() OVER (PARTITION BY k._idx
-                                       ORDER BY (r.status = 'meninggal') ASC, r.desil NULLS LAST) = 1
+                                       ORDER BY (starts_with(r.status, 'meninggal') OR r.status = 'wafat') DESC
+                                                NULLS LAST, r.desil DESC NULLS LAST) = 1
         """)
     finally:
         con.unregister("bansos_list_keys")

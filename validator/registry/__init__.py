@@ -4,6 +4,7 @@ from validator.registry.extract import (
     Example,
     ExtractReport,
     check_extract,
+    extract_fields,
     import_exclusions,
     import_registry,
     scan_exclusions,
@@ -11,5 +12,5 @@ from validator.registry.extract import (
 )
 from validator.registry.schema import CHECKS, RegistryRow
 
-__all__ = ["CHECKS", "Example", "ExtractReport", "RegistryRow", "check_extract", "import_exclusions",
+__all__ = ["CHECKS", "Example", "ExtractReport", "RegistryRow", "check_extract", "extract_fields", "import_exclusions",
            "import_registry", "scan_exclusions", "scan_extract"]

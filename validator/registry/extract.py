@@ -181,6 +181,11 @@ def _normalised(src: Source, cols: dict[str, str], with_text: bool, keys: str | 
     return f"(SELECT {', '.join(sql)} FROM (SELECT {inner} FROM {relation}))"
 
 
+def extract_fields(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
+    """The registry fields (section 4 of the contracts) an extract file has a column for."""
+    return set(match_columns(open_source(con, path), FIELDS, ("nik",), "Ekstrak registri"))
+
+
 def scan_extract(con: duckdb.DuckDBPyConnection, path: Path, keys: str | None = None) -> str:
     """A subquery yielding the registry table's columns from an extract; DuckDB streams it.
 
