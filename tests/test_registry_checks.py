@@ -104,6 +104,8 @@ def test_a_repeated_nik_counts_its_death_and_its_highest_desil(tmp_path):
     assert codes_by_row(died) == [{"DTKS_MENINGGAL"}]
     poorer_and_richer = run(tmp_path, "pkh", [{}], [{"desil": "2"}, {"desil": "7"}])
     assert codes_by_row(poorer_and_richer) == [{"DTKS_DESIL"}]
+    [desil] = poorer_and_richer.findings.iter_rows(named=True)
+    assert (desil["value"], desil["actual"], desil["expected"]) == (SITI["nik"], "7", "4")
 
 
 @pytest.mark.parametrize(("column", "code", "person"), [

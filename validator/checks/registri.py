@@ -60,7 +60,7 @@ def registry_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBP
         out["DTKS_TIDAK_TERDAFTAR"] = m.filter(~found).select("_idx", pl.col("nik").alias("value"))
         if program.desil_max is not None:
             out["DTKS_DESIL"] = m.filter(found & (pl.col("reg_desil") > program.desil_max)).select(
-                "_idx", pl.col("reg_desil").cast(pl.Utf8).alias("actual"),
+                "_idx", pl.col("nik").alias("value"), pl.col("reg_desil").cast(pl.Utf8).alias("actual"),
                 pl.lit(str(program.desil_max)).alias("expected"))
     status = pl.col("reg_status").fill_null("")
     out["DTKS_MENINGGAL"] = m.filter(found & (status.str.starts_with("meninggal") | (status == "wafat"))).select(

@@ -65,9 +65,10 @@ def previous_submission(store: Store, program: str, period: str, kecamatan: str)
 
 def _describe() -> pl.Expr:
     """Who else claims the person: kecamatan, program and period, submission, row."""
-    return pl.format("Kecamatan {}, {} {}, pengajuan {}, baris {}",
+    return pl.format("Kecamatan {}, {} {}, pengajuan {}, baris {}{}",
                      pl.col("kec_name"), pl.col("program_name"), pl.col("period"),
-                     pl.col("submission_id"), pl.col("row").cast(pl.Utf8))
+                     pl.col("submission_id"), pl.col("row").cast(pl.Utf8),
+                     pl.when(pl.col("by_kk")).then(pl.lit(" (nomor KK sama)")).otherwise(pl.lit("")))
 
 
 def cross_findings(store: Store, rows: pl.DataFrame, *, program: str, period: str, kecamatan: str,
@@ -96,6 +97,7 @@ def cross_findings(store: Store, rows: pl.DataFrame, *, program: str, period: st
             pl.col("program").replace_strict(program_names, default=pl.col("program")).alias("program_name"),
         ).with_columns(_describe().alias("d"))
         out[code] = hits.group_by("_idx").agg(
+            pl.col("value").first(),
             pl.col("d").unique().sort().head(5).str.join("; ").alias("detail")).with_columns(
             pl.col("_idx").cast(pl.UInt32))
     return out
@@ -112,7 +114,8 @@ def _hits(store: Store, rows: pl.DataFrame, subs: pl.DataFrame, use_kk: bool,
             hh = ", ".join(f"'{p}'" for p in sorted(household_programs)) or "''"
             kk_match = f"OR (n.kk IS NOT NULL AND r.no_kk = n.kk AND s.program IN ({hh}))"
         return query(con, f"""
-            SELECT DISTINCT n._idx, s.id AS submission_id, s.program, s.period, s.kecamatan, r.row
+            SELECT DISTINCT n._idx, n.nik AS value, s.id AS submission_id, s.program, s.period, s.kecamatan, r.row,
+                   NOT coalesce(r.nik_ok AND r.nik = n.nik, false) AS by_kk
             FROM bansos_subs s
             JOIN row_results r ON r.submission_id = s.id AND r.status IN ('accepted', 'review')
             JOIN bansos_new_rows n ON (r.nik_ok AND r.nik = n.nik) {kk_match}
