@@ -60,7 +60,7 @@ def _in(values) -> str:
 
 def nik_digits(nik: str) -> str:
     digits = re.sub(r"[\s.\-]", "", nik or "")
-    if not re.fullmatch(r"\d{16}", digits):
+    if not re.fullmatch(r"[0-9]{16}", digits):  # ASCII digits: \d would take Arabic-Indic ones too
         raise api_error(422, "bad_nik", "NIK harus 16 angka.", "A NIK has 16 digits.")
     return digits
 
@@ -195,9 +195,9 @@ def parse_birth_date(text: str) -> dt.date:
     """ISO (1951-04-14) or as Indonesians write it (14-04-1951, 14/04/1951)."""
     t = text.strip()
     try:
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t):
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t, flags=re.ASCII):
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        if m := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", t):
+        if m := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", t, flags=re.ASCII):
             return dt.date(int(m[3]), int(m[2]), int(m[1]))
     except ValueError:
         pass

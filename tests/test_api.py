@@ -222,6 +222,10 @@ def test_other_kecamatan_gets_404_exactly_as_unknown_id(api):
     ("none", lambda c, h: c.get("/tidak/ada"), 404, "not_found"),
     ("none", lambda c, h: c.delete("/api/v1/status"), 405, "method_not_allowed"),
     ("finance", lambda c, h: c.get("/api/v1/lookup?nik=12345", headers=h), 422, "bad_nik"),
+    # Sixteen Arabic-Indic digits are digits to Python's \d, not a NIK.
+    ("finance", lambda c, h: c.get("/api/v1/lookup?nik=" + "\u0661" * 16, headers=h), 422, "bad_nik"),
+    ("none", lambda c, h: c.post("/api/v1/status", json={"nik": "\uff11" * 16, "tanggal_lahir": "1980-06-15"}),
+     422, "bad_nik"),
     ("finance", lambda c, h: c.get("/api/v1/lookup", headers=h), 422, "invalid_request"),
     ("operator", lambda c, h: c.get("/api/v1/submissions/x?per_page=5000", headers=h), 422, "invalid_request"),
     ("operator", lambda c, h: c.get("/api/v1/submissions/x?status=ok", headers=h), 422, "invalid_request"),

@@ -132,9 +132,19 @@ def test_resubmission_diff(tmp_path):
 
 @pytest.mark.parametrize("a,b,same", [("2026-03", "2026-T1", True), ("2026-04", "2026-T1", False),
                                       ("2026-T2", "2026-S1", True), ("2026", "2026-11", True),
-                                      ("2025-T1", "2026-T1", False), ("tahap-1", "TAHAP-1", True)])
+                                      ("2025-T1", "2026-T1", False), ("tahap-1", "TAHAP-1", True),
+                                      ("2026-13", "2026", False), ("2026-13", "2026-13", True)])
 def test_periods_overlap(a, b, same):
     assert periods_overlap(a, b) is same
+
+
+@pytest.mark.parametrize(("period", "warned"), [("2026-T1", False), ("2026-03", False), ("2026", False),
+                                                ("2026-13", True), ("kemarin", True)])
+def test_a_period_of_no_known_form_is_warned_about(tmp_path, period, warned):
+    headers, body = make_rows("pkh", [{}])
+    outcome = validate(write_csv(tmp_path / "l.csv", headers, body), "pkh", kecamatan=A, period=period, today=TODAY)
+    notes = [w for w in outcome.listing.warnings if w["code"] == "period_unrecognised"]
+    assert bool(notes) is warned and all(period in w["message"] for w in notes)
 
 
 def test_store_needs_kecamatan_and_period(tmp_path):

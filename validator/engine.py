@@ -225,6 +225,15 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
                       file_name=Path(path).name, sha256=digest, kecamatan=sender, period=period,
                       findings=findings, rows=rows, checks_skipped=skipped, timings=timings,
                       prepared=prepared)
+    if period is not None and history.period_months(period) is None:
+        listing.warnings.append({
+            "code": "period_unrecognised",
+            "message": f"Periode '{period}' tidak berbentuk 2026-03 (bulan), 2026-T1 (triwulan/tahap), 2026-S1 "
+                       "atau 2026: daftar ini hanya dibandingkan dengan daftar yang periodenya ditulis persis sama. "
+                       "Periksa periodenya.",
+            "message_en": f"Period '{period}' is not of the form 2026-03, 2026-T1, 2026-S1 or 2026: this list is "
+                          "compared only with lists whose period is written exactly the same. Check the period.",
+        })
     if store is not None:
         previous = history.previous_submission(store, program.id, period, sender)
         if previous is not None:

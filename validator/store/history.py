@@ -21,15 +21,15 @@ def new_submission_id() -> str:
 def period_months(period: str) -> tuple[str, frozenset[int]] | None:
     """'2026-03' -> (2026, {3}); '2026-T1'/'2026-Q1' -> months 1-3; '2026-S2' -> 7-12; '2026' -> all."""
     p = period.strip().upper()
-    if m := re.fullmatch(r"(\d{4})[-/ ]?(\d{1,2})", p):
-        return m.group(1), frozenset({int(m.group(2))})
-    if m := re.fullmatch(r"(\d{4})[-/ ]?(?:T|Q|TW|TAHAP)[-/ ]?([1-4])", p):
+    if m := re.fullmatch(r"(\d{4})[-/ ]?(\d{1,2})", p, flags=re.ASCII):
+        return (m.group(1), frozenset({int(m.group(2))})) if 1 <= int(m.group(2)) <= 12 else None
+    if m := re.fullmatch(r"(\d{4})[-/ ]?(?:T|Q|TW|TAHAP)[-/ ]?([1-4])", p, flags=re.ASCII):
         q = int(m.group(2))
         return m.group(1), frozenset(range(3 * q - 2, 3 * q + 1))
-    if m := re.fullmatch(r"(\d{4})[-/ ]?S[-/ ]?([12])", p):
+    if m := re.fullmatch(r"(\d{4})[-/ ]?S[-/ ]?([12])", p, flags=re.ASCII):
         s = int(m.group(2))
         return m.group(1), frozenset(range(6 * s - 5, 6 * s + 1))
-    if re.fullmatch(r"\d{4}", p):
+    if re.fullmatch(r"[0-9]{4}", p):
         return p, frozenset(range(1, 13))
     return None
 
