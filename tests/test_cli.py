@@ -171,3 +171,51 @@ def test_big_list_returns_only_rows_with_findings(tmp_path, monkeypatch):
     data_rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if any(v is not None for v in r)]
     assert [r[-1] for r in data_rows] == [2, 3, 4]  # rows 2 and 4 share a NIK, row 3 has none
     assert len(json.loads(paths["json"].read_text())["rows"]) == 4
+
+
+def test_ctrl_c_exits_130_and_writes_nothing(tmp_path):
+    import signal
+    import time
+
+    import polars as pl
+
+    headers, body = make_rows("pkh", [{}])
+    big = tmp_path / "besar.csv"
+    pl.DataFrame([body[0]] * 600_000, schema=headers, orient="row").write_csv(big)
+    proc = subprocess.Popen([*BANSOS, "validate", str(big), "--program", "pkh", "--kecamatan", "127117",
+                             "--out", str(tmp_path / "out")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "Dibatalkan" in stderr and "Traceback" not in stderr
+    assert not (tmp_path / "out" / "result.json").exists()
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["validate", "x.csv", "--out", "o"], "opsi --program wajib diisi"),
+    (["validate", "x.csv", "--program", "pkh", "--out", "o", "--bogus"], "opsi --bogus tidak dikenal"),
+    (["histori"], "perintah 'histori' tidak dikenal"),
+])
+def test_usage_mistakes_get_one_indonesian_line(args, said):
+    r = bansos(*args)
+    assert r.returncode == 2 and r.stdout == ""
+    [line] = r.stderr.strip().splitlines() if len(r.stderr) < 200 else [r.stderr.replace("\n", " ").strip()]
+    assert line.startswith("Galat: " + said) and "--help" in line
+
+
+def test_history_quotes_no_cell_and_needs_an_existing_store(tmp_path):
+    headers, body = make_rows("pkh", [{"rek": "30020100012"}])  # REKENING_PANJANG quotes the account
+    path = write_csv(tmp_path / "l.csv", headers, body)
+    store = tmp_path / "h.duckdb"
+    assert bansos("validate", str(path), "--program", "pkh", "--kecamatan", "127117", "--period", "2026-T1",
+                  "--store", str(store), "--out", str(tmp_path / "o")).returncode == 0
+    import os
+
+    r = subprocess.run([*BANSOS, "history", BASE["nik"], "--store", str(store)], capture_output=True, text=True,
+                       timeout=120, env=os.environ | {"COLUMNS": "300"})  # no wrapping inside the table
+    assert r.returncode == 0 and "REKENING_PANJANG" in r.stdout
+    assert "30020100012" not in r.stdout and BASE["nik"] not in r.stdout
+    missing = bansos("history", BASE["nik"], "--store", str(tmp_path / "salah.duckdb"))
+    assert missing.returncode == 2 and "belum ada" in missing.stderr
+    assert not (tmp_path / "salah.duckdb").exists()

@@ -133,6 +133,9 @@ def history(
     if len(digits) != 16:
         raise UserError("NIK harus 16 angka.", "A NIK has 16 digits.", code="bad_nik")
     masked = mask_nik(digits)
+    if not store.is_file():  # a mistyped path must not answer "not found" from a new, empty store
+        raise UserError(f"Basis data riwayat {store} belum ada. Periksa jalur --store.",
+                        f"History store {store} does not exist. Check --store.", code="store_missing")
     with Store(store) as db:
         events = history_of(db, digits)
         with db.transaction():
@@ -140,9 +143,10 @@ def history(
     if events.height == 0:
         out.print(f"NIK {masked} tidak ditemukan di pengajuan mana pun. / Not found in any submission.")
         return
+    from validator.rulebook import load_rules
     from validator.wilayah import load_regions
 
-    regions = load_regions()
+    regions, catalog = load_regions(), load_rules().catalog
     t = Table(title=f"Riwayat NIK {masked}")
     for col in ("Waktu", "Program", "Periode", "Kecamatan", "Baris", "Status", "Alasan"):
         t.add_column(col)
@@ -150,7 +154,9 @@ def history(
         status = STATUS_TEXT.get(e["status"], e["status"]) + (" (diganti kiriman baru)" if e["superseded"] else "")
         t.add_row(e["created_at"].strftime("%d-%m-%Y %H:%M"), e["program"], e["period"],
                   regions.describe(e["kecamatan"]), str(e["row"]), status,
-                  "\n".join(f"{c}: {m}" for c, m in zip(e["codes"], e["messages"], strict=True)) or "-")
+                  # The code's title, not the finding's message: a message quotes the cell (an
+                  # account number, the KK, the registry's KK), which a look-up must not show.
+                  "\n".join(f"{c}: {catalog[c].title_id if c in catalog else c}" for c in e["codes"]) or "-")
     out.print(t)
 
 
@@ -189,18 +195,61 @@ STATUS_TEXT = {"accepted": "diterima", "review": "perlu diperiksa", "rejected": 
 
 
 
+USAGE_TEXT = [  # click's usage errors, in the operator's language
+    (r"Missing option '([^']+)'", "opsi {0} wajib diisi"),
+    (r"Missing argument '([^']+)'", "{0} wajib diisi"),
+    (r"No such option: (\S+)", "opsi {0} tidak dikenal"),
+    (r"No such command '([^']+)'", "perintah '{0}' tidak dikenal"),
+    (r"Invalid value for '([^']+)': (.*)", "nilai {0} tidak sah ({1})"),
+    (r"Got unexpected extra arguments? \(([^)]*)\)", "ada isian yang tidak dikenal: {0}"),
+]
+
+
+def _usage_line(exc: Exception) -> str:
+    """One line: what is wrong in Indonesian (click's own words after it), and where help is."""
+    import re
+
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    said = next((text.format(*m.groups()) for pattern, text in USAGE_TEXT if (m := re.search(pattern, message))),
+                "perintah tidak lengkap atau salah tulis")
+    ctx = getattr(exc, "ctx", None)
+    where = f"{ctx.command_path} --help" if ctx is not None else "bansos --help"
+    return f"Galat: {said}. Lihat {where}. / {message}"
+
+
+_interrupted = False
+
+
+def _on_interrupt(signum, frame) -> None:
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+def _cancelled() -> None:
+    err.print("Dibatalkan: tidak ada hasil yang ditulis dan riwayat tidak berubah. / Cancelled; nothing was written.")
+    sys.exit(130)
+
+
 def main() -> None:
+    import signal
+
+    # Ctrl+C may surface as another exception from inside a library (a worker thread, DuckDB);
+    # remembering it keeps the message "cancelled", not "internal error".
+    signal.signal(signal.SIGINT, _on_interrupt)
     try:
-        app(standalone_mode=False)
+        # typer turns Ctrl+C into Exit(130), which standalone_mode=False hands back as a value.
+        code = app(standalone_mode=False)
     except UserError as exc:
         err.print(f"[bold red]Galat:[/] {exc.line()}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
-        err.print("Dibatalkan / aborted.")
-        sys.exit(130)
+        _cancelled()
     except Exception as exc:  # a usage error from click, or a bug
+        if _interrupted:
+            _cancelled()
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click's usage errors
-            exc.show()
+            err.print(_usage_line(exc), highlight=False, soft_wrap=True, markup=False)
             sys.exit(exc.exit_code)
         if os.environ.get("BANSOS_DEBUG"):
             traceback.print_exc()
@@ -208,7 +257,9 @@ def main() -> None:
                   f"data Anda ({type(exc).__name__}). Tidak ada hasil yang ditulis. Laporkan ke admin Dinas "
                   "Sosial. / Internal error; nothing was written.", highlight=False, soft_wrap=True)
         sys.exit(1)
-    sys.exit(0)
+    if _interrupted or code == 130:
+        _cancelled()
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
