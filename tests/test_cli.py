@@ -219,3 +219,20 @@ def test_history_quotes_no_cell_and_needs_an_existing_store(tmp_path):
     missing = bansos("history", BASE["nik"], "--store", str(tmp_path / "salah.duckdb"))
     assert missing.returncode == 2 and "belum ada" in missing.stderr
     assert not (tmp_path / "salah.duckdb").exists()
+
+
+@pytest.mark.parametrize("name", ["daftar.csv", "dtks.parquet", "catatan.duckdb"])
+def test_a_store_path_that_is_not_a_duckdb_file_is_refused(tmp_path, name):
+    headers, body = make_rows("pkh", [{}])
+    path = write_csv(tmp_path / "l.csv", headers, body)
+    store = tmp_path / name
+    if name == "catatan.duckdb":
+        store.write_text("bukan basis data\n" * 10)
+    before = store.read_bytes() if store.exists() else None
+    for args in (["user", "add", "--name", "Z", "--role", "admin"],
+                 ["validate", str(path), "--program", "pkh", "--kecamatan", "127117", "--period", "2026-T1",
+                  "--out", str(tmp_path / "o")]):
+        r = bansos(*args, "--store", str(store))
+        assert r.returncode == 2 and "bukan basis data riwayat" in r.stderr, r.stderr
+    assert (store.read_bytes() if store.exists() else None) == before
+    assert not (tmp_path / "o" / "result.json").exists()

@@ -201,7 +201,7 @@ USAGE_TEXT = [  # click's usage errors, in the operator's language
     (r"No such option: (\S+)", "opsi {0} tidak dikenal"),
     (r"No such command '([^']+)'", "perintah '{0}' tidak dikenal"),
     (r"Invalid value for '([^']+)': (.*)", "nilai {0} tidak sah ({1})"),
-    (r"Got unexpected extra arguments? \(([^)]*)\)", "ada isian yang tidak dikenal: {0}"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", "ada isian yang tidak dikenal: {0}"),
 ]
 
 

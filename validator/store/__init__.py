@@ -95,6 +95,11 @@ DDL = [
 ]
 
 
+# Paths DuckDB would open as a data file, not as a store.
+NOT_A_STORE = {".csv", ".tsv", ".txt", ".parquet", ".json", ".ndjson", ".jsonl", ".xlsx", ".xls", ".ods",
+               ".zip", ".gz"}
+
+
 def run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
     """Run SQL to completion (DuckDB keeps a half-read result open and refuses other work)."""
     return con.execute(sql, params or []).fetchall()
@@ -120,7 +125,21 @@ class Store:
         if not read_only:
             self._migrate()
 
+    def _refuse_other_files(self) -> None:
+        """DuckDB opens a .csv or .parquet path as a database held in memory: a store given as
+        one would take every write and keep none. Existing files must be DuckDB files."""
+        wrong_kind = self.path.suffix.lower() in NOT_A_STORE
+        if not wrong_kind and self.path.is_file() and self.path.stat().st_size > 0:
+            with self.path.open("rb") as fh:
+                wrong_kind = fh.read(12)[8:12] != b"DUCK"
+        if wrong_kind:
+            raise UserError(
+                f"Berkas {self.path.name} bukan basis data riwayat (berkas DuckDB, mis. riwayat.duckdb). "
+                "Periksa jalur --store: mungkin tertukar dengan daftar atau ekstrak registri.",
+                f"{self.path.name} is not a history store (a DuckDB file). Check --store.", code="store_unreadable")
+
     def _connect(self) -> duckdb.DuckDBPyConnection:
+        self._refuse_other_files()
         if self.read_only and not self.path.exists():
             raise UserError(
                 f"Basis data riwayat {self.path} belum ada. Periksa jalurnya, atau buat dengan mengimpor DTKS "
