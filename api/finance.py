@@ -12,6 +12,7 @@ from api.context import ApiContext
 from api.errors import api_error
 from validator.errors import UserError
 from validator.store import Store, run
+from validator.store.history import canonical_period
 from validator.wilayah import load_regions
 
 
@@ -25,7 +26,7 @@ def _program(ctx: ApiContext, program: str) -> str:
 
 def overview(ctx: ApiContext, store: Store, program: str, period: str) -> dict:
     """Per kecamatan, its live list for the program and period: counts and amounts after decisions."""
-    program, period = _program(ctx, program), period.strip()
+    program, period = _program(ctx, program), canonical_period(period)
     subs = run(store.con, """
         SELECT s.kecamatan, s.id, s.file_name, s.created_at, count(r.row),
                count(*) FILTER (r.effective_status = 'accepted'), count(*) FILTER (r.effective_status = 'review'),

@@ -286,3 +286,24 @@ def test_lookup_audit_keeps_a_keyed_digest_not_a_plain_hash(tmp_path):
     assert digests_a[0] == digests_a[1] != digest_b
     assert hashlib.sha256(nik.encode()).hexdigest() not in (*digests_a, digest_b)
     assert masked == [("127117******0001",)]
+
+
+@pytest.mark.parametrize(("typed", "canonical"), [
+    ("2026-T1", "2026-T1"), ("2026-t1", "2026-T1"), ("2026 T1", "2026-T1"), ("2026-Q1", "2026-T1"),
+    ("2026-TW1", "2026-T1"), ("2026-TAHAP-1", "2026-T1"), ("2026/T1", "2026-T1"), ("2026-3", "2026-03"),
+    ("2026 03", "2026-03"), ("2026-s2", "2026-S2"), (" 2026 ", "2026"), ("2026-13", "2026-13"),
+    ("tahap-1", "tahap-1")])
+def test_canonical_period(typed, canonical):
+    from validator.store.history import canonical_period
+
+    assert canonical_period(typed) == canonical
+
+
+def test_a_period_spelled_differently_is_the_same_list_to_replace(tmp_path):
+    db = tmp_path / "h.duckdb"
+    first = submit(tmp_path, db, "pkh", A, "2026-T1", [SITI])
+    again = submit(tmp_path, db, "pkh", A, "2026 t1", [SITI], name="lagi.csv")
+    assert again.period == "2026-T1" and again.compared_to["submission_id"] == first.submission_id
+    with Store(db) as store:
+        live = store.con.execute("SELECT id, period FROM submissions WHERE superseded_by IS NULL").fetchall()
+    assert live == [(again.submission_id, "2026-T1")]

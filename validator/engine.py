@@ -172,6 +172,7 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
     program = rules.program(program_id)
     regions = load_regions()
     sender = parse_kecamatan(kecamatan, regions)
+    period = history.canonical_period(period) if period is not None else None
     today = today or dt.date.today()
     if store is not None and not (sender and period):
         raise UserError(

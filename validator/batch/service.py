@@ -24,6 +24,7 @@ from validator.errors import UserError
 from validator.ingest import sha256_of
 from validator.rulebook import Rulebook
 from validator.store import Store, run
+from validator.store.history import canonical_period
 from validator.wilayah import load_regions
 
 
@@ -43,7 +44,7 @@ def default_root(store_path: Path) -> Path:
 
 
 def clean_period(period: str) -> str:
-    period = period.strip()
+    period = canonical_period(period)  # '2026-t1' is the 2026-T1 batch, as lists are recorded
     if not period or len(period) > 20:
         raise UserError("Periode wajib diisi (mis. 2026-T1), paling panjang 20 karakter.",
                         "A period is required (e.g. 2026-T1), at most 20 characters.", code="bad_period")

@@ -34,6 +34,20 @@ def period_months(period: str) -> tuple[str, frozenset[int]] | None:
     return None
 
 
+def canonical_period(period: str) -> str:
+    """One spelling per period, so '2026-t1', '2026 T1', '2026-Q1' and '2026-TAHAP-1' are the same
+    list to replace, the same batch to pay: '2026-T1', '2026-03', '2026-S1', '2026'. A period of
+    no known form stays as typed (stripped); the engine warns about it."""
+    p = period.strip().upper()
+    if m := re.fullmatch(r"([0-9]{4})[-/ ]?([0-9]{1,2})", p):
+        return f"{m.group(1)}-{int(m.group(2)):02d}" if 1 <= int(m.group(2)) <= 12 else period.strip()
+    if m := re.fullmatch(r"([0-9]{4})[-/ ]?(?:T|Q|TW|TAHAP)[-/ ]?([1-4])", p):
+        return f"{m.group(1)}-T{m.group(2)}"
+    if m := re.fullmatch(r"([0-9]{4})[-/ ]?S[-/ ]?([12])", p):
+        return f"{m.group(1)}-S{m.group(2)}"
+    return p if re.fullmatch(r"[0-9]{4}", p) else period.strip()
+
+
 def periods_overlap(a: str, b: str) -> bool:
     """A monthly list (2026-03) and a quarterly one (2026-T1) cover the same month: same period."""
     pa, pb = period_months(a), period_months(b)
