@@ -57,6 +57,8 @@ CASES = [
     ("kk differs", "DTKS_KK_BEDA", "pkh", [{}], [{"no_kk": "1271170101100009"}], [0]),
     ("kk same", "DTKS_KK_BEDA", "pkh", [{}], [{}], []),
     ("malformed kk not compared", "DTKS_KK_BEDA", "pkh", [{"kk": "12711701011"}], [{"no_kk": "1271170101100009"}], []),
+    ("kk with its own finding (KK_SAMA_NIK) not compared", "DTKS_KK_BEDA", "pkh", [{"kk": "1271175506800001"}],
+     [{"no_kk": "1271170101100009"}], []),
     ("deceased", "DTKS_MENINGGAL", "pkh", [{}], [{"status": "meninggal"}], [0]),
     ("deceased applies without membership rule", "DTKS_MENINGGAL", "maghrib_mengaji", [{}], [{"status": "Meninggal"}], [0]),
     ("alive", "DTKS_MENINGGAL", "pkh", [{}], [{"status": "aktif"}], []),

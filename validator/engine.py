@@ -106,7 +106,8 @@ def _status(findings: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("status").fill_null("accepted"))
 
 
-def _cross_list_findings(prepared: pl.DataFrame, ctx: CheckContext, *, registry: Path | None,
+def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: CheckContext, *,
+                         registry: Path | None,
                          exclusions: Path | None, store: Store | None, period: str | None,
                          skipped: list[dict]) -> list[pl.DataFrame]:
     """Registry, exclusion-list and history checks; each one that cannot run says why."""
@@ -114,7 +115,7 @@ def _cross_list_findings(prepared: pl.DataFrame, ctx: CheckContext, *, registry:
 
     field_of = {c: e.field for c, e in ctx.rules.catalog.items()}
     parts: dict[str, pl.DataFrame] = {}
-    rows = registri.list_rows(prepared)  # readable NIKs: what every check below joins on
+    rows = registri.list_rows(prepared, findings)  # readable NIKs: what every check below joins on
     con = store.con if store is not None else None
     if registry is not None or (store is not None and store.has_registry()):
         from validator.registry import extract_fields, scan_extract
@@ -199,7 +200,7 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
     t0 = time.perf_counter()
     step("registry", 0.6)
     skipped = list(ctx.skipped)
-    extra = _cross_list_findings(prepared, ctx, registry=registry, exclusions=exclusions, store=store,
+    extra = _cross_list_findings(prepared, findings, ctx, registry=registry, exclusions=exclusions, store=store,
                                  period=period, skipped=skipped)
     if extra:
         findings = pl.concat([findings, *extra], how="vertical_relaxed")
