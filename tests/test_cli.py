@@ -236,3 +236,19 @@ def test_a_store_path_that_is_not_a_duckdb_file_is_refused(tmp_path, name):
         assert r.returncode == 2 and "bukan basis data riwayat" in r.stderr, r.stderr
     assert (store.read_bytes() if store.exists() else None) == before
     assert not (tmp_path / "o" / "result.json").exists()
+
+
+def test_a_result_path_taken_by_a_folder_stops_before_the_store_changes(tmp_path):
+    headers, body = make_rows("pkh", [{}])
+    path = write_csv(tmp_path / "l.csv", headers, body)
+    store, out = tmp_path / "h.duckdb", tmp_path / "o"
+    (out / "result.json").mkdir(parents=True)
+    r = bansos("validate", str(path), "--program", "pkh", "--kecamatan", "127117", "--period", "2026-T1",
+               "--store", str(store), "--out", str(out))
+    assert r.returncode == 2 and "adalah folder" in r.stderr
+    assert not (out / "result.xlsx").exists()
+    if store.exists():
+        import duckdb
+
+        with duckdb.connect(str(store), read_only=True) as con:
+            assert con.execute("SELECT count(*) FROM submissions").fetchone()[0] == 0

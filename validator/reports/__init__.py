@@ -26,6 +26,12 @@ def write_outputs(outcome, out_dir: Path, extra: dict | None = None,
         raise UserError(f"Folder keluaran {out_dir} tidak dapat dibuat ({exc.strerror}). Pilih folder lain.",
                         f"Output folder {out_dir} cannot be created.", code="out_dir") from None
     final = {"json": out_dir / "result.json", "xlsx": out_dir / "result.xlsx"}
+    # A rename that is bound to fail must fail before the store is changed: checked first.
+    for path in final.values():
+        if path.is_dir():
+            raise UserError(f"{path} adalah folder, jadi hasil tidak dapat ditulis ke sana. Pilih folder keluaran lain "
+                            "atau pindahkan folder itu.", f"{path} is a folder; results cannot be written there.",
+                            code="out_dir")
     tmp = {k: p.with_name(f".{p.name}.{os.getpid()}.tmp") for k, p in final.items()}
     try:
         t0 = time.perf_counter()
