@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -318,3 +319,11 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in ("great_expectations",
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "great_expectations" not in done.stdout
+
+
+def test_batch_ids_of_periods_written_differently_never_collide():
+    from validator.batch.service import batch_id
+
+    ids = {batch_id("pkh", p, 1) for p in ("2026-T1", "tahap 1", "tahap/1", "tahap-1", "tahap_1")}
+    assert len(ids) == 5 and "pkh_2026-T1_v1" in ids
+    assert all(re.fullmatch(r"[A-Za-z0-9._-]+", i) for i in ids)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import re
 import shutil
@@ -64,7 +65,12 @@ def parse_number(text: str | None, what: str) -> int | None:
 
 
 def batch_id(program: str, period: str, version: int) -> str:
-    return f"{program}_{re.sub(r'[^A-Za-z0-9.-]+', '-', period)}_v{version}"
+    """A name safe for a folder; a period whose characters had to change gets a short hash of
+    itself, so two periods written differently never share a batch ('x y' and 'x/y')."""
+    safe = re.sub(r"[^A-Za-z0-9.-]+", "-", period)
+    if safe != period:
+        safe += "-" + hashlib.sha256(period.encode()).hexdigest()[:6]
+    return f"{program}_{safe}_v{version}"
 
 
 def _batch(store: Store, where: str, params: list) -> dict | None:
