@@ -67,12 +67,19 @@ _OTHER_THING = {"IBU", "AYAH", "ANAK", "ISTRI", "SUAMI", "PASANGAN", "WALI", "AH
                 "TEMPAT", "JALAN", "BANK", "REKENING", "PEMILIK"}
 
 
-def map_header(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
+def _exact(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
+    """Fields whose header is written exactly (no 'starts with' matching), first column wins."""
     found: dict[str, int] = {}
     for j, cell in enumerate(cells):
         f = header_map.get(header_key(cell)) if cell else None
         if f and f not in found:
             found[f] = j
+    return found
+
+
+def map_header(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
+    """Exact headers first, then headers that start with a known one ('NIK KPM')."""
+    found = _exact(cells, header_map)
     taken = set(found.values())
     prefixes = getattr(header_map, "prefixes", [])
     for j, cell in enumerate(cells):
@@ -117,16 +124,6 @@ def locate(grid: Grid, header_map: dict[str, str]) -> tuple[int, dict[str, int],
     if "nik" not in found:
         raise _no_nik_column(grid, rows)
     return i, found, rows
-
-
-def _exact(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
-    """Fields whose header is written exactly (no 'starts with' matching), first column wins."""
-    found: dict[str, int] = {}
-    for j, cell in enumerate(cells):
-        f = header_map.get(header_key(cell)) if cell else None
-        if f and f not in found:
-            found[f] = j
-    return found
 
 
 def _second_header_row(rows: list[list[str]], i: int, found: dict[str, int],
