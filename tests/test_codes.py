@@ -189,3 +189,22 @@ def test_outside_area_from_sender_when_no_column(tmp_path):
     outside = validate(path, "maghrib_mengaji", kecamatan="12.07.02", today=TODAY)
     assert "WILAYAH_DI_LUAR_PROGRAM" not in set(inside.findings["code"])
     assert "WILAYAH_DI_LUAR_PROGRAM" in set(outside.findings["code"])
+
+
+def test_bank_named_on_a_cash_row_is_still_judged_and_bank_codes_are_banks(tmp_path):
+    from tests.conftest import codes_by_row, run_rows
+
+    outcome = run_rows(tmp_path, "bst", [
+        {"bank": "BCA", "rek": ""},  # bst may pay cash, but BCA is not a bank it pays through
+        {"nik": "1271174506800002", "tgl": "05-06-1980", "kk": "1271170101100002", "nama": "RINA WATI",
+         "bank": "", "rek": ""},  # cash, no bank named: nothing to judge
+        {"nik": "1271174506800003", "tgl": "05-06-1980", "kk": "1271170101100003", "nama": "DEWI SARTIKA",
+         "bank": "002", "rek": "300201000123523"}])  # BRI's bank code
+    assert codes_by_row(outcome) == [{"BANK_TIDAK_DIKENAL"}, set(), set()]
+
+
+def test_a_kecamatan_name_typed_without_its_spaces_is_found(tmp_path):
+    from tests.conftest import codes_by_row, run_rows
+
+    outcome = run_rows(tmp_path, "maghrib_mengaji", [{"kec": "PERCUT SEITUAN"}])
+    assert codes_by_row(outcome) == [{"KECAMATAN_BEDA", "WILAYAH_DI_LUAR_PROGRAM"}]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +34,14 @@ class Regions:
     kecamatan: frozenset[str]
     names: dict[str, str]  # code -> name (latest version holding it)
     kecamatan_by_key: dict[str, tuple[str, ...]]  # place_key(name) -> kecamatan codes
+
+    @functools.cached_property
+    def kecamatan_by_compact_key(self) -> dict[str, tuple[str, ...]]:
+        """The same, with the spaces of the key removed ('PERCUTSEITUAN')."""
+        out: dict[str, list[str]] = {}
+        for key, codes in self.kecamatan_by_key.items():
+            out.setdefault(key.replace(" ", ""), []).extend(codes)
+        return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
 
     def name(self, code: str) -> str:
         return self.names.get(code_digits(code), code)

@@ -74,6 +74,10 @@ def resolve_bank(rules: Rulebook, written: str) -> str | None:
     for alias in sorted(aliases, key=len, reverse=True):
         if re.search(rf"\b{re.escape(alias)}\b", key):
             return aliases[alias]
+    # A bank code (kode bank) typed alone: "002", "2", "451".
+    compact = key.replace(" ", "")
+    if compact.isdigit() and len(compact) <= 3:
+        return next((b.name for b in rules.banks if compact.zfill(3) in b.codes), None)
     return None
 
 
@@ -83,7 +87,9 @@ def resolve_kecamatan(regions: Regions, written: str, near: list[str]) -> str | 
     digits = re.sub(r"\D", "", written)
     if len(digits) == 6 and not re.search(r"[A-Za-z]", written):
         return digits
-    codes = regions.kecamatan_by_key.get(place_key(written), ())
+    key = place_key(written)
+    # "PERCUT SEITUAN" for Percut Sei Tuan: spacing is the commonest slip in a typed name.
+    codes = regions.kecamatan_by_key.get(key, ()) or regions.kecamatan_by_compact_key.get(key.replace(" ", ""), ())
     for prefix in near:
         inside = [c for c in codes if c.startswith(prefix)]
         if inside:

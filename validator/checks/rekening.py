@@ -64,7 +64,10 @@ def account_rules(ctx: CheckContext) -> list[Rule]:
     # Excel drops leading zeros of a number and keeps 15 significant digits.
     excel = judged & pl.col("_acct_num") & ((known & ~fits) | (n > 15))
     rules += [
-        Rule("BANK_TIDAK_DIKENAL", (pl.lit(transfer) | present) & ~pl.col("_bank_ok"),
+        # Judged where the program pays by transfer, an account is given, or a bank is named: a
+        # bank the program does not pay through is wrong even on a row paid in cash.
+        Rule("BANK_TIDAK_DIKENAL", (pl.lit(transfer) | present | pl.col("_bank_raw").is_not_null())
+             & ~pl.col("_bank_ok"),
              value=pl.col("_bank_raw").fill_null("")),
         Rule("REKENING_EXCEL", excel, value=raw, bank=bank, expected=expected, actual=n),
         Rule("REKENING_PANJANG", judged & ~excel & known & ~fits, value=raw, bank=bank, expected=expected,
