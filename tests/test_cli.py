@@ -252,3 +252,18 @@ def test_a_result_path_taken_by_a_folder_stops_before_the_store_changes(tmp_path
 
         with duckdb.connect(str(store), read_only=True) as con:
             assert con.execute("SELECT count(*) FROM submissions").fetchone()[0] == 0
+
+
+def test_a_new_store_is_said_to_be_new(tmp_path):
+    headers, body = make_rows("pkh", [{}])
+    path = write_csv(tmp_path / "l.csv", headers, body)
+    store = tmp_path / "riwayat.duckdb"
+    warned = []
+    for n in (1, 2):
+        out = tmp_path / f"o{n}"
+        r = bansos("validate", str(path), "--program", "pkh", "--kecamatan", "127117", "--period", "2026-T1",
+                   "--store", str(store), "--out", str(out))
+        assert r.returncode == 0, r.stderr
+        result = json.loads((out / "result.json").read_text())
+        warned.append([w["code"] for w in result["warnings"] if w["code"] == "store_new"])
+    assert warned == [["store_new"], []]

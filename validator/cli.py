@@ -68,10 +68,18 @@ def validate(
     try:
         # The store stays open (and locked against other writers) from the cross-submission
         # checks until the submission is recorded, so two lists cannot miss each other.
+        new_store = store is not None and not store.exists()
         db = Store(store) if store is not None else None
         outcome = run(input, program, kecamatan=kecamatan, period=period, registry=registry,
                       exclusions=exclusions, store=db, progress=update)
         outcome.recorded = db is not None
+        if new_store:  # the first list of a store, or a mistyped path: either way, say so
+            outcome.listing.warnings.append({
+                "code": "store_new",
+                "message": f"Basis data riwayat {store} belum ada dan dibuat baru: daftar ini tidak dibandingkan dengan "
+                           "pengajuan lain. Jika seharusnya sudah ada, periksa jalur --store.",
+                "message_en": f"History store {store} did not exist and was created: this list was compared with no "
+                              "other submission. If it should exist, check --store."})
         update("write", 0.9)
         paths = write_outputs(outcome, out_dir,
                               commit=(lambda: record_outcome(db, outcome)) if db is not None else None)
