@@ -270,3 +270,78 @@ def test_a_kecamatan_named_kota_is_not_matched_by_its_second_word(tmp_path):
     outcome = run_rows(tmp_path, "maghrib_mengaji", [{"kec": "BARU"}, {"nik": "1271174506800002", "nama": "RINA WATI", "tgl": "05-06-1980",
                                                                  "rek": "300201000123515", "kec": "Kec. Medan Baru"}])
     assert codes_by_row(outcome) == [{"KECAMATAN_BEDA"}, set()]
+
+
+def test_subtotals_mid_list_do_not_start_the_signature_block(tmp_path):
+    rows = [HEAD, ROW, [None, "JUMLAH KELURAHAN DARAT", None, None, None, None, 600000],
+            [None, None, None, "SITI AMINAH"],  # NIK not typed yet: a recipient, not a signature
+            ["KELURAHAN BABURA"], [2, *ROW[1:]], [], [None, None, None, "Mengetahui,"], [None, None, None, "Camat"]]
+    outcome = validate(_xlsx(tmp_path, rows), "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [2, 4, 6]
+    assert "NIK_KOSONG" in set(outcome.findings.filter(pl.col("_idx") == 1)["code"])
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [
+        (3, "total"), (5, "section"), (7, "blank"), (8, "signature"), (9, "signature")]
+
+
+def test_page_furniture_repeated_inside_the_list_is_skipped(tmp_path):
+    rows = [["DAFTAR PENERIMA PKH"], HEAD, ROW, ["DAFTAR PENERIMA PKH"], ["TAHAP I TAHUN 2026"], ["Halaman 2"],
+            HEAD, list(range(1, 8)), [2, *ROW[1:]]]
+    outcome = validate(_xlsx(tmp_path, rows), "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [3, 9]
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [
+        (1, "title"), (4, "title"), (5, "title"), (6, "title"), (7, "repeated_header"), (8, "column_numbers")]
+
+
+def test_a_spacer_row_under_a_merged_cell_is_not_a_recipient(tmp_path):
+    head = [*HEAD, "KELURAHAN"]
+    rows = [head, [*ROW, "DARAT"], [2, *ROW[1:], None], [], [3, *ROW[1:], None]]
+    outcome = validate(_xlsx(tmp_path, rows, merges=("H2:H5",)), "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [2, 3, 5]
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [(4, "blank")]
+
+
+def test_the_sheet_with_the_list_wins_over_a_template_and_ringkasan_is_a_name_like_any(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "TEMPLATE"
+    wb.active.append(HEAD)
+    data = wb.create_sheet("Ringkasan")
+    for r in (HEAD, ROW, [2, *ROW[1:]]):
+        data.append(r)
+    path = tmp_path / "dua_sheet.xlsx"
+    wb.save(path)
+    outcome = validate(path, "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.listing.sheet == "Ringkasan" and outcome.rows.height == 2
+    from validator.reports import write_outputs
+
+    write_outputs(outcome, tmp_path / "out")
+    names = openpyxl.load_workbook(tmp_path / "out" / "result.xlsx").sheetnames
+    assert names == ["Daftar", "Ringkasan"]
+
+
+def test_a_count_of_people_is_not_the_amount(header_map):
+    from validator.ingest.layout import map_header
+
+    found = map_header(["NIK", "NAMA", "JUMLAH ANGGOTA KELUARGA", "JUMLAH JIWA", "JUMLAH BANTUAN (Rp)"], header_map)
+    assert found["nominal"] == 4
+
+
+def test_warnings_reach_the_return_workbook(tmp_path):
+    import openpyxl
+
+    from validator.reports import write_outputs
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "DARAT"
+    for r in (HEAD, ROW):
+        wb.active.append(r)
+    other = wb.create_sheet("BABURA")
+    for r in (HEAD, [2, *ROW[1:]]):
+        other.append(r)
+    wb.save(tmp_path / "l.xlsx")
+    outcome = validate(tmp_path / "l.xlsx", "pkh", kecamatan="127117", period="2026-T1", today=TODAY)
+    write_outputs(outcome, tmp_path / "out")
+    cells = [c for row in openpyxl.load_workbook(tmp_path / "out" / "result.xlsx")["Ringkasan"].iter_rows(values_only=True)
+             for c in row if c]
+    assert "PERINGATAN" in cells and "sheet_not_read" in cells and any("BABURA" in str(c) for c in cells)

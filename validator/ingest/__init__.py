@@ -27,19 +27,22 @@ def sha256_of(path: Path) -> str:
 
 
 def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]]:
-    """The sheet whose header names the most fields (a 'Petunjuk' sheet often comes first),
+    """The sheet whose header names the most fields (a 'Petunjuk' sheet often comes first), then
+    the one with the most rows under it,
     and the other sheets that also have a NIK column (read none of them silently)."""
     wb = open_workbook(path)
     names = sheet_names(wb)
     if not names:
         raise UserError(f"Berkas {path.name} tidak berisi sheet.", f"{path.name} has no sheets.",
                         code="file_empty")
-    best: tuple[int, Grid] | None = None
+    best: tuple[tuple[int, int], Grid] | None = None
     with_nik: list[str] = []
     for name in names:
         grid = read_sheet(wb, name)
-        _, found = find_header(grid.head_rows(40), header_map)
-        score = len(found) + (100 if "nik" in found else 0)
+        at, found = find_header(grid.head_rows(40), header_map)
+        # Equal headers (a template or an instructions sheet with one example row, then the
+        # list): the sheet with more rows under its header holds the list.
+        score = (len(found) + (100 if "nik" in found else 0), grid.frame.height - at)
         if "nik" in found:
             with_nik.append(name)
         if best is None or score > best[0]:

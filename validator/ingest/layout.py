@@ -37,6 +37,8 @@ _SIGNATURE = (
 )
 # A line that groups the rows below it: "KELURAHAN : MERDEKA", "Kecamatan Medan Baru", "DESA X".
 _SECTION = r"^\W*(KELURAHAN|KEL\.|DESA|KECAMATAN|KEC\.|LINGKUNGAN|DUSUN|NAGARI|GAMPONG|JORONG|KELOMPOK)\b"
+# A page's title repeated inside the list ("DAFTAR PENERIMA …", "Halaman 2", "TAHAP I TAHUN 2026").
+_TITLE = r"^\W*(DAFTAR|REKAPITULASI|REKAP|HALAMAN|HAL\.|LAMPIRAN|TAHAP\s+[IV1-4]+\b|TAHUN\s+(ANGGARAN\s+)?\d{4})"
 # An ID column that holds a signature line ("NIP. 19700101 199003 1 005") has six digits but no ID.
 _NIP = r"(?i)\bNIP\b"
 
@@ -65,6 +67,8 @@ _OTHER_THING = {"IBU", "AYAH", "ANAK", "ISTRI", "SUAMI", "PASANGAN", "WALI", "AH
                 "PETUGAS", "OPERATOR", "KELOMPOK", "KETUA", "ART", "LAMA", "DESA", "KEL", "KELURAHAN",
                 "KEC", "KECAMATAN", "KAB", "KABUPATEN", "PROV", "PROGRAM", "USAHA", "LEMBAGA", "SEKOLAH",
                 "TEMPAT", "JALAN", "BANK", "REKENING", "PEMILIK"}
+# "JUMLAH …" names the amount, but not when it counts people ("JUMLAH ANGGOTA KELUARGA", "JUMLAH JIWA").
+_COUNTED = {"ANGGOTA", "KELUARGA", "JIWA", "TANGGUNGAN", "ORANG", "ANAK", "ART", "KK", "PENERIMA", "KPM"}
 
 
 def _exact(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
@@ -89,7 +93,7 @@ def map_header(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
         for known, f in prefixes:
             n = len(known)
             if len(words) > n and words[:n] == known:
-                if words[n] not in _OTHER_THING and f not in found:
+                if words[n] not in _OTHER_THING and f not in found and not (f == "nominal" and words[n] in _COUNTED):
                     found[f] = j
                     taken.add(j)
                 break
@@ -306,8 +310,18 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         if "nominal" in found else pl.lit(False)
     total = joined.str.contains(_TOTAL) | unlabelled_total
     marker = (n <= 2) & joined.str.contains(_SIGNATURE)
-    first_footer = cand.select(pl.when(total | marker).then(row_pos).min()).item()
+    # The signature block starts at its first marker ("Mengetahui", "Camat …"), not at a total: a
+    # list with subtotals per kelurahan goes on after each of them.
+    first_footer = cand.select(pl.when(marker).then(row_pos).min()).item()
     footer = row_pos >= (first_footer if first_footer is not None else body.height)
+    # The page furniture Excel prints again on every page, typed into the list: a title line, the
+    # "1 2 3 …" row under a repeated header.
+    small = pl.sum_horizontal([cell[j].fill_null("").str.contains(r"^\(?\d{1,2}\)?$") for j in content]) \
+        if content else pl.lit(0)
+    # No NIK, KK, name or account: nothing identifies a recipient (e.g. a spacer row that only
+    # shows the kelurahan of a merged cell over it).
+    identity = [found[f] for f in ("nik", "no_kk", "nama", "no_rekening") if f in found]
+    no_one = pl.all_horizontal([cell[j].fill_null("").eq("") for j in identity]) if identity else pl.lit(False)
     reasons = cand.select(
         pl.when(n == 0).then(pl.lit("blank"))
         .when(repeats >= max(2, (len(mapped_keys) + 1) // 2)).then(pl.lit("repeated_header"))
@@ -315,6 +329,9 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         .when(marker).then(pl.lit("signature"))
         .when(footer & (n <= 2)).then(pl.lit("signature"))
         .when((n <= 2) & joined.str.contains(_SECTION)).then(pl.lit("section"))
+        .when((n <= 2) & joined.str.contains(_TITLE)).then(pl.lit("title"))
+        .when((n >= 3) & (small == n)).then(pl.lit("column_numbers"))
+        .when((n <= 2) & no_one).then(pl.lit("blank"))
         .otherwise(None).alias("_why")
     ).to_series()
     return why.scatter(cand_idx["_i"], reasons)

@@ -83,7 +83,9 @@ def write_workbook(outcome, path: Path) -> None:
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                          "strings_to_urls": False, "strings_to_numbers": False})
     w = _Writer(wb)
-    ws = wb.add_worksheet((listing.sheet or "Daftar")[:31])
+    name = (listing.sheet or "Daftar")[:31]
+    # The summary sheet is "Ringkasan" (contracts §3): an operator's sheet of that name is renamed.
+    ws = wb.add_worksheet("Daftar" if name.strip().lower() == "ringkasan" else name)
     r = 0
     if partial:
         ws.write_string(r, 0, (f"Daftar berisi {outcome.rows.height:,} baris; sheet ini hanya memuat "
@@ -154,3 +156,12 @@ def _summary_sheet(wb, w: _Writer, outcome) -> None:
             r += 1
             w.cell(ws, r, 0, item["check"])
             w.cell(ws, r, 2, item["reason"])
+    # What result.json's warnings say (a sheet not read, an unknown period…): the return file is
+    # what the kecamatan reads, and it must not look complete when it is not.
+    if outcome.listing.warnings:
+        r += 2
+        ws.write_string(r, 0, "PERINGATAN", w.bold)
+        for item in outcome.listing.warnings:
+            r += 1
+            w.cell(ws, r, 0, item["code"])
+            w.cell(ws, r, 2, item["message"])
