@@ -345,3 +345,24 @@ def test_warnings_reach_the_return_workbook(tmp_path):
     cells = [c for row in openpyxl.load_workbook(tmp_path / "out" / "result.xlsx")["Ringkasan"].iter_rows(values_only=True)
              for c in row if c]
     assert "PERINGATAN" in cells and "sheet_not_read" in cells and any("BABURA" in str(c) for c in cells)
+
+
+def test_excel_error_values_are_read_as_the_operator_sees_them(tmp_path):
+    """calamine reads #N/A (a failed VLOOKUP), #REF! and #VALUE! as empty cells; the list shows them."""
+    path = tmp_path / "rumus.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("DATA")
+    ws.write_row(0, 0, ["NO", "NIK", "NO KK", "NAMA", "TANGGAL LAHIR", "BANK", "NO REKENING", "NOMINAL"])
+    ws.write_row(1, 0, [1, "1271175506800001", "1271170101100001", "SITI AMINAH", "15-06-1980", "BRI", "300201000123507"])
+    ws.write_formula(1, 7, '=1+"a"', None, "#VALUE!")
+    ws.write_row(2, 0, [2])
+    ws.write_formula(2, 1, "=#REF!", None, "#REF!")
+    ws.write_row(2, 2, ["1271170101100002", "BUDI", "15-06-1975", "BRI", "300201000123515", 600000])
+    ws.write_row(3, 0, [3, "1271171506750003", "1271170101100003", "JOKO"])
+    ws.write_formula(3, 4, "=NA()", None, "#N/A")
+    ws.write_row(3, 5, ["BRI", "300201000123523", 600000])
+    wb.close()
+    outcome = validate(path, "pkh", kecamatan="127117", today=TODAY)
+    got = {(f["_idx"], f["code"], f["value"]) for f in outcome.findings.iter_rows(named=True)}
+    assert got == {(0, "NOMINAL_TIDAK_VALID", "#VALUE!"), (1, "NIK_FORMAT", "#REF!"),
+                   (2, "TGL_LAHIR_TIDAK_VALID", "#N/A")}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from validator.errors import UserError
 from validator.ingest.columnar import read_parquet
 from validator.ingest.delimited import read_delimited
-from validator.ingest.excel import open_workbook, read_sheet, sheet_names
+from validator.ingest.excel import error_cells, open_workbook, read_sheet, sheet_names
 from validator.ingest.grid import Grid
 from validator.ingest.layout import WHY_TEXT, ListData, build_list, find_header
 
@@ -37,16 +38,18 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]
                         code="file_empty")
     best: tuple[tuple[int, int], Grid] | None = None
     with_nik: list[str] = []
-    for name in names:
-        grid = read_sheet(wb, name)
-        at, found = find_header(grid.head_rows(40), header_map)
-        # Equal headers (a template or an instructions sheet with one example row, then the
-        # list): the sheet with more rows under its header holds the list.
-        score = (len(found) + (100 if "nik" in found else 0), grid.frame.height - at)
-        if "nik" in found:
-            with_nik.append(name)
-        if best is None or score > best[0]:
-            best = (score, grid)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        errors = pool.submit(error_cells, path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+        for name in names:
+            grid = read_sheet(wb, name, errors=errors)
+            at, found = find_header(grid.head_rows(40), header_map)
+            # Equal headers (a template or an instructions sheet with one example row, then the
+            # list): the sheet with more rows under its header holds the list.
+            score = (len(found) + (100 if "nik" in found else 0), grid.frame.height - at)
+            if "nik" in found:
+                with_nik.append(name)
+            if best is None or score > best[0]:
+                best = (score, grid)
     assert best is not None
     return best[1], [n for n in with_nik if n != best[1].sheet]
 

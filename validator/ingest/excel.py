@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
+import zipfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 
 import polars as pl
@@ -85,7 +89,49 @@ def open_workbook(path: Path) -> CalamineWorkbook:
         ) from None
 
 
-def read_sheet(wb: CalamineWorkbook, name: str, progress: Callable[[float], None] | None = None) -> Grid:
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*?\bt="e"[^>]*>(.*?)</c>', re.DOTALL)
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Cells holding an Excel error (#N/A of a VLOOKUP, #REF!, #VALUE!), per sheet name, as
+    {(row, column): '#N/A'} 0-based. calamine reads them as empty; the operator sees the error.
+    Only a sheet whose XML has an error cell at all is searched."""
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = dict(re.findall(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"',
+                                    z.read("xl/workbook.xml").decode("utf-8", "replace")))
+            rels: dict[str, str] = {}
+            for m in re.finditer(r"<Relationship\b([^>]*)>", z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")):
+                attrs = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
+                if "Id" in attrs and "Target" in attrs:
+                    rels[attrs["Id"]] = attrs["Target"]
+            for sheet, rid in names.items():
+                target = rels.get(rid, "")
+                member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                if member not in z.namelist():
+                    continue
+                data = z.read(member)
+                if b't="e"' not in data:
+                    continue
+                found = {}
+                for cell in _ERROR_CELL.finditer(data):
+                    value = _VALUE.search(cell.group(3))
+                    if value:
+                        col = 0
+                        for ch in cell.group(1):
+                            col = col * 26 + ch - 64
+                        found[(int(cell.group(2)) - 1, col - 1)] = html.unescape(value.group(1).decode())
+                out[html.unescape(sheet)] = found
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return {}
+    return out
+
+
+def read_sheet(wb: CalamineWorkbook, name: str, progress: Callable[[float], None] | None = None,
+               errors: Future | None = None) -> Grid:
+    """One sheet as a Grid; `errors` is error_cells() running beside calamine (zlib releases the GIL)."""
     try:
         sheet = wb.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False)
@@ -98,6 +144,9 @@ def read_sheet(wb: CalamineWorkbook, name: str, progress: Callable[[float], None
         ) from None
     if progress:
         progress(0.5)
+    for (r, c), text in (errors.result().get(name, {}) if errors is not None else {}).items():
+        if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
+            rows[r][c] = text
     _fill_merged(rows, merged)
     # Trailing empty rows (formatted but unused) are not rows the operator thinks of.
     while rows and all(v == "" for v in rows[-1]):
