@@ -126,26 +126,31 @@ def test_workbook_golden(tmp_path):
     data = json.loads((out / "result.json").read_text(encoding="utf-8"))
     wb = openpyxl.load_workbook(out / "result.xlsx")
     ws = wb.worksheets[0]
-    header = [c.value for c in ws[1]]
+    # Every row where it was in the operator's file: three title rows, the header on row 4, data
+    # from row 5, so a message's "baris 7" is row 7 here too. Row 1 says so.
+    assert "nomor baris sama dengan berkas asli" in ws.cell(row=1, column=1).value
+    assert [ws.cell(row=i, column=2).value for i in (2, 3)] == [None, None]
+    header = [c.value for c in ws[4]]
     assert header[: len(headers)] == headers
     assert header[len(headers):] == ["STATUS", "KODE ALASAN", "ALASAN", "BARIS ASAL"]
     nik_col = headers.index("NIK") + 1
-    for row in ws.iter_rows(min_row=2):
+    for row in ws.iter_rows(min_row=5):
         for cell in row:
             assert cell.data_type != "f", f"{cell.coordinate} is a formula"
         assert row[nik_col - 1].data_type == "s"  # NIK as text, never a number
     # The numeric NIK comes back as its full digits, as text.
-    assert ws.cell(row=2, column=nik_col).value == "1271175506800010"
+    assert ws.cell(row=5, column=nik_col).value == "1271175506800010"
     # A formula-like name is shown as text and flagged with Excel's quote prefix.
-    name_cell = ws.cell(row=4, column=headers.index("Nama") + 1)
+    name_cell = ws.cell(row=7, column=headers.index("Nama") + 1)
     assert name_cell.value.startswith("=HYPERLINK") and name_cell.quotePrefix
     # The faulty cell is highlighted, the good one not.
-    assert ws.cell(row=2, column=nik_col).fill.fgColor.rgb not in (None, "00000000")
-    assert ws.cell(row=3, column=nik_col).fill.fill_type is None
-    # STATUS and the original row number per row.
-    statuses = [ws.cell(row=i, column=len(headers) + 1).value for i in range(2, 6)]
+    assert ws.cell(row=5, column=nik_col).fill.fgColor.rgb not in (None, "00000000")
+    assert ws.cell(row=6, column=nik_col).fill.fill_type is None
+    # STATUS and the original row number per row: the row itself.
+    statuses = [ws.cell(row=i, column=len(headers) + 1).value for i in range(5, 9)]
     assert statuses == ["DITOLAK", "DITERIMA", "DITOLAK", "PERIKSA"]
-    assert [ws.cell(row=i, column=len(headers) + 4).value for i in range(2, 6)] == [5, 6, 7, 8]
+    assert [ws.cell(row=i, column=len(headers) + 4).value for i in range(5, 9)] == [5, 6, 7, 8]
+    assert [r["row"] for r in data["rows"]] == [5, 6, 7, 8]
     # Ringkasan counts match result.json.
     summary = wb["Ringkasan"]
     values = {row[0].value: row[1].value for row in summary.iter_rows() if row[0].value}

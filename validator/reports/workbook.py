@@ -93,6 +93,14 @@ def write_workbook(outcome, path: Path) -> None:
                                "BARIS ASAL adalah nomor baris di berkas asli. / Only rows with findings "
                                "are listed here.").replace(",", "."), w.note)
         r += 2
+    else:
+        # Every row stays on the row it had in the operator's file, so "baris 33" in a message, on
+        # the results page and in BARIS ASAL is row 33 here too. Rows set aside (title, totals,
+        # signatures) are left empty; the first of them says so.
+        r = max(listing.header_row - 1, 0)
+        if r >= 1:
+            ws.write_string(0, 0, f"Hasil validasi {outcome.program.name} — {outcome.file_name}: nomor baris sama "
+                                  "dengan berkas asli; baris judul, jumlah dan tanda tangan dikosongkan.", w.note)
     headers = [listing.headers[j] or f"Kolom {j + 1}" for j in used] + [
         "STATUS", "KODE ALASAN", "ALASAN", "BARIS ASAL"]
     for c, h in enumerate(headers):
@@ -100,7 +108,7 @@ def write_workbook(outcome, path: Path) -> None:
     ws.freeze_panes(r + 1, 0)
     head_row = r
     for row in table.iter_rows(named=True):
-        r += 1
+        r = r + 1 if partial else row["_row"] - 1
         idx = row["_idx"]
         for c, j in enumerate(used):
             w.cell(ws, r, c, row[f"c{j}"], marks.get((idx, j)))
