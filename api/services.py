@@ -149,6 +149,13 @@ def workbook_path(ctx: ApiContext, store: Store, user: User, submission_id: str)
     return _result_dir(ctx, store, user, submission_id) / "result.xlsx"
 
 
+def download_name(store: Store, submission_id: str, kind: str, suffix: str) -> str:
+    """'hasil_pkh_2026-T1_127117_3f9a1c.xlsx': what the file is, for a Downloads folder full of them."""
+    found = run(store.con, "SELECT program, period, kecamatan FROM submissions WHERE id = ?", [submission_id])
+    parts = [kind, *(found[0] if found else ()), submission_id[:6]]
+    return "_".join(re.sub(r"[^A-Za-z0-9.-]+", "-", str(x)) for x in parts if x) + suffix
+
+
 def submission_diff(ctx: ApiContext, store: Store, user: User, submission_id: str) -> dict:
     """The resubmission diff kept in result.json: what changed since the list this one replaced."""
     path = _result_dir(ctx, store, user, submission_id) / "result.json"

@@ -106,6 +106,8 @@ def test_each_role_lands_on_its_page(site, role, home):
 
 def test_upload_page_lists_the_programs(site):
     text = site.client("operator").get("/unggah").text
+    # No program is chosen for the operator: a PKH list must not go out as the first one listed.
+    assert '<option value="" selected disabled>— pilih program —</option>' in text
     assert "Kirim daftar penerima" in text and "Medan Baru (12.71.17)" in text
     for program in load_rules().programs.values():
         assert f'value="{program.id}"' in text
@@ -148,6 +150,8 @@ def test_download_of_the_return_workbook(site):
     r = site.client("operator").get(f"/hasil/{site.sid}/berkas")
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxml")
     assert r.content[:2] == b"PK"
+    # Named for what it is, for a Downloads folder full of them.
+    assert f'filename="hasil_pkh_2026-T1_127117_{site.sid[:6]}.xlsx"' in r.headers["content-disposition"]
 
 
 def test_other_kecamatan_cannot_open_the_result(site):

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api import exports, finance
+from api import exports, finance, services
 from api.deps import Ctx, StoreDep
 from api.errors import ApiError
 from api.pages.web import PageUser, refuse, render
@@ -96,4 +96,4 @@ def accepted_list(request: Request, store: StoreDep, user: PageUser, submission_
     else:
         body, media = exports.accepted_xlsx(rows, f"Diterima {submission_id}"), XLSX
     return Response(body, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="diterima_{submission_id}.{fmt}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{services.download_name(store, submission_id, "diterima", "." + fmt)}"'})

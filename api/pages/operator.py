@@ -103,7 +103,7 @@ def workbook(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, submis
         path = services.workbook_path(ctx, store, user, submission_id)
     except ApiError as exc:
         return refuse(request, user, exc.status, exc.message)
-    return FileResponse(path, media_type=XLSX, filename=f"hasil_{submission_id}.xlsx")
+    return FileResponse(path, media_type=XLSX, filename=services.download_name(store, submission_id, "hasil", ".xlsx"))
 
 
 @router.get("/riwayat")

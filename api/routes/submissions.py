@@ -42,4 +42,4 @@ def result(ctx: Ctx, store: StoreDep, user: ListReader, submission_id: str,
 def workbook(ctx: Ctx, store: StoreDep, user: ListReader, submission_id: str):
     """Berkas kembali untuk kecamatan (result.xlsx, contracts §3)."""
     path = services.workbook_path(ctx, store, user, submission_id)
-    return FileResponse(path, media_type=XLSX, filename=f"hasil_{submission_id}.xlsx")
+    return FileResponse(path, media_type=XLSX, filename=services.download_name(store, submission_id, "hasil", ".xlsx"))

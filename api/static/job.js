@@ -11,8 +11,9 @@
     document.getElementById("state-text").textContent = TEXT[s.state] || s.state;
     if (s.state === "failed") {
       var f = document.getElementById("failed");
-      if (s.error && s.error.message) f.textContent = s.error.message;
+      if (s.error && s.error.message) document.getElementById("failed-text").textContent = s.error.message;
       f.hidden = false;
+      document.title = "Pemeriksaan gagal";
     }
   }
   function poll() {

@@ -78,10 +78,10 @@ def previous_submission(store: Store, program: str, period: str, kecamatan: str)
 
 
 def _describe() -> pl.Expr:
-    """Who else claims the person: kecamatan, program and period, submission, row."""
-    return pl.format("Kecamatan {}, {} {}, pengajuan {}, baris {}{}",
+    """Who else claims the person: kecamatan, program and period, the file they sent, row."""
+    return pl.format("Kecamatan {}, {} {}, berkas {}, baris {}{}",
                      pl.col("kec_name"), pl.col("program_name"), pl.col("period"),
-                     pl.col("submission_id"), pl.col("row").cast(pl.Utf8),
+                     pl.col("file_name"), pl.col("row").cast(pl.Utf8),
                      pl.when(pl.col("by_kk")).then(pl.lit(" (nomor KK sama)")).otherwise(pl.lit("")))
 
 
@@ -121,14 +121,15 @@ def _hits(store: Store, rows: pl.DataFrame, subs: pl.DataFrame, use_kk: bool,
           household_programs: set[str]) -> pl.DataFrame:
     con = store.con
     con.register("bansos_new_rows", rows.to_arrow())
-    con.register("bansos_subs", subs.select("id", "program", "period", "kecamatan").to_arrow())
+    con.register("bansos_subs", subs.select("id", "program", "period", "kecamatan", "file_name").to_arrow())
     try:
         kk_match = ""
         if use_kk:
             hh = ", ".join(f"'{p}'" for p in sorted(household_programs)) or "''"
             kk_match = f"OR (n.kk IS NOT NULL AND r.no_kk = n.kk AND s.program IN ({hh}))"
         return query(con, f"""
-            SELECT DISTINCT n._idx, n.nik AS value, s.id AS submission_id, s.program, s.period, s.kecamatan, r.row,
+            SELECT DISTINCT n._idx, n.nik AS value, s.id AS submission_id, s.file_name, s.program, s.period,
+                   s.kecamatan, r.row,
                    NOT coalesce(r.nik_ok AND r.nik = n.nik, false) AS by_kk
             FROM bansos_subs s
             JOIN row_results r ON r.submission_id = s.id AND r.status IN ('accepted', 'review')
