@@ -3,6 +3,8 @@ envelope), 409 when approval is refused, Data Docs and frozen files behind the l
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from test_api import ROLES, Api, assert_envelope
@@ -131,6 +133,8 @@ def test_pages_for_finance(api):
     assert "script-src 'none'" in report.headers["content-security-policy"]
     summary = c.get(f"/keuangan/batch/{api.good.json()['batch']['id']}/ringkasan?cetak=1")
     assert summary.status_code == 200 and summary.text.count("<svg") == 3 and "/static/batch.css" in summary.text
+    # Percentages as Indonesians write them: a decimal comma.
+    assert re.search(r"\d+,\d%", summary.text) and not re.search(r">\d+\.\d%<", summary.text)
     assert "@media print" in c.get("/static/batch.css").text
     refused = c.post(f"/keuangan/batch/{bid}/setujui")
     assert refused.status_code == 409 and "tidak dapat disetujui" in refused.text
