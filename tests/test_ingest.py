@@ -366,3 +366,34 @@ def test_excel_error_values_are_read_as_the_operator_sees_them(tmp_path):
     got = {(f["_idx"], f["code"], f["value"]) for f in outcome.findings.iter_rows(named=True)}
     assert got == {(0, "NOMINAL_TIDAK_VALID", "#VALUE!"), (1, "NIK_FORMAT", "#REF!"),
                    (2, "TGL_LAHIR_TIDAK_VALID", "#N/A")}
+
+
+def test_recipients_with_signature_words_inside_the_list_stay_data(tmp_path):
+    """SEKRETARIS as a jabatan, 'a.n.' or 'TTD' in a note, a name beginning DESA or TOTAL: rows
+    inside the list (an ID row follows) are recipients, whatever words they hold."""
+    head = [*HEAD, "JENIS KELAMIN", "KETERANGAN"]
+    rows = [head, [*ROW, "P", ""],
+            [2, None, None, "RAHMAT HIDAYAT", None, None, None, None, "rek a.n. istri"],
+            [3, None, None, "SRI WAHYUNI", None, None, None, "P", None],
+            [4, None, None, "JOKO", None, None, None, None, "usulan pendamping PKH, belum TTD"],
+            [None, None, None, "DESA PURNAMASARI", None, None, None, "P", None],
+            [None, None, None, "TOTALIA SIREGAR", None, None, None, "P", None],
+            [None, None, None, "KEPALA DESA LAMA", None, None, None, "L", None],
+            [9, *ROW[1:], "P", ""],
+            [], [None, None, None, "Mengetahui,"], [None, None, None, "Camat Medan Baru"],
+            [None, None, None, "NIP. 19700101 199003 1 005"]]
+    outcome = validate(_xlsx(tmp_path, rows), "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [2, 3, 4, 5, 6, 7, 8, 9]
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [
+        (10, "blank"), (11, "signature"), (12, "signature"), (13, "signature")]
+    assert all("NIK_KOSONG" in set(outcome.findings.filter(pl.col("_idx") == i)["code"]) for i in range(1, 7))
+
+
+def test_kube_members_named_with_their_jabatan_only_stay_data(tmp_path):
+    path = tmp_path / "kube.csv"
+    path.write_text("NO,NAMA KELOMPOK,NIK,NO KK,NAMA ANGGOTA,JABATAN,JENIS KELAMIN\n"
+                    "1,KUBE MAWAR,1271175506800001,1271170101100001,SITI AMINAH,KETUA,P\n"
+                    "2,,,,RAHMAT HIDAYAT,SEKRETARIS,\n3,,,,JOKO,BENDAHARA,\n4,,,,SRI,ANGGOTA,\n"
+                    "5,KUBE MAWAR,1271171506750002,1271170101100002,BUDI SANTOSO,ANGGOTA,L\n", encoding="utf-8")
+    outcome = validate(path, "kube", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [2, 3, 4, 5, 6] and outcome.listing.skipped == []

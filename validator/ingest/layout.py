@@ -28,7 +28,7 @@ WHY_TEXT = {
     "signature": ("blok tanda tangan", "signature block"),
 }
 
-_TOTAL = r"^\W*(JUMLAH|TOTAL|JML\b|GRAND\s*TOTAL|SUB\s*TOTAL|SUBTOTAL)"
+_TOTAL = r"^\W*(JUMLAH|TOTAL|JML|GRAND\s*TOTAL|SUB\s*TOTAL|SUBTOTAL)\b"
 _SIGNATURE = (
     r"\b(MENGETAHUI|CAMAT|LURAH|KEPALA\s+(DESA|DINAS|BIDANG|SEKSI)|NIP\b|NIP\.|TTD\b|TANDA\s+TANGAN|"
     r"DISETUJUI|DIBUAT\s+OLEH|YANG\s+MEMBUAT|YANG\s+MENYERAHKAN|PETUGAS|OPERATOR|SEKRETARIS|"
@@ -36,9 +36,9 @@ _SIGNATURE = (
     r"|^[A-Z .'-]{3,},\s*\d{1,2}\s+[A-Z]+\s+\d{4}\s*$"  # "Medan, 2 Januari 2026"
 )
 # A line that groups the rows below it: "KELURAHAN : MERDEKA", "Kecamatan Medan Baru", "DESA X".
-_SECTION = r"^\W*(KELURAHAN|KEL\.|DESA|KECAMATAN|KEC\.|LINGKUNGAN|DUSUN|NAGARI|GAMPONG|JORONG|KELOMPOK)\b"
+_SECTION = r"^\W*(?:(?:KELURAHAN|DESA|KECAMATAN|LINGKUNGAN|DUSUN|NAGARI|GAMPONG|JORONG|KELOMPOK)\b|KEL\.|KEC\.)"
 # A page's title repeated inside the list ("DAFTAR PENERIMA …", "Halaman 2", "TAHAP I TAHUN 2026").
-_TITLE = r"^\W*(DAFTAR|REKAPITULASI|REKAP|HALAMAN|HAL\.|LAMPIRAN|TAHAP\s+[IV1-4]+\b|TAHUN\s+(ANGGARAN\s+)?\d{4})"
+_TITLE = r"^\W*(?:(?:DAFTAR|REKAPITULASI|REKAP|HALAMAN|LAMPIRAN|TAHAP\s+[IV1-4]+|TAHUN\s+(?:ANGGARAN\s+)?\d{4})\b|HAL\.)"
 # An ID column that holds a signature line ("NIP. 19700101 199003 1 005") has six digits but no ID.
 _NIP = r"(?i)\bNIP\b"
 
@@ -309,9 +309,19 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     unlabelled_total = (n <= 2) & nobody & cell[found["nominal"]].fill_null("").ne("") \
         if "nominal" in found else pl.lit(False)
     total = joined.str.contains(_TOTAL) | unlabelled_total
-    marker = (n <= 2) & joined.str.contains(_SIGNATURE)
-    # The signature block starts at its first marker ("Mengetahui", "Camat …"), not at a total: a
-    # list with subtotals per kelurahan goes on after each of them.
+    # The signature block comes after the list: after its last row with an ID (or, in a list
+    # with no IDs typed at all, its last row of three or more cells). A word such as SEKRETARIS,
+    # PETUGAS or "a.n." on a row inside the list is a jabatan, a job or a note, not a signature.
+    cand_pos = set(cand_idx["_i"].to_list())
+    last_data = body.height - 1
+    while last_data >= 0 and last_data in cand_pos:
+        last_data -= 1
+    if last_data < 0:
+        wide = cand_idx.filter(pl.col("n_filled") >= 3)["_i"]
+        last_data = wide.max() if wide.len() else -1
+    after_list = row_pos > last_data
+    marker = after_list & (n <= 2) & joined.str.contains(_SIGNATURE)
+    # The block starts at its first marker ("Mengetahui", "Camat …"), not at a total.
     first_footer = cand.select(pl.when(marker).then(row_pos).min()).item()
     footer = row_pos >= (first_footer if first_footer is not None else body.height)
     # The page furniture Excel prints again on every page, typed into the list: a title line, the
@@ -322,14 +332,17 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     # shows the kelurahan of a merged cell over it).
     identity = [found[f] for f in ("nik", "no_kk", "nama", "no_rekening") if f in found]
     no_one = pl.all_horizontal([cell[j].fill_null("").eq("") for j in identity]) if identity else pl.lit(False)
+    # A heading line is one cell; with a second cell (a sex, a jabatan) it is a person whose name
+    # happens to begin "DESA …" or "KELOMPOK …".
+    heading = n <= 1
     reasons = cand.select(
         pl.when(n == 0).then(pl.lit("blank"))
         .when(repeats >= max(2, (len(mapped_keys) + 1) // 2)).then(pl.lit("repeated_header"))
         .when(total).then(pl.lit("total"))
         .when(marker).then(pl.lit("signature"))
         .when(footer & (n <= 2)).then(pl.lit("signature"))
-        .when((n <= 2) & joined.str.contains(_SECTION)).then(pl.lit("section"))
-        .when((n <= 2) & joined.str.contains(_TITLE)).then(pl.lit("title"))
+        .when(heading & joined.str.contains(_SECTION)).then(pl.lit("section"))
+        .when(heading & joined.str.contains(_TITLE)).then(pl.lit("title"))
         .when((n >= 3) & (small == n)).then(pl.lit("column_numbers"))
         .when((n <= 2) & no_one).then(pl.lit("blank"))
         .otherwise(None).alias("_why")
