@@ -397,3 +397,12 @@ def test_kube_members_named_with_their_jabatan_only_stay_data(tmp_path):
                     "5,KUBE MAWAR,1271171506750002,1271170101100002,BUDI SANTOSO,ANGGOTA,L\n", encoding="utf-8")
     outcome = validate(path, "kube", kecamatan="127117", today=TODAY)
     assert outcome.rows["row"].to_list() == [2, 3, 4, 5, 6] and outcome.listing.skipped == []
+
+
+def test_a_late_addition_below_the_signature_block_keeps_the_block_set_aside(tmp_path):
+    rows = [HEAD, ROW, [], [None, None, None, "Mengetahui,"], [None, None, None, "Camat Medan Baru"],
+            [None, None, None, "NIP. 19700101 199003 1 005"], [3, *ROW[1:]]]
+    outcome = validate(_xlsx(tmp_path, rows), "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [2, 7]
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [
+        (3, "blank"), (4, "signature"), (5, "signature"), (6, "signature")]

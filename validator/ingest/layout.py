@@ -29,12 +29,15 @@ WHY_TEXT = {
 }
 
 _TOTAL = r"^\W*(JUMLAH|TOTAL|JML|GRAND\s*TOTAL|SUB\s*TOTAL|SUBTOTAL)\b"
+_PLACE_DATE = r"^[A-Z .'-]{3,},\s*\d{1,2}\s+[A-Z]+\s+\d{4}\s*$"  # "Medan, 2 Januari 2026"
 _SIGNATURE = (
     r"\b(MENGETAHUI|CAMAT|LURAH|KEPALA\s+(DESA|DINAS|BIDANG|SEKSI)|NIP\b|NIP\.|TTD\b|TANDA\s+TANGAN|"
     r"DISETUJUI|DIBUAT\s+OLEH|YANG\s+MEMBUAT|YANG\s+MENYERAHKAN|PETUGAS|OPERATOR|SEKRETARIS|"
-    r"PENDAMPING|KOORDINATOR|KASI\b|PLT\b|A\.\s*N\.|AN\.\s)"
-    r"|^[A-Z .'-]{3,},\s*\d{1,2}\s+[A-Z]+\s+\d{4}\s*$"  # "Medan, 2 Januari 2026"
+    r"PENDAMPING|KOORDINATOR|KASI\b|PLT\b|A\.\s*N\.|AN\.\s)|" + _PLACE_DATE
 )
+# How a signature line begins (used where the line stands alone on its row).
+_SIGNATURE_LINE = (r"^\W*(MENGETAHUI|NIP\b|NIP\.|CAMAT\b|LURAH\b|KEPALA\s+(DESA|DINAS|BIDANG|SEKSI)\b|A\.\s*N\.|"
+                   r"PLT\.?\s|DISETUJUI|DIBUAT\s+OLEH|YANG\s+MEMBUAT|YANG\s+MENYERAHKAN|TTD\b)|" + _PLACE_DATE)
 # A line that groups the rows below it: "KELURAHAN : MERDEKA", "Kecamatan Medan Baru", "DESA X".
 _SECTION = r"^\W*(?:(?:KELURAHAN|DESA|KECAMATAN|LINGKUNGAN|DUSUN|NAGARI|GAMPONG|JORONG|KELOMPOK)\b|KEL\.|KEC\.)"
 # A page's title repeated inside the list ("DAFTAR PENERIMA …", "Halaman 2", "TAHAP I TAHUN 2026").
@@ -320,9 +323,12 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         wide = cand_idx.filter(pl.col("n_filled") >= 3)["_i"]
         last_data = wide.max() if wide.len() else -1
     after_list = row_pos > last_data
-    marker = after_list & (n <= 2) & joined.str.contains(_SIGNATURE)
+    ends_list = after_list & (n <= 2) & joined.str.contains(_SIGNATURE)
+    # A one-cell line that begins like a signature line ("Mengetahui,", "NIP. 1970…", "Camat …")
+    # is one wherever it stands, e.g. above a late addition to the list; it starts no block there.
+    marker = ends_list | ((n <= 1) & joined.str.contains(_SIGNATURE_LINE))
     # The block starts at its first marker ("Mengetahui", "Camat …"), not at a total.
-    first_footer = cand.select(pl.when(marker).then(row_pos).min()).item()
+    first_footer = cand.select(pl.when(ends_list).then(row_pos).min()).item()
     footer = row_pos >= (first_footer if first_footer is not None else body.height)
     # The page furniture Excel prints again on every page, typed into the list: a title line, the
     # "1 2 3 …" row under a repeated header.
