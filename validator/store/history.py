@@ -18,34 +18,41 @@ def new_submission_id() -> str:
     return uuid.uuid4().hex[:16]
 
 
+def _period_parts(period: str) -> tuple[str, str, int] | None:
+    """'2026-03' -> ('2026', 'M', 3); '2026-T1'/'2026-Q1'/'2026-TAHAP-1' -> ('2026', 'T', 1);
+    '2026-S2' -> ('2026', 'S', 2); '2026' -> ('2026', 'Y', 0); anything else None. ASCII digits only."""
+    p = period.strip().upper()
+    if m := re.fullmatch(r"([0-9]{4})[-/ ]?([0-9]{1,2})", p):
+        return (m.group(1), "M", int(m.group(2))) if 1 <= int(m.group(2)) <= 12 else None
+    if m := re.fullmatch(r"([0-9]{4})[-/ ]?(?:T|Q|TW|TAHAP)[-/ ]?([1-4])", p):
+        return m.group(1), "T", int(m.group(2))
+    if m := re.fullmatch(r"([0-9]{4})[-/ ]?S[-/ ]?([12])", p):
+        return m.group(1), "S", int(m.group(2))
+    if re.fullmatch(r"[0-9]{4}", p):
+        return p, "Y", 0
+    return None
+
+
 def period_months(period: str) -> tuple[str, frozenset[int]] | None:
     """'2026-03' -> (2026, {3}); '2026-T1'/'2026-Q1' -> months 1-3; '2026-S2' -> 7-12; '2026' -> all."""
-    p = period.strip().upper()
-    if m := re.fullmatch(r"(\d{4})[-/ ]?(\d{1,2})", p, flags=re.ASCII):
-        return (m.group(1), frozenset({int(m.group(2))})) if 1 <= int(m.group(2)) <= 12 else None
-    if m := re.fullmatch(r"(\d{4})[-/ ]?(?:T|Q|TW|TAHAP)[-/ ]?([1-4])", p, flags=re.ASCII):
-        q = int(m.group(2))
-        return m.group(1), frozenset(range(3 * q - 2, 3 * q + 1))
-    if m := re.fullmatch(r"(\d{4})[-/ ]?S[-/ ]?([12])", p, flags=re.ASCII):
-        s = int(m.group(2))
-        return m.group(1), frozenset(range(6 * s - 5, 6 * s + 1))
-    if re.fullmatch(r"[0-9]{4}", p):
-        return p, frozenset(range(1, 13))
-    return None
+    parts = _period_parts(period)
+    if parts is None:
+        return None
+    year, kind, n = parts
+    months = {"M": range(n, n + 1), "T": range(3 * n - 2, 3 * n + 1), "S": range(6 * n - 5, 6 * n + 1),
+              "Y": range(1, 13)}[kind]
+    return year, frozenset(months)
 
 
 def canonical_period(period: str) -> str:
     """One spelling per period, so '2026-t1', '2026 T1', '2026-Q1' and '2026-TAHAP-1' are the same
     list to replace, the same batch to pay: '2026-T1', '2026-03', '2026-S1', '2026'. A period of
     no known form stays as typed (stripped); the engine warns about it."""
-    p = period.strip().upper()
-    if m := re.fullmatch(r"([0-9]{4})[-/ ]?([0-9]{1,2})", p):
-        return f"{m.group(1)}-{int(m.group(2)):02d}" if 1 <= int(m.group(2)) <= 12 else period.strip()
-    if m := re.fullmatch(r"([0-9]{4})[-/ ]?(?:T|Q|TW|TAHAP)[-/ ]?([1-4])", p):
-        return f"{m.group(1)}-T{m.group(2)}"
-    if m := re.fullmatch(r"([0-9]{4})[-/ ]?S[-/ ]?([12])", p):
-        return f"{m.group(1)}-S{m.group(2)}"
-    return p if re.fullmatch(r"[0-9]{4}", p) else period.strip()
+    parts = _period_parts(period)
+    if parts is None:
+        return period.strip()
+    year, kind, n = parts
+    return {"M": f"{year}-{n:02d}", "T": f"{year}-T{n}", "S": f"{year}-S{n}", "Y": year}[kind]
 
 
 def periods_overlap(a: str, b: str) -> bool:
