@@ -118,15 +118,15 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
     rows = registri.list_rows(prepared, findings)  # readable NIKs: what every check below joins on
     con = store.con if store is not None else None
     if registry is not None or (store is not None and store.has_registry()):
-        from validator.registry import extract_fields, scan_extract
+        from validator.registry import scan_extract_fields
 
         con = con or duckdb.connect()
         # Read from a file, the extract is narrowed to the list's NIKs before it is normalised.
-        source = scan_extract(con, registry, keys=registri.KEYS) if registry is not None else "registry"
+        source, have = (scan_extract_fields(con, registry, keys=registri.KEYS) if registry is not None
+                        else ("registry", None))
         found = registri.registry_findings(rows, ctx, con, source)
-        if registry is not None:
+        if have is not None:
             # An extract without the column a check reads would let that check pass every row.
-            have = extract_fields(con, registry)
             for column, code in registri.COLUMN_CHECKS.items():
                 if column not in have and ctx.enabled(code):
                     found.pop(code, None)

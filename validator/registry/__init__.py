@@ -4,13 +4,14 @@ from validator.registry.extract import (
     Example,
     ExtractReport,
     check_extract,
-    extract_fields,
     import_exclusions,
     import_registry,
     scan_exclusions,
     scan_extract,
+    scan_extract_fields,
 )
 from validator.registry.schema import CHECKS, RegistryRow
 
-__all__ = ["CHECKS", "Example", "ExtractReport", "RegistryRow", "check_extract", "extract_fields", "import_exclusions",
-           "import_registry", "scan_exclusions", "scan_extract"]
+__all__ = ["CHECKS", "Example", "ExtractReport", "RegistryRow", "check_extract", "import_exclusions",
+           "import_registry", "scan_exclusions", "scan_extract",
+           "scan_extract_fields"]

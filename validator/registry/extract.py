@@ -181,20 +181,22 @@ def _normalised(src: Source, cols: dict[str, str], with_text: bool, keys: str | 
     return f"(SELECT {', '.join(sql)} FROM (SELECT {inner} FROM {relation}))"
 
 
-def extract_fields(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
-    """The registry fields (section 4 of the contracts) an extract file has a column for."""
-    return set(match_columns(open_source(con, path), FIELDS, ("nik",), "Ekstrak registri"))
-
-
-def scan_extract(con: duckdb.DuckDBPyConnection, path: Path, keys: str | None = None) -> str:
-    """A subquery yielding the registry table's columns from an extract; DuckDB streams it.
+def scan_extract_fields(con: duckdb.DuckDBPyConnection, path: Path,
+                        keys: str | None = None) -> tuple[str, set[str]]:
+    """A subquery yielding the registry table's columns from an extract (DuckDB streams it), and
+    the registry fields (section 4 of the contracts) the file has a column for.
 
     With `keys` (a table or view with a `nik` column), only the extract rows whose NIK is there."""
     src = open_source(con, path)
     cols = match_columns(src, FIELDS, ("nik",), "Ekstrak registri")
     return (f"(SELECT nik, no_kk, nama, tanggal_lahir, jenis_kelamin, kode_wilayah, desil, status, "
             f"coalesce(regexp_full_match(nik, '[0-9]{{16}}'), false) AS nik_valid "
-            f"FROM {_normalised(src, cols, False, keys)})")
+            f"FROM {_normalised(src, cols, False, keys)})"), set(cols)
+
+
+def scan_extract(con: duckdb.DuckDBPyConnection, path: Path, keys: str | None = None) -> str:
+    """The subquery of scan_extract_fields alone."""
+    return scan_extract_fields(con, path, keys)[0]
 
 
 # ---- the report ---------------------------------------------------------------------------------
