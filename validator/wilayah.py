@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -35,7 +34,7 @@ class Regions:
     names: dict[str, str]  # code -> name (latest version holding it)
     kecamatan_by_key: dict[str, tuple[str, ...]]  # place_key(name) -> kecamatan codes
 
-    @functools.cached_property
+    @cached_property
     def kecamatan_by_compact_key(self) -> dict[str, tuple[str, ...]]:
         """The same, with the spaces of the key removed ('PERCUTSEITUAN')."""
         out: dict[str, list[str]] = {}

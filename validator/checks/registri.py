@@ -11,14 +11,13 @@ from validator.normalize import name_key
 from validator.store import query
 
 
-def list_rows(prepared: pl.DataFrame, findings: pl.DataFrame | None = None) -> pl.DataFrame:
+def list_rows(prepared: pl.DataFrame, findings: pl.DataFrame) -> pl.DataFrame:
     """Registry checks need a readable NIK (a 16-digit NIK with a bad date is still looked up).
 
     A KK or name with a finding of its own (KK_SAMA_NIK, NAMA_TIDAK_WAJAR, …) is not compared
     with the registry: one problem, one finding."""
-    own = findings if findings is not None else pl.DataFrame(schema={"_idx": pl.UInt32, "field": pl.Utf8})
-    kk_faulty = own.filter(pl.col("field") == "no_kk")["_idx"].unique()
-    name_faulty = own.filter(pl.col("field") == "nama")["_idx"].unique()
+    kk_faulty = findings.filter(pl.col("field") == "no_kk")["_idx"].unique()
+    name_faulty = findings.filter(pl.col("field") == "nama")["_idx"].unique()
     return prepared.lazy().filter(pl.col("_nik_ok")).select(
         "_idx", pl.col("_nik").alias("nik"),
         pl.when(pl.col("_kk_ok") & ~pl.col("_idx").is_in(kk_faulty.implode())).then(pl.col("_kk")).alias("kk"),

@@ -107,10 +107,11 @@ def error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
                 attrs = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
                 if "Id" in attrs and "Target" in attrs:
                     rels[attrs["Id"]] = attrs["Target"]
+            members = set(z.namelist())
             for sheet, rid in names.items():
                 target = rels.get(rid, "")
                 member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                if member not in z.namelist():
+                if member not in members:
                     continue
                 data = z.read(member)
                 if b't="e"' not in data:
