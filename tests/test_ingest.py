@@ -129,7 +129,7 @@ def test_a_second_list_sheet_is_reported_not_silently_dropped(tmp_path):
     wb.close()
     outcome = validate(path, "maghrib_mengaji", today=TODAY)
     assert outcome.listing.sheet == "Kel. Babura"
-    assert [w["code"] for w in outcome.listing.warnings] == ["sheet_not_read"]
+    assert [w["code"] for w in outcome.listing.warnings if w["code"] != "column_missing"] == ["sheet_not_read"]
     assert "Kel. Petisah" in outcome.listing.warnings[0]["message"]
 
 
@@ -406,3 +406,55 @@ def test_a_late_addition_below_the_signature_block_keeps_the_block_set_aside(tmp
     assert outcome.rows["row"].to_list() == [2, 7]
     assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [
         (3, "blank"), (4, "signature"), (5, "signature"), (6, "signature")]
+
+
+@pytest.mark.parametrize("sub_label", ["NOMOR", "NO."])
+def test_a_group_label_keeps_its_field_on_the_sub_column_that_names_none(tmp_path, sub_label):
+    """REKENING over BANK | NOMOR: BANK is a header, NOMOR is not; the account column is not lost."""
+    top = ["NO", "NIK", "NO KK", "NAMA KPM", "REKENING", None, "NOMINAL"]
+    sub = [None, None, None, None, "BANK", sub_label, None]
+    path = _xlsx(tmp_path, [top, sub, ROW, [2, *ROW[1:]]], merges=("E1:F1",))
+    outcome = validate(path, "pkh", kecamatan="127117", today=TODAY)
+    assert (outcome.listing.fields["nama_bank"], outcome.listing.fields["no_rekening"]) == (4, 5)
+    assert "REKENING_KOSONG" not in set(outcome.findings["code"].to_list())
+
+
+@pytest.mark.parametrize("footer, why", [
+    (["Diketahui,", "Camat Medan Baru", None, "Drs. H. ZULKARNAIN", "NIP. 19700101 199003 1 001"], "signature"),
+    (["Diketahui oleh,", "Kepala Kelurahan Padang Bulan", None, "T. ABDUL RAHMAN"], "signature"),
+    (["Keterangan :", "1. KPM yang tidak ditemukan agar dicoret", "2. Nominal sesuai komponen PKH"], "notes"),
+    (["Catatan: data per 1 Maret 2026", "Sumber: SIKS-NG"], "notes"),
+])
+def test_footer_lines_in_the_name_column_are_set_aside(tmp_path, footer, why):
+    rows = [HEAD, ROW, [2, *ROW[1:]], []] + [[None, None, None, line] if line else [] for line in footer]
+    outcome = validate(_xlsx(tmp_path, rows), "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [2, 3]
+    expected = [(4, "blank")] + [(5 + k, why if line else "blank") for k, line in enumerate(footer)]
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == expected
+
+
+def test_notes_then_signature_each_keep_their_reason(tmp_path):
+    rows = [HEAD, ROW, ["Keterangan:"], ["- Data bersumber dari DTKS"], [],
+            [None, None, None, "Mengetahui,"], [None, None, None, "SITI RAHMA"]]
+    outcome = validate(_xlsx(tmp_path, rows), "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [2]
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [
+        (3, "notes"), (4, "notes"), (5, "blank"), (6, "signature"), (7, "signature")]
+
+
+def test_required_column_markers_in_headers_are_ignored(tmp_path):
+    head = ["NO", "NIK*", "NO. KK *)", "NAMA:", "BANK*", "NO. REKENING*", "NOMINAL (Rp)*", "TGL/BLN/THN LAHIR"]
+    path = _xlsx(tmp_path, [["*) wajib diisi"], head, [*ROW, "31-02-1970"]])
+    outcome = validate(path, "pkh", kecamatan="127117", today=TODAY)
+    assert set(outcome.listing.fields) >= {"nik", "no_kk", "nama", "nama_bank", "no_rekening", "nominal", "tanggal_lahir"}
+    assert set(outcome.findings["code"].to_list()) == {"TGL_LAHIR_TIDAK_VALID"}
+
+
+def test_a_column_the_program_needs_but_the_header_does_not_name_is_a_warning(tmp_path):
+    path = _xlsx(tmp_path, [["NO", "NIK", "KARTU KELUARGA NOMOR", "NAMA", "BANK", "NO REKENING"], ROW[:6]])
+    outcome = validate(path, "pkh", kecamatan="127117", today=TODAY)
+    missing = [w for w in outcome.listing.warnings if w["code"] == "column_missing"]
+    assert [w["field"] for w in missing] == ["no_kk"]
+    assert "KK_KOSONG" in missing[0]["message"] and "KARTU KELUARGA NOMOR" in missing[0]["message"]
+    assert [w["field"] for w in validate(path, "maghrib_mengaji", today=TODAY).listing.warnings
+            if w["code"] == "column_missing"] == []

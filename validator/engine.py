@@ -162,6 +162,36 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
     return [rule_like(frame, code, field_of) for code, frame in parts.items()]
 
 
+# Columns whose absence makes one code fire on every row: the operator is told the column was not
+# found (its header may be spelt in a way not recognised) rather than left with a list of
+# "empty" cells that are in fact full.
+_NEEDED = (
+    ("nama", "NAMA_KOSONG", "Nama", lambda p: True),
+    ("no_kk", "KK_KOSONG", "No. KK", lambda p: p.unit == "household"),
+    ("no_rekening", "REKENING_KOSONG", "No. Rekening", lambda p: p.payment == "transfer"),
+    ("nama_bank", "BANK_TIDAK_DIKENAL", "Bank", lambda p: p.payment == "transfer"),
+)
+
+
+def missing_columns(listing: ListData, program: Program, enabled: Callable[[str], bool]) -> list[dict]:
+    """A warning per column the program needs that the header does not name."""
+    if listing.frame.height == 0:
+        return []
+    shown = ", ".join(h for h in listing.headers if h)[:200] or "-"
+    out = []
+    for fld, code, header, needed in _NEEDED:
+        if fld in listing.present or not needed(program) or not enabled(code):
+            continue
+        out.append({
+            "code": "column_missing", "field": fld,
+            "message": f"Kolom {header} tidak ditemukan, sehingga setiap baris mendapat {code}. Jika kolom itu "
+                       f"ada, beri judul '{header}' pada baris judul tabel lalu kirim lagi. Judul yang terbaca: {shown}",
+            "message_en": f"No {header} column was found, so every row gets {code}. If the column is there, give "
+                          f"it the header '{header}' and send the list again. Headers read: {shown}",
+        })
+    return out
+
+
 def validate(path: Path, program_id: str, *, kecamatan: str | None = None, period: str | None = None,
              registry: Path | None = None, exclusions: Path | None = None, store: Store | None = None,
              rules: Rulebook | None = None, today: dt.date | None = None,
@@ -195,6 +225,7 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
     ctx = CheckContext(rules=rules, program=program, regions=regions, today=today, sender=sender,
                        fields=listing.present)
     prepared, findings = run_checks(listing.frame, ctx)
+    listing.warnings.extend(missing_columns(listing, program, ctx.enabled))
     timings["checks"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -109,15 +109,24 @@ class Columns(_Strict):
     fields: dict[str, list[str]]
 
 
+# A marker around a header: "NIK*", "NO. KK *)", "NAMA:" (a required column, a footnote).
+_MARKS = " \t\r\n*:\u00a0"
+
+
+def _bare_header(text: str) -> str:
+    text = re.sub(r"\*+\)$", "", str(text).strip(_MARKS)).strip(_MARKS)
+    return re.sub(r"\s*\([^)]*\)\s*$", "", text).strip(_MARKS)
+
+
 def header_key(text: str) -> str:
-    """Header text as compared: case, spaces, dots, underscores and a trailing unit ignored."""
-    text = re.sub(r"\s*\([^)]*\)\s*$", "", str(text).strip())
-    return re.sub(r"[\s._\-]+", "", text).upper()
+    """Header text as compared: case, spaces, dots, underscores, a trailing unit and a
+    required-column marker (`*`, `*)`, `:`) ignored."""
+    return re.sub(r"[\s._\-]+", "", _bare_header(text)).upper()
 
 
 def header_words(text: str) -> tuple[str, ...]:
     """Header text as words, for 'starts with a known header' matching."""
-    text = re.sub(r"\s*\([^)]*\)\s*$", "", str(text).strip())
+    text = _bare_header(text)
     return tuple(w for w in re.split(r"[^0-9A-Za-z]+", text.upper()) if w)
 
 

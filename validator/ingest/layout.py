@@ -26,18 +26,23 @@ WHY_TEXT = {
     "section": ("judul bagian (mis. KELURAHAN …)", "section heading (e.g. KELURAHAN …)"),
     "total": ("baris JUMLAH/TOTAL", "JUMLAH/TOTAL row"),
     "signature": ("blok tanda tangan", "signature block"),
+    "notes": ("catatan/keterangan di bawah tabel", "notes below the table"),
 }
 
 _TOTAL = r"^\W*(JUMLAH|TOTAL|JML|GRAND\s*TOTAL|SUB\s*TOTAL|SUBTOTAL)\b"
 _PLACE_DATE = r"^[A-Z .'-]{3,},\s*\d{1,2}\s+[A-Z]+\s+\d{4}\s*$"  # "Medan, 2 Januari 2026"
+_HEADS = r"KEPALA\s+(?:DESA|DINAS|BIDANG|SEKSI|KELURAHAN|LINGKUNGAN|DUSUN|KANTOR|UPTD?|BAGIAN|SUB\s*BAG\w*)"
 _SIGNATURE = (
-    r"\b(MENGETAHUI|CAMAT|LURAH|KEPALA\s+(DESA|DINAS|BIDANG|SEKSI)|NIP\b|NIP\.|TTD\b|TANDA\s+TANGAN|"
-    r"DISETUJUI|DIBUAT\s+OLEH|YANG\s+MEMBUAT|YANG\s+MENYERAHKAN|PETUGAS|OPERATOR|SEKRETARIS|"
-    r"PENDAMPING|KOORDINATOR|KASI\b|PLT\b|A\.\s*N\.|AN\.\s)|" + _PLACE_DATE
+    r"\b(MENGETAHUI|DIKETAHUI|DIPERIKSA|DIVERIFIKASI|MENYETUJUI|CAMAT|LURAH|" + _HEADS + r"|NIP\b|NIP\.|TTD\b|"
+    r"TANDA\s+TANGAN|DISETUJUI|DIBUAT\s+OLEH|YANG\s+MEMBUAT|YANG\s+MENYERAHKAN|YANG\s+MENERIMA|PETUGAS|"
+    r"OPERATOR|SEKRETARIS|PENDAMPING|KOORDINATOR|KASI\b|PLT\b|A\.\s*N\.|AN\.\s)|" + _PLACE_DATE
 )
 # How a signature line begins (used where the line stands alone on its row).
-_SIGNATURE_LINE = (r"^\W*(MENGETAHUI|NIP\b|NIP\.|CAMAT\b|LURAH\b|KEPALA\s+(DESA|DINAS|BIDANG|SEKSI)\b|A\.\s*N\.|"
-                   r"PLT\.?\s|DISETUJUI|DIBUAT\s+OLEH|YANG\s+MEMBUAT|YANG\s+MENYERAHKAN|TTD\b)|" + _PLACE_DATE)
+_SIGNATURE_LINE = (r"^\W*(MENGETAHUI|DIKETAHUI|DIPERIKSA|DIVERIFIKASI|MENYETUJUI|NIP\b|NIP\.|CAMAT\b|LURAH\b|"
+                   + _HEADS + r"\b|A\.\s*N\.|PLT\.?\s|DISETUJUI|DIBUAT\s+OLEH|YANG\s+MEMBUAT|YANG\s+MENYERAHKAN|"
+                   r"TTD\b)|" + _PLACE_DATE)
+# Notes under the table: "Keterangan :", "Catatan: data per 1 Maret", "Sumber: SIKS-NG", "NB:".
+_NOTES = r"^\W*(?:KETERANGAN|KET\s*[.:]|CATATAN|SUMBER\s*(?:DATA)?\s*:|N\.?\s*B\s*[.:])"
 # A line that groups the rows below it: "KELURAHAN : MERDEKA", "Kecamatan Medan Baru", "DESA X".
 _SECTION = r"^\W*(?:(?:KELURAHAN|DESA|KECAMATAN|LINGKUNGAN|DUSUN|NAGARI|GAMPONG|JORONG|KELOMPOK)\b|KEL\.|KEC\.)"
 # A page's title repeated inside the list ("DAFTAR PENERIMA …", "Halaman 2", "TAHAP I TAHUN 2026").
@@ -156,17 +161,25 @@ def _second_header_row(rows: list[list[str]], i: int, found: dict[str, int],
         return top[j] if j < len(top) else ""
 
     # A group label: a header cell with empty cells to its right, all with sub-headers below.
-    grouped: set[int] = set()
+    groups: dict[int, range] = {}
     for j, cell in enumerate(top):
         k = j + 1
         while cell and k < len(below_cells) and not top_cell(k) and below_cells[k]:
             k += 1
         if k > j + 1 and below_cells[j]:
-            grouped.update(range(j, k))
+            groups[j] = range(j, k)
+    grouped = {j for g in groups.values() for j in g}
     replaced = {j for f, j in found.items() if j in grouped and any(bj in grouped for bj in below.values())}
     kept = {f: j for f, j in found.items() if j not in replaced}
     used = set(kept.values())
     extra = {f: j for f, j in below.items() if f not in kept and j not in used and (not top_cell(j) or j in grouped)}
+    # REKENING over BANK | NOMOR: the label's own field goes to the one sub-column whose
+    # sub-header names no field ("NOMOR", "NO."), rather than being lost.
+    for f, j in found.items():
+        if j in replaced and f not in extra and j in groups:
+            free = [c for c in groups[j] if c not in extra.values()]
+            if len(free) == 1:
+                extra[f] = free[0]
     return (extra, replaced) if extra else ({}, set())
 
 
@@ -302,7 +315,8 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     joined = pl.concat_str([cell[j] for j in range(width)], separator=" ", ignore_nulls=True).str.to_uppercase()
     mapped_keys = [(j, header_key(headers[j])) for j in found.values() if headers[j]]
     repeats = pl.sum_horizontal([
-        cell[j].fill_null("").str.to_uppercase().str.replace(r"\s*\([^)]*\)\s*$", "")
+        cell[j].fill_null("").str.to_uppercase().str.replace(r"\*+\)$", "").str.strip_chars(" *:")
+        .str.replace(r"\s*\([^)]*\)\s*$", "").str.strip_chars(" *:")
         .str.replace_all(r"[\s._\-]+", "").eq(key) for j, key in mapped_keys
     ]) if mapped_keys else pl.lit(0)
     n = pl.lit(cand_idx["n_filled"])
@@ -329,7 +343,14 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     marker = ends_list | ((n <= 1) & joined.str.contains(_SIGNATURE_LINE))
     # The block starts at its first marker ("Mengetahui", "Camat …"), not at a total.
     first_footer = cand.select(pl.when(ends_list).then(row_pos).min()).item()
-    footer = row_pos >= (first_footer if first_footer is not None else body.height)
+    # Notes ("Keterangan :" and the numbered lines under it) likewise, before or after the block.
+    notes_line = (n <= 2) & joined.str.contains(_NOTES)
+    first_notes = cand.select(pl.when(after_list & notes_line).then(row_pos).min()).item()
+    sig_at = first_footer if first_footer is not None else body.height
+    notes_at = first_notes if first_notes is not None else body.height
+    # A row belongs to the later of the two blocks that began above it.
+    footer = (row_pos >= sig_at) & ((row_pos < notes_at) | pl.lit(sig_at > notes_at))
+    in_notes = (row_pos >= notes_at) & ((row_pos < sig_at) | pl.lit(notes_at > sig_at))
     # The page furniture Excel prints again on every page, typed into the list: a title line, the
     # "1 2 3 …" row under a repeated header.
     small = pl.sum_horizontal([cell[j].fill_null("").str.contains(r"^\(?\d{1,2}\)?$") for j in content]) \
@@ -346,6 +367,8 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         .when(repeats >= max(2, (len(mapped_keys) + 1) // 2)).then(pl.lit("repeated_header"))
         .when(total).then(pl.lit("total"))
         .when(marker).then(pl.lit("signature"))
+        .when(((n <= 1) | after_list) & notes_line).then(pl.lit("notes"))
+        .when(in_notes & (n <= 2)).then(pl.lit("notes"))
         .when(footer & (n <= 2)).then(pl.lit("signature"))
         .when(heading & joined.str.contains(_SECTION)).then(pl.lit("section"))
         .when(heading & joined.str.contains(_TITLE)).then(pl.lit("title"))
