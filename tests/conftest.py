@@ -74,13 +74,13 @@ def write_xlsx(path: Path, headers: list[str], rows: list[list], title_rows: int
 
 
 def run_rows(tmp_path: Path, program: str, rows: list[dict], *, fmt: str | None = None,
-             kecamatan: str | None = SENDER) -> Outcome:
+             kecamatan: str | None = SENDER, today: dt.date = TODAY) -> Outcome:
     headers, body = make_rows(program, rows)
     numeric = any(isinstance(v, (int, float)) for r in body for v in r)
     fmt = fmt or ("xlsx" if numeric else "csv")
     path = tmp_path / f"list.{fmt}"
     (write_xlsx if fmt == "xlsx" else write_csv)(path, headers, body)
-    return validate(path, program, kecamatan=kecamatan, today=TODAY)
+    return validate(path, program, kecamatan=kecamatan, today=today)
 
 
 def codes_by_row(outcome: Outcome) -> list[set[str]]:

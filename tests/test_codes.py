@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.conftest import codes_by_row, run_rows
@@ -74,6 +76,10 @@ CASES = [
     ("birth date words", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": "kemarin"}], [0]),
     ("birth date future", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": "15-06-2030"}], [0]),
     ("birth date 130 years ago", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": "15-06-1890"}], [0]),
+    ("birth date exactly 120 years ago", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": "22-11-1906"}], []),
+    ("birth date 120 years and a day", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": "21-11-1906"}], [0]),
+    ("two-digit year later this year is last century", "TGL_LAHIR_TIDAK_VALID", "pkh",
+     [{"nik": "1271171512260001", "tgl": "15-12-26"}], []),
     ("birth date slashes 2-digit year", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": "15/06/80"}], []),
     ("birth date ISO", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": "1980-06-15"}], []),
     ("birth date 15-Jun-80", "TGL_LAHIR_TIDAK_VALID", "pkh", [{"tgl": "15-Jun-80"}], []),
@@ -208,3 +214,17 @@ def test_a_kecamatan_name_typed_without_its_spaces_is_found(tmp_path):
 
     outcome = run_rows(tmp_path, "maghrib_mengaji", [{"kec": "PERCUT SEITUAN"}])
     assert codes_by_row(outcome) == [{"KECAMATAN_BEDA", "WILAYAH_DI_LUAR_PROGRAM"}]
+
+
+@pytest.mark.parametrize(("today", "flagged"), [
+    (dt.date(2026, 11, 29), True),   # born 30 Nov 2009 (NIK only): 16 until tomorrow
+    (dt.date(2026, 11, 30), False),  # 17 today
+])
+def test_age_from_the_nik_uses_the_real_day_of_birth(tmp_path, today, flagged):
+    outcome = run_rows(tmp_path, "maghrib_mengaji", [{"nik": "1271173011090001", "tgl": ""}], today=today)
+    assert ("USIA_TIDAK_MEMENUHI" in codes_by_row(outcome)[0]) is flagged
+
+
+def test_a_list_validated_on_29_february(tmp_path):
+    outcome = run_rows(tmp_path, "pkh", [{"tgl": "29-02-1908"}, {"tgl": "28-02-1908"}], today=dt.date(2028, 2, 29))
+    assert [("TGL_LAHIR_TIDAK_VALID" in c) for c in codes_by_row(outcome)] == [False, True]

@@ -89,10 +89,11 @@ def test_combined_birth_column_is_split(tmp_path):
     path = tmp_path / "l.csv"
     path.write_text('NIK,Nama,"Tempat, Tanggal Lahir",JK\n'
                     '1271175506800001,SITI,"MEDAN, 15 Juni 1980",P\n'
-                    '1271171506750002,BUDI,"DELI SERDANG 16-06-1975",L\n', encoding="utf-8")
+                    '1271171506750002,BUDI,"DELI SERDANG 16-06-1975",L\n'
+                    '1271175512710003,SITI R,"MEDAN, 15 DESEMBER 1971.",P\n', encoding="utf-8")
     outcome = validate(path, "maghrib_mengaji", today=TODAY)
-    assert outcome.listing.frame["tempat_lahir"].to_list() == ["MEDAN", "DELI SERDANG"]
-    assert outcome.listing.frame["tanggal_lahir"].to_list() == ["15 Juni 1980", "16-06-1975"]
+    assert outcome.listing.frame["tempat_lahir"].to_list() == ["MEDAN", "DELI SERDANG", "MEDAN"]
+    assert outcome.listing.frame["tanggal_lahir"].to_list() == ["15 Juni 1980", "16-06-1975", "15 DESEMBER 1971"]
     assert "NIK_TGL_LAHIR_BEDA" in outcome.findings["code"].to_list()  # BUDI's NIK says 15-06-75
 
 

@@ -18,6 +18,7 @@ from validator.normalize import (
     is_placeholder_name,
     is_scientific,
     name_key,
+    nik_birth_date,
     nik_date_parts,
     parse_amount,
     parse_date,
@@ -171,7 +172,7 @@ def test_digit_count_dtype():
         "59": D(1900, 2, 28),
         "61": D(1900, 3, 1),
         "45000": D(2023, 3, 15),
-        "15-06-26": D(2026, 6, 15),
+        "15-06-26": D(1926, 6, 15),  # 2026-06-15 is still ahead of TODAY: the last century
         "15-06-27": D(1927, 6, 15),
         "01-01-00": D(2000, 1, 1),
         "29-02-2000": D(2000, 2, 29),
@@ -228,6 +229,26 @@ def test_parse_date_numeric_cell(text, num, expected):
 
 def test_parse_date_is_num_scalar():
     assert run(parse_date, ["25369.5"], True)[0] == D(1969, 6, 15)
+
+
+def test_two_digit_year_whose_date_is_still_ahead_this_year_is_last_century():
+    today = D(2026, 11, 22)
+    assert one(parse_date, "15-12-26", today=today) == D(1926, 12, 15)
+    assert one(parse_date, "15-11-26", today=today) == D(2026, 11, 15)
+
+
+@pytest.mark.parametrize(("ddmmyy", "expected"), [
+    ("301109", D(2009, 11, 30)),  # the real day, not clamped
+    ("290200", D(2000, 2, 29)),
+    ("691100", D(2000, 11, 29)),  # a woman's NIK
+    ("151226", D(1926, 12, 15)),  # 2026-12-15 is still ahead of 2026-11-22
+    ("131126", D(2026, 11, 13)),
+    ("311126", None),  # no 31 November
+], ids=repr)
+def test_nik_birth_date(ddmmyy, expected):
+    nik = pl.Series([_nik(ddmmyy)])
+    got = pl.select(nik_birth_date(nik_date_parts(pl.lit(nik)), D(2026, 11, 22))).item()
+    assert got == expected
 
 
 def test_parse_date_default_today_two_digit_year():

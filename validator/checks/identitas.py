@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from validator.checks.base import CheckContext, Rule
-from validator.normalize import century_year, digit_count, nik_date_parts
+from validator.normalize import digit_count, nik_birth_date, nik_date_parts
 
 
 def _region_rules(ctx: CheckContext, prefix: str, code_wilayah: str, code_kecamatan: str | None) -> list[Rule]:
@@ -74,10 +74,8 @@ def kk_rules(ctx: CheckContext) -> list[Rule]:
 def birth_of(ctx: CheckContext) -> pl.Expr:
     """Birth date from tanggal lahir, else from the NIK (century: the most recent that has passed)."""
     d = pl.col("_nikd")
-    from_nik = pl.date(century_year(d.struct.field("yy"), ctx.today), d.struct.field("month"),
-                       pl.min_horizontal(d.struct.field("day"), pl.lit(28)))
     return (pl.when(pl.col("_dob_ok")).then(pl.col("_dob"))
-            .when(pl.col("_nik_ok") & d.struct.field("valid")).then(from_nik)
+            .when(pl.col("_nik_ok") & d.struct.field("valid")).then(nik_birth_date(d, ctx.today))
             .otherwise(None))
 
 

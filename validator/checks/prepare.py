@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import polars as pl
@@ -58,6 +59,14 @@ def _id_columns(frame: pl.DataFrame, ctx: CheckContext, field: str, prefix: str)
     return part.select(
         c.alias(prefix), pl.col("plain").alias(f"{prefix}_digits"), excel.alias(f"{prefix}_excel"),
         is16.alias(f"{prefix}_16"), (is16 & ~excel).alias(f"{prefix}_ok")).get_columns()
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day `years` earlier; 29 Feb becomes 28 Feb in a year that is not leap."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
 def map_unique(values: pl.Series, fn) -> dict:
@@ -158,7 +167,7 @@ def prepare(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         pl.when(pl.col("_nik_16")).then(nik_date_parts(nik)).otherwise(None).alias("_nikd"),
         (pl.col("_dob").is_not_null()
          & (pl.col("_dob") <= pl.lit(today))
-         & (pl.col("_dob") > pl.lit(today.replace(year=today.year - 120)))).alias("_dob_ok"),
+         & (pl.col("_dob") >= pl.lit(years_before(today, 120)))).alias("_dob_ok"),
     )
     banks = map_unique(out["_bank_raw"], lambda v: resolve_bank(ctx.rules, v))
     near = [p for p in ([ctx.sender[:4]] if ctx.sender else []) + ctx.program.area]

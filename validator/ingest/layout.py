@@ -263,7 +263,7 @@ _TTL_DATE = (r"(\d{1,2}\s*[-/. ]\s*(?:\d{1,2}|[A-Za-z]{3,10})\s*[-/. ]\s*\d{2,4}
 
 
 def _split_ttl(found: dict[str, int]) -> list[pl.Expr]:
-    ttl = pl.col("tempat_tanggal_lahir").str.strip_chars()
+    ttl = pl.col("tempat_tanggal_lahir").str.strip_chars().str.strip_chars_end(". ")  # "…, 12 MEI 1971."
     date = ttl.str.extract(_TTL_DATE, 1)
     place = (pl.when(date.is_not_null())
              .then(ttl.str.slice(0, ttl.str.len_chars() - date.str.len_chars()))

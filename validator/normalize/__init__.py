@@ -1,12 +1,13 @@
 """Vectorised normalisation of list cells: every function takes and returns a polars expression."""
 
-from validator.normalize.dates import century_year, nik_date_parts, parse_date
+from validator.normalize.dates import century_year, nik_birth_date, nik_date_parts, parse_date
 from validator.normalize.ids import clean_id, digit_count, is_scientific, plain_digits
 from validator.normalize.names import display_name, is_placeholder_name, name_key
 from validator.normalize.values import parse_amount, parse_sex, sex_present
 
 __all__ = [
     "century_year",
+    "nik_birth_date",
     "clean_id",
     "digit_count",
     "display_name",

@@ -107,7 +107,32 @@ def parse_date(
     day = layout(f("ic"), n, n // 1_000_000, n % 100)
     # One date parse for every layout: they exclude each other.
     date = pl.coalesce(_iso(year, month, day), _from_serial(f("serial")))
-    return s.struct.with_fields(date=date).struct.field("date")
+    s = s.struct.with_fields(date=date)
+    # "15-12-26" read on 22 Nov 2026 is 1926, not a date three weeks ahead: a two-digit year is
+    # the most recent one whose date has passed.
+    ahead = f("day_first") & (f("nc") == 2) & (f("date") > pl.lit(today or dt.date.today()))
+    s = s.struct.with_fields(date=pl.when(ahead).then(f("date").dt.offset_by("-100y")).otherwise(f("date")))
+    return s.struct.field("date")
+
+
+def nik_birth_date(parts: pl.Expr, today: dt.date) -> pl.Expr:
+    """The birth date a NIK states (parts from `nik_date_parts`; null where they are no date).
+
+    The century is the most recent one in which the date has passed: 20YY, unless that date is
+    after today. 29 Feb of a century year that is not leap (1900) is read as 28 Feb."""
+    yy, m, d = (parts.struct.field(k) for k in ("yy", "month", "day"))
+    ok = parts.struct.field("valid")
+
+    def in_century(century: int) -> pl.Expr:
+        # Components of a NIK that is no date are null: pl.date raises on an impossible date,
+        # even on rows a `when` would discard.
+        y = pl.when(ok).then(yy + century)
+        leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+        day = pl.when((m == 2) & (d == 29) & ~leap).then(28).otherwise(d)
+        return pl.date(y, m, day)
+
+    recent = in_century(2000)
+    return pl.when(recent <= pl.lit(today)).then(recent).otherwise(in_century(1900))
 
 
 def nik_date_parts(nik: pl.Expr) -> pl.Expr:
