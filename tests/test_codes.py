@@ -228,3 +228,33 @@ def test_age_from_the_nik_uses_the_real_day_of_birth(tmp_path, today, flagged):
 def test_a_list_validated_on_29_february(tmp_path):
     outcome = run_rows(tmp_path, "pkh", [{"tgl": "29-02-1908"}, {"tgl": "28-02-1908"}], today=dt.date(2028, 2, 29))
     assert [("TGL_LAHIR_TIDAK_VALID" in c) for c in codes_by_row(outcome)] == [False, True]
+
+
+@pytest.mark.parametrize(("program", "row", "code", "words"), [
+    ("pkh", {"bank": ""}, "BANK_TIDAK_DIKENAL", "Nama bank kosong"),
+    ("pkh", {"bank": "BANK ANTAH"}, "BANK_TIDAK_DIKENAL", "Bank 'BANK ANTAH' tidak dikenali"),
+    ("pkh", {"rek": "3,00201E+14"}, "REKENING_HURUF", "notasi ilmiah"),
+    ("pkh", {"rek": "30020100O123507"}, "REKENING_HURUF", "berisi huruf"),
+    ("bst", {"bank": "BTN", "rek": 1234567812345678}, "REKENING_EXCEL", "dengan 16 digit"),
+    ("bst", {"bank": "BRI", "rek": 30020100012350}, "REKENING_EXCEL", "harus 15 digit"),
+])
+def test_messages_fit_the_case(tmp_path, program, row, code, words):
+    outcome = run_rows(tmp_path, program, [row])
+    found = outcome.findings.filter(code=code)
+    assert found.height == 1 and words in found["message"][0], found["message"].to_list()
+    assert "''" not in found["message"][0] and "  " not in found["message"][0]
+
+
+def test_a_kube_member_without_a_group_name_is_told_so(tmp_path):
+    rows = kube_group(5) + [dict(KUBE_MEMBER[5], kelompok="")]
+    outcome = run_rows(tmp_path, "kube", rows)
+    found = outcome.findings.filter(code="KELOMPOK_TIDAK_SESUAI")
+    assert found["_idx"].to_list() == [5]
+    assert found["message"][0].startswith("Nama kelompok kosong") and "  " not in found["message"][0]
+    assert found["message_en"][0].startswith("The group name is empty")
+
+
+@pytest.mark.parametrize("holder", ["TIDAK ADA", "-", "12345"])
+def test_a_holder_cell_without_a_name_is_not_compared(tmp_path, holder):
+    outcome = run_rows(tmp_path, "pkh", [{"Nama Rekening": holder, "_extra_headers": ["Nama Rekening"]}])
+    assert "NAMA_REKENING_BEDA" not in codes_by_row(outcome)[0]

@@ -161,6 +161,18 @@ def test_messages_use_only_the_placeholders_of_their_code(rules):
     assert not bad, "\n".join(bad)
 
 
+def test_message_variants_are_sentences_with_their_codes_placeholders_and_are_used(rules):
+    from pathlib import Path
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path("validator/checks").glob("*.py"))
+    for code, entry in rules.catalog.items():
+        for name, v in entry.variants.items():
+            for text in (v.message_id, v.message_en):
+                assert _placeholders(text) <= ALLOWED[code][1], f"{code}/{name}: {text}"
+                assert text.rstrip().endswith("."), f"{code}/{name} is not a sentence"
+            assert f'"{name}"' in source, f"{code}/{name}: no check names this variant"
+
+
 def test_messages_render_with_their_values(rules):
     for code, entry in rules.catalog.items():
         values = {name: f"<{name}>" for name in ALLOWED[code][1]}

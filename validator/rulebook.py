@@ -27,6 +27,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class MessageVariant(_Strict):
+    """The message for one special case of a code (an empty cell, a bank with no known length)."""
+
+    message_id: str
+    message_en: str
+
+
 class CatalogEntry(_Strict):
     """One reason code: what it means to the kecamatan and what they must do."""
 
@@ -40,10 +47,14 @@ class CatalogEntry(_Strict):
     message_en: str
     action_id: str
     action_en: str
+    # A check names a variant on the finding when the general message would read wrong.
+    variants: dict[str, MessageVariant] = {}
 
     @model_validator(mode="after")
     def _known_placeholders(self) -> CatalogEntry:
-        for text in (self.message_id, self.message_en, self.action_id, self.action_en):
+        texts = [self.message_id, self.message_en, self.action_id, self.action_en]
+        texts += [t for v in self.variants.values() for t in (v.message_id, v.message_en)]
+        for text in texts:
             unknown = set(_PLACEHOLDER.findall(text)) - ROW_PARAMS - CONTEXT_PARAMS
             if unknown:
                 raise ValueError(f"unknown placeholder(s) {sorted(unknown)} in {text!r}")

@@ -21,6 +21,7 @@ FINDING_SCHEMA: dict[str, pl.DataType] = {
     "bank": pl.Utf8(),
     "detail": pl.Utf8(),
     "related": pl.List(pl.Int32()),
+    "variant": pl.Utf8(),  # a message variant of the catalogue entry, or null for its message
 }
 PARAMS = ("value", "expected", "actual", "bank", "detail")
 
@@ -60,6 +61,7 @@ class Rule:
     actual: pl.Expr | None = None
     bank: pl.Expr | None = None
     detail: pl.Expr | None = None
+    variant: pl.Expr | None = None  # the catalogue's message variant for the row, or null
 
 
 def rule_findings(frame: pl.LazyFrame, rule: Rule, field_name: str) -> pl.LazyFrame:
@@ -68,6 +70,7 @@ def rule_findings(frame: pl.LazyFrame, rule: Rule, field_name: str) -> pl.LazyFr
         e = getattr(rule, p)
         cols.append((e.cast(pl.Utf8) if e is not None else pl.lit(None, pl.Utf8)).alias(p))
     cols.append(pl.lit(None, pl.List(pl.Int32)).alias("related"))
+    cols.append((rule.variant if rule.variant is not None else pl.lit(None, pl.Utf8)).alias("variant"))
     return frame.filter(rule.when.fill_null(False)).select(cols)
 
 
@@ -87,6 +90,7 @@ def related_findings(pairs: pl.LazyFrame, code: str, field_name: str) -> pl.Lazy
         pl.lit(None, pl.Utf8).alias("bank"),
         (pl.col("detail").cast(pl.Utf8) if "detail" in pairs.collect_schema() else pl.lit(None, pl.Utf8)).alias("detail"),
         pl.col("related").cast(pl.List(pl.Int32)),
+        pl.lit(None, pl.Utf8).alias("variant"),
     )
 
 

@@ -6,6 +6,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from validator.checks.base import CheckContext, Rule
+from validator.normalize import is_placeholder_name, is_scientific
 
 # A placeholder account: one digit repeated, or a straight run of at least five digits up or
 # down (the digit cycle read from any digit). Every such string up to this length is listed, so
@@ -51,7 +52,9 @@ def account_rules(ctx: CheckContext) -> list[Rule]:
     digits, n, pattern = pl.col("_acct_is_digits"), pl.col("_acct_len"), pl.col("_acct_pattern")
     rules = [
         Rule("REKENING_KOSONG", pl.lit(transfer) & ~present),
-        Rule("REKENING_HURUF", present & ~digits, value=raw),
+        Rule("REKENING_HURUF", present & ~digits, value=raw,
+             # "2,1010E+14": Excel's scientific notation saved to text, not a typing slip.
+             variant=pl.when(is_scientific(raw)).then(pl.lit("scientific"))),
         Rule("REKENING_POLA", pattern, value=raw),
     ]
     if not ctx.has("nama_bank"):
@@ -68,8 +71,11 @@ def account_rules(ctx: CheckContext) -> list[Rule]:
         # bank the program does not pay through is wrong even on a row paid in cash.
         Rule("BANK_TIDAK_DIKENAL", (pl.lit(transfer) | present | pl.col("_bank_raw").is_not_null())
              & ~pl.col("_bank_ok"),
-             value=pl.col("_bank_raw").fill_null("")),
-        Rule("REKENING_EXCEL", excel, value=raw, bank=bank, expected=expected, actual=n),
+             value=pl.col("_bank_raw").fill_null(""),
+             variant=pl.when(pl.col("_bank_raw").is_null()).then(pl.lit("empty"))),
+        Rule("REKENING_EXCEL", excel, value=raw, bank=bank, expected=expected, actual=n,
+             # More than 15 digits: the digits after the 15th are gone whatever the bank's length.
+             variant=pl.when(n > 15).then(pl.lit("too_long"))),
         Rule("REKENING_PANJANG", judged & ~excel & known & ~fits, value=raw, bank=bank, expected=expected,
              actual=n),
     ]
@@ -85,6 +91,9 @@ def holder_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         pl.col("_holder_key").is_not_null() & pl.col("_name_key").is_not_null() & ~pl.col("_name_bad")
         & (pl.col("_holder_key") != pl.col("_name_key"))
     ).select("_idx", "_holder_raw", "_name", "_holder_key", "_name_key")
+    # A holder cell that holds no name ("-", "TIDAK ADA", digits) is not compared, as for the
+    # recipient's own name.
+    cand = cand.filter(~is_placeholder_name(pl.col("_holder_raw")))
     if cand.height == 0:
         return cand.select("_idx", "_holder_raw", "_name")
     score = process.cpdist(cand["_holder_key"].to_list(), cand["_name_key"].to_list(),

@@ -51,4 +51,5 @@ def group_findings(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame | Non
         "_idx", pl.col("_grp_raw").fill_null("").alias("value"),
         pl.when(pl.col("_grp").is_null()).then(pl.lit(None)).otherwise(pl.col("_members")).alias("actual"),
         pl.when(pl.col("_grp").is_null()).then(pl.lit(None)).otherwise(pl.col("_leaders")).alias("detail"),
+        pl.when(pl.col("_grp").is_null()).then(pl.lit("no_group")).alias("variant"),
     )

@@ -105,8 +105,12 @@ def render(findings: pl.DataFrame, catalog: dict[str, CatalogEntry],
     out = []
     for (code,), part in findings.partition_by("code", as_dict=True, maintain_order=True).items():
         entry = catalog[code]
-        out.append(part.with_columns(
-            _template_expr(entry.message_id, contexts["id"]).alias("message"),
-            _template_expr(entry.message_en, contexts["en"]).alias("message_en"),
-        ))
+        message_id = _template_expr(entry.message_id, contexts["id"])
+        message_en = _template_expr(entry.message_en, contexts["en"])
+        if "variant" in part.columns:
+            for name, v in entry.variants.items():
+                chosen = pl.col("variant") == name
+                message_id = pl.when(chosen).then(_template_expr(v.message_id, contexts["id"])).otherwise(message_id)
+                message_en = pl.when(chosen).then(_template_expr(v.message_en, contexts["en"])).otherwise(message_en)
+        out.append(part.with_columns(message_id.alias("message"), message_en.alias("message_en")))
     return pl.concat(out)
