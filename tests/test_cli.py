@@ -272,3 +272,18 @@ def test_a_new_store_is_said_to_be_new(tmp_path):
         result = json.loads((out / "result.json").read_text())
         warned.append([w["code"] for w in result["warnings"] if w["code"] == "store_new"])
     assert warned == [["store_new"], []]
+
+
+def test_a_run_that_fails_leaves_no_new_store_behind(tmp_path):
+    headers, body = make_rows("pkh", [{}])
+    path = write_csv(tmp_path / "l.csv", headers, body)
+    store = tmp_path / "typo.duckdb"
+    r = bansos("validate", str(path), "--program", "pkh", "--kecamatan", "127117", "--period", "2026-T1",
+               "--store", str(store), "--registry", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert not store.exists() and not (tmp_path / "typo.duckdb.wal").exists()
+
+
+def test_history_of_a_folder_says_it_is_a_folder(tmp_path):
+    r = bansos("history", "1271175506800001", "--store", str(tmp_path))
+    assert r.returncode == 2 and "folder" in r.stderr

@@ -113,16 +113,63 @@ def test_a_repeated_nik_counts_its_death_and_its_highest_desil(tmp_path):
 @pytest.mark.parametrize(("column", "code", "person"), [
     ("desil", "DTKS_DESIL", {"desil": "7"}), ("status", "DTKS_MENINGGAL", {"status": "meninggal"}),
     ("nama", "DTKS_NAMA_BEDA", {"nama": "RATNA DEWI"}), ("no_kk", "DTKS_KK_BEDA", {"no_kk": "1271170101100009"})])
-def test_an_extract_without_a_column_says_which_check_did_not_run(tmp_path, column, code, person):
+@pytest.mark.parametrize("via_store", [False, True], ids=["--registry", "imported"])
+def test_an_extract_without_a_column_says_which_check_did_not_run(tmp_path, column, code, person, via_store):
+    from validator.registry import import_registry
+
     full = registry_file(tmp_path, [person])
     lines = [line.split(",") for line in full.read_text(encoding="utf-8").splitlines()]
     drop = REGISTRY_HEADER.index(column)
     full.write_text("".join(",".join(c for i, c in enumerate(line) if i != drop) + "\n" for line in lines),
                     encoding="utf-8")
     headers, body = make_rows("pkh", [{}])
-    outcome = validate(write_csv(tmp_path / "l.csv", headers, body), "pkh", kecamatan="127117", today=TODAY,
-                       registry=full)
+    path = write_csv(tmp_path / "l.csv", headers, body)
+    if via_store:
+        with Store(tmp_path / "h.duckdb") as s:
+            import_registry(full, s)
+            outcome = validate(path, "pkh", kecamatan="127117", period="2026-03", today=TODAY, store=s)
+    else:
+        outcome = validate(path, "pkh", kecamatan="127117", today=TODAY, registry=full)
     assert code not in set(outcome.findings["code"])
     [note] = [s for s in outcome.checks_skipped if s["check"] == code]
     assert column in note["reason"] and "dtks.csv" in note["reason"]
     assert not [s for s in outcome.checks_skipped if s["check"] == "registry"]
+
+
+def test_a_check_the_program_never_runs_is_not_reported_as_skipped(tmp_path):
+    full = registry_file(tmp_path, [{}])
+    lines = [line.split(",") for line in full.read_text(encoding="utf-8").splitlines()]
+    drop = REGISTRY_HEADER.index("desil")
+    full.write_text("".join(",".join(c for i, c in enumerate(line) if i != drop) + "\n" for line in lines),
+                    encoding="utf-8")
+    headers, body = make_rows("maghrib_mengaji", [{}])
+    outcome = validate(write_csv(tmp_path / "l.csv", headers, body), "maghrib_mengaji", today=TODAY, registry=full)
+    assert "DTKS_DESIL" not in {s["check"] for s in outcome.checks_skipped}
+
+
+def test_float_nik_columns_of_a_parquet_extract_match(tmp_path):
+    import polars as pl
+
+    reg = tmp_path / "dtks.parquet"
+    pl.DataFrame({"nik": [float(SITI["nik"]), None], "no_kk": [float(SITI["kk"]), None],
+                  "nama": [SITI["nama"], "X"], "status": ["aktif", "aktif"]}).write_parquet(reg)
+    headers, body = make_rows("pkh", [{}])
+    outcome = validate(write_csv(tmp_path / "l.csv", headers, body), "pkh", kecamatan="127117", today=TODAY,
+                       registry=reg)
+    assert codes_by_row(outcome) == [set()]
+
+
+@pytest.mark.parametrize("which", ["registry", "exclusions"])
+def test_an_extract_that_breaks_past_its_first_lines_is_the_users_to_fix(tmp_path, which):
+    from validator.errors import UserError
+
+    path = tmp_path / "big.csv"
+    good = "nik,kategori,keterangan\n" if which == "exclusions" else ",".join(REGISTRY_HEADER) + "\n"
+    filler = ("{},ASN,-\n" if which == "exclusions" else "{},1271170101100001,NAMA,1980-06-15,P,1271171001,2,aktif\n")
+    body = "".join(filler.format(f"1271175506{i:06d}") for i in range(40_000))
+    path.write_text(good + body + "1271175506800001,A,B,C,D,E,F,G,H,I,J\n", encoding="utf-8")
+    headers, rows = make_rows("pkh", [{}])
+    kwargs = {which: path}
+    with pytest.raises(UserError) as err:
+        validate(write_csv(tmp_path / "l.csv", headers, rows), "pkh", kecamatan="127117", today=TODAY, **kwargs)
+    assert err.value.code == "registry_unreadable" and "big.csv" in str(err.value)

@@ -77,6 +77,13 @@ def test_small_extract_is_stored_normalised(tmp_path, store):
     assert imp[0][0] == "dtks.csv" and len(imp[0][1]) == 64 and imp[0][2:] == (3, 1, "3")
 
 
+def test_deceased_spellings_the_check_reads_are_known_statuses(tmp_path):
+    rows = [[SITI, "", "SITI", "1980-06-15", "P", "12.71.17.1001", "2", "Meninggal Dunia"],
+            [BUDI, "", "BUDI", "1975-03-12", "L", "12.71.17.1002", "2", "WAFAT"]]
+    report = check_extract(write(tmp_path / "dtks.csv", rows))
+    assert "status_dikenal" not in report.failures and report.unknown_status == {}
+
+
 def test_broken_extract_counts_every_problem_and_still_imports(tmp_path, store):
     rows = [
         [SITI, "", "SITI", "1980-06-15", "P", "12.71.17.1001", "12", "aktif"],

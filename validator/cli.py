@@ -65,10 +65,11 @@ def validate(
     if bar:
         bar.start()
     db = None
+    done = False
+    new_store = store is not None and not store.exists()
     try:
         # The store stays open (and locked against other writers) from the cross-submission
         # checks until the submission is recorded, so two lists cannot miss each other.
-        new_store = store is not None and not store.exists()
         db = Store(store) if store is not None else None
         outcome = run(input, program, kecamatan=kecamatan, period=period, registry=registry,
                       exclusions=exclusions, store=db, progress=update)
@@ -84,9 +85,15 @@ def validate(
         paths = write_outputs(outcome, out_dir,
                               commit=(lambda: record_outcome(db, outcome)) if db is not None else None)
         update("write", 1.0)
+        done = True
     finally:
         if db is not None:
             db.close()
+        if new_store and not done and store is not None:
+            # A run that failed leaves no new store behind: nothing was recorded in it, and the
+            # next run must still warn that the store is new (a mistyped path shows there).
+            for leftover in (store, store.with_name(store.name + ".wal")):
+                leftover.unlink(missing_ok=True)
         if bar:
             bar.stop()
     _print_summary(outcome, paths)
@@ -141,6 +148,9 @@ def history(
     if len(digits) != 16:
         raise UserError("NIK harus 16 angka.", "A NIK has 16 digits.", code="bad_nik")
     masked = mask_nik(digits)
+    if store.is_dir():
+        raise UserError(f"{store} adalah folder, bukan berkas basis data riwayat. Periksa jalur --store.",
+                        f"{store} is a folder, not a history store file. Check --store.", code="store_is_folder")
     if not store.is_file():  # a mistyped path must not answer "not found" from a new, empty store
         raise UserError(f"Basis data riwayat {store} belum ada. Periksa jalur --store.",
                         f"History store {store} does not exist. Check --store.", code="store_missing")

@@ -106,6 +106,21 @@ def _status(findings: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("status").fill_null("accepted"))
 
 
+def _reading(name: str, run: Callable[[], dict]) -> dict:
+    """Run a registry or exclusion query; a file that breaks past its first lines (DuckDB reads
+    the header first, the rest while joining) is the user's to fix, not an internal error."""
+    try:
+        return run()
+    except (duckdb.InvalidInputException, duckdb.ConversionException, duckdb.IOException) as exc:
+        from validator.registry.extract import _duck_error
+
+        raise UserError(
+            f"Berkas {name} tidak dapat dibaca sampai akhir ({_duck_error(exc)}). Periksa baris yang disebut: "
+            "pemisah kolom, tanda kutip, dan pengodean UTF-8; lalu jalankan lagi.",
+            f"{name} could not be read to the end ({_duck_error(exc)}). Check the row named: delimiter, "
+            "quotes and UTF-8 encoding; then run again.", code="registry_unreadable") from None
+
+
 def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: CheckContext, *,
                          registry: Path | None,
                          exclusions: Path | None, store: Store | None, period: str | None,
@@ -118,22 +133,25 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
     rows = registri.list_rows(prepared, findings)  # readable NIKs: what every check below joins on
     con = store.con if store is not None else None
     if registry is not None or (store is not None and store.has_registry()):
-        from validator.registry import scan_extract_fields
+        from validator.registry import imported_fields, scan_extract_fields
 
         con = con or duckdb.connect()
         # Read from a file, the extract is narrowed to the list's NIKs before it is normalised.
-        source, have = (scan_extract_fields(con, registry, keys=registri.KEYS) if registry is not None
-                        else ("registry", None))
-        found = registri.registry_findings(rows, ctx, con, source)
-        if have is not None:
-            # An extract without the column a check reads would let that check pass every row.
-            for column, code in registri.COLUMN_CHECKS.items():
-                if column not in have and ctx.enabled(code):
-                    found.pop(code, None)
-                    skipped.append({
-                        "check": code,
-                        "reason": f"ekstrak registri {registry.name} tidak punya kolom {column}; {code} tidak diperiksa",
-                        "reason_en": f"the registry extract {registry.name} has no {column} column; {code} not checked"})
+        if registry is not None:
+            source, have = scan_extract_fields(con, registry, keys=registri.KEYS)
+            name = registry.name
+        else:
+            source = "registry"
+            name, have = imported_fields(con) or ("registri", set(registri.COLUMN_CHECKS))
+        found = _reading(name, lambda: registri.registry_findings(rows, ctx, con, source))
+        # An extract without the column a check reads would let that check pass every row.
+        for column, code in registri.COLUMN_CHECKS.items():
+            if column not in have and ctx.enabled(code) and registri.applies(code, ctx):
+                found.pop(code, None)
+                skipped.append({
+                    "check": code,
+                    "reason": f"ekstrak registri {name} tidak punya kolom {column}; {code} tidak diperiksa",
+                    "reason_en": f"the registry extract {name} has no {column} column; {code} not checked"})
         parts |= found
     else:
         skipped.append({"check": "registry", "reason": "tidak ada data DTKS/DTSEN (--registry atau impor ke --store)",
@@ -143,7 +161,8 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
 
         con = con or duckdb.connect()
         source = scan_exclusions(con, exclusions) if exclusions is not None else "exclusions"
-        parts |= registri.exclusion_findings(rows, ctx, con, source)
+        parts |= _reading(exclusions.name if exclusions is not None else "pengecualian",
+                          lambda: registri.exclusion_findings(rows, ctx, con, source))
     else:
         skipped.append({"check": "exclusions", "reason": "tidak ada daftar pengecualian (--exclusions)",
                         "reason_en": "no exclusion list (--exclusions)"})

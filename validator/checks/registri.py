@@ -32,6 +32,16 @@ COLUMN_CHECKS = {"no_kk": "DTKS_KK_BEDA", "nama": "DTKS_NAMA_BEDA", "desil": "DT
                  "status": "DTKS_MENINGGAL"}
 
 
+def applies(code: str, ctx: CheckContext) -> bool:
+    """Whether the program runs this registry check at all (membership "no" switches off
+    DTKS_TIDAK_TERDAFTAR and DTKS_DESIL; no desil cut-off switches off DTKS_DESIL)."""
+    if code == "DTKS_TIDAK_TERDAFTAR":
+        return ctx.program.registry_required
+    if code == "DTKS_DESIL":
+        return ctx.program.registry_required and ctx.program.desil_max is not None
+    return True
+
+
 def registry_matches(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, registry_sql: str) -> pl.DataFrame:
     """One registry row per list row (left join). When a NIK repeats in the registry, a record
     marking the person deceased comes first, then the highest desil: a stale record must not hide

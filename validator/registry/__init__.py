@@ -6,6 +6,7 @@ from validator.registry.extract import (
     check_extract,
     import_exclusions,
     import_registry,
+    imported_fields,
     scan_exclusions,
     scan_extract,
     scan_extract_fields,
@@ -13,5 +14,5 @@ from validator.registry.extract import (
 from validator.registry.schema import CHECKS, RegistryRow
 
 __all__ = ["CHECKS", "Example", "ExtractReport", "RegistryRow", "check_extract", "import_exclusions",
-           "import_registry", "scan_exclusions", "scan_extract",
+           "import_registry", "imported_fields", "scan_exclusions", "scan_extract",
            "scan_extract_fields"]

@@ -95,8 +95,9 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
     try:
         columns = tuple(r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall())
     except duckdb.Error as exc:
-        raise UserError(f"Berkas {path.name} tidak dapat dibaca sebagai {kind.upper()} ({_duck_error(exc)}). "
-                        "Periksa bahwa berkas UTF-8 dan setiap baris punya kolom sebanyak baris judul.",
+        advice = ("Periksa bahwa berkas UTF-8 dan setiap baris punya kolom sebanyak baris judul." if kind == "csv"
+                  else "Berkas itu rusak atau bukan Parquet; ekspor ulang dari sumbernya.")
+        raise UserError(f"Berkas {path.name} tidak dapat dibaca sebagai {kind.upper()} ({_duck_error(exc)}). {advice}",
                         f"{path.name} cannot be read as {kind.upper()}.", code="unreadable") from None
     return Source(path, kind, relation, columns, delim)
 
@@ -136,7 +137,9 @@ def _id_digits(expr: str) -> str:
     """Spaces, dots, dashes and Excel's leading apostrophe removed (reason-codes.md)."""
     # Nearly every cell is digits (and dots): a cheap path first, the regex only for the rest.
     slow = f"ltrim(regexp_replace({expr}, '[\\s\\x{{00A0}}.\\-]+', '', 'g'), '''')"
-    return (f"nullif(CASE WHEN regexp_full_match({expr}, '[0-9.]+') THEN replace({expr}, '.', '') "
+    # A float column (pandas writes a NIK column with gaps as float64) reads "1271170102800001.0".
+    return (f"nullif(CASE WHEN regexp_full_match({expr}, '[0-9]{{1,17}}\\.0') THEN split_part({expr}, '.', 1) "
+            f"WHEN regexp_full_match({expr}, '[0-9.]+') THEN replace({expr}, '.', '') "
             f"ELSE {slow} END, '')")
 
 
@@ -192,6 +195,16 @@ def scan_extract_fields(con: duckdb.DuckDBPyConnection, path: Path,
     return (f"(SELECT nik, no_kk, nama, tanggal_lahir, jenis_kelamin, kode_wilayah, desil, status, "
             f"coalesce(regexp_full_match(nik, '[0-9]{{16}}'), false) AS nik_valid "
             f"FROM {_normalised(src, cols, False, keys)})"), set(cols)
+
+
+def imported_fields(con: duckdb.DuckDBPyConnection) -> tuple[str, set[str]] | None:
+    """The file name of the registry imported last, and the registry fields it had a column for."""
+    rows = con.execute("SELECT file_name, report FROM registry_imports ORDER BY imported_at DESC LIMIT 1").fetchall()
+    if not rows:
+        return None
+    row = rows[0]
+    missing = set(json.loads(row[1] or "{}").get("missing_columns") or [])
+    return row[0], set(FIELDS) - missing
 
 
 def scan_extract(con: duckdb.DuckDBPyConnection, path: Path, keys: str | None = None) -> str:

@@ -7,6 +7,8 @@ import polars as pl
 
 # Status values of DTKS/DTSEN extracts the registry checks understand; anything else is counted.
 STATUS_DIKENAL = ("aktif", "meninggal", "pindah")
+# Spellings the DTKS_MENINGGAL check also reads as deceased ("meninggal dunia", "wafat").
+DECEASED_ALSO = ("wafat",)
 
 # Check name -> (Indonesian label, English label). `<column>_kosong` are pandera's not-null checks.
 CHECKS: dict[str, tuple[str, str]] = {
@@ -89,7 +91,9 @@ class RegistryRow(pa.DataFrameModel):
 
     @pa.check("status", name="status_dikenal")
     def _status(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col(data.key).is_in(STATUS_DIKENAL))
+        status = pl.col(data.key)
+        return data.lazyframe.select(status.is_in(STATUS_DIKENAL) | status.str.starts_with("meninggal")
+                                     | status.is_in(DECEASED_ALSO))
 
     class Config:
         strict = False
