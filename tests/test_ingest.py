@@ -459,3 +459,18 @@ def test_a_column_the_program_needs_but_the_header_does_not_name_is_a_warning(tm
     assert "KK_KOSONG" in missing[0]["message"] and "KARTU KELUARGA NOMOR" in missing[0]["message"]
     assert [w["field"] for w in validate(path, "maghrib_mengaji", today=TODAY).listing.warnings
             if w["code"] == "column_missing"] == []
+
+
+def test_the_return_workbook_keeps_column_letters_and_row_numbers(tmp_path):
+    import openpyxl
+
+    from validator.reports import write_outputs
+
+    rows = [["DAFTAR PENERIMA"], [None, *HEAD], [None, *ROW], [None, 2, *ROW[1:3], "", *ROW[4:]]]
+    outcome = validate(_xlsx(tmp_path, rows), "pkh", kecamatan="127117", today=TODAY)
+    write_outputs(outcome, tmp_path / "out")
+    ws = openpyxl.load_workbook(tmp_path / "out" / "result.xlsx").worksheets[0]
+    assert ws["A2"].value is None and ws["B2"].value == "NO" and ws["C2"].value == "NIK"
+    assert ws["C3"].value == ROW[1] and ws["C4"].value == ROW[1]
+    status_col = [c.value for c in ws[2]].index("STATUS")
+    assert [ws.cell(row=r, column=status_col + 1).value for r in (3, 4)] == ["DITOLAK", "DITOLAK"]

@@ -67,8 +67,12 @@ def _cell_marks(outcome) -> pl.DataFrame:
 def write_workbook(outcome, path: Path) -> None:
     listing = outcome.listing
     width = len(listing.headers)
-    used = [j for j in range(width) if listing.headers[j]
-            or listing.frame.get_column(f"c{j}").null_count() < listing.frame.height]
+    filled = [j for j in range(width) if listing.headers[j]
+              or listing.frame.get_column(f"c{j}").null_count() < listing.frame.height]
+    # Columns keep their letters (an empty column A stays), as rows keep their numbers; only empty
+    # columns after the last used one are left out.
+    used = list(range(filled[-1] + 1)) if filled else []
+    filled_set = set(filled)
     per_row = outcome.findings.group_by("_idx", maintain_order=True).agg(
         pl.col("code").str.join(", ").alias("codes"),
         pl.col("message").str.join(" | ").alias("reasons"))
@@ -101,10 +105,11 @@ def write_workbook(outcome, path: Path) -> None:
         if r >= 1:
             ws.write_string(0, 0, f"Hasil validasi {outcome.program.name} — {outcome.file_name}: nomor baris sama "
                                   "dengan berkas asli; baris judul, jumlah dan tanda tangan dikosongkan.", w.note)
-    headers = [listing.headers[j] or f"Kolom {j + 1}" for j in used] + [
+    headers = [listing.headers[j] or (f"Kolom {j + 1}" if j in filled_set else "") for j in used] + [
         "STATUS", "KODE ALASAN", "ALASAN", "BARIS ASAL"]
     for c, h in enumerate(headers):
-        ws.write_string(r, c, h, w.bold_quoted if h.startswith(FORMULA_START) else w.bold)
+        if h:
+            ws.write_string(r, c, h, w.bold_quoted if h.startswith(FORMULA_START) else w.bold)
     ws.freeze_panes(r + 1, 0)
     head_row = r
     for row in table.iter_rows(named=True):
