@@ -59,8 +59,15 @@ def overview(ctx: ApiContext, store: Store, program: str, period: str) -> dict:
 
 
 def _live_submission(store: Store, submission_id: str) -> tuple:
-    found = run(store.con, "SELECT id, superseded_by FROM submissions WHERE id = ? AND state = 'complete'",
-                [submission_id])
+    """(id, the list that is live now in its place, or None when it is live itself).
+
+    A list replaced twice names the latest one, not the one in between."""
+    found = run(store.con, """
+        SELECT s.id, CASE WHEN s.superseded_by IS NOT NULL THEN coalesce(
+                   (SELECT l.id FROM submissions l WHERE l.state = 'complete' AND l.superseded_by IS NULL
+                      AND l.program = s.program AND l.period = s.period AND l.kecamatan = s.kecamatan
+                    ORDER BY l.created_at DESC LIMIT 1), s.superseded_by) END
+        FROM submissions s WHERE s.id = ? AND s.state = 'complete'""", [submission_id])
     if not found:
         raise api_error(404, "not_found", "Pengajuan tidak ditemukan.", "Submission not found.")
     return found[0]

@@ -98,6 +98,9 @@ def test_job_lifecycle_messy_sample(api):
     assert len(rejected["rows"]) == 5 and {r["status"] for r in rejected["rows"]} == {"rejected"}
     by_code = api.client.get(f"/api/v1/submissions/{sid}?code=nik_excel", headers=h).json()
     assert by_code["total_rows"] == full["summary"]["by_code"]["NIK_EXCEL"]
+    # An empty filter, as the results page writes its links, is no filter.
+    assert api.client.get(f"/api/v1/submissions/{sid}?status=&code=NIK_EXCEL", headers=h).json()["total_rows"] \
+        == by_code["total_rows"]
     assert all(any(f["code"] == "NIK_EXCEL" for f in r["findings"]) for r in by_code["rows"])
     wb = api.client.get(f"/api/v1/submissions/{sid}/workbook", headers=h)
     assert wb.status_code == 200 and wb.headers["content-type"].startswith("application/vnd.openxml")
@@ -411,6 +414,21 @@ def test_access_log_masks_nik():
                                ("127.0.0.1:5000", "GET", "/api/v1/lookup?nik=1271171404511017", "1.1", 200), None)
     MaskNik().filter(record)
     assert record.getMessage().endswith('"GET /api/v1/lookup?nik=127117******1017 HTTP/1.1" 200')
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("/api/v1/lookup?nik=1271.1714.0451.1017", "nik=127117******1017"),
+    ("/api/v1/lookup?nik=1271-1714-0451-1017", "nik=127117******1017"),
+    ("/api/v1/lookup?nik=1271%201714%200451%201017", "nik=127117******1017"),
+    ("/api/v1/lookup?nik=1271+1714+0451+1017", "nik=127117******1017"),
+    ("rekening 300-201-000-123-507", "rekening ************507"),
+    ("2026-11-22 15:09:47 127.0.0.1:8765 v1.2.3", "2026-11-22 15:09:47 127.0.0.1:8765 v1.2.3"),
+])
+def test_log_masking_covers_ids_typed_with_separators(text, masked):
+    from api.logs import mask_digits
+
+    out = mask_digits(text)
+    assert masked in out and "0451" not in out and "000-123" not in out
 
 
 def test_user_error_keeps_its_code(api, monkeypatch):

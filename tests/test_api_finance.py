@@ -474,3 +474,17 @@ def test_rows_keep_their_codes_and_older_rows_are_read_from_findings(api):
             [kept[row], api.sid, row])
         view.close()
     assert [len(e["reasons"]) for e in now["events"]] and now == older
+
+
+def test_a_list_replaced_twice_points_to_the_live_one(tmp_path):
+    import datetime as dt
+
+    from api.finance import _live_submission
+    from validator.store import Store
+
+    with Store(tmp_path / "h.duckdb") as s:
+        t = dt.datetime(2026, 11, 1)
+        for k, (sid, by) in enumerate([("a1", "b2"), ("b2", "c3"), ("c3", None)]):
+            s.con.execute("INSERT INTO submissions VALUES (?, 'pkh', '2026-T1', '127117', 'l.csv', '', ?, 'v', "
+                          "1, 1, 0, 0, ?, 'complete')", [sid, t + dt.timedelta(hours=k), by])
+        assert [_live_submission(s, sid)[1] for sid in ("a1", "b2", "c3")] == ["c3", "c3", None]

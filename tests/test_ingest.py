@@ -455,10 +455,12 @@ def test_a_column_the_program_needs_but_the_header_does_not_name_is_a_warning(tm
     path = _xlsx(tmp_path, [["NO", "NIK", "KARTU KELUARGA NOMOR", "NAMA", "BANK", "NO REKENING"], ROW[:6]])
     outcome = validate(path, "pkh", kecamatan="127117", today=TODAY)
     missing = [w for w in outcome.listing.warnings if w["code"] == "column_missing"]
-    assert [w["field"] for w in missing] == ["no_kk"]
+    assert [w["field"] for w in missing] == ["no_kk", "nominal"]
+    assert "NOMINAL_TIDAK_SESUAI tidak diperiksa" in missing[1]["message"]
     assert "KK_KOSONG" in missing[0]["message"] and "KARTU KELUARGA NOMOR" in missing[0]["message"]
+    # An individual program needs no KK column.
     assert [w["field"] for w in validate(path, "maghrib_mengaji", today=TODAY).listing.warnings
-            if w["code"] == "column_missing"] == []
+            if w["code"] == "column_missing"] == ["nominal"]
 
 
 def test_the_return_workbook_keeps_column_letters_and_row_numbers(tmp_path):
@@ -474,3 +476,39 @@ def test_the_return_workbook_keeps_column_letters_and_row_numbers(tmp_path):
     assert ws["C3"].value == ROW[1] and ws["C4"].value == ROW[1]
     status_col = [c.value for c in ws[2]].index("STATUS")
     assert [ws.cell(row=r, column=status_col + 1).value for r in (3, 4)] == ["DITOLAK", "DITOLAK"]
+
+
+@pytest.mark.parametrize(("program", "headers", "field", "expected"), [
+    ("pkh", ["NIK", "NAMA", "JUMLAH KOMPONEN", "NILAI BANTUAN TAHAP I (Rp)"], "nominal", 3),
+    ("bpnt", ["NIK", "NAMA", "JUMLAH BULAN", "TOTAL BANTUAN (Rp)"], "nominal", 3),
+    ("pkh", ["NIK", "NAMA", "JUMLAH TAHAP"], "nominal", None),
+    ("maghrib_mengaji", ["NAMA MASJID/MUSHOLLA", "NAMA USTADZ/USTADZAH", "NIK"], "nama", 1),
+    ("kube", ["NAMA KUBE", "NAMA ANGGOTA", "NIK"], "nama_kelompok", 0),
+    ("pkh", ["NIK", "NAMA", "NAMA SESUAI REKENING"], "nama_rekening", 2),
+    ("pkh", ["NIK_KTP", "NAMA_PENERIMA", "JNS_KEL", "NAMA_KEL", "NAMA_KEC"], "jenis_kelamin", 2),
+    ("pkh", ["NIK_KTP", "NAMA_PENERIMA", "JNS_KEL", "NAMA_KEL", "NAMA_KEC"], "kecamatan", 4),
+])
+def test_headers_of_real_exports_name_the_right_columns(rules, program, headers, field, expected):
+    from validator.ingest.layout import map_header
+
+    assert map_header(headers, rules.header_map(rules.program(program))).get(field) == expected
+
+
+def test_sub_headers_that_name_no_field_make_a_header_row(tmp_path):
+    """KOMPONEN over BUMIL | SD | SMP (not merged down): the lower row is a header, not a recipient."""
+    top = ["NO", "NIK", "NO KK", "NAMA", "KOMPONEN", None, None, "BANK", "NO REKENING", "NOMINAL"]
+    sub = [None, None, None, None, "BUMIL", "SD", "SMP", None, None, None]
+    row = [1, ROW[1], ROW[2], ROW[3], 1, None, 1, "BRI", ROW[5], 600000]
+    path = _xlsx(tmp_path, [top, sub, row], merges=("E1:G1",))
+    outcome = validate(path, "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [3] and outcome.findings.height == 0
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [(2, "header")]
+    assert outcome.listing.headers[4:7] == ["BUMIL", "SD", "SMP"]
+
+
+def test_a_place_and_date_line_in_the_amount_column_is_a_signature_not_a_total(tmp_path):
+    rows = [HEAD, ROW, [None, "JUMLAH", None, None, None, None, 600000], [],
+            [None] * 6 + ["Medan, 2 Maret 2026"], [None, "Mengetahui,", None, None, None, None, "Pendamping PKH"]]
+    outcome = validate(_xlsx(tmp_path, rows), "pkh", kecamatan="127117", today=TODAY)
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [
+        (3, "total"), (4, "blank"), (5, "signature"), (6, "signature")]

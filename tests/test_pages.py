@@ -159,13 +159,16 @@ def test_other_kecamatan_cannot_open_the_result(site):
     for path in (f"/hasil/{site.sid}", f"/hasil/{site.sid}/berkas", f"/pekerjaan/{site.job_id}"):
         r = c.get(path)
         assert r.status_code == 404 and "FAJAR" not in r.text, path
-    assert c.get(f"/pekerjaan/{site.job_id}/keadaan").status_code == 404
+    r = c.get(f"/pekerjaan/{site.job_id}/keadaan")
+    assert r.status_code == 404 and set(r.json()["error"]) == {"code", "message", "message_en"}
     assert site.sid not in c.get("/riwayat").text
 
 
 def test_council_and_admin_cannot_open_results(site):
     for role in ("council", "admin"):
         assert site.client(role).get(f"/hasil/{site.sid}").status_code == 403
+        r = site.client(role).get(f"/pekerjaan/{site.job_id}/keadaan")
+        assert r.status_code == 403 and "state" not in r.json() and r.json()["error"]["code"] == "forbidden"
 
 
 def test_history_lists_the_kecamatan_submissions(site):

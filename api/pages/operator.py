@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 
 from api import services
 from api.deps import Ctx, StoreDep
-from api.errors import ApiError
+from api.errors import ApiError, envelope
 from api.pages import text
 from api.pages.web import PageUser, refuse, render
 from api.routes.submissions import XLSX
@@ -64,11 +64,12 @@ def job_page(request: Request, store: StoreDep, user: PageUser, job_id: str):
 def job_state(store: StoreDep, user: PageUser, job_id: str):
     """The job page's script polls this: the API's job answer, with the session instead of a token."""
     if user.role not in READERS:
-        return JSONResponse({"state": "failed", "progress": 1.0}, status_code=403)
+        return envelope(403, "forbidden", "Akun Anda tidak melihat pekerjaan validasi.",
+                        "Your account does not see validation jobs.")
     try:
         return services.job_state(store, user, job_id)
     except ApiError as exc:
-        return JSONResponse({"error": exc.message}, status_code=exc.status)
+        return envelope(exc.status, exc.code, exc.message, exc.message_en)
 
 
 @router.get("/hasil/{submission_id}")

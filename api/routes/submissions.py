@@ -30,12 +30,13 @@ def upload(ctx: Ctx, store: StoreDep, user: Operator,
 def result(ctx: Ctx, store: StoreDep, user: ListReader, submission_id: str,
            page: Annotated[int, Query(ge=1)] = 1,
            per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
-           status: Literal["accepted", "review", "rejected"] | None = None,
+           # "?status=&code=X" (an empty filter, as the results page builds its links) means no filter.
+           status: Literal["accepted", "review", "rejected", ""] | None = None,
            code: Annotated[str | None, Query(max_length=40)] = None) -> dict:
     """result.json (contracts §2), baris per halaman dan dapat disaring menurut status atau kode.
     Setiap baris juga memuat `effective_status` dan `decision` (keputusan keuangan: siapa, kapan, catatan)."""
     return finance.with_decisions(store, submission_id, services.submission_page(
-        ctx, store, user, submission_id, page=page, per_page=per_page, status=status, code=code))
+        ctx, store, user, submission_id, page=page, per_page=per_page, status=status or None, code=code or None))
 
 
 @router.get("/{submission_id}/workbook", response_class=FileResponse)

@@ -18,7 +18,10 @@
   }
   function poll() {
     fetch("/pekerjaan/" + box.dataset.job + "/keadaan", {credentials: "same-origin"})
-      .then(function (r) { return r.json(); })
+      .then(function (r) {
+        // An error answer ({"error": {...}}) ends the polling with its message.
+        return r.json().then(function (b) { return r.ok ? b : {state: "failed", progress: 1, error: b.error}; });
+      })
       .then(function (s) {
         show(s);
         if (s.state === "done") { window.location.href = box.dataset.result; }

@@ -74,9 +74,14 @@ class ListData:
 _OTHER_THING = {"IBU", "AYAH", "ANAK", "ISTRI", "SUAMI", "PASANGAN", "WALI", "AHLI", "PENDAMPING",
                 "PETUGAS", "OPERATOR", "KELOMPOK", "KETUA", "ART", "LAMA", "DESA", "KEL", "KELURAHAN",
                 "KEC", "KECAMATAN", "KAB", "KABUPATEN", "PROV", "PROGRAM", "USAHA", "LEMBAGA", "SEKOLAH",
-                "TEMPAT", "JALAN", "BANK", "REKENING", "PEMILIK"}
+                "TEMPAT", "JALAN", "BANK", "REKENING", "PEMILIK",
+                # the place a teacher teaches (maghrib mengaji), the group (KUBE), the account
+                "MASJID", "MESJID", "MUSHOLLA", "MUSHOLA", "MUSHALLA", "MUSHALA", "MUSALA", "SURAU", "LANGGAR",
+                "KUBE"}
 # "JUMLAH …" names the amount, but not when it counts people ("JUMLAH ANGGOTA KELUARGA", "JUMLAH JIWA").
-_COUNTED = {"ANGGOTA", "KELUARGA", "JIWA", "TANGGUNGAN", "ORANG", "ANAK", "ART", "KK", "PENERIMA", "KPM"}
+_COUNTED = {"ANGGOTA", "KELUARGA", "JIWA", "TANGGUNGAN", "ORANG", "ANAK", "ART", "KK", "PENERIMA", "KPM",
+            # "JUMLAH KOMPONEN", "JUMLAH BULAN": a count of components, months, stages, days
+            "KOMPONEN", "BULAN", "TAHAP", "HARI", "MINGGU", "TAHUN", "KALI", "PAKET", "UNIT", "KG", "LITER"}
 
 
 def _exact(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
@@ -101,7 +106,8 @@ def map_header(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
         for known, f in prefixes:
             n = len(known)
             if len(words) > n and words[:n] == known:
-                if words[n] not in _OTHER_THING and f not in found and not (f == "nominal" and words[n] in _COUNTED):
+                counts = f == "nominal" and known[0] in ("JUMLAH", "TOTAL") and words[n] in _COUNTED
+                if words[n] not in _OTHER_THING and f not in found and not counts:
                     found[f] = j
                     taken.add(j)
                 break
@@ -139,19 +145,21 @@ def locate(grid: Grid, header_map: dict[str, str]) -> tuple[int, dict[str, int],
 
 
 def _second_header_row(rows: list[list[str]], i: int, found: dict[str, int],
-                       header_map: dict[str, str]) -> tuple[dict[str, int], set[int]]:
+                       header_map: dict[str, str]) -> tuple[dict[str, int], set[int], bool]:
     """Fields named in a second header row, and the header row's columns they replace.
 
     Two forms: sub-headers under merged cells whose own header cell is empty (TEMPAT | TANGGAL
     under TTL), and sub-headers under a group label spanning several columns (BANK | NO. REKENING
     under REKENING), which replace the label. A second header row has at least two cells, each
     sub-header written exactly as a header: a line such as "Kecamatan Medan Baru" under the
-    header is a section heading, not a header."""
+    header is a section heading, not a header. Sub-headers that name no field (BUMIL | SD | SMP
+    under KOMPONEN) make a header row too when every other cell of the row is empty or repeats the
+    merged header above it. The flag says whether the row below is a header row."""
     if i + 1 >= len(rows):
-        return {}, set()
+        return {}, set(), False
     top, below_cells = rows[i], rows[i + 1]
     if sum(1 for c in below_cells if c) < 2 or any(sum(ch.isdigit() for ch in c) >= 6 for c in below_cells):
-        return {}, set()
+        return {}, set(), False
     below = _exact(below_cells, header_map)
     # Under a merged "TEMPAT/TGL LAHIR" the sub-headers are often just "TEMPAT" and "TANGGAL".
     with_lahir = _exact([f"{c} LAHIR" if c else "" for c in below_cells], header_map)
@@ -180,7 +188,13 @@ def _second_header_row(rows: list[list[str]], i: int, found: dict[str, int],
             free = [c for c in groups[j] if c not in extra.values()]
             if len(free) == 1:
                 extra[f] = free[0]
-    return (extra, replaced) if extra else ({}, set())
+    if extra:
+        return extra, replaced, True
+    labels = [j for j, c in enumerate(below_cells) if c and j in grouped]
+    others_repeat = all(not c or j in grouped or c == top_cell(j) for j, c in enumerate(below_cells))
+    if len(labels) >= 2 and others_repeat and all(re.search(r"[A-Za-z]", below_cells[j]) for j in labels):
+        return {}, set(), True
+    return {}, set(), False
 
 
 def _header_above(cells: list[str], header_map: dict[str, str]) -> bool:
@@ -213,13 +227,17 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
             else "blank"
         skipped.append({"row": k + 1, "sheet": sheet, "why": why})
     body_start = i + 1
-    extra, replaced = _second_header_row(rows, i, found, header_map)
-    if extra:
+    extra, replaced, two_rows = _second_header_row(rows, i, found, header_map)
+    if two_rows:
         for f in [f for f, j in found.items() if j in replaced]:
             del found[f]
         for f, j in extra.items():
             found[f] = j
             headers[j] = rows[i + 1][j] if j in replaced or not headers[j] else headers[j]
+        # Sub-headers that name no field (BUMIL | SD under KOMPONEN) still name their columns.
+        for j, sub in enumerate(rows[i + 1]):
+            if sub and j not in found.values() and sub != headers[j]:
+                headers[j] = sub
         skipped.append({"row": i + 2, "sheet": sheet, "why": "header"})
         body_start += 1
     if body_start < len(rows) and _column_numbers(rows[body_start]):
@@ -323,8 +341,11 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     row_pos = pl.lit(cand_idx["_i"])
     # A total without its label: the amount (a number or a SUM) with no one to pay it to.
     nobody = pl.all_horizontal([cell[found[f]].fill_null("").eq("") for f in ("nik", "nama") if f in found])
-    unlabelled_total = (n <= 2) & nobody & cell[found["nominal"]].fill_null("").ne("") \
-        if "nominal" in found else pl.lit(False)
+    # (An amount: digits, "Rp", a SUM; not "Medan, 2 Maret 2026" typed in the amount column.)
+    amount_cell = cell[found["nominal"]].fill_null("") if "nominal" in found else pl.lit("")
+    looks_amount = (amount_cell.str.contains(r"\d") & ~amount_cell.str.contains(r"[A-Za-z]{3,}")) \
+        | amount_cell.str.contains(r"(?i)^\s*=?\s*SUM\(")
+    unlabelled_total = (n <= 2) & nobody & looks_amount if "nominal" in found else pl.lit(False)
     total = joined.str.contains(_TOTAL) | unlabelled_total
     # The signature block comes after the list: after its last row with an ID (or, in a list
     # with no IDs typed at all, its last row of three or more cells). A word such as SEKRETARIS,
