@@ -138,8 +138,8 @@ def test_workbook_golden(tmp_path):
         for cell in row:
             assert cell.data_type != "f", f"{cell.coordinate} is a formula"
         assert row[nik_col - 1].data_type == "s"  # NIK as text, never a number
-    # The numeric NIK comes back as its full digits, as text.
-    assert ws.cell(row=5, column=nik_col).value == "1271175506800010"
+    # The numeric NIK Excel damaged comes back as its full digits, as text, marked to be retyped.
+    assert ws.cell(row=5, column=nik_col).value == "1271175506800010 <- KETIK ULANG: rusak oleh format angka Excel"
     # A formula-like name is shown as text and flagged with Excel's quote prefix.
     name_cell = ws.cell(row=7, column=headers.index("Nama") + 1)
     assert name_cell.value.startswith("=HYPERLINK") and name_cell.quotePrefix

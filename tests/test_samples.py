@@ -57,3 +57,20 @@ def test_messy_sample_skips_exactly_the_non_data_rows():
     assert outcome.listing.sheet == "DAFTAR KPM"
     # No skipped row is also a data row.
     assert not {s["row"] for s in outcome.listing.skipped} & set(outcome.rows["row"].to_list())
+
+
+@pytest.mark.parametrize("entry", [m for m in MANIFEST if m["file"].endswith(".xlsx")],
+                         ids=[m["file"] for m in MANIFEST if m["file"].endswith(".xlsx")])
+def test_the_return_workbook_sent_back_unchanged_gets_the_same_verdicts(entry, tmp_path):
+    """The operator's loop: result.xlsx comes back, is fixed, and is sent again. Sent back as it
+    is, every row keeps its number and its reasons: an ID damaged by Excel is written back as
+    text, marked, and is not taken for a good one; the Ringkasan sheet is not a second list."""
+    from validator.reports import write_outputs
+
+    first = validate(LISTS / entry["file"], entry["program"], kecamatan=entry["kecamatan"], today=TODAY)
+    paths = write_outputs(first, tmp_path / "o")
+    again = validate(paths["xlsx"], entry["program"], kecamatan=entry["kecamatan"], today=TODAY)
+    assert again.rows["row"].to_list() == first.rows["row"].to_list()
+    assert _codes_by_row(again) == _codes_by_row(first)
+    assert not [w for w in again.listing.warnings if w["code"] == "sheet_not_read"]
+    assert "KETIK ULANG" not in " ".join(again.findings["message"].to_list())

@@ -9,6 +9,7 @@ import polars as pl
 
 from validator.checks.base import CheckContext, text
 from validator.normalize import (
+    EXCEL_MARK_PATTERN,
     clean_id,
     display_name,
     is_placeholder_name,
@@ -37,8 +38,8 @@ def _num(ctx: CheckContext, name: str) -> pl.Expr:
 
 
 def _id_columns(frame: pl.DataFrame, ctx: CheckContext, field: str, prefix: str) -> list[pl.Series]:
-    """Clean ID text, digits only, Excel damage, 16 digits, usable: `prefix`, `_digits`,
-    `_excel`, `_16`, `_ok`.
+    """The cell as written, clean ID text, digits only, Excel damage, 16 digits, usable, stored as
+    a number: `_raw`, `prefix`, `_digits`, `_excel`, `_16`, `_ok`, `_num`.
 
     Most cells are plain digits already and stay as they are; only the rest (spaces, dots,
     letters, scientific notation: a few per cent) go through the text normalisation."""
@@ -46,7 +47,14 @@ def _id_columns(frame: pl.DataFrame, ctx: CheckContext, field: str, prefix: str)
     part = frame.select(pl.col(f"{prefix}_raw").alias("r"), _num(ctx, field).alias("num")).with_columns(
         plain_digits(r).fill_null(False).alias("plain"), pl.lit(False).alias("sci"))
     dirty = part.select(r.is_not_null() & ~pl.col("plain")).to_series().arg_true()
+    raw = part["r"]
     if dirty.len():
+        # An ID the return workbook marked as damaged by Excel is read as the number it was.
+        marked = part[dirty].select(r.str.contains(EXCEL_MARK_PATTERN).fill_null(False)).to_series()
+        if marked.any():
+            at = dirty.filter(marked)
+            raw = raw.scatter(at, raw.gather(at).str.replace(EXCEL_MARK_PATTERN, ""))
+            part = part.with_columns(raw.alias("r"), part["num"].scatter(at, True))
         fixed = part[dirty].select(clean_id(r).alias("r"), is_scientific(r).alias("sci"))
         # Exact here (a regex, any length): the account checks read "digits only" from it.
         fixed = fixed.with_columns(r.str.contains(r"^\d+$").fill_null(False).alias("plain"))
@@ -56,9 +64,10 @@ def _id_columns(frame: pl.DataFrame, ctx: CheckContext, field: str, prefix: str)
     # Excel keeps 15 significant digits: a 16-digit number stored as a number has lost its last
     # digit, which Excel shows as 0. Scientific notation in a text cell is the same damage, typed.
     excel = pl.col("sci") | (pl.col("num") & is16 & c.str.ends_with("0"))
-    return part.select(
+    return [raw.alias(f"{prefix}_raw"), *part.select(
         c.alias(prefix), pl.col("plain").alias(f"{prefix}_digits"), excel.alias(f"{prefix}_excel"),
-        is16.alias(f"{prefix}_16"), (is16 & ~excel).alias(f"{prefix}_ok")).get_columns()
+        is16.alias(f"{prefix}_16"), (is16 & ~excel).alias(f"{prefix}_ok"),
+        pl.col("num").alias(f"{prefix}_num")).get_columns()]
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -142,7 +151,6 @@ def prepare(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         text(_col(ctx, "jenis_kelamin")).alias("_sex_raw"),
         text(_col(ctx, "nominal")).alias("_amount_raw"),
         _num(ctx, "nominal").alias("_amount_num"),
-        _num(ctx, "no_rekening").alias("_acct_num"),
         text(_col(ctx, "nama_bank")).alias("_bank_raw"),
         text(_col(ctx, "nama_rekening")).alias("_holder_raw"),
         text(_col(ctx, "kecamatan")).alias("_kec_raw"),

@@ -27,6 +27,13 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+def _own_summary(name: str, head: list[list[str]]) -> bool:
+    """The Ringkasan sheet of a return workbook this service wrote (sent back after fixing): its
+    counts and codes are not recipients."""
+    first = head[0][0] if head and head[0] else ""
+    return name.strip().lower() == "ringkasan" and str(first or "").startswith("Hasil validasi")
+
+
 def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]]:
     """The sheet whose header names the most fields (a 'Petunjuk' sheet often comes first), then
     the one with the most rows under it,
@@ -42,7 +49,10 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]
         errors = pool.submit(error_cells, path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
         for name in names:
             grid = read_sheet(wb, name, errors=errors)
-            at, found = find_header(grid.head_rows(40), header_map)
+            head = grid.head_rows(40)
+            if _own_summary(name, head):
+                continue
+            at, found = find_header(head, header_map)
             # Equal headers (a template or an instructions sheet with one example row, then the
             # list): the sheet with more rows under its header holds the list.
             score = (len(found) + (100 if "nik" in found else 0), grid.frame.height - at)

@@ -1,11 +1,20 @@
 """Vectorised normalisation of list cells: every function takes and returns a polars expression."""
 
 from validator.normalize.dates import century_year, nik_birth_date, nik_date_parts, parse_date
-from validator.normalize.ids import clean_id, digit_count, is_scientific, plain_digits
+from validator.normalize.ids import (
+    EXCEL_MARK,
+    EXCEL_MARK_PATTERN,
+    clean_id,
+    digit_count,
+    is_scientific,
+    plain_digits,
+)
 from validator.normalize.names import display_name, is_placeholder_name, name_key
 from validator.normalize.values import parse_amount, parse_sex, sex_present
 
 __all__ = [
+    "EXCEL_MARK",
+    "EXCEL_MARK_PATTERN",
     "century_year",
     "nik_birth_date",
     "clean_id",

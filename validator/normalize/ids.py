@@ -18,6 +18,13 @@ _APOSTROPHES = "'\u2018\u2019"
 _SCIENTIFIC = r"(?i)^\s*['\u2018\u2019]?\s*[+-]?\d+(?:\s*[.,]\s*\d*)?\s*E\s*[+-]?\s*\d+\s*$"
 
 
+# What the return workbook appends to an ID that Excel's number format damaged (it is written back
+# as text, and would otherwise pass as a valid ID when the workbook is sent again unchanged). A
+# cell ending so is read as its digits, stored as a number.
+EXCEL_MARK = " <- KETIK ULANG: rusak oleh format angka Excel"
+EXCEL_MARK_PATTERN = r"(?i)\s*<-\s*KETIK ULANG\b.*$"
+
+
 def clean_id(text: pl.Expr) -> pl.Expr:
     """Normalised ID text: noise and a leading apostrophe removed, upper-cased, empty → null."""
     out = text.str.replace_many(_NOISE, [""] * len(_NOISE)).str.strip_chars_start(_APOSTROPHES)

@@ -8,6 +8,7 @@ import polars as pl
 import xlsxwriter
 
 from validator.ingest import WHY_TEXT
+from validator.normalize import EXCEL_MARK
 from validator.reports.messages import action_text, context_params
 
 FULL_SHEET_LIMIT = 20_000
@@ -52,6 +53,17 @@ class _Writer:
         ws.write_string(r, c, value, fmt)
 
 
+EXCEL_DAMAGE = ("NIK_EXCEL", "KK_EXCEL", "REKENING_EXCEL")
+
+
+def _excel_damaged(outcome) -> set[tuple[int, int]]:
+    """(_idx, column) of ID cells Excel's number format damaged: they are written back with
+    EXCEL_MARK, so the workbook sent again unchanged still says so instead of passing them."""
+    col_of = outcome.listing.fields
+    f = outcome.findings.filter(pl.col("code").is_in(EXCEL_DAMAGE) & pl.col("field").is_in(list(col_of)))
+    return {(i, col_of[fld]) for i, fld in f.select("_idx", "field").iter_rows()}
+
+
 def _cell_marks(outcome) -> pl.DataFrame:
     """(_idx, column index, worst severity) for every cell at fault."""
     col_of = dict(outcome.listing.fields)
@@ -83,6 +95,7 @@ def write_workbook(outcome, path: Path) -> None:
     if partial:
         table = table.filter(pl.col("status") != "accepted")
     marks = {(i, c): m for i, c, m in _cell_marks(outcome).iter_rows()}
+    damaged = _excel_damaged(outcome)
 
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                          "strings_to_urls": False, "strings_to_numbers": False})
@@ -116,7 +129,10 @@ def write_workbook(outcome, path: Path) -> None:
         r = r + 1 if partial else row["_row"] - 1
         idx = row["_idx"]
         for c, j in enumerate(used):
-            w.cell(ws, r, c, row[f"c{j}"], marks.get((idx, j)))
+            value = row[f"c{j}"]
+            if value and (idx, j) in damaged:
+                value += EXCEL_MARK
+            w.cell(ws, r, c, value, marks.get((idx, j)))
         n = len(used)
         ws.write_string(r, n, STATUS_ID[row["status"]], w.status[row["status"]])
         w.cell(ws, r, n + 1, row["codes"])
