@@ -512,3 +512,17 @@ def test_a_place_and_date_line_in_the_amount_column_is_a_signature_not_a_total(t
     outcome = validate(_xlsx(tmp_path, rows), "pkh", kecamatan="127117", today=TODAY)
     assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [
         (3, "total"), (4, "blank"), (5, "signature"), (6, "signature")]
+
+
+def test_numbers_come_back_as_numbers_and_ids_as_text(tmp_path):
+    import openpyxl
+
+    from validator.reports import write_outputs
+
+    numeric_nik = [1, 1271175708850001, "1271170101090012", "SITI AMINAH", "BRI", 123401000456503, 600000]
+    outcome = validate(_xlsx(tmp_path, [HEAD, numeric_nik]), "pkh", kecamatan="127117", today=TODAY)
+    write_outputs(outcome, tmp_path / "out")
+    ws = openpyxl.load_workbook(tmp_path / "out" / "result.xlsx").worksheets[0]
+    assert ws["A2"].value == 1 and ws["G2"].value == 600000 and ws["G2"].data_type == "n"
+    assert (ws["B2"].value, ws["B2"].data_type) == ("1271175708850001", "s")
+    assert (ws["F2"].value, ws["F2"].data_type) == ("123401000456503", "s")

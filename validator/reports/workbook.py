@@ -32,12 +32,18 @@ class _Writer:
         self.reject_q = wb.add_format({"bg_color": "#F8B4B4", "num_format": "@", "quote_prefix": True})
         self.review = wb.add_format({"bg_color": "#FDE68A", "num_format": "@"})
         self.review_q = wb.add_format({"bg_color": "#FDE68A", "num_format": "@", "quote_prefix": True})
+        self.reject_n = wb.add_format({"bg_color": "#F8B4B4"})
+        self.review_n = wb.add_format({"bg_color": "#FDE68A"})
         self.status = {"rejected": wb.add_format({"bold": True, "font_color": "#B91C1C"}),
                        "review": wb.add_format({"bold": True, "font_color": "#92400E"}),
                        "accepted": wb.add_format({"bold": True, "font_color": "#166534"})}
 
+    def number(self, ws, r: int, c: int, value: float | int, mark: str | None = None) -> None:
+        fmt = {"reject": self.reject_n, "review": self.review_n}.get(mark or "")
+        ws.write_number(r, c, value, fmt) if fmt else ws.write_number(r, c, value)
+
     def cell(self, ws, r: int, c: int, value: str | None, mark: str | None = None) -> None:
-        """Every cell is written as text: IDs never become numbers, text never becomes a formula."""
+        """A cell written as text: IDs never become numbers, text never becomes a formula."""
         if value is None or value == "":
             if mark:
                 ws.write_blank(r, c, None, self.reject if mark == "reject" else self.review)
@@ -64,6 +70,19 @@ def _excel_damaged(outcome) -> set[tuple[int, int]]:
     return {(i, col_of[fld]) for i, fld in f.select("_idx", "field").iter_rows()}
 
 
+def _as_number(text: str | None) -> float | int | None:
+    """A numeric cell's text as a number, when it is short enough not to be an ID (12 digits)."""
+    if not text or sum(ch.isdigit() for ch in text) > 12:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return int(value) if value.is_integer() else value
+
+
 def _cell_marks(outcome) -> pl.DataFrame:
     """(_idx, column index, worst severity) for every cell at fault."""
     col_of = dict(outcome.listing.fields)
@@ -88,7 +107,11 @@ def write_workbook(outcome, path: Path) -> None:
     per_row = outcome.findings.group_by("_idx", maintain_order=True).agg(
         pl.col("code").str.join(", ").alias("codes"),
         pl.col("message").str.join(" | ").alias("reasons"))
-    table = (listing.frame.select("_idx", "_row", *[f"c{j}" for j in used])
+    # A number the operator typed as a number (an amount, the row's NO) goes back as a number, so
+    # SUM still works on the return workbook; IDs, and any long digit string, stay text.
+    id_cols = {listing.fields[f] for f in ID_FIELDS if f in listing.fields}
+    numeric = [j for j in used if j not in id_cols]
+    table = (listing.frame.select("_idx", "_row", *[f"c{j}" for j in used], *[f"n{j}" for j in numeric])
              .join(outcome.rows.select("_idx", "status"), on="_idx")
              .join(per_row, on="_idx", how="left").sort("_idx"))
     partial = table.height > FULL_SHEET_LIMIT
@@ -132,7 +155,11 @@ def write_workbook(outcome, path: Path) -> None:
             value = row[f"c{j}"]
             if value and (idx, j) in damaged:
                 value += EXCEL_MARK
-            w.cell(ws, r, c, value, marks.get((idx, j)))
+            number = _as_number(value) if row.get(f"n{j}") else None
+            if number is not None:
+                w.number(ws, r, c, number, marks.get((idx, j)))
+            else:
+                w.cell(ws, r, c, value, marks.get((idx, j)))
         n = len(used)
         ws.write_string(r, n, STATUS_ID[row["status"]], w.status[row["status"]])
         w.cell(ws, r, n + 1, row["codes"])
