@@ -327,6 +327,10 @@ def test_admin_adds_a_user_sees_the_token_once_and_disables_it(site):
     assert newcomer.get("/unggah").status_code == 200
     made = re.search(r'action="/admin/akun/([0-9a-f]+)/nonaktif"[^>]*>\s*<button[^>]*aria-label="Nonaktifkan '
                      r'Operator Sementara"', c.get("/admin/akun").text)[1]
+    page = c.get("/admin/akun").text
+    # The browser asks before disabling (static/confirm.js reads data-confirm).
+    assert 'data-confirm="Nonaktifkan akun Operator Sementara?' in page and "/static/confirm.js" in page
+    assert "data-confirm" in c.get("/static/confirm.js").text
     r = c.post(f"/admin/akun/{made}/nonaktif", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/admin/akun?nonaktif=")
     assert "dinonaktifkan" in c.get(r.headers["location"]).text
