@@ -287,3 +287,22 @@ def test_a_run_that_fails_leaves_no_new_store_behind(tmp_path):
 def test_history_of_a_folder_says_it_is_a_folder(tmp_path):
     r = bansos("history", "1271175506800001", "--store", str(tmp_path))
     assert r.returncode == 2 and "folder" in r.stderr
+
+
+def test_a_partial_return_workbook_is_refused_and_verdict_columns_are_not_repeated(tmp_path, monkeypatch):
+    from validator.engine import validate
+    from validator.errors import UserError
+    from validator.reports import workbook, write_outputs
+
+    headers, body = make_rows("pkh", [{}, {"nik": ""}, {}, {"rek": "123"}])
+    src = write_csv(tmp_path / "l.csv", headers, body)
+    full = write_outputs(validate(src, "pkh"), tmp_path / "full")
+    again = write_outputs(validate(full["xlsx"], "pkh"), tmp_path / "again")
+    header = next(r for r in openpyxl.load_workbook(again["xlsx"]).worksheets[0].iter_rows(values_only=True)
+                  if "STATUS" in r)
+    assert [h for h in header if h in workbook.VERDICT_HEADERS] == list(workbook.VERDICT_HEADERS)
+    monkeypatch.setattr(workbook, "FULL_SHEET_LIMIT", 3)
+    partial = write_outputs(validate(src, "pkh"), tmp_path / "partial")
+    with pytest.raises(UserError) as err:
+        validate(partial["xlsx"], "pkh")
+    assert err.value.code == "partial_return_workbook" and "berkas asli" in str(err.value)

@@ -307,3 +307,23 @@ def test_a_period_spelled_differently_is_the_same_list_to_replace(tmp_path):
     with Store(db) as store:
         live = store.con.execute("SELECT id, period FROM submissions WHERE superseded_by IS NULL").fetchall()
     assert live == [(again.submission_id, "2026-T1")]
+
+
+def test_the_diff_matches_a_retyped_damaged_nik_by_name(tmp_path):
+    from tests.conftest import TODAY, make_rows, write_xlsx
+    from validator.engine import record_outcome, validate
+    from validator.store import Store
+
+    good = {"nik": "1271175506800001"}
+    other = {"nik": "1271171506750002", "kk": "1271170101100002", "nama": "BUDI SANTOSO", "jk": "L",
+             "tgl": "15-06-1975", "rek": "300201000987654"}
+    damaged = {**other, "nik": 1271171506750010}  # a numeric cell ending in 0: NIK_EXCEL
+    with Store(tmp_path / "h.duckdb") as s:
+        for n, rows in enumerate(([good, damaged], [good, other])):
+            headers, body = make_rows("pkh", rows)
+            path = write_xlsx(tmp_path / f"l{n}.xlsx", headers, body)
+            outcome = validate(path, "pkh", kecamatan="127117", period="2026-T1", store=s, today=TODAY)
+            record_outcome(s, outcome)
+    assert outcome.compared_to["counts"] == {"fixed": 1, "still_failing": 0, "newly_failing": 0,
+                                             "added": 0, "removed": 0}
+    assert outcome.compared_to["unmatched_rows_without_nik"] == 0

@@ -13,6 +13,9 @@ from validator.normalize import plain_digits
 from validator.rulebook import header_key, header_words
 
 HEADER_SCAN_ROWS = 40
+# The note above the table of a partial return workbook (only the rows with findings of a list of
+# more than 20,000 rows). Sent back alone it would replace the whole list with those rows.
+PARTIAL_NOTE = "sheet ini hanya memuat"
 # Fields whose cells can be numbers in Excel; their "stored as number" flag is kept.
 NUMERIC_AWARE = {"nik", "no_kk", "no_rekening", "tanggal_lahir", "nominal", "tempat_tanggal_lahir"}
 SEQUENCE_HEADERS = {"NO", "NOMOR", "NOURUT", "NOMORURUT", "NOURT"}
@@ -222,6 +225,15 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
     skipped: list[dict] = []
     sheet = grid.sheet
     header_row = i + 1  # rows are 1-based, and the grid starts at row 1
+    if any(PARTIAL_NOTE in cell for row in rows[:i] for cell in row):
+        raise UserError(
+            "Berkas ini adalah hasil validasi sebagian: hanya berisi baris yang perlu diperbaiki dari daftar "
+            "yang lebih besar. Jika dikirim, daftar kecamatan akan tergantikan oleh baris-baris ini saja. "
+            "Perbaiki baris-baris itu di berkas asli (nomornya di kolom BARIS ASAL), lalu kirim berkas asli "
+            "yang lengkap.",
+            "This is a partial result workbook (only the rows with findings of a larger list); sent alone it "
+            "would replace the whole list. Fix those rows in the original file and send that whole file.",
+            code="partial_return_workbook")
     for k in range(i):
         why = ("title" if k < i - 1 or not _header_above(rows[k], header_map) else "header") if any(rows[k]) \
             else "blank"

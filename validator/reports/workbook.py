@@ -8,10 +8,14 @@ import polars as pl
 import xlsxwriter
 
 from validator.ingest import WHY_TEXT
+from validator.ingest.layout import PARTIAL_NOTE
 from validator.normalize import EXCEL_MARK
 from validator.reports.messages import action_text, context_params
 
 FULL_SHEET_LIMIT = 20_000
+# The columns this workbook adds; in a returned workbook they are the old verdict, not the
+# operator's data, and are replaced rather than repeated.
+VERDICT_HEADERS = ("STATUS", "KODE ALASAN", "ALASAN", "BARIS ASAL")
 ID_FIELDS = ("nik", "no_kk", "no_rekening")
 # Text starting with one of these would be a formula (or DDE payload) if typed into a cell.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -70,6 +74,15 @@ def _excel_damaged(outcome) -> set[tuple[int, int]]:
     return {(i, col_of[fld]) for i, fld in f.select("_idx", "field").iter_rows()}
 
 
+def _old_verdict_columns(headers: list[str]) -> set[int]:
+    """STATUS, KODE ALASAN, ALASAN and BARIS ASAL of a returned workbook (all four, side by side,
+    as often as the workbook went round)."""
+    keys = [h.strip().upper() for h in headers]
+    n = len(VERDICT_HEADERS)
+    return {k for j in range(len(keys) - n + 1) if tuple(keys[j:j + n]) == VERDICT_HEADERS
+            for k in range(j, j + n)}
+
+
 def _as_number(text: str | None) -> float | int | None:
     """A numeric cell's text as a number, when it is short enough not to be an ID (12 digits)."""
     if not text or sum(ch.isdigit() for ch in text) > 12:
@@ -98,11 +111,12 @@ def _cell_marks(outcome) -> pl.DataFrame:
 def write_workbook(outcome, path: Path) -> None:
     listing = outcome.listing
     width = len(listing.headers)
-    filled = [j for j in range(width) if listing.headers[j]
-              or listing.frame.get_column(f"c{j}").null_count() < listing.frame.height]
+    verdict = _old_verdict_columns(listing.headers)
+    filled = [j for j in range(width) if j not in verdict and (
+              listing.headers[j] or listing.frame.get_column(f"c{j}").null_count() < listing.frame.height)]
     # Columns keep their letters (an empty column A stays), as rows keep their numbers; only empty
     # columns after the last used one are left out.
-    used = list(range(filled[-1] + 1)) if filled else []
+    used = [j for j in range(filled[-1] + 1) if j not in verdict] if filled else []
     filled_set = set(filled)
     per_row = outcome.findings.group_by("_idx", maintain_order=True).agg(
         pl.col("code").str.join(", ").alias("codes"),
@@ -128,10 +142,12 @@ def write_workbook(outcome, path: Path) -> None:
     ws = wb.add_worksheet("Daftar" if name.strip().lower() == "ringkasan" else name)
     r = 0
     if partial:
-        ws.write_string(r, 0, (f"Daftar berisi {outcome.rows.height:,} baris; sheet ini hanya memuat "
+        ws.write_string(r, 0, (f"Daftar berisi {outcome.rows.height:,} baris; {PARTIAL_NOTE} "
                                f"{table.height:,} baris yang perlu diperbaiki atau diperiksa. Nomor di kolom "
-                               "BARIS ASAL adalah nomor baris di berkas asli. / Only rows with findings "
-                               "are listed here.").replace(",", "."), w.note)
+                               "BARIS ASAL adalah nomor baris di berkas asli: perbaiki baris itu di berkas "
+                               "asli, lalu kirim berkas asli yang lengkap; sheet ini jangan dikirim sendiri. "
+                               "/ Only rows with findings are listed here: fix them in the original file "
+                               "and send that whole file.").replace(",", "."), w.note)
         r += 2
     else:
         # Every row stays on the row it had in the operator's file, so "baris 33" in a message, on
@@ -153,7 +169,7 @@ def write_workbook(outcome, path: Path) -> None:
         idx = row["_idx"]
         for c, j in enumerate(used):
             value = row[f"c{j}"]
-            if value and (idx, j) in damaged:
+            if value and (idx, j) in damaged and "KETIK ULANG" not in value.upper():
                 value += EXCEL_MARK
             number = _as_number(value) if row.get(f"n{j}") else None
             if number is not None:

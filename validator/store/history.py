@@ -148,26 +148,44 @@ def _hits(store: Store, rows: pl.DataFrame, subs: pl.DataFrame, use_kk: bool,
 
 
 def compare_to(store: Store, previous: dict, current: pl.DataFrame) -> dict:
-    """The resubmission diff: rows fixed, still failing, newly failing, added, removed (by NIK).
+    """The resubmission diff: rows fixed, still failing, newly failing, added, removed.
 
-    `current` holds (row, nik, nik_ok, status, codes) of the new list."""
+    Rows are matched by NIK; a row whose NIK could not be read on one side (an Excel-damaged NIK
+    retyped, a NIK still damaged) is then matched by its name, when that name is on one unmatched
+    row of each list. `current` holds (row, nik, nik_ok, nama, status, codes) of the new list."""
     prev = query(store.con, """
-        SELECT r.row, r.nik, r.status, coalesce(string_agg(DISTINCT f.code, ', ' ORDER BY f.code), '') AS codes
+        SELECT r.row, r.nik, r.nik_ok, r.nama, r.status,
+               coalesce(string_agg(DISTINCT f.code, ', ' ORDER BY f.code), '') AS codes
         FROM row_results r LEFT JOIN findings f ON f.submission_id = r.submission_id AND f.row = r.row
-        WHERE r.submission_id = ? AND r.nik_ok GROUP BY r.row, r.nik, r.status
+        WHERE r.submission_id = ? GROUP BY r.row, r.nik, r.nik_ok, r.nama, r.status ORDER BY r.row
     """, [previous["id"]])
-    now = current.filter(pl.col("nik_ok")).select("row", "nik", "status", "codes")
+    cols = ["row", "nik", "nik_ok", "nama", "status", "codes"]
+    now = current.select(cols).sort("row")
+    prev = prev.select(cols).with_columns(pl.col("nik_ok").fill_null(False))
     # A NIK listed twice is matched once (its first row).
-    prev, now = prev.unique("nik", keep="first"), now.unique("nik", keep="first")
-    both = now.join(prev, on="nik", suffix="_before")
+    by_nik = now.filter("nik_ok").unique("nik", keep="first", maintain_order=True).join(
+        prev.filter("nik_ok").unique("nik", keep="first", maintain_order=True), on="nik", suffix="_before")
+    taken_now, taken_prev = by_nik["row"], by_nik["row_before"]
+    rest_now = now.filter(~pl.col("row").is_in(taken_now.implode()))
+    rest_prev = prev.filter(~pl.col("row").is_in(taken_prev.implode()))
+    key = pl.col("nama").str.to_uppercase().str.replace_all(r"\s+", " ").str.strip_chars()
+    once = lambda f: f.filter(key.is_not_null()).with_columns(key.alias("_k")).filter(  # noqa: E731
+        pl.len().over("_k") == 1)
+    by_name = once(rest_now).join(once(rest_prev), on="_k", suffix="_before").filter(
+        ~pl.col("nik_ok") | ~pl.col("nik_ok_before")).drop("_k")
+    both = pl.concat([by_nik.drop("nik_ok_before", "nama_before"),
+                      by_name.select(by_nik.drop("nik_ok_before", "nama_before").columns)])
     failing_now = pl.col("status") != "accepted"
     failing_before = pl.col("status_before") != "accepted"
+    unmatched_now = rest_now.filter(~pl.col("row").is_in(by_name["row"].implode()))
+    unmatched_prev = rest_prev.filter(~pl.col("row").is_in(by_name["row_before"].implode()))
+    shown = ["row", "nik", "status", "codes"]
     groups = {
         "fixed": both.filter(failing_before & ~failing_now),
         "still_failing": both.filter(failing_before & failing_now),
         "newly_failing": both.filter(~failing_before & failing_now),
-        "added": now.join(prev, on="nik", how="anti"),
-        "removed": prev.join(now, on="nik", how="anti"),
+        "added": unmatched_now.filter("nik_ok").select(shown),
+        "removed": unmatched_prev.filter("nik_ok").select(shown),
     }
     return {
         "submission_id": previous["id"],
@@ -175,9 +193,10 @@ def compare_to(store: Store, previous: dict, current: pl.DataFrame) -> dict:
         "created_at": previous["created_at"].isoformat() if isinstance(previous["created_at"], dt.datetime)
         else str(previous["created_at"]),
         "counts": {k: v.height for k, v in groups.items()},
-        "rows": {k: v.head(DIFF_ROWS_CAP).sort("row").to_dicts() for k, v in groups.items()},
+        "rows": {k: v.head(DIFF_ROWS_CAP).sort("row").drop("nama", "nik_ok", strict=False).to_dicts()
+                 for k, v in groups.items()},
         "rows_capped_at": DIFF_ROWS_CAP,
-        "unmatched_rows_without_nik": current.filter(~pl.col("nik_ok")).height,
+        "unmatched_rows_without_nik": unmatched_now.filter(~pl.col("nik_ok")).height,
     }
 
 
