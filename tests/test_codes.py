@@ -258,3 +258,28 @@ def test_a_kube_member_without_a_group_name_is_told_so(tmp_path):
 def test_a_holder_cell_without_a_name_is_not_compared(tmp_path, holder):
     outcome = run_rows(tmp_path, "pkh", [{"Nama Rekening": holder, "_extra_headers": ["Nama Rekening"]}])
     assert "NAMA_REKENING_BEDA" not in codes_by_row(outcome)[0]
+
+
+def _related(outcome, code):
+    per = {}
+    for idx, c, rel in outcome.findings.select("_idx", "code", "related").iter_rows():
+        if c == code:
+            per[idx] = rel
+    return [per.get(i) for i in sorted(outcome.rows["_idx"].to_list())]
+
+
+def test_probable_duplicate_one_digit_apart_names_every_row_of_a_repeated_nik(tmp_path):
+    a = {"nik": "1271171103851791", "nama": "HENDRA GUNAWAN", "jk": "L", "tgl": "11-03-1985"}
+    rows = [a, {**a, "rek": "300201000123509"}, {**a, "nik": "1271171103851794", "nama": "HENDRA GUNAWANN",
+                                                 "tgl": "05-05-1975", "rek": "300201000123511"}]
+    outcome = run_rows(tmp_path, "maghrib_mengaji", rows)
+    assert _related(outcome, "DUGAAN_GANDA") == [[4], [4], [2, 3]]
+
+
+def test_same_name_and_day_a_hundred_years_apart_is_not_a_probable_duplicate(tmp_path):
+    rows = [{"nik": "1271174101254078", "nama": "SITI RAHMAH", "tgl": "01-01-1925"},
+            {"nik": "1271174101258424", "nama": "SITI RAHMAH", "tgl": "01-01-2025", "kk": "1271170101100002",
+             "rek": "300201000987654"}]
+    assert "DUGAAN_GANDA" not in set(run_rows(tmp_path, "pkh", rows).findings["code"].to_list())
+    rows[1]["tgl"] = ""  # the NIK's 010125 alone may be 1925: still a probable duplicate
+    assert "DUGAAN_GANDA" in set(run_rows(tmp_path, "pkh", rows).findings["code"].to_list())

@@ -526,3 +526,38 @@ def test_numbers_come_back_as_numbers_and_ids_as_text(tmp_path):
     assert ws["A2"].value == 1 and ws["G2"].value == 600000 and ws["G2"].data_type == "n"
     assert (ws["B2"].value, ws["B2"].data_type) == ("1271175708850001", "s")
     assert (ws["F2"].value, ws["F2"].data_type) == ("123401000456503", "s")
+
+
+@pytest.mark.parametrize("heading", [["A", None, None, "KELURAHAN PETISAH HULU"], ["B.", "KEL. BABURA"],
+                                     ["II.", None, None, "Kelurahan Darat"], ["C. KELURAHAN PADANG BULAN"]])
+def test_a_lettered_section_heading_is_a_section(tmp_path, heading):
+    rows = [HEAD, heading, ROW, [2, *ROW[1:3], "BUDI", *ROW[4:]]]
+    rows[3][1], rows[3][2], rows[3][5] = "1271171506750002", "1271170101100002", "300201000987654"
+    outcome = validate(_xlsx(tmp_path, rows), "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [3, 4]
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [(2, "section")]
+
+
+@pytest.mark.parametrize("ticks", [("L", "P", "√"), ("LK", "PR", "1")])
+def test_sex_ticked_under_l_and_p_sub_columns(tmp_path, ticks):
+    male_h, female_h, tick = ticks
+    top = ["NO", "NIK", "NO KK", "NAMA", "JENIS KELAMIN", None, "BANK", "NO REKENING", "NOMINAL"]
+    sub = [None, None, None, None, male_h, female_h, None, None, None]
+    woman = [1, ROW[1], ROW[2], ROW[3], None, tick, "BRI", ROW[5], 600000]       # NIK day 57: a woman
+    wrong = [2, "1271171506750002", "1271170101100002", "BUDI", None, tick, "BRI", "300201000987654", 600000]
+    outcome = validate(_xlsx(tmp_path, [top, sub, woman, wrong], merges=("E1:F1",)), "pkh", kecamatan="127117",
+                       today=TODAY)
+    assert outcome.listing.frame["jenis_kelamin"].to_list() == ["P", "P"]
+    assert set(outcome.findings["code"].to_list()) == {"NIK_JK_BEDA"}  # BUDI's NIK says a man
+
+
+def test_page_furniture_and_template_rows_get_their_own_reason(tmp_path):
+    two_top = ["NO", "NIK", "NO KK", "NAMA", "TTL", None, "BANK", "NO REKENING", "NOMINAL"]
+    two_sub = [None, None, None, None, "TEMPAT", "TANGGAL", None, None, None]
+    person = [1, ROW[1], ROW[2], ROW[3], "MEDAN", "17-08-1985", "BRI", ROW[5], 600000]
+    rows = [two_top, two_sub, person, ["PEMERINTAH KOTA MEDAN"], ["DINAS SOSIAL"], two_top, two_sub,
+            [3, None, None, None, None, None, None, None, 0]]
+    outcome = validate(_xlsx(tmp_path, rows, merges=("E1:F1",)), "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [3]
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [
+        (2, "header"), (4, "title"), (5, "title"), (6, "repeated_header"), (7, "repeated_header"), (8, "blank")]

@@ -109,13 +109,15 @@ def _one_digit_apart(base: pl.DataFrame, threshold: float) -> pl.DataFrame:
         # A NIK repeated k times (a list pasted into itself) would give k² pairs per neighbour:
         # pair each distinct (NIK, name) once, its first row standing for the others (they are
         # GANDA_NIK of it), then hand the pairs back to every row holding that NIK and name.
-        reps = keyed.group_by("_k", "_n", "_name_key").agg(pl.col("_row").min())
+        # Each row is then named with every row of its partner (a repeated partner NIK included).
+        reps = keyed.group_by("_k", "_n", "_name_key").agg(pl.col("_row").sort().head(MAX_RELATED).alias("_rows"))
         j = reps.join(reps, on="_k", suffix="_b").filter(pl.col("_n") != pl.col("_n_b"))
         if len(positions) > 1:
             j = j.filter(_digits_differing(pl.col("_n"), pl.col("_n_b"), positions) == 1)
         j = keyed.select("_idx", "_k", "_n", "_name_key").join(
-            j.select("_k", "_n", "_name_key", "_row_b", "_name_key_b"), on=["_k", "_n", "_name_key"])
-        pairs.append(j.select("_idx", "_row_b", "_name_key", "_name_key_b"))
+            j.select("_k", "_n", "_name_key", "_rows_b", "_name_key_b"), on=["_k", "_n", "_name_key"])
+        pairs.append(j.explode("_rows_b").select("_idx", pl.col("_rows_b").alias("_row_b"), "_name_key",
+                                                 "_name_key_b"))
     if not pairs:
         return pl.DataFrame(schema={"_idx": pl.UInt32, "_row_b": pl.Int32})
     cand = pl.concat(pairs).unique()
@@ -126,8 +128,11 @@ def _one_digit_apart(base: pl.DataFrame, threshold: float) -> pl.DataFrame:
 
 def probable_duplicates(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     """DUGAAN_GANDA: different NIKs, probably one person."""
+    # The century of a full birth date: two-digit keys let a date match the NIK's DDMMYY, but two
+    # full dates a hundred years apart are two people.
+    century = pl.when(pl.col("_dob_ok")).then(pl.col("_dob").dt.year() // 100).cast(pl.Int32)
     base = readable(frame, "_idx", "_row", "_nik", "_name_key", _birth_key(frame).alias("_birth"),
-                    where=~pl.col("_name_bad") & pl.col("_name_key").is_not_null())
+                    century.alias("_century"), where=~pl.col("_name_bad") & pl.col("_name_key").is_not_null())
     dated = base.filter(pl.col("_birth").is_not_null())
     # Rows sharing name and birth date: candidates by a 64-bit hash of the pair (a sort of
     # integers), then the exact text key on those few rows only.
@@ -135,6 +140,13 @@ def probable_duplicates(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     candidates = dated[pos].with_columns(
         pl.concat_str(["_name_key", pl.col("_birth").cast(pl.Utf8)], separator="|").alias("_nb"))
     same = group_related(candidates, "_nb", "_nik")
+    if same.height:
+        c = base.select("_idx", "_row", "_century")
+        same = (same.select("_idx", pl.col("related").alias("_r")).explode("_r")
+                .join(c.select("_idx", "_century"), on="_idx")
+                .join(c.select(pl.col("_row").cast(pl.Int32).alias("_r"), pl.col("_century").alias("_cb")), on="_r")
+                .filter(pl.col("_century").is_null() | pl.col("_cb").is_null() | (pl.col("_century") == pl.col("_cb")))
+                .group_by("_idx").agg(pl.col("_r").alias("related")))
     near = _one_digit_apart(base.select("_idx", "_row", "_nik", "_name_key"), ctx.program.name_similarity)
     related = pl.concat([
         same.select("_idx", pl.col("related").alias("_r")).explode("_r"),

@@ -49,7 +49,10 @@ _NOTES = r"^\W*(?:KETERANGAN|KET\s*[.:]|CATATAN|SUMBER\s*(?:DATA)?\s*:|N\.?\s*B\
 # A line that groups the rows below it: "KELURAHAN : MERDEKA", "Kecamatan Medan Baru", "DESA X".
 _SECTION = r"^\W*(?:(?:KELURAHAN|DESA|KECAMATAN|LINGKUNGAN|DUSUN|NAGARI|GAMPONG|JORONG|KELOMPOK)\b|KEL\.|KEC\.)"
 # A page's title repeated inside the list ("DAFTAR PENERIMA …", "Halaman 2", "TAHAP I TAHUN 2026").
-_TITLE = r"^\W*(?:(?:DAFTAR|REKAPITULASI|REKAP|HALAMAN|LAMPIRAN|TAHAP\s+[IV1-4]+|TAHUN\s+(?:ANGGARAN\s+)?\d{4})\b|HAL\.)"
+_TITLE = (r"^\W*(?:(?:DAFTAR|REKAPITULASI|REKAP|HALAMAN|LAMPIRAN|TAHAP\s+[IV1-4]+|TAHUN\s+(?:ANGGARAN\s+)?\d{4}"
+          r"|PEMERINTAH|DINAS|KEMENTERIAN|PROVINSI|KABUPATEN|KOTA\s+[A-Z])\b|HAL\.)")
+# A list marker before a heading: "A | KELURAHAN …", "B. KEL. BABURA", "II. Kelurahan Darat", "3) DESA …".
+_LIST_MARKER = r"^\W*(?:[A-Z]|[IVX]{1,4}|\d{1,3})[.)]?\s+"
 # An ID column that holds a signature line ("NIP. 19700101 199003 1 005") has six digits but no ID.
 _NIP = r"(?i)\bNIP\b"
 
@@ -200,6 +203,22 @@ def _second_header_row(rows: list[list[str]], i: int, found: dict[str, int],
     return {}, set(), False
 
 
+_SEX_PAIRS = {("L", "P"), ("LK", "PR"), ("LAKILAKI", "PEREMPUAN"), ("LAKI", "PEREMPUAN"), ("PRIA", "WANITA")}
+
+
+def _sex_ticks(rows: list[list[str]], i: int, found: dict[str, int]) -> tuple[int, int] | None:
+    """The (male, female) columns when JENIS KELAMIN spans two sub-columns L | P ticked per row."""
+    j = found.get("jenis_kelamin")
+    if j is None or i + 1 >= len(rows) or j + 1 >= len(rows[i + 1]):
+        return None
+    top, below = rows[i], rows[i + 1]
+    if (header_key(below[j]), header_key(below[j + 1])) not in _SEX_PAIRS:
+        return None
+    if j + 1 < len(top) and top[j + 1] and top[j + 1] != top[j]:
+        return None
+    return j, j + 1
+
+
 def _header_above(cells: list[str], header_map: dict[str, str]) -> bool:
     """The upper row of a two-row header (NO | DATA PENERIMA | TANGGAL LAHIR over the real
     headers), as opposed to a title line: several cells, at least one a header as written."""
@@ -252,6 +271,7 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
                 headers[j] = sub
         skipped.append({"row": i + 2, "sheet": sheet, "why": "header"})
         body_start += 1
+    ticks = _sex_ticks(rows, i, found) if two_rows else None
     if body_start < len(rows) and _column_numbers(rows[body_start]):
         skipped.append({"row": body_start + 1, "sheet": sheet, "why": "column_numbers"})
         body_start += 1
@@ -271,6 +291,11 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
         data = body.filter(why.is_null())
     data = data.with_columns(pl.int_range(0, pl.len(), dtype=pl.UInt32).alias("_idx"))
     data = data.with_columns(_field_columns(found))
+    if ticks is not None:
+        # JENIS KELAMIN over L | P with a tick under one: the sex is the column that is ticked.
+        male, female = (pl.col(f"c{j}").str.strip_chars().fill_null("").ne("") for j in ticks)
+        data = data.with_columns(pl.when(male & female).then(pl.lit("L dan P")).when(male).then(pl.lit("L"))
+                                 .when(female).then(pl.lit("P")).otherwise(None).alias("jenis_kelamin"))
     if "tempat_tanggal_lahir" in found and "tanggal_lahir" not in found:
         data = data.with_columns(_split_ttl(found))
     skipped.sort(key=lambda s: s["row"])
@@ -343,6 +368,8 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     cand_idx = cand_idx.with_columns(
         cand.select((pl.sum_horizontal(filled) if filled else pl.lit(0)).alias("n_filled")).to_series())
     joined = pl.concat_str([cell[j] for j in range(width)], separator=" ", ignore_nulls=True).str.to_uppercase()
+    # A heading's words after its list marker (the marker often sits in the NO column).
+    headline = joined.str.replace(_LIST_MARKER, "")
     mapped_keys = [(j, header_key(headers[j])) for j in found.values() if headers[j]]
     repeats = pl.sum_horizontal([
         cell[j].fill_null("").str.to_uppercase().str.replace(r"\*+\)$", "").str.strip_chars(" *:")
@@ -355,8 +382,8 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     nobody = pl.all_horizontal([cell[found[f]].fill_null("").eq("") for f in ("nik", "nama") if f in found])
     # (An amount: digits, "Rp", a SUM; not "Medan, 2 Maret 2026" typed in the amount column.)
     amount_cell = cell[found["nominal"]].fill_null("") if "nominal" in found else pl.lit("")
-    looks_amount = (amount_cell.str.contains(r"\d") & ~amount_cell.str.contains(r"[A-Za-z]{3,}")) \
-        | amount_cell.str.contains(r"(?i)^\s*=?\s*SUM\(")
+    looks_amount = ((amount_cell.str.contains(r"[1-9]") & ~amount_cell.str.contains(r"[A-Za-z]{3,}"))
+                    | amount_cell.str.contains(r"(?i)^\s*=?\s*SUM\("))  # a 0 on an unused template row is no total
     unlabelled_total = (n <= 2) & nobody & looks_amount if "nominal" in found else pl.lit(False)
     total = joined.str.contains(_TOTAL) | unlabelled_total
     # The signature block comes after the list: after its last row with an ID (or, in a list
@@ -403,9 +430,11 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         .when(((n <= 1) | after_list) & notes_line).then(pl.lit("notes"))
         .when(in_notes & (n <= 2)).then(pl.lit("notes"))
         .when(footer & (n <= 2)).then(pl.lit("signature"))
-        .when(heading & joined.str.contains(_SECTION)).then(pl.lit("section"))
-        .when(heading & joined.str.contains(_TITLE)).then(pl.lit("title"))
+        .when(heading & (joined.str.contains(_SECTION) | headline.str.contains(_SECTION))).then(pl.lit("section"))
+        .when(heading & (joined.str.contains(_TITLE) | headline.str.contains(_TITLE))).then(pl.lit("title"))
         .when((n >= 3) & (small == n)).then(pl.lit("column_numbers"))
+        # The lower row of a two-row header, repeated on a later page (TEMPAT | TANGGAL).
+        .when((n >= 2) & (repeats == n)).then(pl.lit("repeated_header"))
         .when((n <= 2) & no_one).then(pl.lit("blank"))
         .otherwise(None).alias("_why")
     ).to_series()
