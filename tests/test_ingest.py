@@ -452,12 +452,12 @@ def test_required_column_markers_in_headers_are_ignored(tmp_path):
 
 
 def test_a_column_the_program_needs_but_the_header_does_not_name_is_a_warning(tmp_path):
-    path = _xlsx(tmp_path, [["NO", "NIK", "KARTU KELUARGA NOMOR", "NAMA", "BANK", "NO REKENING"], ROW[:6]])
+    path = _xlsx(tmp_path, [["NO", "NIK", "NOMOR KARTU", "NAMA", "BANK", "NO REKENING"], ROW[:6]])
     outcome = validate(path, "pkh", kecamatan="127117", today=TODAY)
     missing = [w for w in outcome.listing.warnings if w["code"] == "column_missing"]
     assert [w["field"] for w in missing] == ["no_kk", "nominal"]
     assert "NOMINAL_TIDAK_SESUAI tidak diperiksa" in missing[1]["message"]
-    assert "KK_KOSONG" in missing[0]["message"] and "KARTU KELUARGA NOMOR" in missing[0]["message"]
+    assert "KK_KOSONG" in missing[0]["message"] and "NOMOR KARTU" in missing[0]["message"]
     # An individual program needs no KK column.
     assert [w["field"] for w in validate(path, "maghrib_mengaji", today=TODAY).listing.warnings
             if w["code"] == "column_missing"] == ["nominal"]
@@ -561,3 +561,57 @@ def test_page_furniture_and_template_rows_get_their_own_reason(tmp_path):
     assert outcome.rows["row"].to_list() == [3]
     assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [
         (2, "header"), (4, "title"), (5, "title"), (6, "repeated_header"), (7, "repeated_header"), (8, "blank")]
+
+
+def test_sex_ticks_beside_a_split_birth_column_and_dashes_for_no(tmp_path):
+    top = ["NO", "NIK", "NAMA", "TEMPAT/TGL LAHIR", None, "JENIS KELAMIN", None, "NOMINAL"]
+    sub = [None, None, None, "TEMPAT", "TANGGAL", "L", "P", None]
+    woman = [1, ROW[1], ROW[3], "MEDAN", "17-08-1985", "-", "√", 600000]
+    man = [2, "1271171506750002", "BUDI", "MEDAN", "15-06-1975", "1", "0", 600000]
+    outcome = validate(_xlsx(tmp_path, [top, sub, woman, man], merges=("D1:E1", "F1:G1")), "maghrib_mengaji",
+                       today=TODAY)
+    assert outcome.listing.frame["jenis_kelamin"].to_list() == ["P", "L"]
+    assert outcome.listing.frame["tanggal_lahir"].to_list() == ["17-08-1985", "15-06-1975"]
+    assert not {"JK_TIDAK_VALID", "NIK_JK_BEDA"} & set(outcome.findings["code"].to_list())
+
+
+def test_an_operators_own_sentence_is_not_taken_for_a_partial_return_workbook(tmp_path):
+    rows = [["Catatan: sheet ini hanya memuat KPM Kelurahan Babura"], HEAD, ROW]
+    outcome = validate(_xlsx(tmp_path, rows), "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [3]
+
+
+def test_formulas_saved_without_values_are_said(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["NIK", "NAMA"])
+    ws.append([ROW[1], "SITI"])
+    ws.append(['="1271171506750002"', '="BUDI"'])  # openpyxl saves no calculated value
+    path = tmp_path / "rumus.xlsx"
+    wb.save(path)
+    outcome = validate(path, "maghrib_mengaji", today=TODAY)
+    [warn] = [w for w in outcome.listing.warnings if w["code"] == "formulas_without_values"]
+    assert warn["message"].startswith("2 sel berisi rumus tanpa nilai tersimpan")
+
+
+@pytest.mark.parametrize(("program", "headers", "field", "expected"), [
+    ("pkh", ["NIK", "NAMA", "JUMLAH BUMIL", "JUMLAH BALITA", "NOMINAL BANTUAN TAHAP I"], "nominal", 4),
+    ("pkh", ["NIK", "NAMA", "JUMLAH BANTUAN TAHAP I (Rp)"], "nominal", 2),
+    ("pkh", ["NIK", "NAMA", "JLH (Rp)"], "nominal", 2),
+    ("pkh", ["NIK", "NAMA", "L-P"], "jenis_kelamin", 2),
+    ("pkh", ["NIK", "NAMA", "JENKEL"], "jenis_kelamin", 2),
+    ("pkh", ["NIK", "NAMA", "TEMPAT & TGL LAHIR"], "tempat_tanggal_lahir", 2),
+    ("pkh", ["NIK", "NAMA", "TEMPAT LAHIR/TGL LAHIR"], "tempat_tanggal_lahir", 2),
+    ("pkh", ["NIK", "NAMA ORANG TUA/WALI", "NAMA SISWA/PENERIMA"], "nama", 2),
+    ("pkh", ["NIK", "NAMA", "NAMA REKENING BANK"], "nama_rekening", 2),
+    ("pkh", ["NIK", "NAMA", "NAMA DESA/KELURAHAN"], "desa", 2),
+    ("pkh", ["NIK", "ALAMAT KANTOR", "ALAMAT TEMPAT TINGGAL"], "alamat", 2),
+    ("kube", ["NAMA KUBE", "JENIS USAHA", "NAMA ANGGOTA KUBE", "JABATAN", "NIK"], "nama", 2),
+    ("maghrib_mengaji", ["NAMA TPQ/MASJID", "NAMA GURU NGAJI", "NIK"], "nama", 1),
+])
+def test_more_header_spellings_of_real_lists(rules, program, headers, field, expected):
+    from validator.ingest.layout import map_header
+
+    assert map_header(headers, rules.header_map(rules.program(program))).get(field) == expected

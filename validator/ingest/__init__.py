@@ -61,7 +61,9 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]
             if best is None or score > best[0]:
                 best = (score, grid)
     assert best is not None
-    return best[1], [n for n in with_nik if n != best[1].sheet]
+    grid = best[1]
+    grid.formulas_without_values = errors.result()[1].get(grid.sheet or "", 0) if errors is not None else 0
+    return grid, [n for n in with_nik if n != grid.sheet]
 
 
 def read_grid(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]]:
@@ -93,6 +95,17 @@ def read_list(path: Path, header_map: dict[str, str]) -> ListData:
             "code": "no_data_rows",
             "message": "Daftar tidak berisi baris data di bawah judul kolom. Isi data penerima lalu kirim lagi.",
             "message_en": "The list has no data rows below its header. Fill in the recipients and send it again.",
+        })
+    if grid.formulas_without_values:
+        n = grid.formulas_without_values
+        listing.warnings.append({
+            "code": "formulas_without_values",
+            "message": f"{n} sel berisi rumus tanpa nilai tersimpan (berkas dibuat oleh program yang tidak menghitung "
+                       "rumus), jadi terbaca kosong dan barisnya bisa hilang dari pemeriksaan. Buka berkas di Excel "
+                       "atau LibreOffice, simpan ulang, lalu kirim lagi.",
+            "message_en": f"{n} cells hold a formula with no saved value (the file was made by a program that does "
+                          "not calculate), so they read as empty and their rows may be missing. Open the file in "
+                          "Excel or LibreOffice, save it again and send it again.",
         })
     for name in other_sheets:
         listing.warnings.append({

@@ -93,11 +93,18 @@ _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*?\bt="e"[^>]*>(.*?)<
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 
 
-def error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+# A formula cell with no saved value (<f>…</f> and no <v>): written by a program that does not
+# calculate (openpyxl, some exports). calamine reads it as empty, and Excel would show its result.
+_FORMULA_NO_VALUE = re.compile(rb"<c\b[^>]*>\s*<f\b(?:[^>]*/>|[^>]*>[^<]*</f>)\s*(?:<v>\s*</v>|<v\s*/>)?\s*</c>")
+
+
+def error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, int]]:
     """Cells holding an Excel error (#N/A of a VLOOKUP, #REF!, #VALUE!), per sheet name, as
-    {(row, column): '#N/A'} 0-based. calamine reads them as empty; the operator sees the error.
-    Only a sheet whose XML has an error cell at all is searched."""
+    {(row, column): '#N/A'} 0-based, and per sheet the number of formula cells with no saved
+    value. calamine reads both as empty; the operator sees the error or the formula's result.
+    Only a sheet whose XML has an error cell (a formula) at all is searched for them."""
     out: dict[str, dict[tuple[int, int], str]] = {}
+    no_value: dict[str, int] = {}
     try:
         with zipfile.ZipFile(path) as z:
             names = dict(re.findall(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"',
@@ -114,6 +121,10 @@ def error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
                 if member not in members:
                     continue
                 data = z.read(member)
+                if b"<f" in data:
+                    n = sum(1 for _ in _FORMULA_NO_VALUE.finditer(data))
+                    if n:
+                        no_value[html.unescape(sheet)] = n
                 if b't="e"' not in data:
                     continue
                 found = {}
@@ -126,8 +137,8 @@ def error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
                         found[(int(cell.group(2)) - 1, col - 1)] = html.unescape(value.group(1).decode())
                 out[html.unescape(sheet)] = found
     except (zipfile.BadZipFile, KeyError, OSError):
-        return {}
-    return out
+        return {}, {}
+    return out, no_value
 
 
 def read_sheet(wb: CalamineWorkbook, name: str, progress: Callable[[float], None] | None = None,
@@ -145,7 +156,7 @@ def read_sheet(wb: CalamineWorkbook, name: str, progress: Callable[[float], None
         ) from None
     if progress:
         progress(0.5)
-    for (r, c), text in (errors.result().get(name, {}) if errors is not None else {}).items():
+    for (r, c), text in (errors.result()[0].get(name, {}) if errors is not None else {}).items():
         if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
             rows[r][c] = text
     _fill_merged(rows, merged)

@@ -20,6 +20,7 @@ class Grid:
     sheet: str | None
     width: int
     header_given: bool = False  # Parquet: the first row is the header by construction
+    formulas_without_values: int = 0  # xlsx: formula cells with no saved value (read as empty)
 
     def text(self, j: int) -> str:
         return f"c{j}"

@@ -16,6 +16,7 @@ HEADER_SCAN_ROWS = 40
 # The note above the table of a partial return workbook (only the rows with findings of a list of
 # more than 20,000 rows). Sent back alone it would replace the whole list with those rows.
 PARTIAL_NOTE = "sheet ini hanya memuat"
+_PARTIAL = re.compile(r"(?i)sheet ini hanya memuat [\d.,]+ baris yang perlu diperbaiki")
 # Fields whose cells can be numbers in Excel; their "stored as number" flag is kept.
 NUMERIC_AWARE = {"nik", "no_kk", "no_rekening", "tanggal_lahir", "nominal", "tempat_tanggal_lahir"}
 SEQUENCE_HEADERS = {"NO", "NOMOR", "NOURUT", "NOMORURUT", "NOURT"}
@@ -76,18 +77,26 @@ class ListData:
 
 
 # A header whose first words are a known header ("NIK KPM", "NO. REK BRI", "NOMINAL RP") names the
-# same field, unless the next word says it belongs to someone or something else ("NIK IBU").
-_OTHER_THING = {"IBU", "AYAH", "ANAK", "ISTRI", "SUAMI", "PASANGAN", "WALI", "AHLI", "PENDAMPING",
-                "PETUGAS", "OPERATOR", "KELOMPOK", "KETUA", "ART", "LAMA", "DESA", "KEL", "KELURAHAN",
-                "KEC", "KECAMATAN", "KAB", "KABUPATEN", "PROV", "PROGRAM", "USAHA", "LEMBAGA", "SEKOLAH",
-                "TEMPAT", "JALAN", "BANK", "REKENING", "PEMILIK",
-                # the place a teacher teaches (maghrib mengaji), the group (KUBE), the account
+# same field, unless the next word says it belongs to someone else ("NIK IBU", "NAMA KPM LAMA")...
+_OTHER_PERSON = {"IBU", "AYAH", "ANAK", "ISTRI", "SUAMI", "PASANGAN", "WALI", "AHLI", "PENDAMPING",
+                 "PETUGAS", "OPERATOR", "KETUA", "ART", "LAMA", "ORANG", "ORTU", "BENDAHARA", "KOORDINATOR",
+                 "LURAH", "PENGGANTI", "ALMARHUM", "ALMARHUMAH"}
+# ... or, after a one-word header ("NAMA", "ALAMAT", "NIK"), to something else ("NAMA MASJID",
+# "ALAMAT KANTOR"). After a longer header the next word only narrows it: "NAMA ANGGOTA KUBE",
+# "NAMA REKENING BANK", "NAMA DESA/KELURAHAN".
+_OTHER_THING = {"KELOMPOK", "DESA", "KEL", "KELURAHAN", "KEC", "KECAMATAN", "KAB", "KABUPATEN", "PROV",
+                "PROVINSI", "KOTA", "DUSUN", "LINGKUNGAN", "PROGRAM", "USAHA", "LEMBAGA", "SEKOLAH",
+                "TEMPAT", "JALAN", "BANK", "REKENING", "PEMILIK", "KOMPONEN", "KANTOR", "CABANG", "EMAIL",
+                "DESIL", "ASAL",
+                # the place a teacher teaches (maghrib mengaji), the group (KUBE)
                 "MASJID", "MESJID", "MUSHOLLA", "MUSHOLA", "MUSHALLA", "MUSHALA", "MUSALA", "SURAU", "LANGGAR",
-                "KUBE"}
-# "JUMLAH …" names the amount, but not when it counts people ("JUMLAH ANGGOTA KELUARGA", "JUMLAH JIWA").
+                "TPQ", "TPA", "RUMAH", "MAJELIS", "MADRASAH", "PONDOK", "PESANTREN", "KUBE"}
+# "JUMLAH …" names the amount, but not when it counts people or things ("JUMLAH ANGGOTA KELUARGA",
+# "JUMLAH BUMIL", "JUMLAH BULAN").
 _COUNTED = {"ANGGOTA", "KELUARGA", "JIWA", "TANGGUNGAN", "ORANG", "ANAK", "ART", "KK", "PENERIMA", "KPM",
-            # "JUMLAH KOMPONEN", "JUMLAH BULAN": a count of components, months, stages, days
-            "KOMPONEN", "BULAN", "TAHAP", "HARI", "MINGGU", "TAHUN", "KALI", "PAKET", "UNIT", "KG", "LITER"}
+            "KOMPONEN", "BULAN", "TAHAP", "HARI", "MINGGU", "TAHUN", "KALI", "PAKET", "UNIT", "KG", "LITER",
+            "BALITA", "LANSIA", "DISABILITAS", "BUMIL", "APRAS", "SD", "SMP", "SMA", "SANTRI", "MURID",
+            "PENGAJAR", "PESERTA", "SISWA", "GURU", "DESIL"}
 
 
 def _exact(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
@@ -111,9 +120,13 @@ def map_header(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
         words = header_words(cell)
         for known, f in prefixes:
             n = len(known)
-            if len(words) > n and words[:n] == known:
-                counts = f == "nominal" and known[0] in ("JUMLAH", "TOTAL") and words[n] in _COUNTED
-                if words[n] not in _OTHER_THING and f not in found and not counts:
+            if len(words) >= n and words[:n] == known:
+                # Equal words ("L-P", "TEMPAT & TGL LAHIR"): the header, punctuation aside.
+                after = words[n] if len(words) > n else None
+                counts = f == "nominal" and n == 1 and known[0] in ("JUMLAH", "TOTAL", "JML", "JLH") \
+                    and after in _COUNTED
+                other = after in _OTHER_PERSON or (n == 1 and after in _OTHER_THING)
+                if not other and f not in found and not counts:
                     found[f] = j
                     taken.add(j)
                 break
@@ -183,7 +196,9 @@ def _second_header_row(rows: list[list[str]], i: int, found: dict[str, int],
         if k > j + 1 and below_cells[j]:
             groups[j] = range(j, k)
     grouped = {j for g in groups.values() for j in g}
-    replaced = {j for f, j in found.items() if j in grouped and any(bj in grouped for bj in below.values())}
+    # A label is replaced only by sub-headers of its own group (TTL over TEMPAT | TANGGAL does not
+    # replace JENIS KELAMIN over L | P beside it).
+    replaced = {j for f, j in found.items() if j in groups and any(bj in groups[j] for bj in below.values())}
     kept = {f: j for f, j in found.items() if j not in replaced}
     used = set(kept.values())
     extra = {f: j for f, j in below.items() if f not in kept and j not in used and (not top_cell(j) or j in grouped)}
@@ -244,7 +259,7 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
     skipped: list[dict] = []
     sheet = grid.sheet
     header_row = i + 1  # rows are 1-based, and the grid starts at row 1
-    if any(PARTIAL_NOTE in cell for row in rows[:i] for cell in row):
+    if any(_PARTIAL.search(cell) for row in rows[:i] for cell in row):
         raise UserError(
             "Berkas ini adalah hasil validasi sebagian: hanya berisi baris yang perlu diperbaiki dari daftar "
             "yang lebih besar. Jika dikirim, daftar kecamatan akan tergantikan oleh baris-baris ini saja. "
@@ -293,7 +308,9 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
     data = data.with_columns(_field_columns(found))
     if ticks is not None:
         # JENIS KELAMIN over L | P with a tick under one: the sex is the column that is ticked.
-        male, female = (pl.col(f"c{j}").str.strip_chars().fill_null("").ne("") for j in ticks)
+        # "-", "0" or "TIDAK" in the other column marks it as not ticked.
+        male, female = (~pl.col(f"c{j}").str.strip_chars().str.to_uppercase().fill_null("")
+                        .is_in(["", "-", "0", "TIDAK", "TDK", "N", "NO"]) for j in ticks)
         data = data.with_columns(pl.when(male & female).then(pl.lit("L dan P")).when(male).then(pl.lit("L"))
                                  .when(female).then(pl.lit("P")).otherwise(None).alias("jenis_kelamin"))
     if "tempat_tanggal_lahir" in found and "tanggal_lahir" not in found:
