@@ -306,3 +306,11 @@ def test_a_partial_return_workbook_is_refused_and_verdict_columns_are_not_repeat
     with pytest.raises(UserError) as err:
         validate(partial["xlsx"], "pkh")
     assert err.value.code == "partial_return_workbook" and "berkas asli" in str(err.value)
+
+
+def test_an_empty_nik_is_an_empty_string_in_result_json(tmp_path):
+    headers, body = make_rows("pkh", [{"nik": ""}])
+    out = tmp_path / "o"
+    r = bansos("validate", str(write_csv(tmp_path / "l.csv", headers, body)), "--program", "pkh", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert json.loads((out / "result.json").read_text())["rows"][0]["nik"] == ""

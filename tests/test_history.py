@@ -60,6 +60,7 @@ def test_same_nik_from_another_kecamatan_names_it(tmp_path):
     f = other.findings.filter(code="GANDA_ANTAR_KECAMATAN")
     assert f.height == 1
     assert "Medan Baru (12.71.17)" in f["message"][0] and "baris 2" in f["message"][0]
+    assert "row 2" in f["message_en"][0] and "baris" not in f["message_en"][0]
     # A different period is another list altogether.
     later = submit(tmp_path, db, "pkh", B, "2026-T2", [dict(SITI, kec="Medan Sunggal")])
     assert "GANDA_ANTAR_KECAMATAN" not in set(later.findings["code"])
@@ -128,6 +129,15 @@ def test_resubmission_diff(tmp_path):
     assert diff["counts"] == {"fixed": 1, "still_failing": 0, "newly_failing": 1, "added": 1, "removed": 1}
     assert diff["rows"]["fixed"][0]["nik"] == "1271175506800001"
     assert diff["rows"]["newly_failing"][0]["codes"] == "REKENING_PANJANG"
+
+
+def test_the_same_list_again_with_a_repeated_nik_adds_and_removes_nothing(tmp_path):
+    db = tmp_path / "h.duckdb"
+    rows = [SITI, BUDI, dict(BUDI, nama="BUDI S", rek="300201000111222")]
+    submit(tmp_path, db, "pkh", A, "2026-T1", rows)
+    again = submit(tmp_path, db, "pkh", A, "2026-T1", rows)
+    assert again.compared_to["counts"] == {"fixed": 0, "still_failing": 1, "newly_failing": 0, "added": 0,
+                                           "removed": 0}
 
 
 @pytest.mark.parametrize("a,b,same", [("2026-03", "2026-T1", True), ("2026-04", "2026-T1", False),

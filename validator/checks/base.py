@@ -22,6 +22,7 @@ FINDING_SCHEMA: dict[str, pl.DataType] = {
     "detail": pl.Utf8(),
     "related": pl.List(pl.Int32()),
     "variant": pl.Utf8(),  # a message variant of the catalogue entry, or null for its message
+    "detail_en": pl.Utf8(),  # `detail` in English, where the detail is words rather than codes
 }
 PARAMS = ("value", "expected", "actual", "bank", "detail")
 
@@ -71,6 +72,7 @@ def rule_findings(frame: pl.LazyFrame, rule: Rule, field_name: str) -> pl.LazyFr
         cols.append((e.cast(pl.Utf8) if e is not None else pl.lit(None, pl.Utf8)).alias(p))
     cols.append(pl.lit(None, pl.List(pl.Int32)).alias("related"))
     cols.append((rule.variant if rule.variant is not None else pl.lit(None, pl.Utf8)).alias("variant"))
+    cols.append(pl.lit(None, pl.Utf8).alias("detail_en"))
     return frame.filter(rule.when.fill_null(False)).select(cols)
 
 
@@ -91,6 +93,7 @@ def related_findings(pairs: pl.LazyFrame, code: str, field_name: str) -> pl.Lazy
         (pl.col("detail").cast(pl.Utf8) if "detail" in pairs.collect_schema() else pl.lit(None, pl.Utf8)).alias("detail"),
         pl.col("related").cast(pl.List(pl.Int32)),
         pl.lit(None, pl.Utf8).alias("variant"),
+        pl.lit(None, pl.Utf8).alias("detail_en"),
     )
 
 

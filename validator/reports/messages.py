@@ -80,7 +80,7 @@ def context_params(rules: Rulebook, program: Program, regions: Regions, sender: 
     }
 
 
-def _template_expr(template: str, context: dict[str, str]) -> pl.Expr:
+def _template_expr(template: str, context: dict[str, str], english: bool = False) -> pl.Expr:
     parts: list[pl.Expr] = []
     for literal, name, _spec, _conv in Formatter().parse(template):
         if literal:
@@ -91,6 +91,8 @@ def _template_expr(template: str, context: dict[str, str]) -> pl.Expr:
             parts.append(pl.lit(context[name]))
         elif name == "rows":
             parts.append(pl.col("related").list.eval(pl.element().cast(pl.Utf8)).list.join(", ").fill_null(""))
+        elif name == "detail" and english:
+            parts.append(pl.coalesce(pl.col("detail_en"), pl.col("detail")).fill_null(""))
         else:
             parts.append(pl.col(name).fill_null(""))
     return pl.concat_str(parts) if parts else pl.lit("")
@@ -106,11 +108,13 @@ def render(findings: pl.DataFrame, catalog: dict[str, CatalogEntry],
     for (code,), part in findings.partition_by("code", as_dict=True, maintain_order=True).items():
         entry = catalog[code]
         message_id = _template_expr(entry.message_id, contexts["id"])
-        message_en = _template_expr(entry.message_en, contexts["en"])
+        english = "detail_en" in part.columns
+        message_en = _template_expr(entry.message_en, contexts["en"], english)
         if "variant" in part.columns:
             for name, v in entry.variants.items():
                 chosen = pl.col("variant") == name
                 message_id = pl.when(chosen).then(_template_expr(v.message_id, contexts["id"])).otherwise(message_id)
-                message_en = pl.when(chosen).then(_template_expr(v.message_en, contexts["en"])).otherwise(message_en)
+                message_en = pl.when(chosen).then(_template_expr(v.message_en, contexts["en"], english)).otherwise(
+                    message_en)
         out.append(part.with_columns(message_id.alias("message"), message_en.alias("message_en")))
     return pl.concat(out)

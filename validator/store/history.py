@@ -84,12 +84,13 @@ def previous_submission(store: Store, program: str, period: str, kecamatan: str)
     return dict(zip(keys, row, strict=True))
 
 
-def _describe() -> pl.Expr:
+def _describe(english: bool = False) -> pl.Expr:
     """Who else claims the person: kecamatan, program and period, the file they sent, row."""
-    return pl.format("Kecamatan {}, {} {}, berkas {}, baris {}{}",
+    words = (", file {}, row {}{}", " (same KK number)") if english else (", berkas {}, baris {}{}", " (nomor KK sama)")
+    return pl.format("Kecamatan {}, {} {}" + words[0],
                      pl.col("kec_name"), pl.col("program_name"), pl.col("period"),
                      pl.col("file_name"), pl.col("row").cast(pl.Utf8),
-                     pl.when(pl.col("by_kk")).then(pl.lit(" (nomor KK sama)")).otherwise(pl.lit("")))
+                     pl.when(pl.col("by_kk")).then(pl.lit(words[1])).otherwise(pl.lit("")))
 
 
 def cross_findings(store: Store, rows: pl.DataFrame, *, program: str, period: str, kecamatan: str,
@@ -116,10 +117,11 @@ def cross_findings(store: Store, rows: pl.DataFrame, *, program: str, period: st
         hits = hits.with_columns(
             pl.col("kecamatan").map_elements(regions.describe, return_dtype=pl.Utf8).alias("kec_name"),
             pl.col("program").replace_strict(program_names, default=pl.col("program")).alias("program_name"),
-        ).with_columns(_describe().alias("d"))
+        ).with_columns(_describe().alias("d"), _describe(english=True).alias("d_en"))
         out[code] = hits.group_by("_idx").agg(
             pl.col("value").first(),
-            pl.col("d").unique().sort().head(5).str.join("; ").alias("detail")).with_columns(
+            pl.col("d").unique().sort().head(5).str.join("; ").alias("detail"),
+            pl.col("d_en").unique().sort().head(5).str.join("; ").alias("detail_en")).with_columns(
             pl.col("_idx").cast(pl.UInt32))
     return out
 
@@ -184,8 +186,9 @@ def compare_to(store: Store, previous: dict, current: pl.DataFrame) -> dict:
         "fixed": both.filter(failing_before & ~failing_now),
         "still_failing": both.filter(failing_before & failing_now),
         "newly_failing": both.filter(~failing_before & failing_now),
-        "added": unmatched_now.filter("nik_ok").select(shown),
-        "removed": unmatched_prev.filter("nik_ok").select(shown),
+        # A NIK listed twice is one person: its second row is neither added nor removed.
+        "added": unmatched_now.filter(pl.col("nik_ok") & ~pl.col("nik").is_in(prev["nik"].implode())).select(shown),
+        "removed": unmatched_prev.filter(pl.col("nik_ok") & ~pl.col("nik").is_in(now["nik"].implode())).select(shown),
     }
     return {
         "submission_id": previous["id"],
