@@ -63,12 +63,23 @@ def site(tmp_path_factory):
         yield s
 
 
+def _next_of(response) -> str:
+    from urllib.parse import parse_qs, urlsplit
+
+    location = urlsplit(response.headers["location"])
+    assert location.path == "/masuk"
+    return parse_qs(location.query)["next"][0]
+
+
 def test_pages_without_login_redirect_to_login(site):
     c = site.client()
     for path in ("/unggah", "/riwayat", f"/hasil/{site.sid}", f"/hasil/{site.sid}/berkas", "/telusur", "/keuangan",
                  f"/keuangan/pengajuan/{site.sid}", "/admin/akun", "/admin/impor", "/admin/penelusuran"):
         r = c.get(path, follow_redirects=False)
-        assert r.status_code == 303 and r.headers["location"] == f"/masuk?next={path}", path
+        assert r.status_code == 303 and _next_of(r) == path, path
+    # A results filter survives the login.
+    r = c.get(f"/hasil/{site.sid}?status=rejected&code=NIK_EXCEL", follow_redirects=False)
+    assert _next_of(r) == f"/hasil/{site.sid}?status=rejected&code=NIK_EXCEL"
     assert c.get("/", follow_redirects=False).headers["location"] == "/masuk"
     assert "Tempel token" in c.get("/masuk").text
 
@@ -136,6 +147,27 @@ def test_results_page_lists_rejected_rows_with_reasons(site):
     assert only_code.count('class="finding') >= 5 and "FAJAR MUNTHE" not in only_code
     accepted = c.get(f"/hasil/{site.sid}?status=accepted").text
     assert "tidak ada temuan" in accepted and 'class="badge rejected"' not in accepted
+    # The rows set aside are listed with their reason, and the code filter names each code.
+    assert "Baris yang dilewati, bukan data penerima (14)" in text and "blok tanda tangan" in text
+    assert f"NIK_EXCEL — {load_rules().catalog['NIK_EXCEL'].title_id} (5)" in text
+
+
+def test_results_page_shows_the_lists_warnings_and_a_failed_file_goes_to_its_job(site):
+    op = site.client("operator")
+    csv_text = "NO,NIK,NAMA,BANK,NO REKENING,NOMINAL\n1,1271175708850001,SITI,BRI,123401000456503,600000\n"
+    r = op.post("/unggah", files={"file": ("tanpa_kk.csv", csv_text.encode())},
+                data={"program": "pkh", "period": "2026-T3"}, follow_redirects=False)
+    job_id = r.headers["location"].rsplit("/", 1)[1]
+    state = wait_done(op, job_id)
+    page = op.get(f"/hasil/{state['submission_id']}").text
+    assert "Peringatan" in page and "Kolom No. KK tidak ditemukan" in page
+    r = op.post("/unggah", files={"file": ("rusak.xlsx", b"PK\x03\x04 bukan excel")},
+                data={"program": "pkh", "period": "2026-T4"}, follow_redirects=False)
+    job_id = r.headers["location"].rsplit("/", 1)[1]
+    state = wait_done(op, job_id)
+    assert state["state"] == "failed" and "Error" not in state["error"]["message"]
+    r = op.get(f"/hasil/{state['submission_id']}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/pekerjaan/{job_id}"
 
 
 def test_results_are_paged(site):

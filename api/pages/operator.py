@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse
 
-from api import services
+from api import jobs, services
 from api.deps import Ctx, StoreDep
 from api.errors import ApiError, envelope
 from api.pages import text
@@ -84,7 +84,11 @@ def result_page(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, sub
         doc = services.submission_page(ctx, store, user, submission_id, page=1, per_page=10**9,
                                        status=status or None, code=code[:40] or None)
     except ApiError as exc:
+        job = jobs.get_job(store, submission_id, by="submission") if exc.code in ("not_ready", "job_failed") else None
+        if job is not None:  # the job page shows the progress, or why the file could not be read
+            return RedirectResponse(f"/pekerjaan/{job['id']}", status_code=303)
         return refuse(request, user, exc.status, exc.message)
+    replaced = run(store.con, "SELECT superseded_by FROM submissions WHERE id = ?", [submission_id])
     listed = doc["rows"] if status else [r for r in doc["rows"] if r["findings"]]
     page = max(1, page)
     rows = listed[(page - 1) * PER_PAGE: page * PER_PAGE]
@@ -93,6 +97,7 @@ def result_page(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, sub
     codes = [(c, n, catalog[c].title_id if c in catalog else c) for c, n in doc["summary"]["by_code"].items()]
     return render(request, "result.html", user, doc=doc, rows=rows, total=total, pages=pages, page=page, status=status, code=code.strip().upper(), codes=codes,
                   program=ctx.rules.programs.get(doc["program"]), catalog=catalog,
+                  replaced_by=replaced[0][0] if replaced else None,
                   kecamatan=load_regions().describe(doc["kecamatan"]) if doc.get("kecamatan") else "-")
 
 

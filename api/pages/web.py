@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse
@@ -14,12 +15,13 @@ from fastapi.templating import Jinja2Templates
 from api.accounts import ROLE_TEXT, User
 from api.deps import StoreDep
 from api.pages import text
+from validator.ingest import WHY_TEXT
 from validator.store import Store, run
 
 HERE = Path(__file__).resolve().parent.parent
 STATIC_DIR = HERE / "static"
 templates = Jinja2Templates(directory=HERE / "templates")
-templates.env.globals.update(ROLE_TEXT=ROLE_TEXT, STATUS_TEXT=text.STATUS_TEXT, CHANNEL_TEXT=text.CHANNEL_TEXT, rupiah=text.rupiah,
+templates.env.globals.update(WHY_TEXT=WHY_TEXT, ROLE_TEXT=ROLE_TEXT, STATUS_TEXT=text.STATUS_TEXT, CHANNEL_TEXT=text.CHANNEL_TEXT, rupiah=text.rupiah,
                              tanggal=text.tanggal, angka=text.angka)
 
 
@@ -43,7 +45,9 @@ class LoginRequired(Exception):
 def install_login_redirect(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, exc: LoginRequired) -> RedirectResponse:
-        return RedirectResponse(f"/masuk?next={request.url.path}", status_code=303)
+        # The page's query (a results filter) comes back too after logging in.
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/masuk?{urlencode({'next': target})}", status_code=303)
 
 
 def user_by_id(store: Store, user_id: str) -> User | None:

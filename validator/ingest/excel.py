@@ -83,7 +83,7 @@ def open_workbook(path: Path) -> CalamineWorkbook:
         if "Password" in name or "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise protected(path) from None
         raise UserError(
-            f"Berkas {path.name} tidak dapat dibaca sebagai Excel ({name}). Buka di Excel dan simpan ulang sebagai .xlsx.",
+            f"Berkas {path.name} tidak dapat dibaca sebagai Excel. Buka di Excel dan simpan ulang sebagai .xlsx.",
             f"{path.name} cannot be read as an Excel workbook. Open it in Excel and save it again as .xlsx.",
             code="file_unreadable",
         ) from None

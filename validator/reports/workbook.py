@@ -211,7 +211,8 @@ def _summary_sheet(wb, w: _Writer, outcome) -> None:
         entry = outcome.rules.catalog[code]
         ws.write_string(r, 0, code)
         ws.write_number(r, 1, count)
-        w.cell(ws, r, 2, f"{entry.title_id} ({outcome.rules.severity(outcome.program, code)})")
+        severity = outcome.rules.severity(outcome.program, code)
+        w.cell(ws, r, 2, f"{entry.title_id} ({'tolak' if severity == 'reject' else 'periksa'})")
         w.cell(ws, r, 3, action_text(entry.action_id, context))
     if outcome.listing.skipped:
         r += 2
