@@ -6,6 +6,9 @@ STAMP  := $(VENV)/.installed-stamp
 # The bench extra (pandera on pandas; Great Expectations is a main dependency), once.
 BENCH_STAMP := $(VENV)/.bench-installed-stamp
 OUT    ?= out
+# `make run PORT=8001` when port 8000 is taken.
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
 .PHONY: run test lint bench check-peers sample clean
 
@@ -17,7 +20,7 @@ $(STAMP): pyproject.toml
 
 # The demo server: sample registry, one account per role (tokens printed), sample lists; Ctrl+C stops it.
 run: $(STAMP)
-	$(PY) -m api.demo --dir $(OUT)/demo --host 127.0.0.1 --port 8000
+	$(PY) -m api.demo --dir $(OUT)/demo --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest -q

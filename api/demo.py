@@ -65,6 +65,18 @@ def setup(folder: Path, *, sent: list = SENT) -> list[tuple[str, str, str | None
     return accounts
 
 
+def sample_nik() -> str | None:
+    """A NIK of a list the demo sends, so a council member has someone to look up at once."""
+    import csv
+
+    with (SAMPLES / "lists" / "bst_medan_sunggal.csv").open(encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            nik = (row.get("NIK") or "").strip()
+            if len(nik) == 16 and nik.isdigit():
+                return nik
+    return None
+
+
 def print_accounts(accounts, url: str) -> None:
     line = "=" * 78
     print(line)
@@ -72,11 +84,14 @@ def print_accounts(accounts, url: str) -> None:
     print(f"  Open {url} and log in with one of these tokens.")
     print(line)
     for name, role, kecamatan, token in accounts:
-        where = f", kecamatan {kecamatan}" if kecamatan else ""
+        where = f", kecamatan {kecamatan[:2]}.{kecamatan[2:4]}.{kecamatan[4:]}" if kecamatan else ""
         print(f"  {name} ({ROLE_TEXT[role]}{where})")
         print(f"      {token}")
     print(line)
     print("  Coba unggah / try uploading: sample_data/lists/pkh_medan_baru_berantakan.xlsx")
+    nik = sample_nik()
+    if nik:
+        print(f"  NIK untuk ditelusuri (dewan, keuangan) / a NIK to look up: {nik}")
     print("  Aturan program (tanpa login): " + url + "aturan    API: " + url + "docs")
     print(line, flush=True)
 

@@ -264,6 +264,7 @@ def test_demo_setup_makes_an_account_per_role_and_queues_the_samples(tmp_path, c
     demo.print_accounts(accounts, "http://127.0.0.1:8000/")
     printed = capsys.readouterr().out
     assert all(token in printed for *_, token in accounts)
+    assert "kecamatan 12.71.02" in printed and f"a NIK to look up: {demo.sample_nik()}" in printed
     with Store(demo.paths(tmp_path / "demo")[0]) as db:
         assert db.has_registry() and db.has_exclusions()
         queued = db.con.execute("SELECT program, kecamatan, state FROM jobs ORDER BY program").fetchall()
