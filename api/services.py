@@ -145,6 +145,15 @@ def submission_page(ctx: ApiContext, store: Store, user: User, submission_id: st
                    "pages": max(1, -(-len(rows) // per_page)), "rows": rows[start:start + per_page]}
 
 
+def list_warnings(ctx: ApiContext, submission_id: str) -> list[dict]:
+    """The warnings of a list's result.json (a column not found, a sheet not read, …), for pages
+    that read the store rather than the result; none when the result is not kept on the server."""
+    path = ctx.result_dir(submission_id) / "result.json"
+    if not path.exists():
+        return []
+    return _load_result(str(path), path.stat().st_mtime_ns).get("warnings") or []
+
+
 def workbook_path(ctx: ApiContext, store: Store, user: User, submission_id: str) -> Path:
     return _result_dir(ctx, store, user, submission_id) / "result.xlsx"
 

@@ -161,6 +161,8 @@ def test_results_page_shows_the_lists_warnings_and_a_failed_file_goes_to_its_job
     state = wait_done(op, job_id)
     page = op.get(f"/hasil/{state['submission_id']}").text
     assert "Peringatan" in page and "Kolom No. KK tidak ditemukan" in page
+    drill = site.client("finance").get(f"/keuangan/pengajuan/{state['submission_id']}").text
+    assert "Peringatan pada berkas ini" in drill and "Kolom No. KK tidak ditemukan" in drill
     r = op.post("/unggah", files={"file": ("rusak.xlsx", b"PK\x03\x04 bukan excel")},
                 data={"program": "pkh", "period": "2026-T4"}, follow_redirects=False)
     job_id = r.headers["location"].rsplit("/", 1)[1]

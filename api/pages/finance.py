@@ -61,6 +61,7 @@ def drill_down(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, subm
         return refuse(request, user, exc.status, exc.message)
     programs = ctx.rules.programs
     return render(request, "finance_submission.html", user, head=head, found=found, code=code, done=done,
+                  warnings=services.list_warnings(ctx, submission_id),
                   program=programs[head["program"]].name if head["program"] in programs else head["program"],
                   kecamatan=load_regions().describe(head["kecamatan"]) if head["kecamatan"] else "-")
 
