@@ -615,3 +615,32 @@ def test_more_header_spellings_of_real_lists(rules, program, headers, field, exp
     from validator.ingest.layout import map_header
 
     assert map_header(headers, rules.header_map(rules.program(program))).get(field) == expected
+
+
+def test_a_page_header_further_down_does_not_take_over_from_the_header_above_the_recipients(tmp_path):
+    top = ["NO", "NIK", "NO KK", "NAMA KPM", "REKENING", None, "NOMINAL"]
+    sub = [None, None, None, None, "BANK", "NOMOR", None]
+    people = [[k, f"12711757088500{k:02d}", "1271170101090012", f"ORANG {k}", "BRI", f"1234010004565{k:02d}", 600000]
+              for k in range(1, 5)]
+    page2 = ["NO", "NIK", "NO. KK", "NAMA KPM", "BANK", "NO. REKENING", "NOMINAL (Rp)"]
+    path = _xlsx(tmp_path, [["DAFTAR KPM"], top, sub, *people[:2], page2, *people[2:]], merges=("E2:F2",))
+    outcome = validate(path, "bpnt", kecamatan="127117", today=TODAY)
+    assert outcome.listing.header_row == 2 and outcome.rows["row"].to_list() == [4, 5, 7, 8]
+    assert (6, "repeated_header") in [(s["row"], s["why"]) for s in outcome.listing.skipped]
+
+
+def test_a_repeated_header_spelt_another_recognised_way_is_a_repeated_header(tmp_path):
+    rows = [HEAD, ROW, ["No", "N I K", "Nomor KK", "Nama", "Bank", "No. Rek", "Jumlah (Rp)"],
+            [2, "1271171506750002", "1271170101100002", "BUDI", "BRI", "300201000987654", 600000]]
+    outcome = validate(_xlsx(tmp_path, rows), "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [2, 4]
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [(3, "repeated_header")]
+
+
+def test_a_header_merged_down_over_three_rows_with_sub_headers_on_the_last(tmp_path):
+    three = [["NO", "NIK", "NO KK", "NAMA", "REKENING", None, "NOMINAL"], [None] * 7,
+             [None, None, None, None, "BANK", "NOMOR", None]]
+    merges = tuple(f"{c}1:{c}3" for c in "ABCDG") + ("E1:F2",)
+    outcome = validate(_xlsx(tmp_path, [*three, ROW], merges=merges), "pkh", kecamatan="127117", today=TODAY)
+    assert (outcome.listing.fields["nama_bank"], outcome.listing.fields["no_rekening"]) == (4, 5)
+    assert outcome.rows["row"].to_list() == [4] and outcome.findings.height == 0

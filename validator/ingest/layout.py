@@ -135,11 +135,23 @@ def map_header(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
 
 def find_header(rows: list[list[str]], header_map: dict[str, str]) -> tuple[int, dict[str, int]]:
     best_i, best, best_score = -1, {}, 0
+    with_nik: list[tuple[int, dict[str, int]]] = []
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         found = map_header(row, header_map)
         score = len(found) + (3 if "nik" in found else 0)
+        if "nik" in found:
+            with_nik.append((i, found))
         if score > best_score:
             best_i, best, best_score = i, found, score
+    # A header with recipients under it (IDs in its NIK column) comes before the page header
+    # repeated further down, even when that repeat names a field more (a two-row header's top
+    # row names fewer fields on its own).
+    for i, found in with_nik:
+        if i >= best_i:
+            break
+        j = found["nik"]
+        if any(j < len(r) and sum(ch.isdigit() for ch in r[j]) >= 6 for r in rows[i + 1:best_i]):
+            return i, found
     return best_i, best
 
 
@@ -149,7 +161,8 @@ def _no_nik_column(grid: Grid, rows: list[list[str]]) -> UserError:
     sheet = f" (sheet {grid.sheet})" if grid.sheet else ""
     return UserError(
         f"Kolom NIK tidak ditemukan{sheet}. Beri judul kolom 'NIK' (atau 'No. NIK', 'NIK KTP', "
-        f"'Nomor Induk Kependudukan') pada baris judul tabel. Judul yang terbaca: {shown}",
+        f"'Nomor Induk Kependudukan') pada baris judul tabel, di {HEADER_SCAN_ROWS} baris pertama sheet. "
+        f"Judul yang terbaca: {shown}",
         f"No NIK column found{sheet}. Give the column the header 'NIK'. Headers read: {shown}",
         code="no_nik_column",
     )
@@ -273,26 +286,34 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
             else "blank"
         skipped.append({"row": k + 1, "sheet": sheet, "why": why})
     body_start = i + 1
-    extra, replaced, two_rows = _second_header_row(rows, i, found, header_map)
+    # A header merged down over several rows repeats itself on the rows below (the merged text is
+    # carried into each): those rows are the header too, and sub-headers may follow them.
+    top = i
+    while (top + 1 < len(rows) and any(rows[top + 1])
+           and all(not c or (j < len(rows[i]) and c == rows[i][j]) for j, c in enumerate(rows[top + 1]))):
+        top += 1
+        skipped.append({"row": top + 1, "sheet": sheet, "why": "header"})
+        body_start += 1
+    extra, replaced, two_rows = _second_header_row(rows, top, found, header_map)
     if two_rows:
         for f in [f for f, j in found.items() if j in replaced]:
             del found[f]
         for f, j in extra.items():
             found[f] = j
-            headers[j] = rows[i + 1][j] if j in replaced or not headers[j] else headers[j]
+            headers[j] = rows[top + 1][j] if j in replaced or not headers[j] else headers[j]
         # Sub-headers that name no field (BUMIL | SD under KOMPONEN) still name their columns.
-        for j, sub in enumerate(rows[i + 1]):
+        for j, sub in enumerate(rows[top + 1]):
             if sub and j not in found.values() and sub != headers[j]:
                 headers[j] = sub
-        skipped.append({"row": i + 2, "sheet": sheet, "why": "header"})
+        skipped.append({"row": top + 2, "sheet": sheet, "why": "header"})
         body_start += 1
-    ticks = _sex_ticks(rows, i, found) if two_rows else None
+    ticks = _sex_ticks(rows, top, found) if two_rows else None
     if body_start < len(rows) and _column_numbers(rows[body_start]):
         skipped.append({"row": body_start + 1, "sheet": sheet, "why": "column_numbers"})
         body_start += 1
 
     body = grid.frame.slice(body_start)
-    why = _classify(body, grid.width, found, headers)
+    why = _classify(body, grid.width, found, headers, header_map)
     out_pos = why.is_not_null().arg_true()
     for row, reason in body.select("_row").with_columns(why).filter(pl.col("_why").is_not_null()).iter_rows():
         skipped.append({"row": row, "sheet": sheet, "why": reason})
@@ -350,7 +371,8 @@ def _split_ttl(found: dict[str, int]) -> list[pl.Expr]:
     return out
 
 
-def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: list[str]) -> pl.Series:
+def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: list[str],
+              header_map: dict[str, str] | None = None) -> pl.Series:
     """Why each row below the header is not data (null for data rows).
 
     Only rows without an ID number can be non-data, and those are few: the text tests run on
@@ -387,11 +409,16 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     joined = pl.concat_str([cell[j] for j in range(width)], separator=" ", ignore_nulls=True).str.to_uppercase()
     # A heading's words after its list marker (the marker often sits in the NO column).
     headline = joined.str.replace(_LIST_MARKER, "")
-    mapped_keys = [(j, header_key(headers[j])) for j in found.values() if headers[j]]
+    # A repeated header may spell a column another recognised way ("Nomor KK" for "NO KK").
+    spellings: dict[str, set[str]] = {}
+    for k, f in (header_map or {}).items():
+        spellings.setdefault(f, set()).add(k)
+    mapped_keys = [(j, [header_key(headers[j]), *sorted(spellings.get(f, ()))]) for f, j in found.items()
+                   if headers[j]]
     repeats = pl.sum_horizontal([
         cell[j].fill_null("").str.to_uppercase().str.replace(r"\*+\)$", "").str.strip_chars(" *:")
         .str.replace(r"\s*\([^)]*\)\s*$", "").str.strip_chars(" *:")
-        .str.replace_all(r"[\s._\-]+", "").eq(key) for j, key in mapped_keys
+        .str.replace_all(r"[\s._\-]+", "").is_in(keys) for j, keys in mapped_keys
     ]) if mapped_keys else pl.lit(0)
     n = pl.lit(cand_idx["n_filled"])
     row_pos = pl.lit(cand_idx["_i"])
