@@ -418,11 +418,16 @@ def _warnings(rep: ExtractReport) -> list[dict[str, str]]:
         out.append({"code": code, "message": message, "message_en": message_en})
 
     if rep.missing_columns:
+        from validator.checks.registri import COLUMN_CHECKS
+
         cols = ", ".join(rep.missing_columns)
+        lost = ", ".join(f"{c} → {COLUMN_CHECKS[c]}" for c in rep.missing_columns if c in COLUMN_CHECKS)
         warn("kolom_tidak_ada",
-             f"kolom {cols} tidak ada di ekstrak; nilainya disimpan kosong, jadi pemeriksaan registri yang "
-             "memakainya (mis. nama → DTKS_NAMA_BEDA, status → DTKS_MENINGGAL) tidak akan menemukan apa pun.",
-             f"column(s) {cols} missing; stored empty, so the registry checks using them find nothing.")
+             f"kolom {cols} tidak ada di ekstrak; nilainya disimpan kosong"
+             + (f", jadi pemeriksaan yang memakainya ({lost}) tidak dijalankan dan disebut di checks_skipped."
+                if lost else "."),
+             f"column(s) {cols} missing; stored empty" + (f", so {lost} are not run (listed in checks_skipped)."
+                                                           if lost else "."))
     if rep.rows == 0:
         warn("tanpa_baris", "ekstrak tidak berisi baris data.", "the extract holds no data rows.")
     if rep.duplicate_nik:

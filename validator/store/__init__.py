@@ -168,7 +168,7 @@ class Store:
                 f"The history store {self.path.name} is busy in another process. Wait and try again.",
                 code="store_busy")
         return UserError(
-            f"Berkas {self.path.name} bukan basis data riwayat yang dapat dibuka ({type(exc).__name__}). "
+            f"Berkas {self.path.name} bukan basis data riwayat yang dapat dibuka. "
             "Periksa jalur --store.",
             f"{self.path.name} is not a history store that can be opened.", code="store_unreadable")
 
