@@ -456,7 +456,7 @@ def test_a_column_the_program_needs_but_the_header_does_not_name_is_a_warning(tm
     outcome = validate(path, "pkh", kecamatan="127117", today=TODAY)
     missing = [w for w in outcome.listing.warnings if w["code"] == "column_missing"]
     assert [w["field"] for w in missing] == ["no_kk", "nominal"]
-    assert "NOMINAL_TIDAK_SESUAI tidak diperiksa" in missing[1]["message"]
+    assert "nominal tidak dicocokkan dengan ketentuan program" in missing[1]["message"]
     assert "KK_KOSONG" in missing[0]["message"] and "NOMOR KARTU" in missing[0]["message"]
     # An individual program needs no KK column.
     assert [w["field"] for w in validate(path, "maghrib_mengaji", today=TODAY).listing.warnings

@@ -107,8 +107,8 @@ def _print_summary(outcome, paths) -> None:
     t.add_row("[green]DITERIMA[/] (accepted)", str(s["accepted"]))
     t.add_row("[yellow]PERIKSA[/] (review)", str(s["review"]))
     t.add_row("[red]DITOLAK[/] (rejected)", str(s["rejected"]))
-    t.add_row("Dilewati (skipped)", str(s["skipped_rows"]))
     t.add_row("[bold]Jumlah baris data[/]", f"[bold]{s['rows']}[/]")
+    t.add_row("Baris dilewati, bukan data (skipped)", str(s["skipped_rows"]))
     out.print(t)
     if s["by_code"]:
         codes = Table(show_header=True)
@@ -120,9 +120,10 @@ def _print_summary(outcome, paths) -> None:
         out.print(codes)
     for w in outcome.listing.warnings:
         out.print(f"[yellow]Perhatian:[/] {w['message']}", highlight=False)
-    skipped = sorted({c["check"] for c in outcome.checks_skipped})
-    if skipped:
-        out.print(f"Pemeriksaan tidak dijalankan / checks skipped: {', '.join(skipped)}")
+    if outcome.checks_skipped:
+        out.print("Pemeriksaan yang tidak dijalankan / checks not run:")
+        for c in outcome.checks_skipped:
+            out.print(f"  - {c['reason']}", highlight=False)
     if outcome.compared_to:
         c = outcome.compared_to["counts"]
         out.print(f"Dibanding kiriman sebelumnya / compared to the previous list: diperbaiki {c['fixed']}, "
@@ -135,7 +136,7 @@ def _print_summary(outcome, paths) -> None:
 
 @app.command()
 def history(
-    nik: Annotated[str, typer.Argument(help="NIK 16 angka")],
+    nik: Annotated[str, typer.Argument(help="NIK 16 digit")],
     store: Annotated[Path, typer.Option(help="Basis data riwayat (berkas DuckDB)")],
 ) -> None:
     """Riwayat satu NIK di semua pengajuan: status dan alasan dari waktu ke waktu."""
@@ -146,7 +147,7 @@ def history(
 
     digits = "".join(ch for ch in nik if ch.isdigit())
     if len(digits) != 16:
-        raise UserError("NIK harus 16 angka.", "A NIK has 16 digits.", code="bad_nik")
+        raise UserError("NIK harus 16 digit angka.", "A NIK has 16 digits.", code="bad_nik")
     masked = mask_nik(digits)
     if store.is_dir():
         raise UserError(f"{store} adalah folder, bukan berkas basis data riwayat. Periksa jalur --store.",

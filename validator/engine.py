@@ -184,15 +184,21 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
 # Columns whose absence makes one code fire on every row: the operator is told the column was not
 # found (its header may be spelt in a way not recognised) rather than left with a list of
 # "empty" cells that are in fact full.
-# (field, code, header to suggest, whether the program needs it, whether the code then fires on
-# every row (True) or is not checked at all (False)).
+# (field, code, header to suggest, whether the program needs it, and what follows: Indonesian,
+# English).
 _NEEDED = (
-    ("nama", "NAMA_KOSONG", "Nama", lambda p: True, True),
-    ("no_kk", "KK_KOSONG", "No. KK", lambda p: p.unit == "household", True),
-    ("no_rekening", "REKENING_KOSONG", "No. Rekening", lambda p: p.payment == "transfer", True),
-    ("nama_bank", "BANK_TIDAK_DIKENAL", "Bank", lambda p: p.payment == "transfer", True),
-    ("nominal", "NOMINAL_TIDAK_SESUAI", "Nominal", lambda p: p.amount is not None, False),
-    ("nama_kelompok", "KELOMPOK_TIDAK_SESUAI", "Nama Kelompok", lambda p: p.group is not None, False),
+    ("nama", "NAMA_KOSONG", "Nama", lambda p: True,
+     ("setiap baris ditandai 'Nama kosong' (NAMA_KOSONG)", "every row gets NAMA_KOSONG")),
+    ("no_kk", "KK_KOSONG", "No. KK", lambda p: p.unit == "household",
+     ("setiap baris ditandai 'Nomor KK kosong' (KK_KOSONG)", "every row gets KK_KOSONG")),
+    ("no_rekening", "REKENING_KOSONG", "No. Rekening", lambda p: p.payment == "transfer",
+     ("setiap baris ditandai 'Nomor rekening kosong' (REKENING_KOSONG)", "every row gets REKENING_KOSONG")),
+    ("nama_bank", "BANK_TIDAK_DIKENAL", "Bank", lambda p: p.payment == "transfer",
+     ("nama bank dan panjang nomor rekening tidak diperiksa", "the bank and account lengths were not checked")),
+    ("nominal", "NOMINAL_TIDAK_SESUAI", "Nominal", lambda p: p.amount is not None,
+     ("nominal tidak dicocokkan dengan ketentuan program", "amounts were not checked against the program")),
+    ("nama_kelompok", "KELOMPOK_TIDAK_SESUAI", "Nama Kelompok", lambda p: p.group is not None,
+     ("susunan kelompok tidak diperiksa", "group composition was not checked")),
 )
 
 
@@ -202,11 +208,9 @@ def missing_columns(listing: ListData, program: Program, enabled: Callable[[str]
         return []
     shown = ", ".join(h for h in listing.headers if h)[:200] or "-"
     out = []
-    for fld, code, header, needed, every_row in _NEEDED:
+    for fld, code, header, needed, (so_id, so_en) in _NEEDED:
         if fld in listing.present or not needed(program) or not enabled(code):
             continue
-        so_id = f"setiap baris mendapat {code}" if every_row else f"{code} tidak diperiksa"
-        so_en = f"every row gets {code}" if every_row else f"{code} was not checked"
         out.append({
             "code": "column_missing", "field": fld,
             "message": f"Kolom {header} tidak ditemukan, sehingga {so_id}. Jika kolom itu ada, beri judul "
