@@ -644,3 +644,42 @@ def test_a_header_merged_down_over_three_rows_with_sub_headers_on_the_last(tmp_p
     outcome = validate(_xlsx(tmp_path, [*three, ROW], merges=merges), "pkh", kecamatan="127117", today=TODAY)
     assert (outcome.listing.fields["nama_bank"], outcome.listing.fields["no_rekening"]) == (4, 5)
     assert outcome.rows["row"].to_list() == [4] and outcome.findings.height == 0
+
+
+def test_a_repeated_row_of_sub_headers_that_name_no_field_is_a_repeated_header(tmp_path):
+    top = ["NO", "NIK", "NO KK", "NAMA", "KOMPONEN", None, None, "BANK", "NO REKENING", "NOMINAL"]
+    sub = [None, None, None, None, "BUMIL", "SD", "SMP", None, None, None]
+    row = [1, ROW[1], ROW[2], ROW[3], 1, None, None, "BRI", ROW[5], 600000]
+    other = [2, "1271171506750002", "1271170101100002", "BUDI", None, 1, None, "BRI", "300201000987654", 600000]
+    outcome = validate(_xlsx(tmp_path, [top, sub, row, top, sub, other], merges=("E1:G1",)), "pkh",
+                       kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [3, 6] and outcome.findings.height == 0
+
+
+def test_a_sub_header_no_under_rekening_is_the_account_not_the_numbering(tmp_path):
+    top = ["NIK", "NO KK", "NAMA", "REKENING", None, "NOMINAL"]
+    sub = [None, None, None, "BANK", "NO.", None]
+    row = [ROW[1], ROW[2], ROW[3], "BRI", ROW[5], 600000]
+    other = ["1271171506750002", "1271170101100002", "BUDI", "BRI", "300201000987654", 600000]
+    outcome = validate(_xlsx(tmp_path, [top, sub, row, top, sub, other], merges=("D1:E1",)), "pkh",
+                       kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [3, 6] and outcome.findings.height == 0
+
+
+@pytest.mark.parametrize("line", ["KOTA MEDAN", "Nomor : 460/123/MB/2026", "PERIODE : MARET 2026"])
+def test_a_page_title_typed_in_the_nik_column_is_a_title(tmp_path, line):
+    head = ["NIK", "NO KK", "NAMA", "BANK", "NO REKENING", "NOMINAL"]
+    other = ["1271171506750002", "1271170101100002", "BUDI", "BRI", "300201000987654", 600000]
+    outcome = validate(_xlsx(tmp_path, [head, ROW[1:], [line], other]), "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [2, 4]
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [(3, "title")]
+
+
+def test_the_header_starts_at_its_top_row_when_its_cells_are_merged_down(tmp_path):
+    top = ["NIK", "NO KK", "NAMA", "TTL", None, "REKENING", None, "NOMINAL"]
+    sub = [None, None, None, "TEMPAT LAHIR", "TANGGAL LAHIR", "BANK", "NOMOR", None]
+    row = [ROW[1], ROW[2], ROW[3], "MEDAN", "17-08-1985", "BRI", ROW[5], 600000]
+    merges = ("A1:A2", "B1:B2", "C1:C2", "H1:H2", "D1:E1", "F1:G1")
+    outcome = validate(_xlsx(tmp_path, [top, sub, row], merges=merges), "pkh", kecamatan="127117", today=TODAY)
+    assert outcome.listing.header_row == 1 and outcome.listing.fields["no_rekening"] == 6
+    assert outcome.rows["row"].to_list() == [3] and outcome.findings.height == 0

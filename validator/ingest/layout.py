@@ -51,7 +51,7 @@ _NOTES = r"^\W*(?:KETERANGAN|KET\s*[.:]|CATATAN|SUMBER\s*(?:DATA)?\s*:|N\.?\s*B\
 _SECTION = r"^\W*(?:(?:KELURAHAN|DESA|KECAMATAN|LINGKUNGAN|DUSUN|NAGARI|GAMPONG|JORONG|KELOMPOK)\b|KEL\.|KEC\.)"
 # A page's title repeated inside the list ("DAFTAR PENERIMA …", "Halaman 2", "TAHAP I TAHUN 2026").
 _TITLE = (r"^\W*(?:(?:DAFTAR|REKAPITULASI|REKAP|HALAMAN|LAMPIRAN|TAHAP\s+[IV1-4]+|TAHUN\s+(?:ANGGARAN\s+)?\d{4}"
-          r"|PEMERINTAH|DINAS|KEMENTERIAN|PROVINSI|KABUPATEN|KOTA\s+[A-Z])\b|HAL\.)")
+          r"|PEMERINTAH|DINAS|KEMENTERIAN|PROVINSI|KABUPATEN|KOTA\s+[A-Z]+|PERIODE|NOMOR\s*:)\b|HAL\.)")
 # A list marker before a heading: "A | KELURAHAN …", "B. KEL. BABURA", "II. Kelurahan Darat", "3) DESA …".
 _LIST_MARKER = r"^\W*(?:[A-Z]|[IVX]{1,4}|\d{1,3})[.)]?\s+"
 # An ID column that holds a signature line ("NIP. 19700101 199003 1 005") has six digits but no ID.
@@ -152,6 +152,13 @@ def find_header(rows: list[list[str]], header_map: dict[str, str]) -> tuple[int,
         j = found["nik"]
         if any(j < len(r) and sum(ch.isdigit() for ch in r[j]) >= 6 for r in rows[i + 1:best_i]):
             return i, found
+    # Header cells merged down make the lower row of a two-row header name as much as the upper
+    # (and its sub-headers more): the header starts at the top row that names the NIK column there.
+    while best_i > 0:
+        above = map_header(rows[best_i - 1], header_map)
+        if "nik" not in best or above.get("nik") != best["nik"]:
+            break
+        best_i, best = best_i - 1, above
     return best_i, best
 
 
@@ -313,7 +320,7 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
         body_start += 1
 
     body = grid.frame.slice(body_start)
-    why = _classify(body, grid.width, found, headers, header_map)
+    why = _classify(body, grid.width, found, headers, header_map, rows[top + 1] if two_rows else None)
     out_pos = why.is_not_null().arg_true()
     for row, reason in body.select("_row").with_columns(why).filter(pl.col("_why").is_not_null()).iter_rows():
         skipped.append({"row": row, "sheet": sheet, "why": reason})
@@ -372,12 +379,13 @@ def _split_ttl(found: dict[str, int]) -> list[pl.Expr]:
 
 
 def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: list[str],
-              header_map: dict[str, str] | None = None) -> pl.Series:
+              header_map: dict[str, str] | None = None, sub_row: list[str] | None = None) -> pl.Series:
     """Why each row below the header is not data (null for data rows).
 
     Only rows without an ID number can be non-data, and those are few: the text tests run on
     them alone, so a million-row list pays for one cheap digit count per row."""
-    seq_cols = {j for j, h in enumerate(headers) if header_key(h) in SEQUENCE_HEADERS}
+    # (A sub-header "NO." under REKENING names the account column, not the row numbers.)
+    seq_cols = {j for j, h in enumerate(headers) if header_key(h) in SEQUENCE_HEADERS and j not in found.values()}
     content = [j for j in range(width) if j not in seq_cols]
     cell = {j: pl.col(f"c{j}").str.strip_chars() for j in range(width)}
     id_cols = [found[f] for f in ("nik", "no_kk", "no_rekening") if f in found]
@@ -421,6 +429,17 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         .str.replace_all(r"[\s._\-]+", "").is_in(keys) for j, keys in mapped_keys
     ]) if mapped_keys else pl.lit(0)
     n = pl.lit(cand_idx["n_filled"])
+    # The second header row repeated on a later page (BUMIL | SD | SMP, BANK | NO.): every filled
+    # cell as in that row, at least two of them.
+    filled_cells = pl.sum_horizontal([cell[j].fill_null("").ne("") for j in range(width)])
+    sub = [(j, v.upper()) for j, v in enumerate(sub_row or []) if v and j < width]
+    sub_repeat = (pl.sum_horizontal([cell[j].fill_null("").str.to_uppercase().eq(v) for j, v in sub]) if sub
+                  else pl.lit(0))
+    sub_repeat = (sub_repeat >= 2) & (sub_repeat == filled_cells)
+    # A one-cell line of words in an ID column (a page title typed in column A holding the NIK).
+    id_text = pl.lit(False)
+    for j in [found[f] for f in ("nik", "no_kk", "no_rekening") if f in found]:
+        id_text = id_text | (cell[j].fill_null("").str.contains(r"[A-Za-z]{3}") & ~cell[j].fill_null("").str.contains(r"\d{6}"))
     row_pos = pl.lit(cand_idx["_i"])
     # A total without its label: the amount (a number or a SUM) with no one to pay it to.
     nobody = pl.all_horizontal([cell[found[f]].fill_null("").eq("") for f in ("nik", "nama") if f in found])
@@ -469,6 +488,7 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     reasons = cand.select(
         pl.when(n == 0).then(pl.lit("blank"))
         .when(repeats >= max(2, (len(mapped_keys) + 1) // 2)).then(pl.lit("repeated_header"))
+        .when(sub_repeat).then(pl.lit("repeated_header"))
         .when(total).then(pl.lit("total"))
         .when(marker).then(pl.lit("signature"))
         .when(((n <= 1) | after_list) & notes_line).then(pl.lit("notes"))
@@ -476,6 +496,7 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         .when(footer & (n <= 2)).then(pl.lit("signature"))
         .when(heading & (joined.str.contains(_SECTION) | headline.str.contains(_SECTION))).then(pl.lit("section"))
         .when(heading & (joined.str.contains(_TITLE) | headline.str.contains(_TITLE))).then(pl.lit("title"))
+        .when((filled_cells == 1) & id_text).then(pl.lit("title"))
         .when((n >= 3) & (small == n)).then(pl.lit("column_numbers"))
         # The lower row of a two-row header, repeated on a later page (TEMPAT | TANGGAL).
         .when((n >= 2) & (repeats == n)).then(pl.lit("repeated_header"))
