@@ -206,7 +206,7 @@ def test_usage_mistakes_get_one_indonesian_line(args, said):
     r = bansos(*args)
     assert r.returncode == 2 and r.stdout == ""
     [line] = r.stderr.strip().splitlines() if len(r.stderr) < 200 else [r.stderr.replace("\n", " ").strip()]
-    assert line.startswith("Galat: " + said) and "--help" in line
+    assert line.startswith("Kesalahan: " + said) and "--help" in line
 
 
 def test_history_quotes_no_cell_and_needs_an_existing_store(tmp_path):

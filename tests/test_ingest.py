@@ -683,3 +683,18 @@ def test_the_header_starts_at_its_top_row_when_its_cells_are_merged_down(tmp_pat
     outcome = validate(_xlsx(tmp_path, [top, sub, row], merges=merges), "pkh", kecamatan="127117", today=TODAY)
     assert outcome.listing.header_row == 1 and outcome.listing.fields["no_rekening"] == 6
     assert outcome.rows["row"].to_list() == [3] and outcome.findings.height == 0
+
+
+def test_the_alasan_cell_gives_one_reason_a_line_with_its_weight(tmp_path):
+    import openpyxl
+
+    from validator.reports import write_outputs
+
+    bad = [1, "127117570885000", ROW[2], "-", "BRI", ROW[5], 600000]  # 15-digit NIK, placeholder name
+    outcome = validate(_xlsx(tmp_path, [HEAD, bad]), "pkh", kecamatan="127117", today=TODAY)
+    write_outputs(outcome, tmp_path / "out")
+    ws = openpyxl.load_workbook(tmp_path / "out" / "result.xlsx").worksheets[0]
+    col = [c.value for c in ws[1]].index("ALASAN") + 1
+    lines = ws.cell(row=2, column=col).value.split("\n")
+    assert lines[0].startswith("[TOLAK] NIK harus tepat 16 digit") and lines[1].startswith("[PERIKSA] Nama '-'")
+    assert ws.cell(row=2, column=col).alignment.wrap_text

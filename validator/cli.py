@@ -233,7 +233,7 @@ def _usage_line(exc: Exception) -> str:
                 "perintah tidak lengkap atau salah tulis")
     ctx = getattr(exc, "ctx", None)
     where = f"{ctx.command_path} --help" if ctx is not None else "bansos --help"
-    return f"Galat: {said}. Lihat {where}. / {message}"
+    return f"Kesalahan: {said}. Lihat {where}. / {message}"
 
 
 _interrupted = False
@@ -260,7 +260,7 @@ def main() -> None:
         # typer turns Ctrl+C into Exit(130), which standalone_mode=False hands back as a value.
         code = app(standalone_mode=False)
     except UserError as exc:
-        err.print(f"[bold red]Galat:[/] {exc.line()}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]Kesalahan:[/] {exc.line()}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
         _cancelled()
@@ -272,7 +272,7 @@ def main() -> None:
             sys.exit(exc.exit_code)
         if os.environ.get("BANSOS_DEBUG"):
             traceback.print_exc()
-        err.print("[bold red]Galat internal:[/] validasi berhenti karena kesalahan program, bukan karena "
+        err.print("[bold red]Kesalahan internal:[/] validasi berhenti karena kesalahan program, bukan karena "
                   f"data Anda ({type(exc).__name__}). Tidak ada hasil yang ditulis. Laporkan ke admin Dinas "
                   "Sosial. / Internal error; nothing was written.", highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -112,7 +112,7 @@ def exclusion_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDB
     con.register("bansos_list_keys", rows.select("_idx", "nik").to_arrow())
     try:
         hits = query(con, f"""
-            SELECT k._idx, k.nik AS value, string_agg(DISTINCT e.kategori, ', ' ORDER BY e.kategori) AS detail
+            SELECT k._idx, k.nik AS value, string_agg(DISTINCT replace(e.kategori, '_', ' '), ', ' ORDER BY replace(e.kategori, '_', ' ')) AS detail
             FROM bansos_list_keys k JOIN {exclusions_sql} e ON e.nik = k.nik
             GROUP BY k._idx, k.nik
         """)

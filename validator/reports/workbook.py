@@ -36,6 +36,7 @@ class _Writer:
         self.reject_q = wb.add_format({"bg_color": "#F8B4B4", "num_format": "@", "quote_prefix": True})
         self.review = wb.add_format({"bg_color": "#FDE68A", "num_format": "@"})
         self.review_q = wb.add_format({"bg_color": "#FDE68A", "num_format": "@", "quote_prefix": True})
+        self.wrapped = wb.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
         self.reject_n = wb.add_format({"bg_color": "#F8B4B4"})
         self.review_n = wb.add_format({"bg_color": "#FDE68A"})
         self.status = {"rejected": wb.add_format({"bold": True, "font_color": "#B91C1C"}),
@@ -120,7 +121,9 @@ def write_workbook(outcome, path: Path) -> None:
     filled_set = set(filled)
     per_row = outcome.findings.group_by("_idx", maintain_order=True).agg(
         pl.col("code").str.join(", ").alias("codes"),
-        pl.col("message").str.join(" | ").alias("reasons"))
+        # One reason per line, its weight first, so a row with several findings stays readable.
+        (pl.when(pl.col("severity") == "reject").then(pl.lit("[TOLAK] ")).otherwise(pl.lit("[PERIKSA] "))
+         + pl.col("message")).str.join("\n").alias("reasons"))
     # A number the operator typed as a number (an amount, the row's NO) goes back as a number, so
     # SUM still works on the return workbook; IDs, and any long digit string, stay text.
     id_cols = {listing.fields[f] for f in ID_FIELDS if f in listing.fields}
@@ -179,7 +182,8 @@ def write_workbook(outcome, path: Path) -> None:
         n = len(used)
         ws.write_string(r, n, STATUS_ID[row["status"]], w.status[row["status"]])
         w.cell(ws, r, n + 1, row["codes"])
-        w.cell(ws, r, n + 2, row["reasons"])
+        if row["reasons"]:  # one reason per line, wrapped (each starts with [TOLAK] or [PERIKSA])
+            ws.write_string(r, n + 2, row["reasons"][:MAX_CELL], w.wrapped)
         ws.write_number(r, n + 3, row["_row"])
     ws.autofilter(head_row, 0, max(r, head_row), len(headers) - 1)
     ws.set_column(len(used) + 2, len(used) + 2, 80)
