@@ -232,6 +232,9 @@ def test_a_list_validated_on_29_february(tmp_path):
 
 @pytest.mark.parametrize(("program", "row", "code", "words"), [
     ("pkh", {"bank": ""}, "BANK_TIDAK_DIKENAL", "Nama bank kosong"),
+    ("pkh", {"nik": "12711755068O0001"}, "NIK_FORMAT", "berisi huruf atau tanda selain angka"),
+    ("pkh", {"nik": "127117550680001"}, "NIK_FORMAT", "(15 digit)"),
+    ("pkh", {"kk": "12711701011O0001"}, "KK_FORMAT", "berisi huruf"),
     ("pkh", {"bank": "BANK ANTAH"}, "BANK_TIDAK_DIKENAL", "Bank 'BANK ANTAH' tidak dikenali"),
     ("pkh", {"rek": "3,00201E+14"}, "REKENING_HURUF", "notasi ilmiah"),
     ("pkh", {"rek": "30020100O123507"}, "REKENING_HURUF", "berisi huruf"),

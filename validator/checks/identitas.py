@@ -31,7 +31,9 @@ def _id_format_rules(prefix: str, empty_code: str | None, format_code: str, exce
     excel, is16 = pl.col(f"{prefix}_excel"), pl.col(f"{prefix}_16")
     rules = [
         Rule(excel_code, excel, value=raw),
-        Rule(format_code, v.is_not_null() & ~excel & ~is16, value=raw, actual=digit_count(v)),
+        Rule(format_code, v.is_not_null() & ~excel & ~is16, value=raw, actual=digit_count(v),
+             # "1271O64103660011" is 16 characters: say it holds a letter, not "15 digits".
+             variant=pl.when(~pl.col(f"{prefix}_digits")).then(pl.lit("letters"))),
     ]
     if empty_code:
         rules.insert(0, Rule(empty_code, v.is_null()))
