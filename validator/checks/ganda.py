@@ -107,9 +107,8 @@ def _one_digit_apart(base: pl.DataFrame, threshold: float) -> pl.DataFrame:
             continue
         keyed = ints[pos].with_columns(key.gather(pos).alias("_k"))
         # A NIK repeated k times (a list pasted into itself) would give k² pairs per neighbour:
-        # pair each distinct (NIK, name) once, its first row standing for the others (they are
-        # GANDA_NIK of it), then hand the pairs back to every row holding that NIK and name.
-        # Each row is then named with every row of its partner (a repeated partner NIK included).
+        # pair each distinct (NIK, name) once, carrying its rows (up to MAX_RELATED), then hand
+        # the pair to every row holding that NIK and name, naming every row of the partner.
         reps = keyed.group_by("_k", "_n", "_name_key").agg(pl.col("_row").sort().head(MAX_RELATED).alias("_rows"))
         j = reps.join(reps, on="_k", suffix="_b").filter(pl.col("_n") != pl.col("_n_b"))
         if len(positions) > 1:

@@ -16,7 +16,7 @@ HEADER_SCAN_ROWS = 40
 # The note above the table of a partial return workbook (only the rows with findings of a list of
 # more than 20,000 rows). Sent back alone it would replace the whole list with those rows.
 PARTIAL_NOTE = "sheet ini hanya memuat"
-_PARTIAL = re.compile(r"(?i)sheet ini hanya memuat [\d.,]+ baris yang perlu diperbaiki")
+_PARTIAL = re.compile(rf"(?i){PARTIAL_NOTE} [\d.,]+ baris yang perlu diperbaiki")
 # Fields whose cells can be numbers in Excel; their "stored as number" flag is kept.
 NUMERIC_AWARE = {"nik", "no_kk", "no_rekening", "tanggal_lahir", "nominal", "tempat_tanggal_lahir"}
 SEQUENCE_HEADERS = {"NO", "NOMOR", "NOURUT", "NOMORURUT", "NOURT"}
@@ -423,10 +423,9 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         spellings.setdefault(f, set()).add(k)
     mapped_keys = [(j, [header_key(headers[j]), *sorted(spellings.get(f, ()))]) for f, j in found.items()
                    if headers[j]]
+    # (Evaluated on the few candidate rows only, so the header key is the one of rulebook.py.)
     repeats = pl.sum_horizontal([
-        cell[j].fill_null("").str.to_uppercase().str.replace(r"\*+\)$", "").str.strip_chars(" *:")
-        .str.replace(r"\s*\([^)]*\)\s*$", "").str.strip_chars(" *:")
-        .str.replace_all(r"[\s._\-]+", "").is_in(keys) for j, keys in mapped_keys
+        cell[j].fill_null("").map_elements(header_key, return_dtype=pl.Utf8).is_in(keys) for j, keys in mapped_keys
     ]) if mapped_keys else pl.lit(0)
     n = pl.lit(cand_idx["n_filled"])
     # The second header row repeated on a later page (BUMIL | SD | SMP, BANK | NO.): every filled
@@ -437,9 +436,9 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
                   else pl.lit(0))
     sub_repeat = (sub_repeat >= 2) & (sub_repeat == filled_cells)
     # A one-cell line of words in an ID column (a page title typed in column A holding the NIK).
-    id_text = pl.lit(False)
-    for j in [found[f] for f in ("nik", "no_kk", "no_rekening") if f in found]:
-        id_text = id_text | (cell[j].fill_null("").str.contains(r"[A-Za-z]{3}") & ~cell[j].fill_null("").str.contains(r"\d{6}"))
+    id_text = pl.any_horizontal([
+        cell[j].fill_null("").str.contains(r"[A-Za-z]{3}") & ~cell[j].fill_null("").str.contains(r"\d{6}")
+        for j in id_cols]) if id_cols else pl.lit(False)
     row_pos = pl.lit(cand_idx["_i"])
     # A total without its label: the amount (a number or a SUM) with no one to pay it to.
     nobody = pl.all_horizontal([cell[found[f]].fill_null("").eq("") for f in ("nik", "nama") if f in found])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -9,7 +10,7 @@ import xlsxwriter
 
 from validator.ingest import WHY_TEXT
 from validator.ingest.layout import PARTIAL_NOTE
-from validator.normalize import EXCEL_MARK
+from validator.normalize import EXCEL_MARK, EXCEL_MARK_PATTERN
 from validator.reports.messages import action_text, context_params
 
 FULL_SHEET_LIMIT = 20_000
@@ -45,7 +46,7 @@ class _Writer:
 
     def number(self, ws, r: int, c: int, value: float | int, mark: str | None = None) -> None:
         fmt = {"reject": self.reject_n, "review": self.review_n}.get(mark or "")
-        ws.write_number(r, c, value, fmt) if fmt else ws.write_number(r, c, value)
+        ws.write_number(r, c, value, fmt)
 
     def cell(self, ws, r: int, c: int, value: str | None, mark: str | None = None) -> None:
         """A cell written as text: IDs never become numbers, text never becomes a formula."""
@@ -160,8 +161,7 @@ def write_workbook(outcome, path: Path) -> None:
         if r >= 1:
             ws.write_string(0, 0, f"Hasil validasi {outcome.program.name} — {outcome.file_name}: nomor baris sama "
                                   "dengan berkas asli; baris judul, jumlah dan tanda tangan dikosongkan.", w.note)
-    headers = [listing.headers[j] or (f"Kolom {j + 1}" if j in filled_set else "") for j in used] + [
-        "STATUS", "KODE ALASAN", "ALASAN", "BARIS ASAL"]
+    headers = [listing.headers[j] or (f"Kolom {j + 1}" if j in filled_set else "") for j in used] + list(VERDICT_HEADERS)
     for c, h in enumerate(headers):
         if h:
             ws.write_string(r, c, h, w.bold_quoted if h.startswith(FORMULA_START) else w.bold)
@@ -172,7 +172,7 @@ def write_workbook(outcome, path: Path) -> None:
         idx = row["_idx"]
         for c, j in enumerate(used):
             value = row[f"c{j}"]
-            if value and (idx, j) in damaged and "KETIK ULANG" not in value.upper():
+            if value and (idx, j) in damaged and not re.search(EXCEL_MARK_PATTERN, value):
                 value += EXCEL_MARK
             number = _as_number(value) if row.get(f"n{j}") else None
             if number is not None:

@@ -170,9 +170,11 @@ def compare_to(store: Store, previous: dict, current: pl.DataFrame) -> dict:
     taken_now, taken_prev = by_nik["row"], by_nik["row_before"]
     rest_now = now.filter(~pl.col("row").is_in(taken_now.implode()))
     rest_prev = prev.filter(~pl.col("row").is_in(taken_prev.implode()))
-    key = pl.col("nama").str.to_uppercase().str.replace_all(r"\s+", " ").str.strip_chars()
-    once = lambda f: f.filter(key.is_not_null()).with_columns(key.alias("_k")).filter(  # noqa: E731
-        pl.len().over("_k") == 1)
+    def once(rows: pl.DataFrame) -> pl.DataFrame:
+        """Rows keyed by name, where the name is on one row only."""
+        key = pl.col("nama").str.to_uppercase().str.replace_all(r"\s+", " ").str.strip_chars()
+        return rows.filter(key.is_not_null()).with_columns(key.alias("_k")).filter(pl.len().over("_k") == 1)
+
     by_name = once(rest_now).join(once(rest_prev), on="_k", suffix="_before").filter(
         ~pl.col("nik_ok") | ~pl.col("nik_ok_before")).drop("_k")
     both = pl.concat([by_nik.drop("nik_ok_before", "nama_before"),
