@@ -257,6 +257,22 @@ def test_a_kube_member_without_a_group_name_is_told_so(tmp_path):
     assert found["message_en"][0].startswith("The group name is empty")
 
 
+def test_a_group_name_typed_on_its_first_row_only_covers_the_rows_below(tmp_path):
+    # Two groups, each named once on its leader's row, the members' cells left blank.
+    first = kube_group(5)
+    second = [dict(m, nik=m["nik"][:-4] + "0009", kk=m["kk"][:-4] + "0009", rek=m["rek"][:-3] + "509",
+                   nama=m["nama"] + " B") for m in kube_group(6, name="KUBE MELATI")]
+    rows = [dict(r, kelompok=r["kelompok"] if i == 0 else "") for group in (first, second)
+            for i, r in enumerate(group)]
+    outcome = run_rows(tmp_path, "kube", rows)
+    assert "KELOMPOK_TIDAK_SESUAI" not in set(outcome.findings["code"].to_list())
+    # The same layout with a group one member short: its rows, and only they, are told so.
+    outcome = run_rows(tmp_path, "kube", rows[:4] + rows[5:])
+    found = outcome.findings.filter(code="KELOMPOK_TIDAK_SESUAI")
+    assert sorted(found["_idx"].to_list()) == [0, 1, 2, 3]
+    assert set(found["value"].to_list()) == {"KUBE MAWAR"}
+
+
 @pytest.mark.parametrize("holder", ["TIDAK ADA", "-", "12345"])
 def test_a_holder_cell_without_a_name_is_not_compared(tmp_path, holder):
     outcome = run_rows(tmp_path, "pkh", [{"Nama Rekening": holder, "_extra_headers": ["Nama Rekening"]}])

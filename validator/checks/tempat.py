@@ -37,11 +37,17 @@ def group_findings(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame | Non
         return None
     group = (pl.col("nama_kelompok").str.to_uppercase().str.replace_all(r"\s+", " ").str.strip_chars()
              .replace("", None))
+    raw = pl.col("nama_kelompok")
+    if _written_once(frame.select(group.alias("_g")).to_series()):
+        # The group's name typed on its first member's row only, the rows below left blank
+        # (a merged cell typed without merging): the blank rows belong to the group above.
+        raw = pl.when(group.is_null()).then(None).otherwise(raw).forward_fill()
+        group = group.forward_fill()
     title = (pl.col("jabatan").str.to_uppercase().str.replace_all(r"[^A-Z ]", " ").str.strip_chars()
              if ctx.has("jabatan") else pl.lit(None, pl.Utf8))
     leader = rule.leader_title.upper()
     is_leader = (title == leader) | title.str.starts_with(leader + " ")
-    g = frame.select("_idx", "_row", group.alias("_grp"), pl.col("nama_kelompok").alias("_grp_raw"),
+    g = frame.select("_idx", "_row", group.alias("_grp"), raw.alias("_grp_raw"),
                      is_leader.fill_null(False).alias("_lead"))
     sizes = g.group_by("_grp").agg(pl.len().alias("_members"), pl.col("_lead").sum().alias("_leaders"))
     out = g.join(sizes, on="_grp", how="left", nulls_equal=True)
@@ -53,3 +59,12 @@ def group_findings(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame | Non
         pl.when(pl.col("_grp").is_null()).then(pl.lit(None)).otherwise(pl.col("_leaders")).alias("detail"),
         pl.when(pl.col("_grp").is_null()).then(pl.lit("no_group")).alias("variant"),
     )
+
+
+def _written_once(groups: pl.Series) -> bool:
+    """The layout where a group's name stands on its first row only: the first row names a group
+    and blank cells are at least as many as named ones (groups have five members or more, so a
+    list that names each member's group has few blanks, each a real omission)."""
+    if groups.len() == 0 or groups[0] is None:
+        return False
+    return groups.null_count() >= groups.len() - groups.null_count()
