@@ -302,3 +302,52 @@ def test_same_name_and_day_a_hundred_years_apart_is_not_a_probable_duplicate(tmp
     assert "DUGAAN_GANDA" not in set(run_rows(tmp_path, "pkh", rows).findings["code"].to_list())
     rows[1]["tgl"] = ""  # the NIK's 010125 alone may be 1925: still a probable duplicate
     assert "DUGAAN_GANDA" in set(run_rows(tmp_path, "pkh", rows).findings["code"].to_list())
+
+
+ZW, BOM, NNBSP = "\u200b", "\ufeff", "\u202f"
+
+
+@pytest.mark.parametrize("row,codes", [
+    # Invisible characters pasted from web pages, WhatsApp or a PDF are typing noise in every cell.
+    ({"tgl": "15-06-1980" + ZW}, set()),
+    ({"tgl": BOM + "15-06-1980"}, set()),
+    ({"tgl": f"15{NNBSP}Juni 1980"}, set()),
+    ({"nominal": ZW + "600.000"}, set()),
+    ({"nominal": BOM + "600000"}, set()),
+    ({"jk": "P" + ZW}, set()),
+    ({"jk": BOM + "P"}, set()),
+    ({"nama": "SITI" + ZW + " AMINAH"}, set()),
+    ({"nama": ZW}, {"NAMA_KOSONG"}),
+    # A dash alone is a cell not filled in (README), for a date, a sex, an amount, a bank.
+    ({"tgl": "-"}, set()),
+    ({"tgl": " \u2013 "}, set()),
+    ({"nominal": "-"}, set()),
+    ({"jk": "-"}, set()),
+    # ISO date-times and a time with AM/PM, as exports write them.
+    ({"tgl": "1980-06-15T00:00:00"}, set()),
+    ({"tgl": "1980-06-15T00:00:00Z"}, set()),
+    ({"tgl": "15/06/1980 8:30 AM"}, set()),
+    ({"tgl": "'15-06-1980"}, set()),
+    # Month spellings: abbreviation and the pre-1972 spelling of older documents.
+    ({"tgl": "15 Djuni 1980"}, set()),
+    ({"nik": "1271171208800001", "tgl": "12 Agust 1980"}, {"NIK_JK_BEDA"}),
+    # Digits that are not 0-9 (full-width) are not an account a bank can take, and not a NIK.
+    ({"rek": "３００２０１０００１２３５０７"}, {"REKENING_HURUF"}),
+    ({"nik": "１２７１１７５５０６８００００１"}, {"NIK_FORMAT"}),
+])
+def test_pasted_and_unfilled_cells(tmp_path, row, codes):
+    assert codes_by_row(run_rows(tmp_path, "pkh", [row]))[0] == codes
+
+
+
+def test_an_account_in_full_width_digits_is_told_to_be_retyped_and_is_no_duplicate(tmp_path):
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in BASE_ACCOUNT)
+    outcome = run_rows(tmp_path, "pkh", [{"rek": wide}, {**OTHER, "rek": BASE_ACCOUNT}])
+    assert codes_by_row(outcome) == [{"REKENING_HURUF"}, set()]
+    message = outcome.findings.filter(code="REKENING_HURUF")["message"][0]
+    assert "bukan angka biasa" in message and "0-9" in message
+    arabic = run_rows(tmp_path, "pkh", [{"nik": "١٢٧١١٧٥٥٠٦٨٠٠٠٠١"}])
+    assert "bukan angka biasa" in arabic.findings.filter(code="NIK_FORMAT")["message"][0]
+
+
+BASE_ACCOUNT = "300201000123507"

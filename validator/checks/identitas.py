@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from validator.checks.base import CheckContext, Rule
-from validator.normalize import digit_count, nik_birth_date, nik_date_parts
+from validator.normalize import OTHER_DIGITS, digit_count, nik_birth_date, nik_date_parts
 
 
 def _region_rules(ctx: CheckContext, prefix: str, code_wilayah: str, code_kecamatan: str | None) -> list[Rule]:
@@ -32,8 +32,10 @@ def _id_format_rules(prefix: str, empty_code: str | None, format_code: str, exce
     rules = [
         Rule(excel_code, excel, value=raw),
         Rule(format_code, v.is_not_null() & ~excel & ~is16, value=raw, actual=digit_count(v),
-             # "1271O64103660011" is 16 characters: say it holds a letter, not "15 digits".
-             variant=pl.when(~pl.col(f"{prefix}_digits")).then(pl.lit("letters"))),
+             # "1271O64103660011" is 16 characters: say it holds a letter, not "15 digits"; digits
+             # that are not ASCII (full-width, pasted from a phone or a PDF) are told apart.
+             variant=pl.when(raw.str.contains(OTHER_DIGITS)).then(pl.lit("other_digits"))
+             .when(~pl.col(f"{prefix}_digits")).then(pl.lit("letters"))),
     ]
     if empty_code:
         rules.insert(0, Rule(empty_code, v.is_null()))

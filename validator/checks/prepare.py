@@ -7,7 +7,7 @@ import re
 
 import polars as pl
 
-from validator.checks.base import CheckContext, text
+from validator.checks.base import CheckContext, text, text_or_dash
 from validator.normalize import (
     EXCEL_MARK_PATTERN,
     clean_id,
@@ -57,7 +57,7 @@ def _id_columns(frame: pl.DataFrame, ctx: CheckContext, field: str, prefix: str)
             part = part.with_columns(raw.alias("r"), part["num"].scatter(at, True))
         fixed = part[dirty].select(clean_id(r).alias("r"), is_scientific(r).alias("sci"))
         # Exact here (a regex, any length): the account checks read "digits only" from it.
-        fixed = fixed.with_columns(r.str.contains(r"^\d+$").fill_null(False).alias("plain"))
+        fixed = fixed.with_columns(r.str.contains(r"^[0-9]+$").fill_null(False).alias("plain"))
         part = part.with_columns(part[c].scatter(dirty, fixed[c]) for c in ("r", "plain", "sci"))
     c = pl.col("r")
     is16 = pl.col("plain") & (c.str.len_bytes() == 16)
@@ -146,14 +146,14 @@ def prepare(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     out = frame.with_columns(
         *[text(_col(ctx, f)).alias(f"{p}_raw") for f, p in id_fields],
         text(_col(ctx, "nama")).alias("_name_raw"),
-        text(_col(ctx, "tanggal_lahir")).alias("_dob_raw"),
+        text_or_dash(_col(ctx, "tanggal_lahir")).alias("_dob_raw"),
         _num(ctx, "tanggal_lahir").alias("_dob_num"),
-        text(_col(ctx, "jenis_kelamin")).alias("_sex_raw"),
-        text(_col(ctx, "nominal")).alias("_amount_raw"),
+        text_or_dash(_col(ctx, "jenis_kelamin")).alias("_sex_raw"),
+        text_or_dash(_col(ctx, "nominal")).alias("_amount_raw"),
         _num(ctx, "nominal").alias("_amount_num"),
-        text(_col(ctx, "nama_bank")).alias("_bank_raw"),
-        text(_col(ctx, "nama_rekening")).alias("_holder_raw"),
-        text(_col(ctx, "kecamatan")).alias("_kec_raw"),
+        text_or_dash(_col(ctx, "nama_bank")).alias("_bank_raw"),
+        text_or_dash(_col(ctx, "nama_rekening")).alias("_holder_raw"),
+        text_or_dash(_col(ctx, "kecamatan")).alias("_kec_raw"),
     )
     out = out.with_columns([col for f, p in id_fields for col in _id_columns(out, ctx, f, p)])
     name = display_name(pl.col("_name_raw"))

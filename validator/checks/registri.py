@@ -81,7 +81,7 @@ def registry_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBP
     status = pl.col("reg_status").fill_null("")
     out["DTKS_MENINGGAL"] = m.filter(found & (status.str.starts_with("meninggal") | (status == "wafat"))).select(
         "_idx", pl.col("nik").alias("value"))
-    kk_bad = found & pl.col("kk").is_not_null() & pl.col("reg_kk").str.contains(r"^\d{16}$").fill_null(False) & (
+    kk_bad = found & pl.col("kk").is_not_null() & pl.col("reg_kk").str.contains(r"^[0-9]{16}$").fill_null(False) & (
         pl.col("kk") != pl.col("reg_kk"))
     out["DTKS_KK_BEDA"] = m.filter(kk_bad).select(
         "_idx", pl.col("kk").alias("value"), pl.col("reg_kk").alias("expected"))

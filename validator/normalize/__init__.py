@@ -4,6 +4,7 @@ from validator.normalize.dates import century_year, nik_birth_date, nik_date_par
 from validator.normalize.ids import (
     EXCEL_MARK,
     EXCEL_MARK_PATTERN,
+    OTHER_DIGITS,
     clean_id,
     digit_count,
     is_scientific,
@@ -15,6 +16,7 @@ from validator.normalize.values import parse_amount, parse_sex, sex_present
 __all__ = [
     "EXCEL_MARK",
     "EXCEL_MARK_PATTERN",
+    "OTHER_DIGITS",
     "century_year",
     "nik_birth_date",
     "clean_id",

@@ -7,14 +7,14 @@ import datetime as dt
 import polars as pl
 
 _MONTHS = {
-    1: "JANUARI JANUARY JAN",
-    2: "FEBRUARI FEBRUARY FEB PEBRUARI PEB",
+    1: "JANUARI JANUARY JAN DJANUARI",
+    2: "FEBRUARI FEBRUARY FEB PEBRUARI PEB FEBUARI PEBUARI",
     3: "MARET MARCH MAR MRT",
     4: "APRIL APR",
     5: "MEI MAY",
-    6: "JUNI JUNE JUN",
-    7: "JULI JULY JUL",
-    8: "AGUSTUS AUGUST AGU AGT AGS AGUS AGST AUG",
+    6: "JUNI JUNE JUN DJUNI",
+    7: "JULI JULY JUL DJULI",
+    8: "AGUSTUS AUGUST AGU AGT AGS AGUS AGST AGUST AUG",
     9: "SEPTEMBER SEP SEPT",
     10: "OKTOBER OCTOBER OKT OCT",
     11: "NOVEMBER NOPEMBER NOV NOP",
@@ -26,8 +26,13 @@ _MONTH_NO = {name: no for no, names in _MONTHS.items() for name in names.split()
 # replace is several times cheaper than a regex, and splitting then replaces capture groups.
 _SEPARATORS = [
     f"{left}{sep}{right}" for sep in "-/.," for left, right in ((" ", " "), (" ", ""), ("", " "))
-] + [*"-/.,", "   ", "  ", " ", "\t", "\u00a0"]
+] + [*"-/.,", "   ", "  ", " ", "\t", "\u00a0", "\u202f", "\u2009"]
 _TIME = r"^\d{1,2}:\d{2}(?::\d{2})?$"  # what may follow a date: "1968-06-15 00:00:00"
+# Before splitting: zero-width characters pasted with the date and a leading apostrophe go; an ISO
+# "T" between date and time becomes a space; a time's AM/PM or time zone goes with it.
+_INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff]|^['\u2018\u2019]"
+_ISO_T = r"^(\d{4}-\d{1,2}-\d{1,2})T(\d)"
+_TIME_TAIL = r"(\d:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:[AP]\.?M\.?|Z|[+-]\d{2}:?\d{2})$"
 _EXCEL_EPOCH_SERIAL = 25569  # Excel serial of 1970-01-01
 
 
@@ -56,7 +61,8 @@ def parse_date(
 ) -> pl.Expr:
     """Birth-date cell text (any accepted layout, Excel serials included) to a Date, else null."""
     num = pl.lit(bool(is_num)) if is_num is None or isinstance(is_num, bool) else is_num
-    t = text.str.strip_chars().str.to_uppercase()
+    t = text.str.replace_all(_INVISIBLE, "").str.strip_chars().str.to_uppercase()
+    t = t.str.replace(_ISO_T, "$1 $2").str.replace(_TIME_TAIL, "$1")
     t = t.str.replace_many(_SEPARATORS, ["-"] * len(_SEPARATORS), leftmost=True)
     # Staged with_fields: each field is computed once however often later stages refer to it.
     f = pl.field

@@ -9,13 +9,18 @@ import polars as pl
 _NOISE = [
     *" \t\n\r\v\f.-",
     *map(chr, range(0x2000, 0x200E)),  # en/em/thin/hair and zero-width spaces
-    *"\u00a0\u1680\u202f\u205f\u3000\ufeff\u2010\u2011\u2012\u2013\u2014\u2015\u2212",
+    *"\u00a0\u1680\u202f\u205f\u3000\u2060\ufeff\u2010\u2011\u2012\u2013\u2014\u2015\u2212",
 ]
 # A leading apostrophe (also ’ ‘) is how operators force Excel to keep a number as text.
 _APOSTROPHES = "'\u2018\u2019"
 
 # Excel's display of a long number, e.g. 3.20101E+15, 3,27101E+15, 3.27E15.
-_SCIENTIFIC = r"(?i)^\s*['\u2018\u2019]?\s*[+-]?\d+(?:\s*[.,]\s*\d*)?\s*E\s*[+-]?\s*\d+\s*$"
+_SCIENTIFIC = r"(?i)^\s*['\u2018\u2019]?\s*[+-]?[0-9]+(?:\s*[.,]\s*[0-9]*)?\s*E\s*[+-]?\s*[0-9]+\s*$"
+
+
+# A digit that is not 0-9: full-width (１２７), Arabic-Indic (١٢٧) and the like, pasted from a phone
+# or a PDF. Banks and the registry take ASCII digits only, so such an ID is not usable as typed.
+OTHER_DIGITS = r"[\d&&[^0-9]]"
 
 
 # What the return workbook appends to an ID that Excel's number format damaged (it is written back

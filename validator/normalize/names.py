@@ -27,6 +27,7 @@ _APOSTROPHES = ["'", "`", "\u2018", "\u2019", "\u00b4"]
 _SPELLING = {"OE": "U", "CH": "KH", "Y": "J", "C": "TJ"}
 _D_BEFORE_J = "D+J"
 _SPACES = r"\s{2,}|[^\S ]"  # only what is not already a single plain space
+_INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff]"  # zero-width characters pasted with a name
 
 
 def _dotted(title: str) -> str:
@@ -70,13 +71,13 @@ _TWO_LETTERS = r"(?s)\p{L}.*\p{L}"
 
 def display_name(text: pl.Expr) -> pl.Expr:
     """Name as shown in results: upper-cased, whitespace collapsed and stripped, empty → null."""
-    out = text.str.replace_all(_SPACES, " ").str.strip_chars().str.to_uppercase()
+    out = text.str.replace_all(_INVISIBLE, "").str.replace_all(_SPACES, " ").str.strip_chars().str.to_uppercase()
     return out.replace("", None)
 
 
 def name_key(text: pl.Expr) -> pl.Expr:
     """Key for matching names: no titles, Muhammad variants merged, old spelling folded."""
-    out = text.str.to_uppercase().str.replace_many(_APOSTROPHES, [""] * len(_APOSTROPHES))
+    out = text.str.replace_all(_INVISIBLE, "").str.to_uppercase().str.replace_many(_APOSTROPHES, [""] * len(_APOSTROPHES))
     out = out.str.replace_many(_SPELLING, leftmost=True)
     out = out.str.replace_all(_PUNCT_RE, " ").str.replace_all(_D_BEFORE_J, "J").str.strip_chars()
     # Staged: the key before title removal is needed again for a name that is only a title.
