@@ -698,3 +698,75 @@ def test_the_alasan_cell_gives_one_reason_a_line_with_its_weight(tmp_path):
     lines = ws.cell(row=2, column=col).value.split("\n")
     assert lines[0].startswith("[TOLAK] NIK harus tepat 16 digit") and lines[1].startswith("[PERIKSA] Nama '-'")
     assert ws.cell(row=2, column=col).alignment.wrap_text
+
+
+def _plain_rows() -> list[list[str]]:
+    return [["No", "NIK", "Nama", "Tanggal Lahir"],
+            ["1", "1271175506800001", "SITI AMINAH", "15-06-1980"],
+            ["2", "1271171506750002", "BUDI SANTOSO", "15-06-1975"]]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_csv_with_old_mac_line_ends_keeps_every_row(tmp_path, header_map, encoding):
+    # "\r" alone ends each line: polars splits at "\n" only, and the whole file was one row.
+    path = tmp_path / "mac.csv"
+    path.write_bytes(("DAFTAR PENERIMA\r\r" + "\r".join(";".join(r) for r in _plain_rows()) + "\r").encode(encoding))
+    listing = read_list(path, header_map)
+    assert listing.header_row == 3
+    assert listing.frame["nik"].to_list() == ["1271175506800001", "1271171506750002"]
+    assert listing.frame["_row"].to_list() == [4, 5]
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_a_list_joined_into_column_a_is_split_back(tmp_path, header_map, delimiter):
+    # A CSV opened in Excel with the other list separator and saved as .xlsx: each line is one cell.
+    path = tmp_path / "joined.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Daftar")
+    ws.write(0, 0, "DAFTAR PENERIMA PKH")
+    for i, r in enumerate(_plain_rows()):
+        ws.write_string(2 + i, 0, delimiter.join(r))
+    wb.close()
+    outcome = validate(path, "maghrib_mengaji", today=TODAY)
+    listing = outcome.listing
+    assert listing.header_row == 3 and listing.fields["nik"] == 1
+    assert listing.frame["nik"].to_list() == ["1271175506800001", "1271171506750002"]
+    assert listing.frame["nama"].to_list() == ["SITI AMINAH", "BUDI SANTOSO"]
+    assert "NIK_FORMAT" not in outcome.findings["code"].to_list()
+    assert [w["code"] for w in listing.warnings if w["code"] == "columns_joined"] == ["columns_joined"]
+
+
+def test_a_header_cell_with_separators_but_no_nik_is_not_split(tmp_path, header_map):
+    path = tmp_path / "notes.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write(0, 0, "Catatan: isi, periksa, kirim")
+    ws.write_row(1, 0, ["NIK", "Nama"])
+    ws.write_row(2, 0, ["1271175506800001", "SITI AMINAH"])
+    wb.close()
+    listing = read_list(path, header_map)
+    assert listing.header_row == 2 and not any(w["code"] == "columns_joined" for w in listing.warnings)
+
+
+def test_files_are_read_by_their_content_not_their_name(tmp_path, header_map):
+    rows = _plain_rows()
+    real = tmp_path / "real.xlsx"
+    wb = xlsxwriter.Workbook(str(real))
+    ws = wb.add_worksheet()
+    for i, r in enumerate(rows):
+        ws.write_row(i, 0, r)
+    wb.close()
+    as_xls = tmp_path / "renamed.xls"
+    as_xls.write_bytes(real.read_bytes())
+    csv_as_xls = tmp_path / "export.xls"
+    csv_as_xls.write_text("\n".join(",".join(r) for r in rows), encoding="utf-8")
+    for path in (as_xls, csv_as_xls):
+        assert read_list(path, header_map).frame["nik"].to_list() == ["1271175506800001", "1271171506750002"]
+    html = tmp_path / "web.xls"
+    html.write_text("<html><body><table><tr><td>NIK</td></tr></table></body></html>", encoding="utf-8")
+    with pytest.raises(UserError, match="halaman web"):
+        read_list(html, header_map)
+    pdf = tmp_path / "scan.xlsx"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    with pytest.raises(UserError, match="bukan buku kerja Excel"):
+        read_list(pdf, header_map)

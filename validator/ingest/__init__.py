@@ -11,6 +11,8 @@ from validator.ingest.columnar import read_parquet
 from validator.ingest.delimited import read_delimited
 from validator.ingest.excel import error_cells, open_workbook, read_sheet, sheet_names
 from validator.ingest.grid import Grid
+from validator.ingest.guard import container
+from validator.ingest.joined import split_joined
 from validator.ingest.layout import WHY_TEXT, ListData, build_list, find_header
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -46,9 +48,9 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]
     best: tuple[tuple[int, int], Grid] | None = None
     with_nik: list[str] = []
     with ThreadPoolExecutor(max_workers=1) as pool:
-        errors = pool.submit(error_cells, path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+        errors = pool.submit(error_cells, path) if container(path) == "zip" else None
         for name in names:
-            grid = read_sheet(wb, name, errors=errors)
+            grid = split_joined(read_sheet(wb, name, errors=errors), header_map)
             head = grid.head_rows(40)
             if _own_summary(name, head):
                 continue
@@ -66,11 +68,36 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]
     return grid, [n for n in with_nik if n != grid.sheet]
 
 
+def _binary(head: bytes) -> bool:
+    """Control bytes other than tab and line ends: not text in any 8-bit encoding. (UTF-16 text
+    has NUL bytes; read_delimited tells it by its byte-order mark.)"""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    return any(b < 9 or 13 < b < 32 for b in head[:4096] if b not in (10, 12))
+
+
 def read_grid(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]]:
     if not path.exists() or not path.is_file():
         raise UserError(f"Berkas {path} tidak ditemukan. Periksa nama dan foldernya.",
                         f"File {path} not found.", code="file_missing")
     suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES and container(path) == "other":
+        # Not a workbook inside, whatever the name: web systems save an HTML table or a CSV as .xls.
+        with path.open("rb") as fh:
+            head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        if head.startswith((b"<", b"\xff\xfe<", b"\xfe\xff\x00<")):
+            raise UserError(
+                f"Berkas {path.name} bukan berkas Excel, melainkan halaman web (HTML/XML) yang diberi nama "
+                f"{suffix}. Buka di Excel, pilih Simpan Sebagai > Buku Kerja Excel (.xlsx), lalu kirim berkas .xlsx itu.",
+                f"{path.name} is not an Excel file but a web page (HTML/XML) named {suffix}. Open it in Excel, "
+                "save it as an Excel Workbook (.xlsx) and send that file.", code="file_unreadable")
+        if _binary(head) or head.startswith(b"%pdf"):
+            raise UserError(
+                f"Berkas {path.name} tidak dapat dibaca sebagai Excel (isinya bukan buku kerja Excel). Buka di Excel "
+                "dan simpan ulang sebagai .xlsx.",
+                f"{path.name} cannot be read as an Excel workbook (it is not one inside). Open it in Excel and "
+                "save it again as .xlsx.", code="file_unreadable")
+        return read_delimited(path), []
     if suffix in EXCEL_SUFFIXES:
         return _best_sheet(path, header_map)
     if suffix in TEXT_SUFFIXES:
@@ -106,6 +133,18 @@ def read_list(path: Path, header_map: dict[str, str]) -> ListData:
             "message_en": f"{n} cells hold a formula with no saved value (the file was made by a program that does "
                           "not calculate), so they read as empty and their rows may be missing. Open the file in "
                           "Excel or LibreOffice, save it again and send it again.",
+        })
+    if grid.joined:
+        shown = {"\t": "tab", ";": "titik koma (;)", ",": "koma (,)", "|": "garis tegak (|)"}[grid.joined]
+        shown_en = {"\t": "tabs", ";": "semicolons", ",": "commas", "|": "bars"}[grid.joined]
+        listing.warnings.append({
+            "code": "columns_joined",
+            "message": f"Semua kolom tertulis dalam satu sel per baris, dipisah {shown}; daftar dibaca dengan "
+                       "memisahkannya. Di Excel, pisahkan lewat Data > Teks ke Kolom (Text to Columns) sebelum "
+                       "mengirim lagi.",
+            "message_en": f"Every column was written in one cell per row, separated by {shown_en}; the list was "
+                          "read by splitting them. In Excel, split them with Data > Text to Columns before "
+                          "sending it again.",
         })
     for name in other_sheets:
         listing.warnings.append({

@@ -68,7 +68,10 @@ def read_delimited(path: Path) -> Grid:
             code="file_unreadable",
         )
     encoding = _head_encoding(head)
-    if encoding == "utf-8":
+    # Lines ended by a carriage return alone (old Mac programs): polars splits lines at "\n" only,
+    # so the text is rewritten with "\n" ends before it is read.
+    cr_only = b"\r" in head and b"\n" not in head
+    if encoding == "utf-8" and not cr_only:
         try:
             # The common case: polars reads the file itself; invalid UTF-8 further on raises.
             return _grid(path, head.decode("utf-8", errors="ignore"), None)
@@ -80,6 +83,8 @@ def read_delimited(path: Path) -> Grid:
             else raw.decode("cp1252", errors="replace"))
     if text.startswith("\ufeff"):
         text = text[1:]
+    if cr_only:
+        text = text.replace("\r", "\n")
     if not text.strip():
         raise _empty(path)
     return _grid(path, text[:_SNIFF_BYTES], io.BytesIO(text.encode("utf-8")))

@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 
 from validator.errors import UserError
 from validator.ingest.grid import Grid, grid_from_columns
-from validator.ingest.guard import check_workbook, protected
+from validator.ingest.guard import check_workbook, container, protected
 
 
 def number_text(v: float) -> str:
@@ -77,6 +77,11 @@ def _column(cells: Sequence) -> tuple[pl.Series, pl.Series | None]:
 def open_workbook(path: Path) -> CalamineWorkbook:
     check_workbook(path)  # zip bombs, XML entities, encrypted containers: refused before calamine
     try:
+        # calamine picks its reader by the file's name; an .xlsx saved as .xls (or the reverse) is
+        # read by its content instead.
+        if container(path) != ("ole" if path.suffix.lower() == ".xls" else "zip"):
+            with path.open("rb") as fh:
+                return CalamineWorkbook.from_filelike(fh)
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types; all mean "cannot read this file"
         name = type(exc).__name__

@@ -21,6 +21,7 @@ class Grid:
     width: int
     header_given: bool = False  # Parquet: the first row is the header by construction
     formulas_without_values: int = 0  # xlsx: formula cells with no saved value (read as empty)
+    joined: str | None = None  # the delimiter, when every column sat in one cell (ingest/joined.py)
 
     def text(self, j: int) -> str:
         return f"c{j}"

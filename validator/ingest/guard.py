@@ -14,7 +14,6 @@ from pathlib import Path
 
 from validator.errors import UserError, env_number
 
-ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An encrypted xlsx/xlsm is an OLE container holding these streams (ECMA-376 encryption).
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -32,6 +31,22 @@ MAX_RATIO = 200
 BOMB_MIN_BYTES = 64 * 1024 * 1024
 
 
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def container(path: Path) -> str:
+    """What the file is by its first bytes, whatever its name says: "zip" (xlsx, xlsm, ods),
+    "ole" (xls, or an encrypted xlsx), "empty", or "other" (text: a CSV or a web page saved
+    with an Excel name)."""
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if not magic:
+        return "empty"
+    if magic.startswith(ZIP_MAGIC):
+        return "zip"
+    return "ole" if magic == OLE_MAGIC else "other"
+
+
 def check_workbook(path: Path) -> None:
     """Raise a UserError for a workbook calamine must not open; return for any other file."""
     with path.open("rb") as fh:
@@ -40,12 +55,13 @@ def check_workbook(path: Path) -> None:
         raise UserError(f"Berkas {path.name} kosong (0 byte). Simpan ulang daftar di Excel lalu kirim lagi.",
                         f"{path.name} is empty (0 bytes). Save the list again in Excel and send it again.",
                         code="file_empty")
-    # An encrypted xlsx/xlsm/xlsb is no zip but an OLE container (an .xls always is one).
-    if magic == OLE_MAGIC and path.suffix.lower() in ZIP_SUFFIXES:
+    # An encrypted xlsx/xlsm/xlsb is no zip but an OLE container (an .xls always is one), whatever
+    # the file is named.
+    if magic == OLE_MAGIC:
         if _holds(path, ENCRYPTED_STREAM):
             raise protected(path)
         return
-    if path.suffix.lower() not in ZIP_SUFFIXES or not zipfile.is_zipfile(path):
+    if not magic.startswith(ZIP_MAGIC) or not zipfile.is_zipfile(path):
         return  # calamine's own error says it is not a workbook
     try:
         with zipfile.ZipFile(path) as zf:
