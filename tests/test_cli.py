@@ -314,3 +314,20 @@ def test_an_empty_nik_is_an_empty_string_in_result_json(tmp_path):
     r = bansos("validate", str(write_csv(tmp_path / "l.csv", headers, body)), "--program", "pkh", "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert json.loads((out / "result.json").read_text())["rows"][0]["nik"] == ""
+
+
+def test_a_list_without_data_rows_is_not_recorded_over_a_live_list(tmp_path, good_list):
+    store, out = tmp_path / "h.duckdb", tmp_path / "o"
+    scope = ["--program", "pkh", "--kecamatan", "127117", "--period", "2026-T1", "--store", str(store)]
+    assert bansos("validate", str(good_list), *scope, "--out", str(out)).returncode == 0
+    empty = tmp_path / "kosong.csv"
+    empty.write_text(good_list.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    r = bansos("validate", str(empty), *scope, "--out", str(tmp_path / "o2"))
+    assert r.returncode == 2 and "tidak dicatat" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "o2" / "result.json").exists()
+    import duckdb
+
+    with duckdb.connect(str(store), read_only=True) as con:
+        assert con.execute("SELECT count(*), sum(rows) FROM submissions").fetchone() == (1, 3)
+    # Without a store the same file is validated, with its warning.
+    assert bansos("validate", str(empty), "--program", "pkh", "--out", str(tmp_path / "o3")).returncode == 0

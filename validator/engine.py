@@ -248,6 +248,13 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
         listing = read_list(Path(path), rules.header_map(program))
         digest = hashing.result()
     timings["read"] = time.perf_counter() - t0
+    if store is not None and listing.frame.height == 0:
+        # Recorded, it would replace the kecamatan's live list with nothing.
+        raise UserError(
+            f"Daftar {Path(path).name} tidak berisi baris data di bawah judul kolom, jadi tidak dicatat (daftar "
+            "yang sudah tercatat tetap berlaku). Isi data penerima lalu kirim lagi.",
+            f"{Path(path).name} has no data rows below its header, so it was not recorded (the list already "
+            "recorded stays live). Fill in the recipients and send it again.", code="no_data_rows")
 
     t0 = time.perf_counter()
     step("checks", 0.3)
