@@ -29,6 +29,7 @@ class Hostile:
     expect: str  # "ok" or "refused"
     code: str | None = None  # the UserError code when refused
     upload_name: str | None = None  # the file name the API client sends, when it differs
+    recorded: bool = True  # False: validated without a store, refused when it would be recorded (API)
 
 
 def rows(n: int, seed: int = 7) -> list[list[str]]:
@@ -152,6 +153,19 @@ def xls(path: Path, table: list[list[str]]) -> Path:
     return path
 
 
+def far_cell(path: Path, table: list[list[str]], row: int, col: int, text: str = " ") -> Path:
+    """The table, and one more cell far away (0-based row and column)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("DAFTAR")
+    for r, values in enumerate(table):
+        sheet.write_row(r, 0, values)
+    sheet.write_string(row, col, text)
+    book.close()
+    return path
+
+
 def encrypted_xlsx(src: Path, dst: Path, password: str = "rahasia") -> Path:
     """A real password-protected xlsx: ECMA-376 agile encryption in an OLE container."""
     import msoffcrypto.format.ooxml
@@ -176,7 +190,7 @@ def make_corpus(folder: Path, *, bomb_mb: int = 1024) -> dict[str, Hostile]:
 
     put("kosong.csv", b"", "refused", "file_empty")
     put("kosong.xlsx", b"", "refused")
-    put("judul_saja.csv", csv_text([HEADERS]), "ok")
+    put("judul_saja.csv", csv_text([HEADERS]), "ok", recorded=False)  # no rows: never replaces a live list
     put("tanpa_nik.csv", csv_text([HEADERS[1:], ROW[1:]]), "refused", "no_nik_column")
     put("sampah.csv", bytes(rnd.getrandbits(8) for _ in range(4096)) + b"\x00", "refused")
     put("sampah.xlsx", bytes(rnd.getrandbits(8) for _ in range(4096)), "refused")
@@ -189,6 +203,8 @@ def make_corpus(folder: Path, *, bomb_mb: int = 1024) -> dict[str, Hostile]:
                                "refused", "file_refused")
     c["entitas_luar"] = Hostile(rezip(base, folder / "entitas_luar.xlsx", {"xl/worksheets/sheet1.xml": EXTERNAL_ENTITY}),
                                 "refused", "file_refused")
+    # One space typed in the sheet's last cell: calamine would ask for 17 billion cells and abort.
+    c["sel_terjauh"] = Hostile(far_cell(folder / "sel_terjauh.xlsx", good, 1048575, 16383), "refused", "sheet_too_big")
     long_cell = [HEADERS, *rows(3)]
     long_cell[2][2] = "SITI " + "A" * 100_000
     put("sel_panjang.csv", csv_text(long_cell), "ok")

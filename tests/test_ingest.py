@@ -770,3 +770,44 @@ def test_files_are_read_by_their_content_not_their_name(tmp_path, header_map):
     pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
     with pytest.raises(UserError, match="bukan buku kerja Excel"):
         read_list(pdf, header_map)
+
+
+def test_a_stray_space_far_below_or_right_of_the_list_is_not_a_row_or_a_column(tmp_path, header_map):
+    from tests.hostile_corpus import far_cell
+
+    table = [r for r in _plain_rows()]
+    for name, row, col in (("below.xlsx", 200_000, 0), ("right.xlsx", 0, 5000)):
+        listing = read_list(far_cell(tmp_path / name, table, row, col), header_map)
+        assert listing.frame["nik"].to_list() == ["1271175506800001", "1271171506750002"]
+        assert listing.skipped == [] and len(listing.headers) == 4, name
+
+
+def test_a_sheet_reaching_too_far_is_refused_naming_the_cell(tmp_path, header_map, monkeypatch):
+    from tests.hostile_corpus import far_cell
+
+    monkeypatch.setenv("BANSOS_MAX_SHEET_CELLS", "100000")
+    path = far_cell(tmp_path / "far.xlsx", _plain_rows() * 3000, 9, 100, "x")  # 9,000 rows x 101 columns
+    with pytest.raises(UserError, match="CW10") as err:
+        read_list(path, header_map)
+    assert err.value.code == "sheet_too_big" and "Ctrl+End" in str(err.value)
+
+
+def test_page_furniture_rows_are_set_aside(tmp_path, header_map):
+    header = ["NO", "NIK", "NAMA", "TANGGAL LAHIR", "NOMINAL"]
+    people = [["1", "1271175506800001", "SITI AMINAH", "15-06-1980", "600000"],
+              ["2", "1271171506750002", "BUDI SANTOSO", "15-06-1975", "600000"]]
+    rows = [header, ["A", "B", "C", "D", "E"], people[0], ["-", "-", "-", "-", "-"], people[1],
+            ["=" * 10] * 5, ["", "2", "", "", "1200000"], ["", "", "2 KPM", "", "Rp 1.200.000"],
+            [], ["REKAPITULASI PENDAMPING"], ["NO", "NIK", "NAMA", "JUMLAH KPM"]]
+    path = tmp_path / "furniture.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    for i, r in enumerate(rows):
+        for j, v in enumerate(r):
+            ws.write_string(i, j, v)  # "=====" as text, not a formula
+    wb.close()
+    listing = read_list(path, header_map)
+    assert listing.frame["_row"].to_list() == [3, 5]
+    assert [(s["row"], s["why"]) for s in listing.skipped] == [
+        (2, "column_numbers"), (4, "blank"), (6, "blank"), (7, "total"), (8, "total"), (9, "blank"),
+        (10, "signature"), (11, "repeated_header")]  # (a "PENDAMPING" line after the list opens a signature)

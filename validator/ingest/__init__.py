@@ -9,7 +9,7 @@ from pathlib import Path
 from validator.errors import UserError
 from validator.ingest.columnar import read_parquet
 from validator.ingest.delimited import read_delimited
-from validator.ingest.excel import error_cells, open_workbook, read_sheet, sheet_names
+from validator.ingest.excel import check_extent, error_cells, open_workbook, read_sheet, sheet_names
 from validator.ingest.grid import Grid
 from validator.ingest.guard import container
 from validator.ingest.joined import split_joined
@@ -50,6 +50,8 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]
     with ThreadPoolExecutor(max_workers=1) as pool:
         errors = pool.submit(error_cells, path) if container(path) == "zip" else None
         for name in names:
+            if errors is not None:
+                check_extent(path, name)
             grid = split_joined(read_sheet(wb, name, errors=errors), header_map)
             head = grid.head_rows(40)
             if _own_summary(name, head):

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 from python_calamine import CalamineWorkbook
 
-from validator.errors import UserError
+from validator.errors import UserError, env_number
 from validator.ingest.grid import Grid, grid_from_columns
 from validator.ingest.guard import check_workbook, container, protected
 
@@ -103,6 +103,83 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _FORMULA_NO_VALUE = re.compile(rb"<c\b[^>]*>\s*<f\b(?:[^>]*/>|[^>]*>[^<]*</f>)\s*(?:<v>\s*</v>|<v\s*/>)?\s*</c>")
 
 
+def _sheet_members(z: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the zip member holding its XML (xlsx, xlsm)."""
+    names = dict(re.findall(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"',
+                            z.read("xl/workbook.xml").decode("utf-8", "replace")))
+    rels: dict[str, str] = {}
+    for m in re.finditer(r"<Relationship\b([^>]*)>", z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")):
+        attrs = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
+        if "Id" in attrs and "Target" in attrs:
+            rels[attrs["Id"]] = attrs["Target"]
+    members = set(z.namelist())
+    out = {}
+    for sheet, rid in names.items():
+        target = rels.get(rid, "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if member in members:
+            out[html.unescape(sheet)] = member
+    return out
+
+
+def max_sheet_cells() -> int:
+    """calamine holds a sheet as one rectangle from A1 to its farthest filled cell: a space typed in
+    XFD1048576 asks for 17 billion cells and the process dies. A real list is far smaller: a
+    million rows by 30 columns is 30 million cells."""
+    return int(env_number("BANSOS_MAX_SHEET_CELLS", 30_000_000))
+
+
+_DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]*[0-9]*:?([A-Z]{1,3})([0-9]{1,7})"')
+_FILLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?>\s*<(?:v|is)\b')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def check_extent(path: Path, name: str) -> None:
+    """Refuse a sheet whose farthest filled cell would make calamine's rectangle too big to hold.
+
+    The sheet's <dimension> (written by Excel, LibreOffice, openpyxl, xlsxwriter) says how far it
+    reaches; only when it claims too much, or is missing, are the filled cells themselves read
+    (style-only cells, which calamine skips, do not count)."""
+    limit = max_sheet_cells()
+    try:
+        with zipfile.ZipFile(path) as z:
+            member = _sheet_members(z).get(name)
+            if member is None:
+                return
+            with z.open(member) as part:
+                head = part.read(8192)
+            dim = _DIMENSION.search(head)
+            if dim and _column_number(dim.group(1)) * int(dim.group(2)) <= limit:
+                return
+            rows = cols = 0
+            far_row = far_col = ""
+            for m in _FILLED_CELL.finditer(z.read(member)):
+                r, c = int(m.group(2)), _column_number(m.group(1))
+                if r > rows:
+                    rows, far_row = r, (m.group(1) + m.group(2)).decode()
+                if c > cols:
+                    cols, far_col = c, (m.group(1) + m.group(2)).decode()
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return  # calamine reports a damaged file itself
+    if rows * cols <= limit:
+        return
+    # A list has a few dozen columns: a far column is the stray cell, else the far row is.
+    far = far_col if cols > 50 or not far_row else far_row
+    raise UserError(
+        f"Sheet '{name}' berisi sel terisi jauh di luar daftar (sel {far}: mungkin spasi atau isi yang tidak "
+        "sengaja), sehingga sheet terlalu besar untuk dibaca. Di Excel tekan Ctrl+End untuk melihat sel terakhir, "
+        "hapus baris dan kolom kosong setelah daftar, simpan, lalu kirim lagi.",
+        f"Sheet '{name}' has a filled cell far outside the list (cell {far}: perhaps a stray space), so the sheet "
+        "is too big to read. In Excel press Ctrl+End to see the last cell, delete the empty rows and columns "
+        "after the list, save and send it again.", code="sheet_too_big")
+
+
 def error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, int]]:
     """Cells holding an Excel error (#N/A of a VLOOKUP, #REF!, #VALUE!), per sheet name, as
     {(row, column): '#N/A'} 0-based, and per sheet the number of formula cells with no saved
@@ -112,35 +189,21 @@ def error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], dict
     no_value: dict[str, int] = {}
     try:
         with zipfile.ZipFile(path) as z:
-            names = dict(re.findall(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"',
-                                    z.read("xl/workbook.xml").decode("utf-8", "replace")))
-            rels: dict[str, str] = {}
-            for m in re.finditer(r"<Relationship\b([^>]*)>", z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")):
-                attrs = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
-                if "Id" in attrs and "Target" in attrs:
-                    rels[attrs["Id"]] = attrs["Target"]
-            members = set(z.namelist())
-            for sheet, rid in names.items():
-                target = rels.get(rid, "")
-                member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                if member not in members:
-                    continue
+            for sheet, member in _sheet_members(z).items():
                 data = z.read(member)
                 if b"<f" in data:
                     n = sum(1 for _ in _FORMULA_NO_VALUE.finditer(data))
                     if n:
-                        no_value[html.unescape(sheet)] = n
+                        no_value[sheet] = n
                 if b't="e"' not in data:
                     continue
                 found = {}
                 for cell in _ERROR_CELL.finditer(data):
                     value = _VALUE.search(cell.group(3))
                     if value:
-                        col = 0
-                        for ch in cell.group(1):
-                            col = col * 26 + ch - 64
-                        found[(int(cell.group(2)) - 1, col - 1)] = html.unescape(value.group(1).decode())
-                out[html.unescape(sheet)] = found
+                        found[(int(cell.group(2)) - 1, _column_number(cell.group(1)) - 1)] = html.unescape(
+                            value.group(1).decode())
+                out[sheet] = found
     except (zipfile.BadZipFile, KeyError, OSError):
         return {}, {}
     return out, no_value
@@ -165,16 +228,23 @@ def read_sheet(wb: CalamineWorkbook, name: str, progress: Callable[[float], None
         if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
             rows[r][c] = text
     _fill_merged(rows, merged)
-    # Trailing empty rows (formatted but unused) are not rows the operator thinks of.
-    while rows and all(v == "" for v in rows[-1]):
+    # Trailing empty rows and columns (formatted but unused, or holding a stray space: Ctrl+End
+    # goes there) are not rows and columns the operator thinks of.
+    while rows and all(_blank(v) for v in rows[-1]):
         rows.pop()
     width = max((len(r) for r in rows), default=0)
+    while width and all(len(r) < width or _blank(r[width - 1]) for r in rows):
+        width -= 1
     if width == 0:
         return grid_from_columns([], [], 1, name)
-    columns = list(zip(*(r if len(r) == width else list(r) + [""] * (width - len(r)) for r in rows),
+    columns = list(zip(*(r[:width] if len(r) >= width else list(r) + [""] * (width - len(r)) for r in rows),
                        strict=True))
     texts, nums = zip(*(_column(c) for c in columns), strict=True)
     return grid_from_columns(list(texts), list(nums), 1, name)
+
+
+def _blank(v) -> bool:
+    return v == "" or (type(v) is str and not v.strip())
 
 
 MAX_MERGED_CELLS = 2_000_000

@@ -52,6 +52,10 @@ _SECTION = r"^\W*(?:(?:KELURAHAN|DESA|KECAMATAN|LINGKUNGAN|DUSUN|NAGARI|GAMPONG|
 # A page's title repeated inside the list ("DAFTAR PENERIMA …", "Halaman 2", "TAHAP I TAHUN 2026").
 _TITLE = (r"^\W*(?:(?:DAFTAR|REKAPITULASI|REKAP|HALAMAN|LAMPIRAN|TAHAP\s+[IV1-4]+|TAHUN\s+(?:ANGGARAN\s+)?\d{4}"
           r"|PEMERINTAH|DINAS|KEMENTERIAN|PROVINSI|KABUPATEN|KOTA\s+[A-Z]+|PERIODE|NOMOR\s*:)\b|HAL\.)")
+# A cell with something in it: a letter or a digit (a line of "-----" or "=====" is empty).
+_SOMETHING = r"[\p{L}\p{N}]"
+# A column's number or letter, as the row under a header numbers the columns: 1, (2), A, (b).
+_COLUMN_MARK = r"^\(?(\d{1,2}|[A-Za-z])\)?$"
 # A list marker before a heading: "A | KELURAHAN …", "B. KEL. BABURA", "II. Kelurahan Darat", "3) DESA …".
 _LIST_MARKER = r"^\W*(?:[A-Z]|[IVX]{1,4}|\d{1,3})[.)]?\s+"
 # An ID column that holds a signature line ("NIP. 19700101 199003 1 005") has six digits but no ID.
@@ -261,15 +265,17 @@ def _header_above(cells: list[str], header_map: dict[str, str]) -> bool:
 
 
 def _column_numbers(cells: list[str]) -> bool:
+    """The row of column numbers (1 2 3 …, (1) (2) …) or letters (A B C …, (a) (b) …) under a header."""
     vals = [c for c in cells if c]
     if len(vals) < 3:
         return False
     nums = []
     for v in vals:
-        m = re.fullmatch(r"\(?(\d{1,2})\)?", v)
+        m = re.fullmatch(_COLUMN_MARK, v)
         if not m:
             return False
-        nums.append(int(m.group(1)))
+        mark = m.group(1)
+        nums.append(int(mark) if mark.isdigit() else ord(mark.upper()) - 64)
     return nums == sorted(nums) and len(set(nums)) == len(nums)
 
 
@@ -409,8 +415,9 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     if cand_idx.height == 0:
         return why
     cand = body[cand_idx["_i"]]
-    # A numbering column counts when it holds words: a section heading is often typed there.
-    filled = [cell[j].fill_null("").str.len_bytes().gt(0) for j in content] + [
+    # A numbering column counts when it holds words: a section heading is often typed there. A
+    # cell of dashes, equals signs or dots only (a separator line typed across the table) is empty.
+    filled = [cell[j].fill_null("").str.contains(_SOMETHING) for j in content] + [
         cell[j].fill_null("").str.contains(r"[A-Za-z]{3}") for j in seq_cols]
     cand_idx = cand_idx.with_columns(
         cand.select((pl.sum_horizontal(filled) if filled else pl.lit(0)).alias("n_filled")).to_series())
@@ -430,7 +437,7 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     n = pl.lit(cand_idx["n_filled"])
     # The second header row repeated on a later page (BUMIL | SD | SMP, BANK | NO.): every filled
     # cell as in that row, at least two of them.
-    filled_cells = pl.sum_horizontal([cell[j].fill_null("").ne("") for j in range(width)])
+    filled_cells = pl.sum_horizontal([cell[j].fill_null("").str.contains(_SOMETHING) for j in range(width)])
     sub = [(j, v.upper()) for j, v in enumerate(sub_row or []) if v and j < width]
     sub_repeat = (pl.sum_horizontal([cell[j].fill_null("").str.to_uppercase().eq(v) for j, v in sub]) if sub
                   else pl.lit(0))
@@ -440,13 +447,16 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         cell[j].fill_null("").str.contains(r"[A-Za-z]{3}") & ~cell[j].fill_null("").str.contains(r"\d{6}")
         for j in id_cols]) if id_cols else pl.lit(False)
     row_pos = pl.lit(cand_idx["_i"])
-    # A total without its label: the amount (a number or a SUM) with no one to pay it to.
-    nobody = pl.all_horizontal([cell[found[f]].fill_null("").eq("") for f in ("nik", "nama") if f in found])
+    # A total without its label: the amount (a number or a SUM) with no one to pay it to. The NIK
+    # cell may hold a count (=COUNTA(B2:B21) gives 20) and the name cell "20 KPM".
+    counts = {"nik": r"^\d{0,5}$", "nama": r"(?i)^(?:\d+\s*(?:KPM|ORANG|JIWA|KK|PENERIMA|KELUARGA|RTS|PM)?\.?)?$"}
+    nobody = pl.all_horizontal([cell[found[f]].fill_null("").str.contains(counts[f]) for f in ("nik", "nama")
+                                if f in found])
     # (An amount: digits, "Rp", a SUM; not "Medan, 2 Maret 2026" typed in the amount column.)
     amount_cell = cell[found["nominal"]].fill_null("") if "nominal" in found else pl.lit("")
     looks_amount = ((amount_cell.str.contains(r"[1-9]") & ~amount_cell.str.contains(r"[A-Za-z]{3,}"))
                     | amount_cell.str.contains(r"(?i)^\s*=?\s*SUM\("))  # a 0 on an unused template row is no total
-    unlabelled_total = (n <= 2) & nobody & looks_amount if "nominal" in found else pl.lit(False)
+    unlabelled_total = (n <= 3) & nobody & looks_amount if "nominal" in found else pl.lit(False)
     total = joined.str.contains(_TOTAL) | unlabelled_total
     # The signature block comes after the list: after its last row with an ID (or, in a list
     # with no IDs typed at all, its last row of three or more cells). A word such as SEKRETARIS,
@@ -475,7 +485,7 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     in_notes = (row_pos >= notes_at) & ((row_pos < sig_at) | pl.lit(notes_at > sig_at))
     # The page furniture Excel prints again on every page, typed into the list: a title line, the
     # "1 2 3 …" row under a repeated header.
-    small = pl.sum_horizontal([cell[j].fill_null("").str.contains(r"^\(?\d{1,2}\)?$") for j in content]) \
+    small = pl.sum_horizontal([cell[j].fill_null("").str.contains(_COLUMN_MARK) for j in content]) \
         if content else pl.lit(0)
     # No NIK, KK, name or account: nothing identifies a recipient (e.g. a spacer row that only
     # shows the kelurahan of a merged cell over it).
@@ -484,9 +494,15 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     # A heading line is one cell; with a second cell (a sex, a jabatan) it is a person whose name
     # happens to begin "DESA …" or "KELOMPOK …".
     heading = n <= 1
+    # "NIK" in the NIK column is a header, whatever else the row names: the header of a second
+    # table below the list (a recap of the pendamping) is not a recipient.
+    nik_keys = dict(mapped_keys).get(found.get("nik", -1), [])
+    nik_header = (cell[found["nik"]].fill_null("").map_elements(header_key, return_dtype=pl.Utf8).is_in(nik_keys)
+                  if nik_keys else pl.lit(False))
     reasons = cand.select(
         pl.when(n == 0).then(pl.lit("blank"))
         .when(repeats >= max(2, (len(mapped_keys) + 1) // 2)).then(pl.lit("repeated_header"))
+        .when(nik_header & (n >= 2)).then(pl.lit("repeated_header"))
         .when(sub_repeat).then(pl.lit("repeated_header"))
         .when(total).then(pl.lit("total"))
         .when(marker).then(pl.lit("signature"))
