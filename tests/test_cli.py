@@ -303,6 +303,8 @@ def test_a_partial_return_workbook_is_refused_and_verdict_columns_are_not_repeat
     assert [h for h in header if h in workbook.VERDICT_HEADERS] == list(workbook.VERDICT_HEADERS)
     monkeypatch.setattr(workbook, "FULL_SHEET_LIMIT", 3)
     partial = write_outputs(validate(src, "pkh"), tmp_path / "partial")
+    note = openpyxl.load_workbook(partial["xlsx"]).worksheets[0]["A1"].value
+    assert note.startswith("Daftar berisi 4 baris;") and "berkas asli, lalu kirim" in note
     with pytest.raises(UserError) as err:
         validate(partial["xlsx"], "pkh")
     assert err.value.code == "partial_return_workbook" and "berkas asli" in str(err.value)
@@ -331,3 +333,41 @@ def test_a_list_without_data_rows_is_not_recorded_over_a_live_list(tmp_path, goo
         assert con.execute("SELECT count(*), sum(rows) FROM submissions").fetchone() == (1, 3)
     # Without a store the same file is validated, with its warning.
     assert bansos("validate", str(empty), "--program", "pkh", "--out", str(tmp_path / "o3")).returncode == 0
+
+
+def test_output_problems_get_one_indonesian_line(tmp_path, good_list):
+    afile = tmp_path / "hasil.txt"
+    afile.write_text("x")
+    r = bansos("validate", str(good_list), "--program", "pkh", "--out", str(afile))
+    assert r.returncode == 2 and "adalah berkas, bukan folder" in r.stderr
+
+
+def test_a_workbook_that_cannot_be_created_is_a_user_error_and_stale_temp_files_go(tmp_path, good_list, monkeypatch):
+    import errno
+    import os
+
+    from xlsxwriter.exceptions import FileCreateError
+
+    import validator.reports as reports
+    from validator.engine import validate
+    from validator.errors import UserError
+
+    outcome = validate(good_list, "pkh")
+    out = tmp_path / "o"
+    out.mkdir()
+    dead = out / ".result.xlsx.999999999.tmp"  # a killed run's leftover: no such process
+    live = out / f".result.json.{os.getppid()}.tmp"  # a run still going (the parent process lives)
+    dead.write_text("x")
+    live.write_text("x")
+
+    def refuse(outcome, path):
+        try:
+            raise PermissionError(errno.EACCES, "Permission denied")
+        except PermissionError as exc:
+            raise FileCreateError(exc)  # what xlsxwriter's Workbook.close() raises
+
+    monkeypatch.setattr(reports, "write_workbook", refuse)
+    with pytest.raises(UserError, match="tidak ada izin menulis") as err:
+        reports.write_outputs(outcome, out)
+    assert err.value.code == "out_dir"
+    assert not dead.exists() and live.exists() and not (out / "result.json").exists()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from xlsxwriter.exceptions import FileCreateError
 
 from validator.errors import UserError
 from validator.reports.result_json import render_json
@@ -20,11 +24,16 @@ def write_outputs(outcome, out_dir: Path, extra: dict | None = None,
 
     `commit` (recording the submission in the store) runs after the workbook is written and
     before the files appear: if it fails, no result files are left behind."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"{out_dir} adalah berkas, bukan folder. Untuk --out, pilih sebuah folder (akan dibuat bila "
+                        "belum ada).", f"{out_dir} is a file, not a folder. Give --out a folder (it is created if "
+                        "missing).", code="out_dir")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"Folder keluaran {out_dir} tidak dapat dibuat ({exc.strerror}). Pilih folder lain.",
-                        f"Output folder {out_dir} cannot be created.", code="out_dir") from None
+        raise UserError(f"Folder keluaran {out_dir} tidak dapat dibuat ({_why(exc)}). Pilih folder lain.",
+                        f"Output folder {out_dir} cannot be created ({exc.strerror}).", code="out_dir") from None
+    _sweep(out_dir)
     final = {"json": out_dir / "result.json", "xlsx": out_dir / "result.xlsx"}
     # A rename that is bound to fail must fail before the store is changed: checked first.
     for path in final.values():
@@ -43,10 +52,41 @@ def write_outputs(outcome, out_dir: Path, extra: dict | None = None,
         tmp["json"].write_bytes(data)
         for k in ("xlsx", "json"):
             os.replace(tmp[k], final[k])
-    except OSError as exc:
-        raise UserError(f"Hasil tidak dapat ditulis ke {out_dir} ({exc.strerror}). Periksa ruang disk dan izin folder.",
-                        f"Results could not be written to {out_dir}.", code="out_dir") from None
+    except (OSError, FileCreateError) as exc:
+        # xlsxwriter reports a file it cannot create as FileCreateError, carrying the OSError.
+        cause = exc if isinstance(exc, OSError) else (exc.__context__ if isinstance(exc.__context__, OSError)
+                                                       else OSError(errno.EACCES, "Permission denied"))
+        raise UserError(f"Hasil tidak dapat ditulis ke {out_dir} ({_why(cause)}). Periksa ruang disk dan izin "
+                        "folder, atau pilih folder keluaran lain.",
+                        f"Results could not be written to {out_dir} ({cause.strerror}).", code="out_dir") from None
     finally:
         for p in tmp.values():
             p.unlink(missing_ok=True)
     return final
+
+
+_WHY = {errno.EACCES: "tidak ada izin menulis", errno.EPERM: "tidak ada izin menulis",
+        errno.ENOSPC: "disk penuh", errno.EROFS: "disk hanya dapat dibaca", errno.ENOTDIR: "bagian jalurnya bukan folder",
+        errno.ENAMETOOLONG: "nama terlalu panjang", errno.EDQUOT: "kuota disk habis"}
+
+
+def _why(exc: OSError) -> str:
+    """The reason in Indonesian (the system's own words for an uncommon one)."""
+    return _WHY.get(exc.errno or 0, exc.strerror or "galat sistem")
+
+
+_TEMP = re.compile(r"^\.result\.(?:json|xlsx)\.(\d+)\.tmp$")
+
+
+def _sweep(out_dir: Path) -> None:
+    """Remove temp files a killed run left behind (its process is gone); another live run's stay."""
+    for p in out_dir.glob(".result.*.tmp"):
+        m = _TEMP.match(p.name)
+        if not m:
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            p.unlink(missing_ok=True)
+        except (PermissionError, OverflowError, OSError):
+            pass

@@ -146,12 +146,14 @@ def write_workbook(outcome, path: Path) -> None:
     ws = wb.add_worksheet("Daftar" if name.strip().lower() == "ringkasan" else name)
     r = 0
     if partial:
-        ws.write_string(r, 0, (f"Daftar berisi {outcome.rows.height:,} baris; {PARTIAL_NOTE} "
-                               f"{table.height:,} baris yang perlu diperbaiki atau diperiksa. Nomor di kolom "
+        # Thousands with a dot, as Indonesian writes them (20.143), and only in the numbers.
+        total, listed = (f"{n:,}".replace(",", ".") for n in (outcome.rows.height, table.height))
+        ws.write_string(r, 0, (f"Daftar berisi {total} baris; {PARTIAL_NOTE} "
+                               f"{listed} baris yang perlu diperbaiki atau diperiksa. Nomor di kolom "
                                "BARIS ASAL adalah nomor baris di berkas asli: perbaiki baris itu di berkas "
                                "asli, lalu kirim berkas asli yang lengkap; sheet ini jangan dikirim sendiri. "
                                "/ Only rows with findings are listed here: fix them in the original file "
-                               "and send that whole file.").replace(",", "."), w.note)
+                               "and send that whole file."), w.note)
         r += 2
     else:
         # Every row stays on the row it had in the operator's file, so "baris 33" in a message, on
