@@ -811,3 +811,20 @@ def test_page_furniture_rows_are_set_aside(tmp_path, header_map):
     assert [(s["row"], s["why"]) for s in listing.skipped] == [
         (2, "column_numbers"), (4, "blank"), (6, "blank"), (7, "total"), (8, "total"), (9, "blank"),
         (10, "signature"), (11, "repeated_header")]  # (a "PENDAMPING" line after the list opens a signature)
+
+
+def test_many_list_sheets_get_one_warning_with_their_rows(tmp_path):
+    path = tmp_path / "kelurahan.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    for k in range(1, 13):
+        ws = wb.add_worksheet(f"KEL {k:02d}")
+        ws.write_row(0, 0, ["NIK", "Nama"])
+        for i in range(3 if k > 1 else 5):  # the first sheet has the most rows: it is read
+            ws.write_row(1 + i, 0, [f"12711755068{k:02d}{i:03d}", "SITI"])
+    wb.close()
+    outcome = validate(path, "maghrib_mengaji", today=TODAY)
+    assert outcome.listing.sheet == "KEL 01" and outcome.rows.height == 5
+    [warn] = [w for w in outcome.listing.warnings if w["code"] == "sheet_not_read"]
+    assert warn["message"].startswith("Hanya sheet 'KEL 01' yang diperiksa. 11 sheet lain 'KEL 02'")
+    assert "dan 1 lainnya" in warn["message"] and "(33 baris di bawah judulnya)" in warn["message"]
+    assert "11 other sheets" in warn["message_en"]

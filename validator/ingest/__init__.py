@@ -36,7 +36,7 @@ def _own_summary(name: str, head: list[list[str]]) -> bool:
     return name.strip().lower() == "ringkasan" and str(first or "").startswith("Hasil validasi")
 
 
-def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]]:
+def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[str, int]]]:
     """The sheet whose header names the most fields (a 'Petunjuk' sheet often comes first), then
     the one with the most rows under it,
     and the other sheets that also have a NIK column (read none of them silently)."""
@@ -46,7 +46,7 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]
         raise UserError(f"Berkas {path.name} tidak berisi sheet.", f"{path.name} has no sheets.",
                         code="file_empty")
     best: tuple[tuple[int, int], Grid] | None = None
-    with_nik: list[str] = []
+    with_nik: list[tuple[str, int]] = []
     with ThreadPoolExecutor(max_workers=1) as pool:
         errors = pool.submit(error_cells, path) if container(path) == "zip" else None
         for name in names:
@@ -61,13 +61,13 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]
             # list): the sheet with more rows under its header holds the list.
             score = (len(found) + (100 if "nik" in found else 0), grid.frame.height - at)
             if "nik" in found:
-                with_nik.append(name)
+                with_nik.append((name, grid.frame.height - at - 1))
             if best is None or score > best[0]:
                 best = (score, grid)
     assert best is not None
     grid = best[1]
     grid.formulas_without_values = errors.result()[1].get(grid.sheet or "", 0) if errors is not None else 0
-    return grid, [n for n in with_nik if n != grid.sheet]
+    return grid, [(n, rows) for n, rows in with_nik if n != grid.sheet]
 
 
 def _binary(head: bytes) -> bool:
@@ -78,7 +78,7 @@ def _binary(head: bytes) -> bool:
     return any(b < 9 or 13 < b < 32 for b in head[:4096] if b not in (10, 12))
 
 
-def read_grid(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[str]]:
+def read_grid(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[str, int]]]:
     if not path.exists() or not path.is_file():
         raise UserError(f"Berkas {path} tidak ditemukan. Periksa nama dan foldernya.",
                         f"File {path} not found.", code="file_missing")
@@ -148,12 +148,24 @@ def read_list(path: Path, header_map: dict[str, str]) -> ListData:
                           "read by splitting them. In Excel, split them with Data > Text to Columns before "
                           "sending it again.",
         })
-    for name in other_sheets:
-        listing.warnings.append({
-            "code": "sheet_not_read",
-            "message": f"Sheet '{name}' juga berisi kolom NIK tetapi tidak diperiksa. Kirim satu daftar "
-                       "per berkas, atau gabungkan semua baris dalam satu sheet.",
-            "message_en": f"Sheet '{name}' also has a NIK column but was not checked. Send one list per "
-                          "file, or put all rows on one sheet.",
-        })
+    if other_sheets:
+        listing.warnings.append(_sheets_not_read(other_sheets, grid.sheet or ""))
     return listing
+
+
+def _sheets_not_read(others: list[tuple[str, int]], read: str) -> dict:
+    """One warning for every other sheet with a NIK column: which, and how many rows they hold."""
+    rows = sum(n for _, n in others)
+    names = ", ".join(f"'{n}'" for n, _ in others[:10]) + (f" dan {len(others) - 10} lainnya" if len(others) > 10 else "")
+    names_en = ", ".join(f"'{n}'" for n, _ in others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
+    one = len(others) == 1
+    rows_id = f"{rows:,}".replace(",", ".")
+    return {
+        "code": "sheet_not_read",
+        "message": f"Hanya sheet '{read}' yang diperiksa. {'Sheet' if one else f'{len(others)} sheet lain'} {names} "
+                   f"juga berisi kolom NIK ({rows_id} baris di bawah judulnya) tetapi tidak diperiksa. Gabungkan "
+                   "semua baris dalam satu sheet, atau kirim satu berkas per sheet.",
+        "message_en": f"Only sheet '{read}' was checked. {'Sheet' if one else f'{len(others)} other sheets'} {names_en} "
+                      f"also {'has' if one else 'have'} a NIK column ({rows:,} rows below the header) but "
+                      f"{'was' if one else 'were'} not checked. Put all rows on one sheet, or send one file per sheet.",
+    }
