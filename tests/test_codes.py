@@ -351,3 +351,14 @@ def test_an_account_in_full_width_digits_is_told_to_be_retyped_and_is_no_duplica
 
 
 BASE_ACCOUNT = "300201000123507"
+
+
+@pytest.mark.parametrize("row,code", [
+    ({"nik": "1271175506800001.0"}, "NIK_FORMAT"),
+    ({"kk": "1271170101100001.0"}, "KK_FORMAT"),
+    ({"rek": "300201000123507.0"}, "REKENING_PANJANG"),
+])
+def test_an_id_with_a_decimal_tail_is_told_so(tmp_path, row, code):
+    outcome = run_rows(tmp_path, "pkh", [row])
+    found = outcome.findings.filter(code=code)
+    assert found.height == 1 and "angka desimal" in found["message"][0], found["message"].to_list()

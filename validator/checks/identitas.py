@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from validator.checks.base import CheckContext, Rule
-from validator.normalize import OTHER_DIGITS, digit_count, nik_birth_date, nik_date_parts
+from validator.normalize import DECIMAL_TAIL, OTHER_DIGITS, digit_count, nik_birth_date, nik_date_parts
 
 
 def _region_rules(ctx: CheckContext, prefix: str, code_wilayah: str, code_kecamatan: str | None) -> list[Rule]:
@@ -35,6 +35,7 @@ def _id_format_rules(prefix: str, empty_code: str | None, format_code: str, exce
              # "1271O64103660011" is 16 characters: say it holds a letter, not "15 digits"; digits
              # that are not ASCII (full-width, pasted from a phone or a PDF) are told apart.
              variant=pl.when(raw.str.contains(OTHER_DIGITS)).then(pl.lit("other_digits"))
+             .when(raw.str.contains(DECIMAL_TAIL)).then(pl.lit("decimal"))
              .when(~pl.col(f"{prefix}_digits")).then(pl.lit("letters"))),
     ]
     if empty_code:

@@ -6,7 +6,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from validator.checks.base import CheckContext, Rule
-from validator.normalize import OTHER_DIGITS, is_placeholder_name, is_scientific
+from validator.normalize import DECIMAL_TAIL, OTHER_DIGITS, is_placeholder_name, is_scientific
 
 # A placeholder account: one digit repeated, or a straight run of at least five digits up or
 # down (the digit cycle read from any digit). Every such string up to this length is listed, so
@@ -78,7 +78,7 @@ def account_rules(ctx: CheckContext) -> list[Rule]:
              # More than 15 digits: the digits after the 15th are gone whatever the bank's length.
              variant=pl.when(n > 15).then(pl.lit("too_long"))),
         Rule("REKENING_PANJANG", judged & ~excel & known & ~fits, value=raw, bank=bank, expected=expected,
-             actual=n),
+             actual=n, variant=pl.when(raw.str.contains(DECIMAL_TAIL)).then(pl.lit("decimal"))),
     ]
     return rules
 

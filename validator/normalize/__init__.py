@@ -3,6 +3,7 @@
 from validator.normalize.dates import century_year, nik_birth_date, nik_date_parts, parse_date
 from validator.normalize.ids import (
     EXCEL_MARK,
+    DECIMAL_TAIL,
     EXCEL_MARK_PATTERN,
     OTHER_DIGITS,
     clean_id,
@@ -15,6 +16,7 @@ from validator.normalize.values import parse_amount, parse_sex, sex_present
 
 __all__ = [
     "EXCEL_MARK",
+    "DECIMAL_TAIL",
     "EXCEL_MARK_PATTERN",
     "OTHER_DIGITS",
     "century_year",

@@ -23,6 +23,10 @@ _SCIENTIFIC = r"(?i)^\s*['\u2018\u2019]?\s*[+-]?[0-9]+(?:\s*[.,]\s*[0-9]*)?\s*E\
 OTHER_DIGITS = r"[\d&&[^0-9]]"
 
 
+# A number written with a decimal tail ("1271171203700025.0"): a program's decimal number format.
+DECIMAL_TAIL = r"^\s*['\u2018\u2019]?[0-9]+[.,]0+\s*$"
+
+
 # What the return workbook appends to an ID that Excel's number format damaged (it is written back
 # as text, and would otherwise pass as a valid ID when the workbook is sent again unchanged). A
 # cell ending so is read as its digits, stored as a number.
