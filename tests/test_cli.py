@@ -364,7 +364,7 @@ def test_a_workbook_that_cannot_be_created_is_a_user_error_and_stale_temp_files_
         try:
             raise PermissionError(errno.EACCES, "Permission denied")
         except PermissionError as exc:
-            raise FileCreateError(exc)  # what xlsxwriter's Workbook.close() raises
+            raise FileCreateError(exc) from exc  # what xlsxwriter's Workbook.close() raises
 
     monkeypatch.setattr(reports, "write_workbook", refuse)
     with pytest.raises(UserError, match="tidak ada izin menulis") as err:

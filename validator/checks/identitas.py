@@ -5,7 +5,13 @@ from __future__ import annotations
 import polars as pl
 
 from validator.checks.base import CheckContext, Rule
-from validator.normalize import DECIMAL_TAIL, OTHER_DIGITS, digit_count, nik_birth_date, nik_date_parts
+from validator.normalize import (
+    DECIMAL_TAIL,
+    OTHER_DIGITS,
+    digit_count,
+    nik_birth_date,
+    nik_date_parts,
+)
 
 
 def _region_rules(ctx: CheckContext, prefix: str, code_wilayah: str, code_kecamatan: str | None) -> list[Rule]:

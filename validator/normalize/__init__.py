@@ -2,8 +2,8 @@
 
 from validator.normalize.dates import century_year, nik_birth_date, nik_date_parts, parse_date
 from validator.normalize.ids import (
-    EXCEL_MARK,
     DECIMAL_TAIL,
+    EXCEL_MARK,
     EXCEL_MARK_PATTERN,
     OTHER_DIGITS,
     clean_id,
