@@ -356,11 +356,33 @@ def test_broken_files_report_every_problem_at_once(tmp_path):
     with pytest.raises(UserError) as info:
         load_rules(broken)
     msg = info.value.message_id
-    assert "programs/pkh.yaml: payment" in msg
-    assert "programs/maghrib_mengaji.yaml: bank 'BANK ANTAH' is not in banks.yaml" in msg
-    assert "programs/kube.yaml: colour" in msg
+    assert "programs/pkh.yaml: payment: harus salah satu dari: 'transfer' atau 'optional' (tertulis 'cash')" in msg
+    assert "programs/maghrib_mengaji.yaml: bank 'BANK ANTAH' tidak ada di banks.yaml" in msg
+    assert "programs/kube.yaml: colour: kunci tidak dikenal" in msg
     assert "catalog.yaml codes[4]: severity" in msg  # NIK_KECAMATAN, the first review code
-    assert info.value.message_en
+    assert info.value.message_en and info.value.code == "rules_invalid"
+    assert info.value.line().endswith("\nThe rule files in " + str(broken) + " have 4 problem(s); fix all of them.")
+
+
+def test_a_broken_program_file_stops_only_that_program(tmp_path):
+    broken = tmp_path / "rules"
+    shutil.copytree(RULES, broken)
+    (broken / "programs" / "lansia.yaml").write_text(
+        "id: lansia\nname: Insentif Lansia\nversion: '2026.1'\nunit: individual\nregistry_required: false\n"
+        "payment: transfer\nbanks: [BANK SUMUT, BCA]\nmin_age: enam puluh\narea: ['Kota Medan', '12.99']\n"
+        "amount: {min: 500000, max: 300000}\nextra_headers: {nama_lansia: [Nama Lansia]}\n"
+        "codes: {NAMA_TIDAK_WAJR: {enabled: false}}\n", encoding="utf-8")
+    rules = load_rules(broken)
+    assert rules.program("pkh").id == "pkh" and "lansia" not in rules.programs
+    with pytest.raises(UserError) as info:
+        rules.program("lansia")
+    msg = info.value.message_id
+    for said in ("bank 'BCA' tidak ada di banks.yaml", "min_age: harus bilangan bulat (tertulis 'enam puluh')",
+                 "'area' berisi kode wilayah", "'min' (500000) lebih besar dari 'max' (300000)",
+                 "extra_headers 'nama_lansia' bukan kolom yang dikenal", "kode 'NAMA_TIDAK_WAJR' tidak ada",
+                 "area '12.99' tidak ada dalam daftar kode wilayah"):
+        assert said in msg, (said, msg)
+    assert "(7)" in msg
 
 
 def test_unknown_placeholder_is_rejected(tmp_path):

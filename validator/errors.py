@@ -11,7 +11,9 @@ class UserError(Exception):
         self.code = code
 
     def line(self) -> str:
-        return f"{self.message_id}" + (f" / {self.message_en}" if self.message_en else "")
+        # A message listing several problems, one a line, gets its English on a line of its own.
+        sep = "\n" if "\n" in self.message_id else " / "
+        return f"{self.message_id}" + (f"{sep}{self.message_en}" if self.message_en else "")
 
 
 def env_number(name: str, default: float) -> float:

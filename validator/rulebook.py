@@ -76,15 +76,32 @@ class AmountRule(_Strict):
 
     @model_validator(mode="after")
     def _one_kind(self) -> AmountRule:
+        # Messages of rule-file problems are read by the dinas staff who edit the files: Indonesian.
         if self.allowed is None and self.min is None and self.max is None:
-            raise ValueError("amount needs either 'allowed' or 'min'/'max'")
+            raise ValueError("nominal perlu 'allowed' (daftar nilai) atau 'min'/'max'")
+        if self.allowed is not None and (self.min is not None or self.max is not None or self.step is not None):
+            raise ValueError("tulis 'allowed' (daftar nilai) atau 'min'/'max'/'step', tidak keduanya")
+        if self.allowed is not None and (not self.allowed or min(self.allowed) <= 0):
+            raise ValueError("'allowed' harus berisi nilai lebih dari 0")
+        if self.min is not None and self.min < 0:
+            raise ValueError("'min' tidak boleh negatif")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"'min' ({self.min}) lebih besar dari 'max' ({self.max})")
+        if self.step is not None and self.step <= 0:
+            raise ValueError("'step' harus lebih dari 0")
         return self
 
 
 class GroupRule(_Strict):
-    min_members: int
-    max_members: int
-    leader_title: str = "KETUA"
+    min_members: int = Field(ge=1)
+    max_members: int = Field(ge=1)
+    leader_title: str = Field(default="KETUA", min_length=1)
+
+    @model_validator(mode="after")
+    def _order(self) -> GroupRule:
+        if self.min_members > self.max_members:
+            raise ValueError(f"'min_members' ({self.min_members}) lebih besar dari 'max_members' ({self.max_members})")
+        return self
 
 
 class CodeSetting(_Strict):
@@ -98,13 +115,13 @@ class Program(_Strict):
     version: str
     unit: Literal["household", "individual"]
     registry_required: bool
-    desil_max: int | None = None
+    desil_max: int | None = Field(default=None, ge=1, le=10)
     payment: Literal["transfer", "optional"]
-    banks: list[str] | Literal["any"]
+    banks: list[str] | Literal["any"] = Field(min_length=1)
     amount: AmountRule | None = None
     exclusive_with: list[str] = []
     area: list[str] = []  # region code prefixes (digits or dotted); empty: anywhere
-    min_age: int | None = None
+    min_age: int | None = Field(default=None, ge=0, le=120)
     group: GroupRule | None = None
     extra_headers: dict[str, list[str]] = {}
     name_similarity: float = Field(default=0.85, ge=0.5, le=1.0)
@@ -113,7 +130,16 @@ class Program(_Strict):
     @field_validator("area")
     @classmethod
     def _digits(cls, v: list[str]) -> list[str]:
-        return [a.replace(".", "") for a in v]
+        out = [str(a).replace(".", "").strip() for a in v]
+        bad = [a for a, o in zip(v, out, strict=True) if not (o.isdigit() and len(o) in (2, 4, 6, 10))]
+        if bad:
+            raise ValueError(f"'area' berisi kode wilayah Kemendagri (2, 4 atau 6 digit, boleh bertitik: "
+                             f"'12.71'), bukan {bad}")
+        return out
+
+
+# Fields the checks read that columns.yaml does not name: a group program adds their headers.
+PROGRAM_FIELDS = {"nama_kelompok", "jabatan"}
 
 
 class Columns(_Strict):
@@ -151,16 +177,21 @@ class Rulebook:
     """Everything loaded from one rules/ directory."""
 
     def __init__(self, catalog: dict[str, CatalogEntry], banks: list[Bank], columns: Columns,
-                 programs: dict[str, Program], digest: str):
+                 programs: dict[str, Program], digest: str, broken: dict[str, list[str]] | None = None,
+                 rules_dir: Path | None = None):
         self.catalog = catalog
         self.banks = banks
         self.columns = columns
-        self.programs = programs
+        self.programs = programs  # the programs whose files are sound
         self.digest = digest
+        self.broken = broken or {}  # program file stem -> its problems (that program is unavailable)
+        self.rules_dir = rules_dir
 
     def program(self, program_id: str) -> Program:
         # "PKH", " pkh " and "Maghrib-Mengaji" name the same rule set as "pkh" / "maghrib_mengaji".
         key = program_id.strip().lower().replace("-", "_").replace(" ", "_")
+        if key in self.broken:
+            _refuse(self.rules_dir or default_rules_dir(), self.broken[key])
         try:
             return self.programs[key]
         except KeyError:
@@ -238,18 +269,56 @@ def _read_yaml(path: Path, problems: list[str]):
         return None
 
 
+# pydantic's error types in the words of the dinas staff who edit the rule files.
+_PYDANTIC_ID = {
+    "extra_forbidden": "kunci tidak dikenal (salah ketik? lihat README)",
+    "missing": "wajib diisi",
+    "int_parsing": "harus bilangan bulat", "int_type": "harus bilangan bulat",
+    "int_from_float": "harus bilangan bulat",
+    "float_parsing": "harus angka", "float_type": "harus angka",
+    "bool_parsing": "harus true atau false", "bool_type": "harus true atau false",
+    "string_type": "harus teks", "list_type": "harus daftar (- …)", "dict_type": "harus pemetaan (kunci: nilai)",
+    "model_type": "harus pemetaan (kunci: nilai)",
+    "literal_error": "harus salah satu dari: {expected}",
+    "string_pattern_mismatch": "bentuknya tidak sah (huruf kecil, angka dan _; kode huruf besar)",
+    "greater_than_equal": "harus paling kecil {ge}", "less_than_equal": "harus paling besar {le}",
+    "too_short": "tidak boleh kosong",
+}
+
+
+def _problem_text(err: dict) -> str:
+    if err["type"] == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    text = _PYDANTIC_ID.get(err["type"])
+    if text is None:
+        return err["msg"]
+    try:
+        text = text.format(**{k: str(v).replace(" or ", " atau ") for k, v in (err.get("ctx") or {}).items()})
+    except (KeyError, IndexError):
+        pass
+    given = err.get("input")
+    if err["type"] not in ("missing", "extra_forbidden") and isinstance(given, (str, int, float, bool)):
+        text += f" (tertulis {given!r})"
+    return text
+
+
 def _parse(model, data, where: str, problems: list[str]):
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            problems.append(f"{where}: {loc}: {err['msg']}")
+            # (A union's branch, "list[str]", is pydantic's, not the file's.)
+            loc = ".".join(str(p) for p in err["loc"] if not re.search(r"[\[(]", str(p)))
+            problems.append(f"{where}: {loc}: {_problem_text(err)}")
         return None
 
 
 def load_rules(rules_dir: Path | None = None) -> Rulebook:
-    """Load and cross-check every rule file; report every problem at once."""
+    """Load and cross-check every rule file; report every problem at once.
+
+    A problem in catalog.yaml, banks.yaml or columns.yaml stops every command. A problem in one
+    program's file makes that program unavailable (asking for it reports every problem of its
+    file), so a typo in a local program never stops PKH."""
     rules_dir = rules_dir or default_rules_dir()
     problems: list[str] = []
     digest = hashlib.sha256()
@@ -266,7 +335,7 @@ def load_rules(rules_dir: Path | None = None) -> Rulebook:
         entry = _parse(CatalogEntry, item, f"catalog.yaml codes[{i}]", problems)
         if entry:
             if entry.code in catalog:
-                problems.append(f"catalog.yaml: code {entry.code} appears twice")
+                problems.append(f"catalog.yaml: kode {entry.code} tertulis dua kali")
             catalog[entry.code] = entry
 
     raw_banks = _read_yaml(files[1], problems) or {}
@@ -274,31 +343,67 @@ def load_rules(rules_dir: Path | None = None) -> Rulebook:
              if (b := _parse(Bank, item, f"banks.yaml banks[{i}]", problems))]
     columns = _parse(Columns, _read_yaml(files[2], problems) or {}, "columns.yaml", problems)
 
-    programs: dict[str, Program] = {}
-    for f in program_files:
-        prog = _parse(Program, _read_yaml(f, problems) or {}, f"programs/{f.name}", problems)
-        if prog is None:
-            continue
-        if prog.id != f.stem:
-            problems.append(f"programs/{f.name}: id '{prog.id}' must equal the file name '{f.stem}'")
-        programs[prog.id] = prog
-
     bank_names = {b.name for b in banks}
-    for prog in programs.values():
-        if prog.banks != "any":
-            for name in set(prog.banks) - bank_names:
-                problems.append(f"programs/{prog.id}.yaml: bank '{name}' is not in banks.yaml")
-        for code in set(prog.codes) - set(catalog):
-            problems.append(f"programs/{prog.id}.yaml: code '{code}' is not in catalog.yaml")
-        for other in set(prog.exclusive_with) - set(programs):
-            problems.append(f"programs/{prog.id}.yaml: exclusive_with '{other}' is no program")
-    if not programs:
-        problems.append(f"no program files in {rules_dir / 'programs'}")
+    fields = (set(columns.fields) if columns else set()) | PROGRAM_FIELDS
+    stems = {f.stem for f in program_files}
+    programs: dict[str, Program] = {}
+    broken: dict[str, list[str]] = {}
+    for f in program_files:
+        own: list[str] = []
+        where = f"programs/{f.name}"
+        raw = _read_yaml(f, own)
+        if raw is not None and not isinstance(raw, dict):
+            own.append(f"{where}: isinya harus pemetaan (kunci: nilai), seperti program lain")
+        elif isinstance(raw, dict):
+            # Checked on the file as written, so a file with other problems still reports these.
+            if raw.get("id") not in (None, f.stem):
+                own.append(f"{where}: id '{raw.get('id')}' harus sama dengan nama berkas '{f.stem}'")
+            named_banks = raw.get("banks")
+            if isinstance(named_banks, list):
+                for name in sorted({str(b) for b in named_banks} - bank_names):
+                    own.append(f"{where}: bank '{name}' tidak ada di banks.yaml")
+            for code in sorted(set(raw.get("codes") or {}) - set(catalog)):
+                own.append(f"{where}: kode '{code}' tidak ada di catalog.yaml")
+            for other in sorted({str(o) for o in raw.get("exclusive_with") or []} - stems):
+                own.append(f"{where}: exclusive_with '{other}' bukan program (tidak ada berkasnya)")
+            extra = raw.get("extra_headers")
+            if isinstance(extra, dict):
+                for name in sorted(set(extra) - fields):
+                    own.append(f"{where}: extra_headers '{name}' bukan kolom yang dikenal (columns.yaml: "
+                               f"{', '.join(sorted(fields))})")
+            own.extend(_area_problems(where, raw.get("area")))
+            prog = _parse(Program, raw, where, own)
+            if prog is not None and not own:
+                programs[prog.id] = prog
+        if own:
+            broken[f.stem] = own
+    if not program_files:
+        problems.append(f"tidak ada berkas program di {rules_dir / 'programs'}")
+    if problems:  # a shared file is broken: nothing can run; every problem is listed, the programs' too
+        _refuse(rules_dir, problems + [p for own in broken.values() for p in own])
+    return Rulebook(catalog, banks, columns, programs, digest.hexdigest()[:12], broken=broken, rules_dir=rules_dir)
 
-    if problems:
-        listing = "\n".join(f"  - {p}" for p in problems)
-        raise UserError(
-            f"Berkas aturan di {rules_dir} bermasalah ({len(problems)}); perbaiki semuanya:\n{listing}",
-            f"The rule files in {rules_dir} have {len(problems)} problem(s); fix all of them.",
-        )
-    return Rulebook(catalog, banks, columns, programs, digest.hexdigest()[:12])
+
+def _area_problems(where: str, area) -> list[str]:
+    """Area prefixes that are no region in the Kemendagri list (a name, a typo)."""
+    if not isinstance(area, list):
+        return []
+    from validator.wilayah import load_regions  # the region list, loaded once per process
+
+    regions = load_regions()
+    known = regions.provinces | regions.kabupaten | regions.kecamatan
+    out = []
+    for a in area:
+        code = str(a).replace(".", "").strip()
+        if code.isdigit() and len(code) in (2, 4, 6) and code not in known:
+            out.append(f"{where}: area '{a}' tidak ada dalam daftar kode wilayah Kemendagri")
+    return out
+
+
+def _refuse(rules_dir: Path, problems: list[str]) -> None:
+    listing = "\n".join(f"  - {p}" for p in problems)
+    raise UserError(
+        f"Berkas aturan di {rules_dir} bermasalah ({len(problems)}); perbaiki semuanya:\n{listing}",
+        f"The rule files in {rules_dir} have {len(problems)} problem(s); fix all of them.",
+        code="rules_invalid",
+    )
