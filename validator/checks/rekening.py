@@ -19,6 +19,10 @@ _PATTERNS = sorted(
        for start in range(10) for n in range(_MIN_RUN, _MAX_PATTERN + 1)})
 
 
+# The cash channel written where a bank would be: PT Pos Indonesia pays BST in cash.
+CASH = r"(?i)^\s*(?:PT\.?\s*)?(?:KANTOR\s+)?POS(?:\s*IND(?:ONESIA|O)?)?\b|^\s*(?:TUNAI|CASH|POSINDO)\b"
+
+
 def program_banks(ctx: CheckContext) -> list[str]:
     return [b.name for b in ctx.rules.banks] if ctx.program.banks == "any" else list(ctx.program.banks)
 
@@ -70,8 +74,10 @@ def account_rules(ctx: CheckContext) -> list[Rule]:
     rules += [
         # Judged where the program pays by transfer, an account is given, or a bank is named: a
         # bank the program does not pay through is wrong even on a row paid in cash.
+        # A row paid in cash may name its channel instead of a bank ("PT POS INDONESIA", "TUNAI").
         Rule("BANK_TIDAK_DIKENAL", (pl.lit(transfer) | present | pl.col("_bank_raw").is_not_null())
-             & ~pl.col("_bank_ok"),
+             & ~pl.col("_bank_ok") & ~(pl.lit(not transfer) & ~present & pl.col("_bank_raw").str.contains(CASH)
+                                       .fill_null(False)),
              value=pl.col("_bank_raw").fill_null(""),
              variant=pl.when(pl.col("_bank_raw").is_null()).then(pl.lit("empty"))),
         Rule("REKENING_EXCEL", excel, value=raw, bank=bank, expected=expected, actual=n,
