@@ -368,3 +368,37 @@ def test_an_id_with_a_decimal_tail_is_told_so(tmp_path, row, code):
     outcome = run_rows(tmp_path, "pkh", [row])
     found = outcome.findings.filter(code=code)
     assert found.height == 1 and "angka desimal" in found["message"][0], found["message"].to_list()
+
+
+def test_a_kube_list_without_a_jabatan_column_checks_sizes_and_says_so(tmp_path):
+    from tests.conftest import make_rows, write_csv
+    from validator.engine import validate
+
+    headers, body = make_rows("kube", kube_group(5) + [dict(m, kelompok="KUBE MELATI") for m in KUBE_MEMBER[5:7]])
+    keep = [i for i, h in enumerate(headers) if h != "Jabatan"]
+    path = write_csv(tmp_path / "l.csv", [headers[i] for i in keep], [[r[i] for i in keep] for r in body])
+    outcome = validate(path, "kube", kecamatan="127117", today=dt.date(2026, 11, 22))
+    found = outcome.findings.filter(code="KELOMPOK_TIDAK_SESUAI")
+    assert sorted(found["_idx"].to_list()) == [5, 6]  # KUBE MELATI has 2 members; KUBE MAWAR is fine
+    assert found["message"][0].startswith("Kelompok KUBE MELATI beranggotakan 2 orang, padahal")
+    assert any(w["code"] == "column_missing" and w["field"] == "jabatan" for w in outcome.listing.warnings)
+
+
+def test_ka_kelompok_is_the_leader(tmp_path):
+    rows = kube_group(5)
+    rows[0]["jabatan"] = "Ka. Kelompok"
+    assert "KELOMPOK_TIDAK_SESUAI" not in run_rows(tmp_path, "kube", rows).findings["code"].to_list()
+
+
+def test_an_area_check_that_cannot_run_is_listed(tmp_path):
+    outcome = run_rows(tmp_path, "maghrib_mengaji", [{}], kecamatan=None)
+    # The test list has a kecamatan column: the check runs.
+    assert "WILAYAH_DI_LUAR_PROGRAM" not in [s["check"] for s in outcome.checks_skipped]
+    from tests.conftest import make_rows, write_csv
+    from validator.engine import validate
+
+    headers, body = make_rows("maghrib_mengaji", [{}])
+    keep = [i for i, h in enumerate(headers) if h != "Kecamatan"]
+    path = write_csv(tmp_path / "nokec.csv", [headers[i] for i in keep], [[r[i] for i in keep] for r in body])
+    outcome = validate(path, "maghrib_mengaji", today=dt.date(2026, 11, 22))
+    assert "WILAYAH_DI_LUAR_PROGRAM" in [s["check"] for s in outcome.checks_skipped]

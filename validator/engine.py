@@ -199,6 +199,9 @@ _NEEDED = (
      ("nominal tidak dicocokkan dengan ketentuan program", "amounts were not checked against the program")),
     ("nama_kelompok", "KELOMPOK_TIDAK_SESUAI", "Nama Kelompok", lambda p: p.group is not None,
      ("susunan kelompok tidak diperiksa", "group composition was not checked")),
+    ("jabatan", "KELOMPOK_TIDAK_SESUAI", "Jabatan", lambda p: p.group is not None,
+     ("hanya jumlah anggota kelompok yang diperiksa, bukan adanya satu ketua",
+      "only the group sizes were checked, not that each group has one leader")),
 )
 
 

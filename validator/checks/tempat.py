@@ -24,6 +24,9 @@ def place_rules(ctx: CheckContext) -> list[Rule]:
         shown = pl.when(raw.is_not_null()).then(raw).otherwise(pl.lit(ctx.regions.describe(ctx.sender)
                                                                       if ctx.sender else ""))
         rules.append(Rule("WILAYAH_DI_LUAR_PROGRAM", row_kec.is_not_null() & ~inside, value=shown))
+        if not ctx.sender and not ctx.has("kecamatan"):
+            ctx.skip("WILAYAH_DI_LUAR_PROGRAM", "tidak ada kolom kecamatan dan --kecamatan tidak diisi",
+                     "no kecamatan column and no --kecamatan")
     return rules
 
 
@@ -44,20 +47,26 @@ def group_findings(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame | Non
         raw = pl.when(group.is_null()).then(None).otherwise(raw).forward_fill()
         group = group.forward_fill()
     title = (pl.col("jabatan").str.to_uppercase().str.replace_all(r"[^A-Z ]", " ").str.strip_chars()
-             if ctx.has("jabatan") else pl.lit(None, pl.Utf8))
+             .str.replace_all(r"\s+", " ") if ctx.has("jabatan") else pl.lit(None, pl.Utf8))
     leader = rule.leader_title.upper()
     is_leader = (title == leader) | title.str.starts_with(leader + " ")
+    if leader == "KETUA":  # "Ka. Kelompok", "KA KUBE": the usual abbreviation of ketua
+        is_leader = is_leader | title.str.contains(r"^KA (?:KELOMPOK|KUBE|KEL)\b")
     g = frame.select("_idx", "_row", group.alias("_grp"), raw.alias("_grp_raw"),
                      is_leader.fill_null(False).alias("_lead"))
     sizes = g.group_by("_grp").agg(pl.len().alias("_members"), pl.col("_lead").sum().alias("_leaders"))
     out = g.join(sizes, on="_grp", how="left", nulls_equal=True)
+    # Without a jabatan column the leaders cannot be counted: the sizes are still checked (the
+    # warning column_missing says the rest).
+    leaders_bad = (pl.col("_leaders") != 1) if ctx.has("jabatan") else pl.lit(False)
     bad = (pl.col("_grp").is_null() | (pl.col("_members") < rule.min_members)
-           | (pl.col("_members") > rule.max_members) | (pl.col("_leaders") != 1))
+           | (pl.col("_members") > rule.max_members) | leaders_bad)
     return out.filter(bad).select(
         "_idx", pl.col("_grp_raw").fill_null("").alias("value"),
         pl.when(pl.col("_grp").is_null()).then(pl.lit(None)).otherwise(pl.col("_members")).alias("actual"),
         pl.when(pl.col("_grp").is_null()).then(pl.lit(None)).otherwise(pl.col("_leaders")).alias("detail"),
-        pl.when(pl.col("_grp").is_null()).then(pl.lit("no_group")).alias("variant"),
+        pl.when(pl.col("_grp").is_null()).then(pl.lit("no_group"))
+        .when(pl.lit(not ctx.has("jabatan"))).then(pl.lit("size_only")).alias("variant"),
     )
 
 
