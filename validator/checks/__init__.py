@@ -55,12 +55,17 @@ def run_checks(frame: pl.DataFrame, ctx: CheckContext) -> tuple[pl.DataFrame, pl
             return None
         return run
 
-    # An account with a finding of its own is not also a duplicate (one problem, one finding).
-    faulty = pl.lit(False)
-    for r in rules:
-        if r.code in ("REKENING_HURUF", "REKENING_POLA", "REKENING_PANJANG", "REKENING_EXCEL"):
-            faulty = faulty | r.when.fill_null(False)
-    clean_accts = pl.col("_acct_digits") & ~faulty
+    # An account or a KK with a finding of its own is not also a duplicate (one problem, one finding).
+    def without(codes: tuple[str, ...]) -> pl.Expr:
+        faulty = pl.lit(False)
+        for r in rules:
+            if r.code in codes:
+                faulty = faulty | r.when.fill_null(False)
+        return ~faulty
+
+    clean_accts = pl.col("_acct_digits") & without(("REKENING_HURUF", "REKENING_POLA", "REKENING_PANJANG",
+                                                     "REKENING_EXCEL"))
+    clean_kks = pl.col("_kk_ok") & without(("KK_WILAYAH", "KK_SAMA_NIK"))
 
     tasks: list[Callable[[], pl.DataFrame | None]] = [
         related("DUGAAN_GANDA", lambda: ganda.probable_duplicates(prepared, ctx)),
@@ -69,7 +74,7 @@ def run_checks(frame: pl.DataFrame, ctx: CheckContext) -> tuple[pl.DataFrame, pl
         related("GANDA_REKENING", lambda: ganda.account_duplicates(prepared, clean_accts)),
     ]
     if ctx.household:
-        tasks.append(related("GANDA_KK", lambda: ganda.kk_duplicates(prepared)))
+        tasks.append(related("GANDA_KK", lambda: ganda.kk_duplicates(prepared, clean_kks)))
     if ctx.enabled("KELOMPOK_TIDAK_SESUAI"):
         def groups() -> pl.DataFrame | None:
             found = tempat.group_findings(prepared, ctx)

@@ -48,8 +48,9 @@ def nik_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
     return group_related(readable(frame, "_idx", "_row", "_nik"), "_nik")
 
 
-def kk_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
-    return group_related(readable(frame, "_idx", "_row", "_nik", "_kk", where=pl.col("_kk_ok")), "_kk", "_nik")
+def kk_duplicates(frame: pl.DataFrame, clean_kks: pl.Expr | None = None) -> pl.DataFrame:
+    where = pl.col("_kk_ok") if clean_kks is None else clean_kks
+    return group_related(readable(frame, "_idx", "_row", "_nik", "_kk", where=where), "_kk", "_nik")
 
 
 def account_duplicates(frame: pl.DataFrame, clean_accounts: pl.Expr) -> pl.DataFrame:
