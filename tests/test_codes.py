@@ -406,3 +406,15 @@ def test_an_area_check_that_cannot_run_is_listed(tmp_path):
     path = write_csv(tmp_path / "nokec.csv", [headers[i] for i in keep], [[r[i] for i in keep] for r in body])
     outcome = validate(path, "maghrib_mengaji", today=dt.date(2026, 11, 22))
     assert "WILAYAH_DI_LUAR_PROGRAM" in [s["check"] for s in outcome.checks_skipped]
+
+
+def test_a_group_larger_than_the_rows_named_says_how_many_more(tmp_path):
+    from validator.checks.ganda import MAX_RELATED
+
+    outcome = run_rows(tmp_path, "pkh", [{}] * (MAX_RELATED + 10))
+    last = outcome.findings.filter(code="GANDA_NIK").sort("_idx")[-1]
+    assert last["related"][0].len() == MAX_RELATED
+    assert last["message"][0].endswith(" dan 9 baris lainnya."), last["message"][0]
+    assert last["message_en"][0].endswith(" and 9 more rows.")
+    small = run_rows(tmp_path, "pkh", [{}, {}])
+    assert "lainnya" not in small.findings.filter(code="GANDA_NIK")["message"][0]

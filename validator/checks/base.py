@@ -23,6 +23,7 @@ FINDING_SCHEMA: dict[str, pl.DataType] = {
     "related": pl.List(pl.Int32()),
     "variant": pl.Utf8(),  # a message variant of the catalogue entry, or null for its message
     "detail_en": pl.Utf8(),  # `detail` in English, where the detail is words rather than codes
+    "more": pl.Int32(),  # related rows beyond the ones `related` names (a group above MAX_RELATED)
 }
 PARAMS = ("value", "expected", "actual", "bank", "detail")
 
@@ -73,6 +74,7 @@ def rule_findings(frame: pl.LazyFrame, rule: Rule, field_name: str) -> pl.LazyFr
     cols.append(pl.lit(None, pl.List(pl.Int32)).alias("related"))
     cols.append((rule.variant if rule.variant is not None else pl.lit(None, pl.Utf8)).alias("variant"))
     cols.append(pl.lit(None, pl.Utf8).alias("detail_en"))
+    cols.append(pl.lit(None, pl.Int32).alias("more"))
     return frame.filter(rule.when.fill_null(False)).select(cols)
 
 
@@ -94,6 +96,7 @@ def related_findings(pairs: pl.LazyFrame, code: str, field_name: str) -> pl.Lazy
         pl.col("related").cast(pl.List(pl.Int32)),
         pl.lit(None, pl.Utf8).alias("variant"),
         pl.lit(None, pl.Utf8).alias("detail_en"),
+        (pl.col("more").cast(pl.Int32) if "more" in pairs.collect_schema() else pl.lit(None, pl.Int32)).alias("more"),
     )
 
 

@@ -26,14 +26,18 @@ def group_related(base: pl.DataFrame, key: str, distinct: str | None = None) -> 
     groups = dup.group_by(key).agg(
         pl.col("_row").head(MAX_RELATED * 2).alias("_grp"),
         (pl.col(distinct).n_unique() if distinct else pl.len()).alias("_n"),
+        pl.len().alias("_size"),
     ).filter(pl.col("_n") > 1)
     own = dup.group_by(own_key).agg(pl.col("_row").alias("_own"))
+    others = pl.col("_size") - pl.col("_own").list.len()  # rows of the group that are not this row's
     return (
         dup.join(groups, on=key).join(own, on=own_key)
         .with_columns(pl.col("_grp").list.set_difference("_own").list.sort().list.head(MAX_RELATED)
                       .alias("related"))
         .filter(pl.col("related").list.len() > 0)
-        .select(pl.col("_idx"), pl.col(key).alias("value"), pl.col("related").cast(pl.List(pl.Int32)))
+        .select(pl.col("_idx"), pl.col(key).alias("value"), pl.col("related").cast(pl.List(pl.Int32)),
+                pl.when(others > pl.col("related").list.len()).then(others - pl.col("related").list.len())
+                .cast(pl.Int32).alias("more"))
     )
 
 

@@ -80,7 +80,7 @@ def context_params(rules: Rulebook, program: Program, regions: Regions, sender: 
     }
 
 
-def _template_expr(template: str, context: dict[str, str], english: bool = False) -> pl.Expr:
+def _template_expr(template: str, context: dict[str, str], english: bool = False, lang: str = "id") -> pl.Expr:
     parts: list[pl.Expr] = []
     for literal, name, _spec, _conv in Formatter().parse(template):
         if literal:
@@ -91,6 +91,11 @@ def _template_expr(template: str, context: dict[str, str], english: bool = False
             parts.append(pl.lit(context[name]))
         elif name == "rows":
             parts.append(pl.col("related").list.eval(pl.element().cast(pl.Utf8)).list.join(", ").fill_null(""))
+            # A group larger than the rows named: say how many more, so the list does not read as whole.
+            more = pl.col("more").cast(pl.Utf8)
+            parts.append(pl.when(pl.col("more") > 0).then(
+                pl.concat_str([pl.lit(" and " if lang == "en" else " dan "), more,
+                               pl.lit(" more rows" if lang == "en" else " baris lainnya")])).otherwise(pl.lit("")))
         elif name == "detail" and english:
             parts.append(pl.coalesce(pl.col("detail_en"), pl.col("detail")).fill_null(""))
         else:
@@ -107,14 +112,16 @@ def render(findings: pl.DataFrame, catalog: dict[str, CatalogEntry],
     out = []
     for (code,), part in findings.partition_by("code", as_dict=True, maintain_order=True).items():
         entry = catalog[code]
+        if "more" not in part.columns:
+            part = part.with_columns(pl.lit(None, pl.Int32).alias("more"))
         message_id = _template_expr(entry.message_id, contexts["id"])
         english = "detail_en" in part.columns
-        message_en = _template_expr(entry.message_en, contexts["en"], english)
+        message_en = _template_expr(entry.message_en, contexts["en"], english, "en")
         if "variant" in part.columns:
             for name, v in entry.variants.items():
                 chosen = pl.col("variant") == name
                 message_id = pl.when(chosen).then(_template_expr(v.message_id, contexts["id"])).otherwise(message_id)
-                message_en = pl.when(chosen).then(_template_expr(v.message_en, contexts["en"], english)).otherwise(
+                message_en = pl.when(chosen).then(_template_expr(v.message_en, contexts["en"], english, "en")).otherwise(
                     message_en)
         out.append(part.with_columns(message_id.alias("message"), message_en.alias("message_en")))
     return pl.concat(out)
