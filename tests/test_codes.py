@@ -161,6 +161,12 @@ CASES = [
      [{"rek": "30020100O123507"}, {**OTHER, "rek": "30020100O123507"}], []),
     ("same name and birth date", "DUGAAN_GANDA", "pkh",
      [{}, {**OTHER, "nama": "Siti Aminah", "tgl": "15-06-1980", "jk": "P"}], [0, 1]),
+    ("same name and date, different fathers", "DUGAAN_GANDA", "pkh",
+     [{"nama": "SITI BINTI HASAN"}, {**OTHER, "nama": "Siti binti Umar", "tgl": "15-06-1980", "jk": "P"}], []),
+    ("same name and date, one without the father", "DUGAAN_GANDA", "pkh",
+     [{"nama": "SITI AMINAH BINTI HASAN"}, {**OTHER, "nama": "Siti Aminah", "tgl": "15-06-1980", "jk": "P"}], [0, 1]),
+    ("same name, date and father", "DUGAAN_GANDA", "pkh",
+     [{"nama": "SITI BINTI HASAN"}, {**OTHER, "nama": "Hj. Siti bt. Hasan", "tgl": "15-06-1980", "jk": "P"}], [0, 1]),
     ("nik one digit apart, similar name", "DUGAAN_GANDA", "pkh",
      [{}, {**OTHER, "nik": "1271175506800007", "nama": "SITI AMINA", "tgl": "", "jk": "P"}], [0, 1]),
     ("nik one digit apart, other name", "DUGAAN_GANDA", "pkh",
@@ -418,3 +424,11 @@ def test_a_group_larger_than_the_rows_named_says_how_many_more(tmp_path):
     assert last["message_en"][0].endswith(" and 9 more rows.")
     small = run_rows(tmp_path, "pkh", [{}, {}])
     assert "lainnya" not in small.findings.filter(code="GANDA_NIK")["message"][0]
+
+
+def test_a_probable_duplicate_says_which_reason_holds(tmp_path):
+    same = run_rows(tmp_path, "pkh", [{}, {**OTHER, "nama": "Siti Aminah", "tgl": "15-06-1980", "jk": "P"}])
+    assert "nama dan tanggal lahirnya sama" in same.findings.filter(code="DUGAAN_GANDA")["message"][0]
+    near = run_rows(tmp_path, "pkh", [{}, {**OTHER, "nik": "1271175506800007", "nama": "SITI AMINA", "tgl": "",
+                                          "jk": "P"}])
+    assert "hanya beda satu digit" in near.findings.filter(code="DUGAAN_GANDA")["message"][0]

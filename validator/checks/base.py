@@ -94,7 +94,8 @@ def related_findings(pairs: pl.LazyFrame, code: str, field_name: str) -> pl.Lazy
         pl.lit(None, pl.Utf8).alias("bank"),
         (pl.col("detail").cast(pl.Utf8) if "detail" in pairs.collect_schema() else pl.lit(None, pl.Utf8)).alias("detail"),
         pl.col("related").cast(pl.List(pl.Int32)),
-        pl.lit(None, pl.Utf8).alias("variant"),
+        (pl.col("variant").cast(pl.Utf8) if "variant" in pairs.collect_schema() else pl.lit(None, pl.Utf8))
+        .alias("variant"),
         pl.lit(None, pl.Utf8).alias("detail_en"),
         (pl.col("more").cast(pl.Int32) if "more" in pairs.collect_schema() else pl.lit(None, pl.Int32)).alias("more"),
     )

@@ -61,6 +61,10 @@ def account_duplicates(frame: pl.DataFrame, clean_accounts: pl.Expr) -> pl.DataF
     return group_related(readable(frame, "_idx", "_row", "_nik", "_acct", where=clean_accounts), "_acct", "_nik")
 
 
+# The father's name after BIN/BINTI in a shown (upper-case) name: "ALI BIN HASAN" -> HASAN.
+_FATHER = r"\b(?:BINTI|BIN|BTE|BT)\.?\s+(.+)$"
+
+
 def _birth_key(frame: pl.DataFrame) -> pl.Expr:
     """Birth date as DDMMYY in one integer: from the date column when it is usable, else from
     the NIK. Two-digit years, as the NIK has them, so both sources give the same key."""
@@ -145,18 +149,30 @@ def probable_duplicates(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         pl.concat_str(["_name_key", pl.col("_birth").cast(pl.Utf8)], separator="|").alias("_nb"))
     same = group_related(candidates, "_nb", "_nik")
     if same.height:
-        c = base.select("_idx", "_row", "_century")
+        # The name key drops "bin/binti" and the father's name (a registry may leave it out), but
+        # two rows that both name a father, different ones, are two people.
+        father = (frame.select("_idx", pl.col("_name").str.extract(_FATHER, 1).str.replace_all(r"[^A-Z]", "")
+                               .alias("_father"))
+                  .filter(pl.col("_idx").is_in(candidates["_idx"].implode())))
+        c = base.select("_idx", "_row", "_century").join(father, on="_idx", how="left")
         same = (same.select("_idx", pl.col("related").alias("_r")).explode("_r")
-                .join(c.select("_idx", "_century"), on="_idx")
-                .join(c.select(pl.col("_row").cast(pl.Int32).alias("_r"), pl.col("_century").alias("_cb")), on="_r")
+                .join(c.select("_idx", "_century", "_father"), on="_idx")
+                .join(c.select(pl.col("_row").cast(pl.Int32).alias("_r"), pl.col("_century").alias("_cb"),
+                               pl.col("_father").alias("_fb")), on="_r")
                 .filter(pl.col("_century").is_null() | pl.col("_cb").is_null() | (pl.col("_century") == pl.col("_cb")))
+                .filter(pl.col("_father").is_null() | pl.col("_fb").is_null() | (pl.col("_father") == pl.col("_fb")))
                 .group_by("_idx").agg(pl.col("_r").alias("related")))
     near = _one_digit_apart(base.select("_idx", "_row", "_nik", "_name_key"), ctx.program.name_similarity)
     related = pl.concat([
-        same.select("_idx", pl.col("related").alias("_r")).explode("_r"),
-        near.select("_idx", pl.col("_row_b").cast(pl.Int32).alias("_r")),
+        same.select("_idx", pl.col("related").alias("_r")).explode("_r").with_columns(pl.lit("same").alias("_why")),
+        near.select("_idx", pl.col("_row_b").cast(pl.Int32).alias("_r"), pl.lit("near").alias("_why")),
     ])
     if related.height == 0:
         return pl.DataFrame(schema={"_idx": pl.UInt32, "value": pl.Utf8, "related": pl.List(pl.Int32)})
-    return (related.group_by("_idx").agg(pl.col("_r").unique().sort().head(MAX_RELATED).alias("related"))
-            .join(base.select("_idx", pl.col("_nik").alias("value")), on="_idx"))
+    # The message says which of the two reasons holds, when only one does.
+    return (related.group_by("_idx").agg(pl.col("_r").unique().sort().head(MAX_RELATED).alias("related"),
+                                         pl.col("_why").unique().alias("_whys"))
+            .with_columns(pl.when(pl.col("_whys").list.len() == 1).then(pl.col("_whys").list.first())
+                          .alias("variant"))
+            .join(base.select("_idx", pl.col("_nik").alias("value")), on="_idx")
+            .select("_idx", "value", "related", "variant"))
