@@ -110,6 +110,20 @@ def test_a_repeated_nik_counts_its_death_and_its_highest_desil(tmp_path):
     assert (desil["value"], desil["actual"], desil["expected"]) == (SITI["nik"], "7", "4")
 
 
+@pytest.mark.parametrize("desil", ["5", "05", "5.0", "5,0", "Desil 5", "DESIL 5", " desil5 "])
+def test_a_desil_written_as_words_or_with_a_decimal_is_read(tmp_path, desil):
+    assert codes_by_row(run(tmp_path, "pkh", [{}], [{"desil": desil}])) == [{"DTKS_DESIL"}]
+
+
+def test_a_repeated_nik_gives_the_same_verdict_in_any_order(tmp_path):
+    other_kk = {"no_kk": "1271170101100009"}
+    for people in ([{}, other_kk], [other_kk, {}]):  # the record with the list's KK is the one compared
+        assert codes_by_row(run(tmp_path, "pkh", [{}], people)) == [set()]
+    for people in ([{"nama": "RATNA DEWI"}, {"nama": "BAMBANG"}], [{"nama": "BAMBANG"}, {"nama": "RATNA DEWI"}]):
+        [finding] = run(tmp_path, "pkh", [{}], people).findings.filter(code="DTKS_NAMA_BEDA").iter_rows(named=True)
+        assert finding["expected"] == "BAMBANG"  # by name, whatever the file's order
+
+
 @pytest.mark.parametrize(("column", "code", "person"), [
     ("desil", "DTKS_DESIL", {"desil": "7"}), ("status", "DTKS_MENINGGAL", {"status": "meninggal"}),
     ("nama", "DTKS_NAMA_BEDA", {"nama": "RATNA DEWI"}), ("no_kk", "DTKS_KK_BEDA", {"no_kk": "1271170101100009"})])
@@ -173,3 +187,38 @@ def test_an_extract_that_breaks_past_its_first_lines_is_the_users_to_fix(tmp_pat
     with pytest.raises(UserError) as err:
         validate(write_csv(tmp_path / "l.csv", headers, rows), "pkh", kecamatan="127117", today=TODAY, **kwargs)
     assert err.value.code == "registry_unreadable" and "big.csv" in str(err.value)
+
+
+@pytest.mark.parametrize("people,code", [
+    ([], "empty_extract"),
+    ([{"nik": "1.27117E+15"}, {"nik": "1.27117E+15"}, {"nik": "1.27117E+15"}], "registry_nik_damaged"),
+])
+def test_an_extract_that_can_match_no_one_is_refused(tmp_path, people, code):
+    from validator.errors import UserError
+
+    with pytest.raises(UserError) as err:
+        run(tmp_path, "pkh", [{}, {"nik": "1271171506750002", "kk": "1271170101100002", "jk": "L",
+                                   "tgl": "15-06-1975", "nama": "BUDI"}], people)
+    assert err.value.code == code
+
+
+def test_an_extract_of_other_people_still_validates(tmp_path):
+    outcome = run(tmp_path, "pkh", [{}], [{"nik": "1271171506750002"}])
+    assert codes_by_row(outcome) == [{"DTKS_TIDAK_TERDAFTAR"}]
+
+
+@pytest.mark.parametrize("status", ["meninggal", "Meninggal Dunia", "SUDAH MENINGGAL", "Tidak Aktif (Meninggal)",
+                                    "wafat", "Almarhum", "ALM.", "mati"])
+def test_deceased_statuses(tmp_path, status):
+    assert codes_by_row(run(tmp_path, "pkh", [{}], [{"status": status}])) == [{"DTKS_MENINGGAL"}]
+
+
+@pytest.mark.parametrize("status", ["aktif", "pindah", "Tidak Aktif", "matikan"])
+def test_statuses_that_are_not_death(tmp_path, status):
+    assert "DTKS_MENINGGAL" not in codes_by_row(run(tmp_path, "pkh", [{}], [{"status": status}]))[0]
+
+
+def test_an_exclusion_without_a_category_says_no_empty_category(tmp_path):
+    outcome = run(tmp_path, "pkh", [{}], [{}], exclusions=[(SITI["nik"], "")])
+    [message] = outcome.findings.filter(code="DAFTAR_PENGECUALIAN")["message"].to_list()
+    assert message == "NIK ini ada di daftar pengecualian dinas."

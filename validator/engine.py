@@ -121,6 +121,31 @@ def _reading(name: str, run: Callable[[], dict]) -> dict:
             "quotes and UTF-8 encoding; then run again.", code="registry_unreadable") from None
 
 
+def _unusable_extract(con: duckdb.DuckDBPyConnection, registry: Path) -> None:
+    """Refuse an extract that cannot match anyone (no rows, or NIKs Excel turned into numbers)
+    rather than reject every recipient as not registered."""
+    from validator.registry import scan_extract_fields
+
+    source, _ = scan_extract_fields(con, registry)
+    n, ok = _reading(registry.name, lambda: con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE nik_valid) FROM (SELECT nik_valid FROM {source} LIMIT 10000)"
+    ).fetchone())
+    if n == 0:
+        raise UserError(
+            f"Ekstrak registri {registry.name} tidak berisi data (hanya baris judul), sehingga setiap penerima akan "
+            "tercatat tidak terdaftar. Periksa berkasnya lalu jalankan lagi.",
+            f"The registry extract {registry.name} holds no rows (a header only), so every recipient would be "
+            "not registered. Check the file and run again.", code="empty_extract")
+    if ok < n / 2:
+        raise UserError(
+            f"Sebagian besar NIK di ekstrak registri {registry.name} bukan 16 digit ({n - ok} dari {n} baris "
+            "pertama), misalnya rusak oleh format angka Excel (1,27117E+15), sehingga tidak satu pun penerima "
+            "ditemukan. Ambil ulang ekstraknya sebagai CSV dengan NIK sebagai teks, lalu jalankan lagi.",
+            f"Most NIKs in the registry extract {registry.name} are not 16 digits ({n - ok} of the first {n} "
+            "rows), e.g. damaged by Excel's number format, so no recipient was found. Export it again as CSV "
+            "with NIKs as text and run again.", code="registry_nik_damaged")
+
+
 def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: CheckContext, *,
                          registry: Path | None,
                          exclusions: Path | None, store: Store | None, period: str | None,
@@ -144,6 +169,9 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
             source = "registry"
             name, have = imported_fields(con) or ("registri", set(registri.COLUMN_CHECKS))
         found = _reading(name, lambda: registri.registry_findings(rows, ctx, con, source))
+        missing = found.get("DTKS_TIDAK_TERDAFTAR")
+        if registry is not None and rows.height and missing is not None and missing.height == rows.height:
+            _unusable_extract(con, registry)  # not one NIK found: an empty or damaged file says so
         # An extract without the column a check reads would let that check pass every row.
         for column, code in registri.COLUMN_CHECKS.items():
             if column not in have and ctx.enabled(code) and registri.applies(code, ctx):

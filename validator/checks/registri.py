@@ -27,6 +27,9 @@ def list_rows(prepared: pl.DataFrame, findings: pl.DataFrame) -> pl.DataFrame:
 
 
 KEYS = "bansos_list_keys"
+# A status that marks the person deceased (lower case): "meninggal", "Meninggal Dunia", "Sudah
+# Meninggal", "Tidak Aktif (Meninggal)", "wafat", "almarhum", "alm.", "mati".
+DECEASED = r"\b(meninggal|wafat|almarhum|almarhumah|alm|mati)\b"
 # The registry column each check reads (contracts §4): without it the check cannot run.
 COLUMN_CHECKS = {"no_kk": "DTKS_KK_BEDA", "nama": "DTKS_NAMA_BEDA", "desil": "DTKS_DESIL",
                  "status": "DTKS_MENINGGAL"}
@@ -45,9 +48,10 @@ def applies(code: str, ctx: CheckContext) -> bool:
 def registry_matches(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, registry_sql: str) -> pl.DataFrame:
     """One registry row per list row (left join). When a NIK repeats in the registry, a record
     marking the person deceased comes first, then the highest desil: a stale record must not hide
-    a death or a desil above the cut-off (the import reports repeated NIKs)."""
+    a death or a desil above the cut-off (the import reports repeated NIKs). Then the record with
+    the list's KK, then by name and KK: the same files give the same verdict whatever their order."""
     # (`registry_sql` may refer to the list's keys as `bansos_list_keys`, registered here.)
-    keys = rows.select("_idx", "nik").to_arrow()  # handed to DuckDB without copying
+    keys = rows.select("_idx", "nik", "kk").to_arrow()  # handed to DuckDB without copying
     con.register(KEYS, keys)
     try:
         return query(con, f"""
@@ -55,8 +59,10 @@ def registry_matches(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, registr
                    r.status AS reg_status, r.desil AS reg_desil
             FROM bansos_list_keys k LEFT JOIN {registry_sql} r ON r.nik = k.nik
             QUALIFY row_number() OVER (PARTITION BY k._idx
-                                       ORDER BY (starts_with(r.status, 'meninggal') OR r.status = 'wafat') DESC
-                                                NULLS LAST, r.desil DESC NULLS LAST) = 1
+                                       ORDER BY regexp_matches(r.status, '{DECEASED}') DESC
+                                                NULLS LAST, r.desil DESC NULLS LAST,
+                                                (r.no_kk = k.kk) DESC NULLS LAST, r.nama NULLS LAST,
+                                                r.no_kk NULLS LAST) = 1
         """)
     finally:
         con.unregister("bansos_list_keys")
@@ -79,7 +85,7 @@ def registry_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBP
                 "_idx", pl.col("nik").alias("value"), pl.col("reg_desil").cast(pl.Utf8).alias("actual"),
                 pl.lit(str(program.desil_max)).alias("expected"))
     status = pl.col("reg_status").fill_null("")
-    out["DTKS_MENINGGAL"] = m.filter(found & (status.str.starts_with("meninggal") | (status == "wafat"))).select(
+    out["DTKS_MENINGGAL"] = m.filter(found & status.str.contains(DECEASED).fill_null(False)).select(
         "_idx", pl.col("nik").alias("value"))
     kk_bad = found & pl.col("kk").is_not_null() & pl.col("reg_kk").str.contains(r"^[0-9]{16}$").fill_null(False) & (
         pl.col("kk") != pl.col("reg_kk"))
@@ -112,10 +118,15 @@ def exclusion_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDB
     con.register("bansos_list_keys", rows.select("_idx", "nik").to_arrow())
     try:
         hits = query(con, f"""
-            SELECT k._idx, k.nik AS value, string_agg(DISTINCT replace(e.kategori, '_', ' '), ', ' ORDER BY replace(e.kategori, '_', ' ')) AS detail
+            SELECT k._idx, k.nik AS value,
+                   string_agg(DISTINCT nullif(trim(replace(e.kategori, '_', ' ')), ''), ', '
+                              ORDER BY nullif(trim(replace(e.kategori, '_', ' ')), '')) AS detail
             FROM bansos_list_keys k JOIN {exclusions_sql} e ON e.nik = k.nik
             GROUP BY k._idx, k.nik
         """)
     finally:
         con.unregister("bansos_list_keys")
-    return {"DAFTAR_PENGECUALIAN": hits.with_columns(pl.col("_idx").cast(pl.UInt32))} if hits.height else {}
+    # An exclusion row without a category: the message leaves the category out.
+    hits = hits.with_columns(pl.col("_idx").cast(pl.UInt32),
+                             pl.when(pl.col("detail").is_null()).then(pl.lit("no_category")).alias("variant"))
+    return {"DAFTAR_PENGECUALIAN": hits} if hits.height else {}

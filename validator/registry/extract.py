@@ -174,9 +174,9 @@ def _normalised(src: Source, cols: dict[str, str], with_text: bool, keys: str | 
         f"CASE WHEN {sex_key} IN ({', '.join(map(_lit, SEX_L))}) THEN 'L' "
         f"WHEN {sex_key} IN ({', '.join(map(_lit, SEX_P))}) THEN 'P' END AS jenis_kelamin",
         f"{_id_digits('t_kode_wilayah')} AS kode_wilayah",
-        # '3' and '3.0' (a float column) are decile 3; anything else is unreadable.
-        "CASE WHEN regexp_full_match(t_desil, '[0-9]{1,9}(\\.0+)?') "
-        "THEN CAST(split_part(t_desil, '.', 1) AS INTEGER) END AS desil",
+        # '3', '3.0' (a float column), '3,0', 'Desil 3' are decile 3; anything else is unreadable.
+        "CASE WHEN regexp_full_match(t_desil, '(?i)(desil\\s*)?[0-9]{1,9}([.,]0+)?') "
+        "THEN CAST(regexp_extract(t_desil, '[0-9]+', 0) AS INTEGER) END AS desil",
         f"lower({_words('t_status')}) AS status",
     ]
     if with_text:

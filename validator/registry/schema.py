@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
+from validator.checks.registri import DECEASED
+
 # Status values of DTKS/DTSEN extracts the registry checks understand; anything else is counted.
 STATUS_DIKENAL = ("aktif", "meninggal", "pindah")
-# Spellings the DTKS_MENINGGAL check also reads as deceased ("meninggal dunia", "wafat").
-DECEASED_ALSO = ("wafat",)
+# The DTKS_MENINGGAL check also reads "meninggal dunia", "wafat", "almarhum", … (DECEASED) as deceased.
 
 # Check name -> (Indonesian label, English label). `<column>_kosong` are pandera's not-null checks.
 CHECKS: dict[str, tuple[str, str]] = {
@@ -92,8 +93,7 @@ class RegistryRow(pa.DataFrameModel):
     @pa.check("status", name="status_dikenal")
     def _status(cls, data: pa.PolarsData) -> pl.LazyFrame:
         status = pl.col(data.key)
-        return data.lazyframe.select(status.is_in(STATUS_DIKENAL) | status.str.starts_with("meninggal")
-                                     | status.is_in(DECEASED_ALSO))
+        return data.lazyframe.select(status.is_in(STATUS_DIKENAL) | status.str.contains(DECEASED))
 
     class Config:
         strict = False
