@@ -320,3 +320,11 @@ def test_cli_commands(tmp_path):
     assert isinstance(r.exception, UserError)  # the main CLI turns this into exit 2 + one line
     with Store(db, read_only=True) as s:
         assert s.con.execute("SELECT count(*) FROM registry").fetchone() == (2823,)
+
+
+def test_a_windows_1252_extract_is_read(tmp_path, store):
+    path = tmp_path / "dtks_1252.csv"
+    path.write_bytes(f"nik;nama;status\n{SITI};JOSÉ NUÑEZ;aktif\n{BUDI};BUDI;meninggal\n".encode("cp1252"))
+    import_registry(path, store)
+    names = dict(store.con.execute("SELECT nik, nama FROM registry").fetchall())
+    assert names[SITI] == "JOSÉ NUÑEZ"

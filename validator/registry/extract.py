@@ -73,6 +73,18 @@ def _sniff_delimiter(path: Path) -> str:
     return max((",", ";", "\t"), key=line.count)  # a tie (one column) stays ','
 
 
+def _encoding(path: Path) -> str:
+    """UTF-8, unless the first megabyte is not (then Windows-1252, read as Latin-1: the letters of
+    Indonesian names are the same in both; DuckDB reads Latin-1 natively)."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not merely a character cut at the megabyte's edge
+            return "latin-1"
+    return "utf-8"
+
 
 def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
     """Reads only the header (CSV) or the schema (Parquet); a file DuckDB cannot open is a UserError."""
@@ -88,7 +100,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
         # Every column as text: a NIK never passes through a number. skip=0: the header is line 1
         # (the sniffer would otherwise start at a later, wider line of a ragged file).
         relation = (f"read_csv({_lit(str(path))}, delim={_lit(delim)}, header=true, all_varchar=true, "
-                    "quote='\"', escape='\"', skip=0)")
+                    f"quote='\"', escape='\"', skip=0, encoding={_lit(_encoding(path))})")
     else:
         raise UserError(f"Berkas {path.name} bukan CSV atau Parquet.",
                         f"{path.name} is neither CSV nor Parquet.", code="bad_format")
