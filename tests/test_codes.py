@@ -337,7 +337,7 @@ ZW, BOM, NNBSP = "\u200b", "\ufeff", "\u202f"
     # A dash alone is a cell not filled in (README), for a date, a sex, an amount, a bank.
     ({"tgl": "-"}, set()),
     ({"tgl": " \u2013 "}, set()),
-    ({"nominal": "-"}, set()),
+    ({"nominal": "-"}, {"NOMINAL_TIDAK_VALID"}),  # Excel's accounting format shows zero as "-"
     ({"jk": "-"}, set()),
     # ISO date-times and a time with AM/PM, as exports write them.
     ({"tgl": "1980-06-15T00:00:00"}, set()),

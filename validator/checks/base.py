@@ -119,5 +119,6 @@ def text(e: pl.Expr) -> pl.Expr:
 
 def text_or_dash(e: pl.Expr) -> pl.Expr:
     """As `text`, and a cell holding only a dash is empty too (README: "-" counts as empty).
-    Not for names, where "-" is the placeholder NAMA_TIDAK_WAJAR names."""
+    Not for names, where "-" is the placeholder NAMA_TIDAK_WAJAR names, nor for amounts, where
+    "-" is how Excel's accounting format shows zero (NOMINAL_TIDAK_VALID: not positive)."""
     return e.str.strip_chars(_STRIP).replace(_DASHES, None)

@@ -149,7 +149,7 @@ def prepare(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         text_or_dash(_col(ctx, "tanggal_lahir")).alias("_dob_raw"),
         _num(ctx, "tanggal_lahir").alias("_dob_num"),
         text_or_dash(_col(ctx, "jenis_kelamin")).alias("_sex_raw"),
-        text_or_dash(_col(ctx, "nominal")).alias("_amount_raw"),
+        text(_col(ctx, "nominal")).alias("_amount_raw"),
         _num(ctx, "nominal").alias("_amount_num"),
         text_or_dash(_col(ctx, "nama_bank")).alias("_bank_raw"),
         text_or_dash(_col(ctx, "nama_rekening")).alias("_holder_raw"),
