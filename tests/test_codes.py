@@ -361,9 +361,9 @@ def test_an_account_in_full_width_digits_is_told_to_be_retyped_and_is_no_duplica
     outcome = run_rows(tmp_path, "pkh", [{"rek": wide}, {**OTHER, "rek": BASE_ACCOUNT}])
     assert codes_by_row(outcome) == [{"REKENING_HURUF"}, set()]
     message = outcome.findings.filter(code="REKENING_HURUF")["message"][0]
-    assert "bukan angka biasa" in message and "0-9" in message
+    assert "bukan angka 0–9 biasa" in message and "keyboard" in message
     arabic = run_rows(tmp_path, "pkh", [{"nik": "١٢٧١١٧٥٥٠٦٨٠٠٠٠١"}])
-    assert "bukan angka biasa" in arabic.findings.filter(code="NIK_FORMAT")["message"][0]
+    assert "bukan angka 0–9 biasa" in arabic.findings.filter(code="NIK_FORMAT")["message"][0]
 
 
 BASE_ACCOUNT = "300201000123507"
@@ -420,8 +420,8 @@ def test_a_group_larger_than_the_rows_named_says_how_many_more(tmp_path):
     outcome = run_rows(tmp_path, "pkh", [{}] * (MAX_RELATED + 10))
     last = outcome.findings.filter(code="GANDA_NIK").sort("_idx")[-1]
     assert last["related"][0].len() == MAX_RELATED
-    assert last["message"][0].endswith(" dan 9 baris lainnya."), last["message"][0]
-    assert last["message_en"][0].endswith(" and 9 more rows.")
+    assert last["message"][0].endswith(", dan 9 baris lainnya."), last["message"][0]
+    assert last["message_en"][0].endswith(", and 9 more.")
     small = run_rows(tmp_path, "pkh", [{}, {}])
     assert "lainnya" not in small.findings.filter(code="GANDA_NIK")["message"][0]
 
@@ -431,4 +431,4 @@ def test_a_probable_duplicate_says_which_reason_holds(tmp_path):
     assert "nama dan tanggal lahirnya sama" in same.findings.filter(code="DUGAAN_GANDA")["message"][0]
     near = run_rows(tmp_path, "pkh", [{}, {**OTHER, "nik": "1271175506800007", "nama": "SITI AMINA", "tgl": "",
                                           "jk": "P"}])
-    assert "hanya beda satu digit" in near.findings.filter(code="DUGAAN_GANDA")["message"][0]
+    assert "hanya berbeda satu digit" in near.findings.filter(code="DUGAAN_GANDA")["message"][0]

@@ -825,6 +825,6 @@ def test_many_list_sheets_get_one_warning_with_their_rows(tmp_path):
     outcome = validate(path, "maghrib_mengaji", today=TODAY)
     assert outcome.listing.sheet == "KEL 01" and outcome.rows.height == 5
     [warn] = [w for w in outcome.listing.warnings if w["code"] == "sheet_not_read"]
-    assert warn["message"].startswith("Hanya sheet 'KEL 01' yang diperiksa. 11 sheet lain 'KEL 02'")
-    assert "dan 1 lainnya" in warn["message"] and "(33 baris di bawah judulnya)" in warn["message"]
-    assert "11 other sheets" in warn["message_en"]
+    assert warn["message"].startswith("Hanya sheet 'KEL 01' yang diperiksa. Sheet lain, yaitu 'KEL 02', 'KEL 03'")
+    assert "'KEL 11', dan 1 sheet lainnya, juga" in warn["message"] and "(seluruhnya 33 baris data)" in warn["message"]
+    assert "Other sheets, 'KEL 02'" in warn["message_en"] and ", and 1 more, also have" in warn["message_en"]

@@ -378,11 +378,11 @@ def test_a_broken_program_file_stops_only_that_program(tmp_path):
         rules.program("lansia")
     msg = info.value.message_id
     for said in ("bank 'BCA' tidak ada di banks.yaml", "min_age: harus bilangan bulat (tertulis 'enam puluh')",
-                 "'area' berisi kode wilayah", "'min' (500000) lebih besar dari 'max' (300000)",
+                 "area: harus berisi kode wilayah", "'min' (500000) tidak boleh lebih besar daripada 'max' (300000)",
                  "extra_headers 'nama_lansia' bukan kolom yang dikenal", "kode 'NAMA_TIDAK_WAJR' tidak ada",
                  "area '12.99' tidak ada dalam daftar kode wilayah"):
         assert said in msg, (said, msg)
-    assert "(7)" in msg
+    assert "memiliki 7 masalah" in msg
 
 
 def test_unknown_placeholder_is_rejected(tmp_path):

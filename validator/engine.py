@@ -121,6 +121,11 @@ def _reading(name: str, run: Callable[[], dict]) -> dict:
             "quotes and UTF-8 encoding; then run again.", code="registry_unreadable") from None
 
 
+def _dots(n: int) -> str:
+    """A count as Indonesian writes it: 20.143."""
+    return f"{n:,}".replace(",", ".")
+
+
 def _unusable_extract(con: duckdb.DuckDBPyConnection, registry: Path) -> None:
     """Refuse an extract that cannot match anyone (no rows, or NIKs Excel turned into numbers)
     rather than reject every recipient as not registered."""
@@ -132,18 +137,22 @@ def _unusable_extract(con: duckdb.DuckDBPyConnection, registry: Path) -> None:
     ).fetchone())
     if n == 0:
         raise UserError(
-            f"Ekstrak registri {registry.name} tidak berisi data (hanya baris judul), sehingga setiap penerima akan "
-            "tercatat tidak terdaftar. Periksa berkasnya lalu jalankan lagi.",
-            f"The registry extract {registry.name} holds no rows (a header only), so every recipient would be "
-            "not registered. Check the file and run again.", code="empty_extract")
+            f"Ekstrak registri {registry.name} tidak berisi data (hanya baris judul); jika dipakai, semua penerima akan "
+            "ditandai tidak terdaftar di DTKS/DTSEN. Pemeriksaan dihentikan. Ambil ulang ekstrak DTKS/DTSEN yang "
+            "berisi data, lalu jalankan lagi.",
+            f"The registry extract {registry.name} holds no rows (a header only); used, every recipient would be "
+            "marked not in the registry. Checking stopped. Get a registry extract that has data and run again.",
+            code="empty_extract")
     if ok < n / 2:
         raise UserError(
-            f"Sebagian besar NIK di ekstrak registri {registry.name} bukan 16 digit ({n - ok} dari {n} baris "
-            "pertama), misalnya rusak oleh format angka Excel (1,27117E+15), sehingga tidak satu pun penerima "
-            "ditemukan. Ambil ulang ekstraknya sebagai CSV dengan NIK sebagai teks, lalu jalankan lagi.",
-            f"Most NIKs in the registry extract {registry.name} are not 16 digits ({n - ok} of the first {n} "
-            "rows), e.g. damaged by Excel's number format, so no recipient was found. Export it again as CSV "
-            "with NIKs as text and run again.", code="registry_nik_damaged")
+            f"Sebagian besar NIK di ekstrak registri {registry.name} bukan 16 digit ({_dots(n - ok)} dari {_dots(n)} "
+            "baris yang diperiksa), kemungkinan rusak oleh format angka Excel (1,27117E+15), sehingga tidak satu pun "
+            "penerima ditemukan di registri. Pemeriksaan dihentikan. Ekspor ulang ekstrak sebagai CSV dengan kolom "
+            "NIK bertipe teks, lalu jalankan lagi.",
+            f"Most NIKs in the registry extract {registry.name} are not 16 digits ({n - ok:,} of the {n:,} rows "
+            "checked), probably damaged by Excel's number format (1.27117E+15), so no recipient was found in the "
+            "registry. Checking stopped. Export the extract again as CSV with the NIK column as text and run again.",
+            code="registry_nik_damaged")
 
 
 def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: CheckContext, *,
@@ -228,7 +237,8 @@ _NEEDED = (
     ("nama_kelompok", "KELOMPOK_TIDAK_SESUAI", "Nama Kelompok", lambda p: p.group is not None,
      ("susunan kelompok tidak diperiksa", "group composition was not checked")),
     ("jabatan", "KELOMPOK_TIDAK_SESUAI", "Jabatan", lambda p: p.group is not None,
-     ("hanya jumlah anggota kelompok yang diperiksa, bukan adanya satu ketua",
+     ("hanya jumlah anggota kelompok yang diperiksa; ada tidaknya tepat satu KETUA di setiap kelompok tidak "
+      "diperiksa",
       "only the group sizes were checked, not that each group has one leader")),
 )
 
@@ -282,8 +292,8 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
     if store is not None and listing.frame.height == 0:
         # Recorded, it would replace the kecamatan's live list with nothing.
         raise UserError(
-            f"Daftar {Path(path).name} tidak berisi baris data di bawah judul kolom, jadi tidak dicatat (daftar "
-            "yang sudah tercatat tetap berlaku). Isi data penerima lalu kirim lagi.",
+            f"Daftar {Path(path).name} tidak berisi baris data di bawah judul kolom, sehingga tidak dicatat (daftar "
+            "yang sudah tercatat tetap berlaku). Isi data penerima, lalu kirim lagi.",
             f"{Path(path).name} has no data rows below its header, so it was not recorded (the list already "
             "recorded stays live). Fill in the recipients and send it again.", code="no_data_rows")
 

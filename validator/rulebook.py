@@ -80,13 +80,13 @@ class AmountRule(_Strict):
         if self.allowed is None and self.min is None and self.max is None:
             raise ValueError("nominal perlu 'allowed' (daftar nilai) atau 'min'/'max'")
         if self.allowed is not None and (self.min is not None or self.max is not None or self.step is not None):
-            raise ValueError("tulis 'allowed' (daftar nilai) atau 'min'/'max'/'step', tidak keduanya")
+            raise ValueError("tulis 'allowed' (daftar nilai) atau 'min'/'max'/'step', jangan keduanya")
         if self.allowed is not None and (not self.allowed or min(self.allowed) <= 0):
-            raise ValueError("'allowed' harus berisi nilai lebih dari 0")
+            raise ValueError("'allowed' harus berisi paling sedikit satu nilai, semuanya lebih dari 0")
         if self.min is not None and self.min < 0:
             raise ValueError("'min' tidak boleh negatif")
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"'min' ({self.min}) lebih besar dari 'max' ({self.max})")
+            raise ValueError(f"'min' ({self.min}) tidak boleh lebih besar daripada 'max' ({self.max})")
         if self.step is not None and self.step <= 0:
             raise ValueError("'step' harus lebih dari 0")
         return self
@@ -100,7 +100,8 @@ class GroupRule(_Strict):
     @model_validator(mode="after")
     def _order(self) -> GroupRule:
         if self.min_members > self.max_members:
-            raise ValueError(f"'min_members' ({self.min_members}) lebih besar dari 'max_members' ({self.max_members})")
+            raise ValueError(f"'min_members' ({self.min_members}) tidak boleh lebih besar daripada 'max_members' "
+                             f"({self.max_members})")
         return self
 
 
@@ -131,10 +132,11 @@ class Program(_Strict):
     @classmethod
     def _digits(cls, v: list[str]) -> list[str]:
         out = [str(a).replace(".", "").strip() for a in v]
-        bad = [a for a, o in zip(v, out, strict=True) if not (o.isdigit() and len(o) in (2, 4, 6, 10))]
+        bad = [str(a) for a, o in zip(v, out, strict=True) if not (o.isdigit() and len(o) in (2, 4, 6, 10))]
         if bad:
-            raise ValueError(f"'area' berisi kode wilayah Kemendagri (2, 4 atau 6 digit, boleh bertitik: "
-                             f"'12.71'), bukan {bad}")
+            shown = ", ".join(f"'{b}'" for b in bad)
+            raise ValueError(f"harus berisi kode wilayah Kemendagri (2, 4, 6 atau 10 digit, boleh bertitik, "
+                             f"misalnya '12.71'); {shown} bukan kode wilayah")
         return out
 
 
@@ -281,7 +283,7 @@ _PYDANTIC_ID = {
     "model_type": "harus pemetaan (kunci: nilai)",
     "literal_error": "harus salah satu dari: {expected}",
     "string_pattern_mismatch": "bentuknya tidak sah (huruf kecil, angka dan _; kode huruf besar)",
-    "greater_than_equal": "harus paling kecil {ge}", "less_than_equal": "harus paling besar {le}",
+    "greater_than_equal": "tidak boleh kurang dari {ge}", "less_than_equal": "tidak boleh lebih dari {le}",
     "too_short": "tidak boleh kosong",
 }
 
@@ -365,7 +367,7 @@ def load_rules(rules_dir: Path | None = None) -> Rulebook:
             for code in sorted(set(raw.get("codes") or {}) - set(catalog)):
                 own.append(f"{where}: kode '{code}' tidak ada di catalog.yaml")
             for other in sorted({str(o) for o in raw.get("exclusive_with") or []} - stems):
-                own.append(f"{where}: exclusive_with '{other}' bukan program (tidak ada berkasnya)")
+                own.append(f"{where}: exclusive_with '{other}' bukan program (berkas programs/{other}.yaml tidak ada)")
             extra = raw.get("extra_headers")
             if isinstance(extra, dict):
                 for name in sorted(set(extra) - fields):
@@ -403,7 +405,7 @@ def _area_problems(where: str, area) -> list[str]:
 def _refuse(rules_dir: Path, problems: list[str]) -> None:
     listing = "\n".join(f"  - {p}" for p in problems)
     raise UserError(
-        f"Berkas aturan di {rules_dir} bermasalah ({len(problems)}); perbaiki semuanya:\n{listing}",
+        f"Berkas aturan di {rules_dir} memiliki {len(problems)} masalah; perbaiki semuanya:\n{listing}",
         f"The rule files in {rules_dir} have {len(problems)} problem(s); fix all of them.",
         code="rules_invalid",
     )

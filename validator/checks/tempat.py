@@ -25,8 +25,8 @@ def place_rules(ctx: CheckContext) -> list[Rule]:
                                                                       if ctx.sender else ""))
         rules.append(Rule("WILAYAH_DI_LUAR_PROGRAM", row_kec.is_not_null() & ~inside, value=shown))
         if not ctx.sender and not ctx.has("kecamatan"):
-            ctx.skip("WILAYAH_DI_LUAR_PROGRAM", "tidak ada kolom kecamatan dan --kecamatan tidak diisi",
-                     "no kecamatan column and no --kecamatan")
+            ctx.skip("WILAYAH_DI_LUAR_PROGRAM", "tidak ada kolom kecamatan dan --kecamatan tidak diisi; wilayah "
+                     "program tidak diperiksa", "no kecamatan column and no --kecamatan; the program area was not checked")
     return rules
 
 

@@ -89,16 +89,19 @@ def read_grid(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[
             head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
         if head.startswith((b"<", b"\xff\xfe<", b"\xfe\xff\x00<")):
             raise UserError(
-                f"Berkas {path.name} bukan berkas Excel, melainkan halaman web (HTML/XML) yang diberi nama "
-                f"{suffix}. Buka di Excel, pilih Simpan Sebagai > Buku Kerja Excel (.xlsx), lalu kirim berkas .xlsx itu.",
+                f"Berkas {path.name} bukan berkas Excel, melainkan halaman web (HTML/XML) yang diberi akhiran "
+                f"{suffix}. Buka di Excel, pilih Simpan Sebagai (Save As) > Buku Kerja Excel (Excel Workbook, .xlsx), "
+                "lalu kirim berkas .xlsx itu.",
                 f"{path.name} is not an Excel file but a web page (HTML/XML) named {suffix}. Open it in Excel, "
                 "save it as an Excel Workbook (.xlsx) and send that file.", code="file_unreadable")
         if _binary(head) or head.startswith(b"%pdf"):
             raise UserError(
-                f"Berkas {path.name} tidak dapat dibaca sebagai Excel (isinya bukan buku kerja Excel). Buka di Excel "
-                "dan simpan ulang sebagai .xlsx.",
-                f"{path.name} cannot be read as an Excel workbook (it is not one inside). Open it in Excel and "
-                "save it again as .xlsx.", code="file_unreadable")
+                f"Berkas {path.name} tidak dapat dibaca sebagai Excel karena isinya bukan buku kerja Excel (misalnya "
+                "PDF, hasil pindaian, atau berkas rusak). Kirim daftar dalam format .xlsx atau .csv; jika berkas ini "
+                "terbuka di Excel, simpan ulang sebagai Buku Kerja Excel (.xlsx).",
+                f"{path.name} cannot be read as Excel: it is not an Excel workbook inside (e.g. a PDF, a scan or a "
+                "damaged file). Send the list as .xlsx or .csv; if the file opens in Excel, save it again as an "
+                "Excel Workbook (.xlsx).", code="file_unreadable")
         return read_delimited(path), []
     if suffix in EXCEL_SUFFIXES:
         return _best_sheet(path, header_map)
@@ -141,9 +144,9 @@ def read_list(path: Path, header_map: dict[str, str]) -> ListData:
         shown_en = {"\t": "tabs", ";": "semicolons", ",": "commas", "|": "bars"}[grid.joined]
         listing.warnings.append({
             "code": "columns_joined",
-            "message": f"Semua kolom tertulis dalam satu sel per baris, dipisah {shown}; daftar dibaca dengan "
-                       "memisahkannya. Di Excel, pisahkan lewat Data > Teks ke Kolom (Text to Columns) sebelum "
-                       "mengirim lagi.",
+            "message": f"Semua kolom tertulis dalam satu sel per baris, dipisahkan dengan {shown}; validator sudah "
+                       "memisahkannya sehingga daftar tetap diperiksa. Sebelum mengirim lagi, pisahkan kolomnya di "
+                       "Excel lewat Data > Teks ke Kolom (Text to Columns).",
             "message_en": f"Every column was written in one cell per row, separated by {shown_en}; the list was "
                           "read by splitting them. In Excel, split them with Data > Text to Columns before "
                           "sending it again.",
@@ -156,16 +159,26 @@ def read_list(path: Path, header_map: dict[str, str]) -> ListData:
 def _sheets_not_read(others: list[tuple[str, int]], read: str) -> dict:
     """One warning for every other sheet with a NIK column: which, and how many rows they hold."""
     rows = sum(n for _, n in others)
-    names = ", ".join(f"'{n}'" for n, _ in others[:10]) + (f" dan {len(others) - 10} lainnya" if len(others) > 10 else "")
-    names_en = ", ".join(f"'{n}'" for n, _ in others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
+    shown = [f"'{n}'" for n, _ in others[:10]]
+    rest = len(others) - len(shown)
+    names = _series(shown + ([f"{rest} sheet lainnya"] if rest else []), "dan")
+    names_en = _series(shown + ([f"{rest} more"] if rest else []), "and")
     one = len(others) == 1
     rows_id = f"{rows:,}".replace(",", ".")
     return {
         "code": "sheet_not_read",
-        "message": f"Hanya sheet '{read}' yang diperiksa. {'Sheet' if one else f'{len(others)} sheet lain'} {names} "
-                   f"juga berisi kolom NIK ({rows_id} baris di bawah judulnya) tetapi tidak diperiksa. Gabungkan "
-                   "semua baris dalam satu sheet, atau kirim satu berkas per sheet.",
-        "message_en": f"Only sheet '{read}' was checked. {'Sheet' if one else f'{len(others)} other sheets'} {names_en} "
-                      f"also {'has' if one else 'have'} a NIK column ({rows:,} rows below the header) but "
-                      f"{'was' if one else 'were'} not checked. Put all rows on one sheet, or send one file per sheet.",
+        "message": f"Hanya sheet '{read}' yang diperiksa. Sheet lain, yaitu {names}, juga berisi kolom NIK "
+                   f"(seluruhnya {rows_id} baris data) tetapi tidak diperiksa. Gabungkan semua baris ke dalam satu "
+                   "sheet, atau kirim setiap sheet sebagai berkas tersendiri.",
+        "message_en": f"Only sheet '{read}' was checked. {'Another sheet' if one else 'Other sheets'}, {names_en}, "
+                      f"also {'has' if one else 'have'} a NIK column ({rows:,} data rows in all) but "
+                      f"{'was' if one else 'were'} not checked. Put all rows on one sheet, or send each sheet as a "
+                      "file of its own.",
     }
+
+
+def _series(items: list[str], word: str) -> str:
+    """'A', 'A dan B', 'A, B, dan C' (a comma before the last word of a longer series, as EYD asks)."""
+    if len(items) <= 2:
+        return f" {word} ".join(items)
+    return ", ".join(items[:-1]) + f", {word} {items[-1]}"

@@ -173,11 +173,12 @@ def check_extent(path: Path, name: str) -> None:
     far = far_col if cols > 50 or not far_row else far_row
     raise UserError(
         f"Sheet '{name}' berisi sel terisi jauh di luar daftar (sel {far}: mungkin spasi atau isi yang tidak "
-        "sengaja), sehingga sheet terlalu besar untuk dibaca. Di Excel tekan Ctrl+End untuk melihat sel terakhir, "
-        "hapus baris dan kolom kosong setelah daftar, simpan, lalu kirim lagi.",
+        f"sengaja), sehingga sheet terlalu besar untuk dibaca. Di Excel, tekan Ctrl+End untuk menuju sel terakhir, "
+        f"lalu hapus semua baris di bawah daftar dan semua kolom di kanan daftar (termasuk sel {far}), simpan, dan "
+        "kirim lagi.",
         f"Sheet '{name}' has a filled cell far outside the list (cell {far}: perhaps a stray space), so the sheet "
-        "is too big to read. In Excel press Ctrl+End to see the last cell, delete the empty rows and columns "
-        "after the list, save and send it again.", code="sheet_too_big")
+        f"is too big to read. In Excel, press Ctrl+End to reach the last cell, delete every row below the list and "
+        f"every column right of it (including cell {far}), save and send it again.", code="sheet_too_big")
 
 
 def error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, int]]:

@@ -66,7 +66,7 @@ def write_outputs(outcome, out_dir: Path, extra: dict | None = None,
 
 
 _WHY = {errno.EACCES: "tidak ada izin menulis", errno.EPERM: "tidak ada izin menulis",
-        errno.ENOSPC: "disk penuh", errno.EROFS: "disk hanya dapat dibaca", errno.ENOTDIR: "bagian jalurnya bukan folder",
+        errno.ENOSPC: "disk penuh", errno.EROFS: "disk hanya dapat dibaca", errno.ENOTDIR: "salah satu bagian jalurnya adalah berkas, bukan folder",
         errno.ENAMETOOLONG: "nama terlalu panjang", errno.EDQUOT: "kuota disk habis"}
 
 

@@ -94,8 +94,8 @@ def _template_expr(template: str, context: dict[str, str], english: bool = False
             # A group larger than the rows named: say how many more, so the list does not read as whole.
             more = pl.col("more").cast(pl.Utf8)
             parts.append(pl.when(pl.col("more") > 0).then(
-                pl.concat_str([pl.lit(" and " if lang == "en" else " dan "), more,
-                               pl.lit(" more rows" if lang == "en" else " baris lainnya")])).otherwise(pl.lit("")))
+                pl.concat_str([pl.lit(", and " if lang == "en" else ", dan "), more,
+                               pl.lit(" more" if lang == "en" else " baris lainnya")])).otherwise(pl.lit("")))
         elif name == "detail" and english:
             parts.append(pl.coalesce(pl.col("detail_en"), pl.col("detail")).fill_null(""))
         else:
