@@ -57,6 +57,7 @@ def write_xlsx(path: Path, headers: list[str], rows: list[list], title_rows: int
     """Python ints and floats become numeric cells, as when Excel turned a NIK into a number."""
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("Sheet1")
+    date = wb.add_format({"num_format": "dd-mm-yyyy"})
     for r in range(title_rows):
         ws.write_string(r, 0, f"JUDUL {r + 1}")
     for c, h in enumerate(headers):
@@ -67,6 +68,8 @@ def write_xlsx(path: Path, headers: list[str], rows: list[list], title_rows: int
                 continue
             if isinstance(v, (int, float)):
                 ws.write_number(i, c, v)
+            elif isinstance(v, dt.datetime):  # a date cell, as Excel stores a typed date
+                ws.write_datetime(i, c, v, date)
             else:
                 ws.write_string(i, c, v)
     wb.close()

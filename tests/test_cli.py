@@ -371,3 +371,20 @@ def test_a_workbook_that_cannot_be_created_is_a_user_error_and_stale_temp_files_
         reports.write_outputs(outcome, out)
     assert err.value.code == "out_dir"
     assert not dead.exists() and live.exists() and not (out / "result.json").exists()
+
+
+def test_date_cells_go_back_as_dates_and_an_empty_name_is_a_string(tmp_path):
+    import datetime as dt
+
+    from validator.engine import validate
+    from validator.reports import write_outputs
+
+    headers, body = make_rows("pkh", [{"tgl": dt.datetime(1980, 6, 15)}, {"nama": "", "tgl": "15-06-1980"}])
+    src = write_xlsx(tmp_path / "l.xlsx", headers, body)
+    out = write_outputs(validate(src, "pkh"), tmp_path / "o")
+    sheet = openpyxl.load_workbook(out["xlsx"]).worksheets[0]
+    col = headers.index("Tanggal Lahir") + 1
+    cell = sheet.cell(row=2, column=col)
+    assert cell.is_date and cell.value.date() == dt.date(1980, 6, 15) and cell.number_format == "dd-mm-yyyy"
+    data = json.loads(out["json"].read_text(encoding="utf-8"))
+    assert [r["nama"] for r in data["rows"]] == ["SITI AMINAH", ""]

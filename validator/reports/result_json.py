@@ -21,8 +21,9 @@ def rows_frame(outcome) -> pl.DataFrame:
         outcome.rows.join(nested, on="_idx", how="left", maintain_order="left")
         .with_columns(pl.col("findings").fill_null(pl.lit([], dtype=nested.schema["findings"])))
         .sort("_idx")
-        # An empty NIK cell's text is "" (contracts §2: the raw cell text when no NIK could be read).
-        .with_columns(pl.col("nik").fill_null(""))
+        # An empty NIK cell's text is "" (contracts §2: the raw cell text when no NIK could be read);
+        # an empty name is "" too, so a consumer always gets a string.
+        .with_columns(pl.col("nik").fill_null(""), pl.col("nama").fill_null(""))
         .select("row", "sheet", "nik", "nama", "status", "findings")
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 from pathlib import Path
 
@@ -40,6 +42,8 @@ class _Writer:
         self.wrapped = wb.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
         self.reject_n = wb.add_format({"bg_color": "#F8B4B4"})
         self.review_n = wb.add_format({"bg_color": "#FDE68A"})
+        self.date = {m: wb.add_format({"num_format": "dd-mm-yyyy", **({"bg_color": c} if c else {})})
+                     for m, c in ((None, None), ("reject", "#F8B4B4"), ("review", "#FDE68A"))}
         self.status = {"rejected": wb.add_format({"bold": True, "font_color": "#B91C1C"}),
                        "review": wb.add_format({"bold": True, "font_color": "#92400E"}),
                        "accepted": wb.add_format({"bold": True, "font_color": "#166534"})}
@@ -47,6 +51,9 @@ class _Writer:
     def number(self, ws, r: int, c: int, value: float | int, mark: str | None = None) -> None:
         fmt = {"reject": self.reject_n, "review": self.review_n}.get(mark or "")
         ws.write_number(r, c, value, fmt)
+
+    def date_cell(self, ws, r: int, c: int, day: dt.date, mark: str | None = None) -> None:
+        ws.write_datetime(r, c, dt.datetime(day.year, day.month, day.day), self.date.get(mark, self.date[None]))
 
     def cell(self, ws, r: int, c: int, value: str | None, mark: str | None = None) -> None:
         """A cell written as text: IDs never become numbers, text never becomes a formula."""
@@ -83,6 +90,17 @@ def _old_verdict_columns(headers: list[str]) -> set[int]:
     n = len(VERDICT_HEADERS)
     return {k for j in range(len(keys) - n + 1) if tuple(keys[j:j + n]) == VERDICT_HEADERS
             for k in range(j, j + n)}
+
+
+def _as_date(text: str | None) -> dt.date | None:
+    """An ISO date as read from a date cell (from 1900 on: Excel has no earlier dates)."""
+    if not text or len(text) != 10 or text[4] != "-" or text[7] != "-":
+        return None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if day.year >= 1900 else None
 
 
 def _as_number(text: str | None) -> float | int | None:
@@ -128,6 +146,10 @@ def write_workbook(outcome, path: Path) -> None:
     # A number the operator typed as a number (an amount, the row's NO) goes back as a number, so
     # SUM still works on the return workbook; IDs, and any long digit string, stay text.
     id_cols = {listing.fields[f] for f in ID_FIELDS if f in listing.fields}
+    # A workbook's date cell is read as ISO text ("1960-07-09"): it goes back as a date, shown
+    # as Indonesian lists show dates, not as the ISO spelling the operator never typed.
+    date_cols = {listing.fields["tanggal_lahir"]} if listing.sheet is not None and "tanggal_lahir" in listing.fields \
+        else set()
     numeric = [j for j in used if j not in id_cols]
     table = (listing.frame.select("_idx", "_row", *[f"c{j}" for j in used], *[f"n{j}" for j in numeric])
              .join(outcome.rows.select("_idx", "status"), on="_idx")
@@ -177,8 +199,11 @@ def write_workbook(outcome, path: Path) -> None:
             if value and (idx, j) in damaged and not re.search(EXCEL_MARK_PATTERN, value):
                 value += EXCEL_MARK
             number = _as_number(value) if row.get(f"n{j}") else None
+            day = _as_date(value) if j in date_cols else None
             if number is not None:
                 w.number(ws, r, c, number, marks.get((idx, j)))
+            elif day is not None:
+                w.date_cell(ws, r, c, day, marks.get((idx, j)))
             else:
                 w.cell(ws, r, c, value, marks.get((idx, j)))
         n = len(used)
