@@ -388,3 +388,8 @@ def test_date_cells_go_back_as_dates_and_an_empty_name_is_a_string(tmp_path):
     assert cell.is_date and cell.value.date() == dt.date(1980, 6, 15) and cell.number_format == "dd-mm-yyyy"
     data = json.loads(out["json"].read_text(encoding="utf-8"))
     assert [r["nama"] for r in data["rows"]] == ["SITI AMINAH", ""]
+
+
+def test_a_folder_given_as_the_list_is_told_so(tmp_path):
+    r = bansos("validate", str(tmp_path), "--program", "pkh", "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "adalah folder, bukan berkas daftar" in r.stderr

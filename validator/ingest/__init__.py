@@ -79,6 +79,10 @@ def _binary(head: bytes) -> bool:
 
 
 def read_grid(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[str, int]]]:
+    if path.is_dir():
+        raise UserError(f"{path} adalah folder, bukan berkas daftar. Sebutkan berkas .xlsx, .csv atau .parquet di "
+                        "dalamnya.", f"{path} is a folder, not a list file. Name the .xlsx, .csv or .parquet file "
+                        "in it.", code="file_missing")
     if not path.exists() or not path.is_file():
         raise UserError(f"Berkas {path} tidak ditemukan. Periksa nama dan foldernya.",
                         f"File {path} not found.", code="file_missing")
