@@ -208,7 +208,7 @@ def test_an_extract_of_other_people_still_validates(tmp_path):
 
 
 @pytest.mark.parametrize("status", ["meninggal", "Meninggal Dunia", "SUDAH MENINGGAL", "Tidak Aktif (Meninggal)",
-                                    "wafat", "Almarhum", "ALM.", "mati"])
+                                    "wafat", "Almarhum", "ALM.", "mati", "MENINGGAL_DUNIA"])
 def test_deceased_statuses(tmp_path, status):
     assert codes_by_row(run(tmp_path, "pkh", [{}], [{"status": status}])) == [{"DTKS_MENINGGAL"}]
 

@@ -6,6 +6,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from validator.checks.base import CheckContext
+from validator.normalize import name_key
 
 # A finding names at most this many other rows; a group larger than that is one problem anyway.
 MAX_RELATED = 50
@@ -63,6 +64,18 @@ def account_duplicates(frame: pl.DataFrame, clean_accounts: pl.Expr) -> pl.DataF
 
 # The father's name after BIN/BINTI in a shown (upper-case) name: "ALI BIN HASAN" -> HASAN.
 _FATHER = r"\b(?:BINTI|BIN|BTE|BT)\.?\s+(.+)$"
+
+
+def _same_father(pairs: pl.DataFrame, threshold: float) -> pl.DataFrame:
+    """Pairs whose fathers' names (after bin/binti, as name keys) are alike, or not both given.
+    token_set_ratio: "ABDULLAH" and "ABDULLAH SIREGAR" are one father; "HASAN" and "UMAR" two."""
+    both = pairs.filter(pl.col("_father").is_not_null() & pl.col("_fb").is_not_null())
+    if both.height == 0:
+        return pairs
+    score = pl.Series(process.cpdist(both["_father"].to_list(), both["_fb"].to_list(),
+                                     scorer=fuzz.token_set_ratio, workers=1))
+    different = both.filter(score < threshold * 100).select("_idx", "_r")
+    return pairs.join(different, on=["_idx", "_r"], how="anti")
 
 
 def _birth_key(frame: pl.DataFrame) -> pl.Expr:
@@ -151,16 +164,15 @@ def probable_duplicates(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     if same.height:
         # The name key drops "bin/binti" and the father's name (a registry may leave it out), but
         # two rows that both name a father, different ones, are two people.
-        father = (frame.select("_idx", pl.col("_name").str.extract(_FATHER, 1).str.replace_all(r"[^A-Z]", "")
-                               .alias("_father"))
-                  .filter(pl.col("_idx").is_in(candidates["_idx"].implode())))
+        father = (frame.filter(pl.col("_idx").is_in(candidates["_idx"].implode()))
+                  .select("_idx", name_key(pl.col("_name").str.extract(_FATHER, 1)).alias("_father")))
         c = base.select("_idx", "_row", "_century").join(father, on="_idx", how="left")
         same = (same.select("_idx", pl.col("related").alias("_r")).explode("_r")
                 .join(c.select("_idx", "_century", "_father"), on="_idx")
                 .join(c.select(pl.col("_row").cast(pl.Int32).alias("_r"), pl.col("_century").alias("_cb"),
                                pl.col("_father").alias("_fb")), on="_r")
                 .filter(pl.col("_century").is_null() | pl.col("_cb").is_null() | (pl.col("_century") == pl.col("_cb")))
-                .filter(pl.col("_father").is_null() | pl.col("_fb").is_null() | (pl.col("_father") == pl.col("_fb")))
+                .pipe(_same_father, ctx.program.name_similarity)
                 .group_by("_idx").agg(pl.col("_r").alias("related")))
     near = _one_digit_apart(base.select("_idx", "_row", "_nik", "_name_key"), ctx.program.name_similarity)
     related = pl.concat([

@@ -29,7 +29,8 @@ def list_rows(prepared: pl.DataFrame, findings: pl.DataFrame) -> pl.DataFrame:
 KEYS = "bansos_list_keys"
 # A status that marks the person deceased (lower case): "meninggal", "Meninggal Dunia", "Sudah
 # Meninggal", "Tidak Aktif (Meninggal)", "wafat", "almarhum", "alm.", "mati".
-DECEASED = r"\b(meninggal|wafat|almarhum|almarhumah|alm|mati)\b"
+# (Letters around the word, not \b: "meninggal_dunia" has an underscore, a word character.)
+DECEASED = r"(^|[^a-z])(meninggal|wafat|almarhum|almarhumah|alm|mati)([^a-z]|$)"
 # The registry column each check reads (contracts §4): without it the check cannot run.
 COLUMN_CHECKS = {"no_kk": "DTKS_KK_BEDA", "nama": "DTKS_NAMA_BEDA", "desil": "DTKS_DESIL",
                  "status": "DTKS_MENINGGAL"}
