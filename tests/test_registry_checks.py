@@ -122,6 +122,8 @@ def test_a_repeated_nik_gives_the_same_verdict_in_any_order(tmp_path):
     for people in ([{"nama": "RATNA DEWI"}, {"nama": "BAMBANG"}], [{"nama": "BAMBANG"}, {"nama": "RATNA DEWI"}]):
         [finding] = run(tmp_path, "pkh", [{}], people).findings.filter(code="DTKS_NAMA_BEDA").iter_rows(named=True)
         assert finding["expected"] == "BAMBANG"  # by name, whatever the file's order
+    for people in ([{"nama": "BAMBANG"}, {}], [{}, {"nama": "BAMBANG"}]):  # one record has the list's name
+        assert codes_by_row(run(tmp_path, "pkh", [{}], people)) == [set()]
 
 
 @pytest.mark.parametrize(("column", "code", "person"), [

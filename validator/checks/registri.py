@@ -50,9 +50,10 @@ def registry_matches(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, registr
     """One registry row per list row (left join). When a NIK repeats in the registry, a record
     marking the person deceased comes first, then the highest desil: a stale record must not hide
     a death or a desil above the cut-off (the import reports repeated NIKs). Then the record with
-    the list's KK, then by name and KK: the same files give the same verdict whatever their order."""
+    the list's KK, then the record with the list's name, then by name and KK: the same files give
+    the same verdict whatever their order."""
     # (`registry_sql` may refer to the list's keys as `bansos_list_keys`, registered here.)
-    keys = rows.select("_idx", "nik", "kk").to_arrow()  # handed to DuckDB without copying
+    keys = rows.select("_idx", "nik", "kk", "nama").to_arrow()  # handed to DuckDB without copying
     con.register(KEYS, keys)
     try:
         return query(con, f"""
@@ -62,7 +63,8 @@ def registry_matches(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, registr
             QUALIFY row_number() OVER (PARTITION BY k._idx
                                        ORDER BY regexp_matches(r.status, '{DECEASED}') DESC
                                                 NULLS LAST, r.desil DESC NULLS LAST,
-                                                (r.no_kk = k.kk) DESC NULLS LAST, r.nama NULLS LAST,
+                                                (r.no_kk = k.kk) DESC NULLS LAST, (r.nama = k.nama) DESC NULLS LAST,
+                                                r.nama NULLS LAST,
                                                 r.no_kk NULLS LAST) = 1
         """)
     finally:
