@@ -828,3 +828,15 @@ def test_many_list_sheets_get_one_warning_with_their_rows(tmp_path):
     assert warn["message"].startswith("Hanya sheet 'KEL 01' yang diperiksa. Sheet lain, yaitu 'KEL 02', 'KEL 03'")
     assert "'KEL 11', dan 1 sheet lainnya, juga" in warn["message"] and "(seluruhnya 33 baris data)" in warn["message"]
     assert "Other sheets, 'KEL 02'" in warn["message_en"] and ", and 1 more, also have" in warn["message_en"]
+
+
+@pytest.mark.parametrize("inner", ["\n", "\r\n"])
+def test_csv_with_old_mac_line_ends_and_a_line_break_inside_quotes(tmp_path, header_map, inner):
+    rows = _plain_rows()
+    lines = [";".join(r) for r in rows]
+    lines[1] = lines[1].replace("SITI AMINAH", f'"SITI{inner}AMINAH"')
+    path = tmp_path / "mac.csv"
+    path.write_bytes(("\r".join(lines) + "\r").encode("utf-8"))
+    listing = read_list(path, header_map)
+    assert listing.frame["nik"].to_list() == ["1271175506800001", "1271171506750002"]
+    assert listing.frame["_row"].to_list() == [2, 3]

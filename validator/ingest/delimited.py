@@ -70,7 +70,9 @@ def read_delimited(path: Path) -> Grid:
     encoding = _head_encoding(head)
     # Lines ended by a carriage return alone (old Mac programs): polars splits lines at "\n" only,
     # so the text is rewritten with "\n" ends before it is read.
-    cr_only = b"\r" in head and b"\n" not in head
+    # (A line break inside a quoted field may be "\n" or "\r\n": lone carriage returns outnumber them.)
+    lone_cr = head.count(b"\r") - head.count(b"\r\n")
+    cr_only = lone_cr > 0 and lone_cr > head.count(b"\n")
     if encoding == "utf-8" and not cr_only:
         try:
             # The common case: polars reads the file itself; invalid UTF-8 further on raises.
@@ -84,7 +86,7 @@ def read_delimited(path: Path) -> Grid:
     if text.startswith("\ufeff"):
         text = text[1:]
     if cr_only:
-        text = text.replace("\r", "\n")
+        text = re.sub(r"\r(?!\n)", "\n", text)
     if not text.strip():
         raise _empty(path)
     return _grid(path, text[:_SNIFF_BYTES], io.BytesIO(text.encode("utf-8")))
