@@ -840,3 +840,16 @@ def test_csv_with_old_mac_line_ends_and_a_line_break_inside_quotes(tmp_path, hea
     listing = read_list(path, header_map)
     assert listing.frame["nik"].to_list() == ["1271175506800001", "1271171506750002"]
     assert listing.frame["_row"].to_list() == [2, 3]
+
+
+def test_a_note_with_semicolons_above_a_real_header_is_not_a_joined_list(tmp_path, header_map):
+    path = tmp_path / "note.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write(0, 0, "Catatan; NIK; NO KK; NAMA diisi lengkap")
+    for i, r in enumerate(_plain_rows()):
+        ws.write_row(1 + i, 0, r)
+    wb.close()
+    listing = read_list(path, header_map)
+    assert listing.header_row == 2 and listing.frame.height == 2
+    assert not any(w["code"] == "columns_joined" for w in listing.warnings)

@@ -17,8 +17,10 @@ DELIMITERS = ";,\t|"
 
 
 def _joined_header(grid: Grid, header_map: dict[str, str]) -> tuple[int, str] | None:
-    """(column, delimiter) of a header row that is one cell naming a NIK column among others."""
-    for row in grid.head_rows(HEADER_SCAN_ROWS):
+    """(column, delimiter) of a header row that is one cell naming a NIK column among others,
+    with a row under it joined the same way (a note line above a real header is not a list)."""
+    head = grid.head_rows(HEADER_SCAN_ROWS + 5)
+    for i, row in enumerate(head[:HEADER_SCAN_ROWS]):
         filled = [j for j, c in enumerate(row) if c]
         if len(filled) != 1:
             continue
@@ -27,7 +29,10 @@ def _joined_header(grid: Grid, header_map: dict[str, str]) -> tuple[int, str] | 
         if cell.count(delimiter) < 2:
             continue
         parts = next(csv.reader([cell], delimiter=delimiter))
-        if "nik" in map_header([p.strip() for p in parts], header_map):
+        if "nik" not in map_header([p.strip() for p in parts], header_map):
+            continue
+        below = [r for r in head[i + 1:i + 6] if any(r)]
+        if any(sum(1 for c in r if c) == 1 and r[filled[0]].count(delimiter) >= 2 for r in below):
             return filled[0], delimiter
     return None
 
