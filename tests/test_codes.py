@@ -119,6 +119,8 @@ CASES = [
      [{"bank": b, "rek": ""} for b in ("PT POS INDONESIA", "Kantor Pos", "POS", "TUNAI", "PT. Pos Indonesia (Persero)")],
      []),
     ("cash channel in a transfer program", "BANK_TIDAK_DIKENAL", "pkh", [{"bank": "PT POS INDONESIA"}], [0]),
+    ("cash channel in a group program paid to accounts", "BANK_TIDAK_DIKENAL", "kube",
+     [dict(m, bank="PT POS INDONESIA", rek="") for m in kube_group(5)], [0, 1, 2, 3, 4]),
     ("cash channel with an account", "BANK_TIDAK_DIKENAL", "bst", [{"bank": "PT POS INDONESIA"}], [0]),
     ("a word beginning POS is no channel", "BANK_TIDAK_DIKENAL", "bst", [{"bank": "POSITIF BANK", "rek": ""}], [0]),
     ("bank full legal name", "BANK_TIDAK_DIKENAL", "pkh", [{"bank": "PT. Bank Rakyat Indonesia (Persero) Tbk"}], []),

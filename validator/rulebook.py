@@ -118,6 +118,8 @@ class Program(_Strict):
     registry_required: bool
     desil_max: int | None = Field(default=None, ge=1, le=10)
     payment: Literal["transfer", "optional"]
+    # A row may be paid in cash through a channel named in the bank column ("PT POS INDONESIA").
+    cash_channel: bool = False
     banks: list[str] | Literal["any"] = Field(min_length=1)
     amount: AmountRule | None = None
     exclusive_with: list[str] = []
