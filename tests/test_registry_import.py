@@ -324,7 +324,11 @@ def test_cli_commands(tmp_path):
 
 def test_a_windows_1252_extract_is_read(tmp_path, store):
     path = tmp_path / "dtks_1252.csv"
-    path.write_bytes(f"nik;nama;status\n{SITI};JOSÉ NUÑEZ;aktif\n{BUDI};BUDI;meninggal\n".encode("cp1252"))
+    path.write_bytes(f"nik;nama;status\n{SITI};JOSÉ NUÑEZ;aktif\n{BUDI};BUDI ‘UCOK’ – B;meninggal\n".encode("cp1252"))
     import_registry(path, store)
     names = dict(store.con.execute("SELECT nik, nama FROM registry").fetchall())
-    assert names[SITI] == "JOSÉ NUÑEZ"
+    assert names[SITI] == "JOSÉ NUÑEZ" and names[BUDI] == "BUDI ‘UCOK’ – B"
+    small = tmp_path / "kecil.csv"  # its only non-UTF-8 byte is the file's last
+    small.write_bytes(f"nik,nama\n{SITI},CAFÉ".encode("cp1252"))
+    import_registry(small, store)
+    assert dict(store.con.execute("SELECT nik, nama FROM registry").fetchall())[SITI] == "CAFÉ"

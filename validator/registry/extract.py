@@ -73,17 +73,40 @@ def _sniff_delimiter(path: Path) -> str:
     return max((",", ";", "\t"), key=line.count)  # a tie (one column) stays ','
 
 
-def _encoding(path: Path) -> str:
-    """UTF-8, unless the first megabyte is not (then Windows-1252, read as Latin-1: the letters of
-    Indonesian names are the same in both; DuckDB reads Latin-1 natively)."""
+def _is_utf8(path: Path) -> bool:
+    """Whether the first megabyte is UTF-8 (a character cut at the megabyte's edge is)."""
+    size = 1 << 20
     with path.open("rb") as fh:
-        head = fh.read(1 << 20)
+        head = fh.read(size)
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not merely a character cut at the megabyte's edge
-            return "latin-1"
-    return "utf-8"
+        return len(head) == size and exc.start >= len(head) - 4
+    return True
+
+
+_UTF8_COPIES: dict[tuple[str, int, int], Path] = {}
+
+
+def _utf8_copy(path: Path) -> Path:
+    """A Windows-1252 CSV rewritten as UTF-8 beside the system's temp files (DuckDB reads only
+    UTF-8, UTF-16 and Latin-1, and Latin-1 refuses 1252's quotes and dashes): once per file and
+    process, removed when the process ends."""
+    import atexit
+    import tempfile
+
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _UTF8_COPIES:
+        fd, name = tempfile.mkstemp(prefix="bansos-utf8-", suffix=".csv")
+        with open(fd, "w", encoding="utf-8", newline="") as out, path.open(
+                "r", encoding="cp1252", errors="replace", newline="") as src:
+            for chunk in iter(lambda: src.read(1 << 22), ""):
+                out.write(chunk)
+        copy = Path(name)
+        atexit.register(copy.unlink, missing_ok=True)
+        _UTF8_COPIES[key] = copy
+    return _UTF8_COPIES[key]
 
 
 def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
@@ -99,8 +122,9 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
         kind, delim = "csv", _sniff_delimiter(path)
         # Every column as text: a NIK never passes through a number. skip=0: the header is line 1
         # (the sniffer would otherwise start at a later, wider line of a ragged file).
-        relation = (f"read_csv({_lit(str(path))}, delim={_lit(delim)}, header=true, all_varchar=true, "
-                    f"quote='\"', escape='\"', skip=0, encoding={_lit(_encoding(path))})")
+        readable = path if _is_utf8(path) else _utf8_copy(path)  # Windows-1252: read from a UTF-8 copy
+        relation = (f"read_csv({_lit(str(readable))}, delim={_lit(delim)}, header=true, all_varchar=true, "
+                    "quote='\"', escape='\"', skip=0)")
     else:
         raise UserError(f"Berkas {path.name} bukan CSV atau Parquet.",
                         f"{path.name} is neither CSV nor Parquet.", code="bad_format")
