@@ -204,7 +204,10 @@ def make_corpus(folder: Path, *, bomb_mb: int = 1024) -> dict[str, Hostile]:
     c["entitas_luar"] = Hostile(rezip(base, folder / "entitas_luar.xlsx", {"xl/worksheets/sheet1.xml": EXTERNAL_ENTITY}),
                                 "refused", "file_refused")
     # One space typed in the sheet's last cell: calamine would ask for 17 billion cells and abort.
-    c["sel_terjauh"] = Hostile(far_cell(folder / "sel_terjauh.xlsx", good, 1048575, 16383), "refused", "sheet_too_big")
+    # A space is dropped before reading; anything else there is refused, naming the cell.
+    c["sel_terjauh"] = Hostile(far_cell(folder / "sel_terjauh.xlsx", good, 1048575, 16383), "ok")
+    c["sel_terjauh_isi"] = Hostile(far_cell(folder / "sel_terjauh_isi.xlsx", good, 1048575, 16383, "x"), "refused",
+                                   "sheet_too_big")
     long_cell = [HEADERS, *rows(3)]
     long_cell[2][2] = "SITI " + "A" * 100_000
     put("sel_panjang.csv", csv_text(long_cell), "ok")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import polars as pl
 import pytest
 import xlsxwriter
@@ -780,6 +783,18 @@ def test_a_stray_space_far_below_or_right_of_the_list_is_not_a_row_or_a_column(t
         listing = read_list(far_cell(tmp_path / name, table, row, col), header_map)
         assert listing.frame["nik"].to_list() == ["1271175506800001", "1271171506750002"]
         assert listing.skipped == [] and len(listing.headers) == 4, name
+
+
+def test_spaces_far_beyond_a_wide_list_are_dropped_before_reading(tmp_path, header_map, monkeypatch):
+    from tests.hostile_corpus import far_cell
+
+    monkeypatch.setenv("BANSOS_MAX_SHEET_CELLS", "100000")
+    wide = [r + [f"X{k}" for k in range(30)] for r in _plain_rows() * 400]  # 1,200 rows x 34 columns
+    for name, row, col in (("below.xlsx", 1_048_575, 0), ("right.xlsx", 0, 16383)):
+        listing = read_list(far_cell(tmp_path / name, wide, row, col), header_map)
+        assert listing.frame.height == 800 and len(listing.headers) == 34, name
+    tmp = list(Path(tempfile.gettempdir()).glob("bansos-sheet-*"))
+    assert tmp == []  # the trimmed copy is gone
 
 
 def test_a_sheet_reaching_too_far_is_refused_naming_the_cell(tmp_path, header_map, monkeypatch):

@@ -50,9 +50,15 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tupl
     with ThreadPoolExecutor(max_workers=1) as pool:
         errors = pool.submit(error_cells, path) if container(path) == "zip" else None
         for name in names:
-            if errors is not None:
-                check_extent(path, name)
-            grid = split_joined(read_sheet(wb, name, errors=errors), header_map)
+            trimmed = check_extent(path, name) if errors is not None else None
+            if trimmed is None:
+                sheet = read_sheet(wb, name, errors=errors)
+            else:  # the same sheet without the spaces typed far beyond the list
+                try:
+                    sheet = read_sheet(open_workbook(trimmed), name, errors=errors)
+                finally:
+                    trimmed.unlink(missing_ok=True)
+            grid = split_joined(sheet, header_map)
             head = grid.head_rows(40)
             if _own_summary(name, head):
                 continue

@@ -130,7 +130,10 @@ def max_sheet_cells() -> int:
 
 
 _DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]*[0-9]*:?([A-Z]{1,3})([0-9]{1,7})"')
-_FILLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?>\s*<(?:v|is)\b')
+# A cell element: its reference, attributes and content (none for a style-only cell).
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(?:/>|>(.*?)</c>)', re.DOTALL)
+_TYPE = re.compile(rb'\bt="([a-zA-Z]+)"')
+_TEXT = re.compile(rb"<t\b[^>]*>(.*?)</t>", re.DOTALL)
 
 
 def _column_number(letters: bytes) -> int:
@@ -140,45 +143,90 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def check_extent(path: Path, name: str) -> None:
-    """Refuse a sheet whose farthest filled cell would make calamine's rectangle too big to hold.
+def _blank_shared_strings(z: zipfile.ZipFile) -> set[int]:
+    """Indices of shared strings that are only spaces (a stray space typed far from the list)."""
+    try:
+        data = z.read("xl/sharedStrings.xml")
+    except KeyError:
+        return set()
+    return {i for i, si in enumerate(re.findall(rb"<si>(.*?)</si>", data, re.DOTALL))
+            if not b"".join(_TEXT.findall(si)).strip()}
+
+
+def check_extent(path: Path, name: str) -> Path | None:
+    """Make sure calamine can hold the sheet: it keeps one rectangle from A1 to the farthest filled
+    cell, and a space typed in XFD1048576 asks for 17 billion cells.
 
     The sheet's <dimension> (written by Excel, LibreOffice, openpyxl, xlsxwriter) says how far it
-    reaches; only when it claims too much, or is missing, are the filled cells themselves read
-    (style-only cells, which calamine skips, do not count)."""
+    reaches; only when it claims too much, or is missing, are the cells themselves read. Cells that
+    hold only spaces beyond the list are dropped into a copy of the workbook, whose path is
+    returned (the caller reads that sheet from it and deletes it); None: read the file as it is.
+    A sheet still too big without them is refused, naming its farthest cell."""
     limit = max_sheet_cells()
     try:
         with zipfile.ZipFile(path) as z:
             member = _sheet_members(z).get(name)
             if member is None:
-                return
+                return None
             with z.open(member) as part:
                 head = part.read(8192)
             dim = _DIMENSION.search(head)
             if dim and _column_number(dim.group(1)) * int(dim.group(2)) <= limit:
-                return
+                return None
+            data = z.read(member)
+            blank_strings = _blank_shared_strings(z)
             rows = cols = 0
             far_row = far_col = ""
-            for m in _FILLED_CELL.finditer(z.read(member)):
+            blanks: list[tuple[int, int, int, int]] = []  # (row, column, start, end) of space-only cells
+            for m in _CELL.finditer(data):
+                body = m.group(4)
+                if not body or not (b"<v" in body or b"<is" in body):
+                    continue  # style only: calamine skips it
                 r, c = int(m.group(2)), _column_number(m.group(1))
+                kind = _TYPE.search(m.group(3))
+                kind = kind.group(1) if kind else b"n"
+                value = re.search(rb"<v>(.*?)</v>", body, re.DOTALL)
+                if (kind == b"s" and value and value.group(1).strip().isdigit()
+                        and int(value.group(1)) in blank_strings) or (
+                        kind == b"inlineStr" and not b"".join(_TEXT.findall(body)).strip()) or (
+                        kind == b"str" and value is not None and not value.group(1).strip()):
+                    blanks.append((r, c, m.start(), m.end()))
+                    continue
                 if r > rows:
                     rows, far_row = r, (m.group(1) + m.group(2)).decode()
                 if c > cols:
                     cols, far_col = c, (m.group(1) + m.group(2)).decode()
+            if rows * cols <= limit:
+                far_blanks = [(a, b) for r, c, a, b in blanks if r > rows or c > cols]
+                return _without(path, z, member, data, far_blanks) if far_blanks else None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return  # calamine reports a damaged file itself
-    if rows * cols <= limit:
-        return
+        return None  # calamine reports a damaged file itself
     # A list has a few dozen columns: a far column is the stray cell, else the far row is.
     far = far_col if cols > 50 or not far_row else far_row
     raise UserError(
-        f"Sheet '{name}' berisi sel terisi jauh di luar daftar (sel {far}: mungkin spasi atau isi yang tidak "
-        f"sengaja), sehingga sheet terlalu besar untuk dibaca. Di Excel, tekan Ctrl+End untuk menuju sel terakhir, "
-        f"lalu hapus semua baris di bawah daftar dan semua kolom di kanan daftar (termasuk sel {far}), simpan, dan "
+        f"Sheet '{name}' berisi sel terisi jauh di luar daftar (sel {far}: mungkin isi yang tidak sengaja), "
+        f"sehingga sheet terlalu besar untuk dibaca. Di Excel, tekan Ctrl+End untuk menuju sel terakhir, lalu "
+        f"hapus semua baris di bawah daftar dan semua kolom di kanan daftar (termasuk sel {far}), simpan, dan "
         "kirim lagi.",
-        f"Sheet '{name}' has a filled cell far outside the list (cell {far}: perhaps a stray space), so the sheet "
-        f"is too big to read. In Excel, press Ctrl+End to reach the last cell, delete every row below the list and "
-        f"every column right of it (including cell {far}), save and send it again.", code="sheet_too_big")
+        f"Sheet '{name}' has a filled cell far outside the list (cell {far}: perhaps typed by accident), so the "
+        f"sheet is too big to read. In Excel, press Ctrl+End to reach the last cell, delete every row below the "
+        f"list and every column right of it (including cell {far}), save and send it again.", code="sheet_too_big")
+
+
+def _without(path: Path, z: zipfile.ZipFile, member: str, data: bytes, spans: list[tuple[int, int]]) -> Path:
+    """A copy of the workbook whose sheet XML lacks the given cell elements."""
+    import tempfile
+
+    parts, at = [], 0
+    for a, b in spans:
+        parts.append(data[at:a])
+        at = b
+    parts.append(data[at:])
+    fd, name = tempfile.mkstemp(prefix="bansos-sheet-", suffix=path.suffix.lower() or ".xlsx")
+    with open(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            out.writestr(info, b"".join(parts) if info.filename == member else z.read(info.filename))
+    return Path(name)
 
 
 def error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, int]]:
