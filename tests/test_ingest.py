@@ -868,3 +868,18 @@ def test_a_note_with_semicolons_above_a_real_header_is_not_a_joined_list(tmp_pat
     listing = read_list(path, header_map)
     assert listing.header_row == 2 and listing.frame.height == 2
     assert not any(w["code"] == "columns_joined" for w in listing.warnings)
+
+
+@pytest.mark.parametrize("label", ["DATA REKENING", "REKENING", "NO. REKENING"])
+def test_a_group_label_above_the_header_gives_its_field_to_the_unnamed_sub_column(tmp_path, label):
+    path = tmp_path / "label.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["NO", "IDENTITAS PENERIMA", "", "", label, "", ""])
+    ws.write_row(1, 0, ["", "NIK", "NAMA", "TGL LAHIR", "BANK", "NOMOR", "ATAS NAMA"])
+    ws.write_row(2, 0, ["1", "1271175506800001", "SITI AMINAH", "15-06-1980", "BRI", "300201000123507", "SITI"])
+    wb.close()
+    outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
+    assert outcome.listing.fields["no_rekening"] == 5
+    assert outcome.listing.frame["no_rekening"].to_list() == ["300201000123507"]
+    assert "REKENING_KOSONG" not in outcome.findings["code"].to_list()

@@ -258,6 +258,26 @@ def _sex_ticks(rows: list[list[str]], i: int, found: dict[str, int]) -> tuple[in
     return j, j + 1
 
 
+def _label_fields(upper: list[str], lower: list[str], found: dict[str, int],
+                  header_map: dict[str, str]) -> dict[str, int]:
+    """Fields of group labels in the row above the header ("DATA REKENING" over BANK | NOMOR |
+    ATAS NAMA) that the header's own cells do not name: each goes to the one sub-column of its
+    span whose sub-header names no field."""
+    out: dict[str, int] = {}
+    taken = set(found.values())
+    for f, j in map_header(upper, header_map).items():
+        if f in found:
+            continue
+        k = j + 1
+        while k < len(lower) and not (upper[k] if k < len(upper) else ""):
+            k += 1
+        free = [c for c in range(j, k) if c < len(lower) and lower[c] and c not in taken]
+        if k > j + 1 and len(free) == 1:
+            out[f] = free[0]
+            taken.add(free[0])
+    return out
+
+
 def _header_above(cells: list[str], header_map: dict[str, str]) -> bool:
     """The upper row of a two-row header (NO | DATA PENERIMA | TANGGAL LAHIR over the real
     headers), as opposed to a title line: several cells, at least one a header as written."""
@@ -298,6 +318,8 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
         why = ("title" if k < i - 1 or not _header_above(rows[k], header_map) else "header") if any(rows[k]) \
             else "blank"
         skipped.append({"row": k + 1, "sheet": sheet, "why": why})
+    if i >= 1 and _header_above(rows[i - 1], header_map):
+        found.update(_label_fields(rows[i - 1], rows[i], found, header_map))
     body_start = i + 1
     # A header merged down over several rows repeats itself on the rows below (the merged text is
     # carried into each): those rows are the header too, and sub-headers may follow them.
