@@ -883,3 +883,16 @@ def test_a_group_label_above_the_header_gives_its_field_to_the_unnamed_sub_colum
     assert outcome.listing.fields["no_rekening"] == 5
     assert outcome.listing.frame["no_rekening"].to_list() == ["300201000123507"]
     assert "REKENING_KOSONG" not in outcome.findings["code"].to_list()
+
+
+@pytest.mark.parametrize("headers,expected", [
+    (["NO", "NIK KK", "NO KK", "NIK", "NAMA"], {"no_kk": 2, "nik": 3, "nama": 4}),
+    (["NIK KK", "NAMA KEPALA KELUARGA", "NO KK", "NIK", "NAMA"], {"no_kk": 2, "nik": 3, "nama": 4}),
+    (["NAMA KRT", "NIK PENGURUS", "NAMA PENGURUS", "NIK", "NAMA"], {"nik": 3, "nama": 4}),
+    (["NIK PENGURUS", "NAMA PENGURUS"], {"nik": 0, "nama": 1}),  # the only ones: they stand in
+])
+def test_the_usual_spelling_wins_over_a_stand_in(header_map, headers, expected):
+    from validator.ingest.layout import map_header
+
+    found = map_header(headers, header_map)
+    assert {k: v for k, v in found.items() if k in expected} == expected

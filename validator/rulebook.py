@@ -175,6 +175,9 @@ class HeaderMap(dict):
     """header_key -> field, plus the known headers as words (longest first) for prefix matching."""
 
     prefixes: list[tuple[tuple[str, ...], str]] = []
+    # header_key -> its place among its field's spellings (the program's own first, then
+    # columns.yaml in its order: the contract's headers lead, stand-ins such as "NIK Pengurus" follow).
+    rank: dict[str, int] = {}
 
 
 class Rulebook:
@@ -224,10 +227,16 @@ class Rulebook:
     def header_map(self, program: Program) -> HeaderMap:
         """Normalised header text -> field, the program's own aliases first."""
         mapping = HeaderMap()
+        mapping.rank = {}
         pairs: dict[tuple[str, ...], str] = {}
+        seen: dict[str, int] = {}
         for field, headers in list(program.extra_headers.items()) + list(self.columns.fields.items()):
             for h in headers + [field]:
-                mapping.setdefault(header_key(h), field)
+                key = header_key(h)
+                if key not in mapping:
+                    mapping[key] = field
+                    mapping.rank[key] = seen.get(field, 0)
+                    seen[field] = seen.get(field, 0) + 1
                 if header_words(h):
                     pairs.setdefault(header_words(h), field)
         mapping.prefixes = sorted(pairs.items(), key=lambda p: len(p[0]), reverse=True)

@@ -104,12 +104,18 @@ _COUNTED = {"ANGGOTA", "KELUARGA", "JIWA", "TANGGUNGAN", "ORANG", "ANAK", "ART",
 
 
 def _exact(cells: list[str], header_map: dict[str, str]) -> dict[str, int]:
-    """Fields whose header is written exactly (no 'starts with' matching), first column wins."""
+    """Fields whose header is written exactly (no 'starts with' matching). When two columns name
+    one field, the more usual spelling wins ("NIK" over "NIK PENGURUS", "NO KK" over "NIK KK"),
+    then the first column."""
+    rank = getattr(header_map, "rank", {})
     found: dict[str, int] = {}
+    best: dict[str, int] = {}
     for j, cell in enumerate(cells):
-        f = header_map.get(header_key(cell)) if cell else None
-        if f and f not in found:
+        key = header_key(cell) if cell else ""
+        f = header_map.get(key) if key else None
+        if f and (f not in found or rank.get(key, 0) < best[f]):
             found[f] = j
+            best[f] = rank.get(key, 0)
     return found
 
 
