@@ -896,3 +896,25 @@ def test_the_usual_spelling_wins_over_a_stand_in(header_map, headers, expected):
 
     found = map_header(headers, header_map)
     assert {k: v for k, v in found.items() if k in expected} == expected
+
+
+def test_sub_headers_are_read_with_their_labels(tmp_path):
+    # NO and NO KK merged down; KELOMPOK over NAMA | JENIS USAHA; ANGGOTA over NAMA | NIK | JABATAN.
+    path = tmp_path / "kube.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.merge_range(0, 0, 1, 0, "NO")
+    ws.merge_range(0, 1, 0, 2, "KELOMPOK")
+    ws.merge_range(0, 3, 0, 5, "ANGGOTA")
+    ws.merge_range(0, 6, 1, 6, "NO KK")
+    ws.write_row(1, 1, ["NAMA", "JENIS USAHA", "NAMA", "NIK", "JABATAN"])
+    names = ["SITI AMINAH", "BUDI SANTOSO", "ANI", "RAHMAT", "DEDI"]
+    for r, name in enumerate(names):
+        ws.write_row(2 + r, 0, [str(r + 1), "KUBE MAWAR", "WARUNG", name, f"12711715067{r}0003",
+                                "KETUA" if r == 0 else "ANGGOTA", f"127117010110{r}001"])
+    wb.close()
+    outcome = validate(path, "kube", kecamatan="127117", today=TODAY)
+    fields = outcome.listing.fields
+    assert (fields["nama_kelompok"], fields["nama"], fields["jabatan"]) == (1, 3, 5)
+    assert outcome.listing.frame["nama"].to_list() == names
+    assert "KELOMPOK_TIDAK_SESUAI" not in outcome.findings["code"].to_list()

@@ -209,11 +209,6 @@ def _second_header_row(rows: list[list[str]], i: int, found: dict[str, int],
     top, below_cells = rows[i], rows[i + 1]
     if sum(1 for c in below_cells if c) < 2 or any(sum(ch.isdigit() for ch in c) >= 6 for c in below_cells):
         return {}, set(), False
-    below = _exact(below_cells, header_map)
-    # Under a merged "TEMPAT/TGL LAHIR" the sub-headers are often just "TEMPAT" and "TANGGAL".
-    with_lahir = _exact([f"{c} LAHIR" if c else "" for c in below_cells], header_map)
-    below = {**{f: j for f, j in with_lahir.items() if f in ("tempat_lahir", "tanggal_lahir")}, **below}
-
     def top_cell(j: int) -> str:
         return top[j] if j < len(top) else ""
 
@@ -226,6 +221,18 @@ def _second_header_row(rows: list[list[str]], i: int, found: dict[str, int],
         if k > j + 1 and below_cells[j]:
             groups[j] = range(j, k)
     grouped = {j for g in groups.values() for j in g}
+    # A sub-header read with its label: NAMA under KELOMPOK is "NAMA KELOMPOK", NAMA under ANGGOTA
+    # "NAMA ANGGOTA", NOMOR under REKENING "NOMOR REKENING" (two NAMA sub-headers, two fields).
+    named = list(below_cells)
+    for j, g in groups.items():
+        for c in g:
+            composed = f"{below_cells[c]} {top[j]}"
+            if below_cells[c] and header_map.get(header_key(composed)):
+                named[c] = composed
+    below = _exact(named, header_map)
+    # Under a merged "TEMPAT/TGL LAHIR" the sub-headers are often just "TEMPAT" and "TANGGAL".
+    with_lahir = _exact([f"{c} LAHIR" if c else "" for c in below_cells], header_map)
+    below = {**{f: j for f, j in with_lahir.items() if f in ("tempat_lahir", "tanggal_lahir")}, **below}
     # A label is replaced only by sub-headers of its own group (TTL over TEMPAT | TANGGAL does not
     # replace JENIS KELAMIN over L | P beside it).
     replaced = {j for f, j in found.items() if j in groups and any(bj in groups[j] for bj in below.values())}
@@ -266,19 +273,32 @@ def _sex_ticks(rows: list[list[str]], i: int, found: dict[str, int]) -> tuple[in
 
 def _label_fields(upper: list[str], lower: list[str], found: dict[str, int],
                   header_map: dict[str, str]) -> dict[str, int]:
-    """Fields of group labels in the row above the header ("DATA REKENING" over BANK | NOMOR |
-    ATAS NAMA) that the header's own cells do not name: each goes to the one sub-column of its
-    span whose sub-header names no field."""
-    out: dict[str, int] = {}
-    taken = set(found.values())
-    for f, j in map_header(upper, header_map).items():
-        if f in found:
+    """The header's fields with the group labels of the row above it read in: a sub-header is
+    read with its label when the two name a field together (NAMA under KELOMPOK is "NAMA
+    KELOMPOK", NAMA under ANGGOTA "NAMA ANGGOTA"), and a label's field the header does not name
+    ("DATA REKENING" over BANK | NOMOR | ATAS NAMA) goes to the one sub-column of its span whose
+    sub-header names no field."""
+    spans: dict[int, range] = {}
+    for j, cell in enumerate(upper):
+        if not cell:
             continue
         k = j + 1
         while k < len(lower) and not (upper[k] if k < len(upper) else ""):
             k += 1
-        free = [c for c in range(j, k) if c < len(lower) and lower[c] and c not in taken]
-        if k > j + 1 and len(free) == 1:
+        spans[j] = range(j, k)
+    named = list(lower)
+    for j, span in spans.items():
+        for c in span:
+            if len(span) > 1 and lower[c] and header_map.get(header_key(f"{lower[c]} {upper[j]}")):
+                named[c] = f"{lower[c]} {upper[j]}"
+    out = map_header(named, header_map) if named != list(lower) else dict(found)
+    taken = set(out.values())
+    for f, j in map_header(upper, header_map).items():
+        if f in out:
+            continue
+        span = spans.get(j, range(j, j + 1))
+        free = [c for c in span if c < len(lower) and lower[c] and c not in taken]
+        if len(span) > 1 and len(free) == 1:
             out[f] = free[0]
             taken.add(free[0])
     return out
@@ -325,7 +345,7 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
             else "blank"
         skipped.append({"row": k + 1, "sheet": sheet, "why": why})
     if i >= 1 and _header_above(rows[i - 1], header_map):
-        found.update(_label_fields(rows[i - 1], rows[i], found, header_map))
+        found = _label_fields(rows[i - 1], rows[i], found, header_map)
     body_start = i + 1
     # A header merged down over several rows repeats itself on the rows below (the merged text is
     # carried into each): those rows are the header too, and sub-headers may follow them.
