@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 import pytest
 
 from tests.conftest import BASE, make_rows, write_csv, write_xlsx
@@ -393,3 +394,48 @@ def test_date_cells_go_back_as_dates_and_an_empty_name_is_a_string(tmp_path):
 def test_a_folder_given_as_the_list_is_told_so(tmp_path):
     r = bansos("validate", str(tmp_path), "--program", "pkh", "--out", str(tmp_path / "o"))
     assert r.returncode == 2 and "adalah folder, bukan berkas daftar" in r.stderr
+
+
+def _two_row_list(path, top, sub, rows):
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("DAFTAR")
+    ws.write_row(0, 0, ["DAFTAR PENERIMA"])
+    ws.write_row(2, 0, top)
+    ws.write_row(3, 0, sub)
+    for i, r in enumerate(rows):
+        ws.write_row(4 + i, 0, r)
+    wb.close()
+    return path
+
+
+SITI_ROW = ["1", "1271175506800001", "SITI AMINAH"]
+BUDI_ROW = ["2", "1271171506750002", "BUDI SANTOSO"]
+
+
+@pytest.mark.parametrize("top,sub,rows", [
+    (["NO", "NIK", "NAMA", "DATA REKENING", "", ""], ["", "", "", "BANK", "NOMOR", "ATAS NAMA"],
+     [SITI_ROW + ["BRI", "300201000123507", "SITI AMINAH"], BUDI_ROW + ["BRI", "3002010001235", "BUDI"]]),
+    (["NO", "NIK", "NAMA", "TEMPAT, TANGGAL LAHIR", "", "BANK", "NO REKENING"],
+     ["", "", "", "TEMPAT", "TANGGAL", "", ""],
+     [SITI_ROW + ["MEDAN", "15-06-1980", "BRI", "300201000123507"],
+      BUDI_ROW + ["MEDAN", "16-06-1975", "BRI", "300201000123508"]]),
+    (["NO", "NIK", "NAMA", "JENIS KELAMIN", "", "BANK", "NO REKENING"], ["", "", "", "L", "P", "", ""],
+     [SITI_ROW + ["", "v", "BRI", "300201000123507"], BUDI_ROW + ["v", "", "BRI", "300201000123508"],
+      ["3", "1271175506750003", "ANI"] + ["v", "", "BRI", "300201000123509"]]),  # NIK_JK_BEDA
+])
+def test_a_two_row_header_comes_back_as_it_went(tmp_path, top, sub, rows):
+    from validator.engine import validate
+    from validator.reports import write_outputs
+
+    src = _two_row_list(tmp_path / "l.xlsx", top, sub, rows)
+    first = validate(src, "maghrib_mengaji", kecamatan="127117")
+    out = write_outputs(first, tmp_path / "o")
+    again = validate(out["xlsx"], "maghrib_mengaji", kecamatan="127117")
+    assert again.listing.fields == first.listing.fields
+    codes = lambda o: [sorted(c) for c in  # noqa: E731
+                       o.findings.group_by("_idx").agg(pl.col("code")).sort("_idx")["code"].to_list()]
+    assert codes(again) == codes(first) and first.findings.height > 0
+    sheet = openpyxl.load_workbook(out["xlsx"]).worksheets[0]
+    assert [c.value for c in sheet[4]][:len(sub)] == [s or None for s in sub]

@@ -73,6 +73,9 @@ class ListData:
     sheet: str | None
     skipped: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
+    # The header's rows as the operator wrote them (row number, cells): a label row above the
+    # header, the header, sub-headers, the column numbers. The return workbook writes them back.
+    header_block: list[tuple[int, list[str]]] = field(default_factory=list)
 
     @property
     def present(self) -> set[str]:
@@ -344,7 +347,8 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
         why = ("title" if k < i - 1 or not _header_above(rows[k], header_map) else "header") if any(rows[k]) \
             else "blank"
         skipped.append({"row": k + 1, "sheet": sheet, "why": why})
-    if i >= 1 and _header_above(rows[i - 1], header_map):
+    label_row = i >= 1 and _header_above(rows[i - 1], header_map)
+    if label_row:
         found = _label_fields(rows[i - 1], rows[i], found, header_map)
     body_start = i + 1
     # A header merged down over several rows repeats itself on the rows below (the merged text is
@@ -398,8 +402,10 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
     if "tempat_tanggal_lahir" in found and "tanggal_lahir" not in found:
         data = data.with_columns(_split_ttl(found))
     skipped.sort(key=lambda s: s["row"])
+    block_start = i - 1 if label_row else i
     return ListData(frame=data, fields=found, headers=headers, header_row=header_row,
-                    sheet=sheet, skipped=skipped)
+                    sheet=sheet, skipped=skipped,
+                    header_block=[(k + 1, list(rows[k])) for k in range(block_start, min(body_start, len(rows)))])
 
 
 def _field_columns(found: dict[str, int]) -> list[pl.Expr]:

@@ -176,18 +176,28 @@ def write_workbook(outcome, path: Path) -> None:
                                "/ Only rows with findings are listed here: fix them in the original file "
                                "and send that whole file."), w.note)
         r += 2
-    else:
+    # The header's rows as the operator wrote them (a label row above, sub-headers below), so the
+    # workbook sent back is read the same way; the verdict headers go on the header row itself.
+    block = listing.header_block or [(listing.header_row, listing.headers)]
+    named = {j for _, cells in block for j, text in enumerate(cells) if text}
+    if not partial:
         # Every row stays on the row it had in the operator's file, so "baris 33" in a message, on
         # the results page and in BARIS ASAL is row 33 here too. Rows set aside (title, totals,
         # signatures) are left empty; the first of them says so.
-        r = max(listing.header_row - 1, 0)
-        if r >= 1:
+        if block[0][0] >= 2:
             ws.write_string(0, 0, f"Hasil validasi {outcome.program.name} — {outcome.file_name}: nomor baris sama "
                                   "dengan berkas asli; baris judul, jumlah dan tanda tangan dikosongkan.", w.note)
-    headers = [listing.headers[j] or (f"Kolom {j + 1}" if j in filled_set else "") for j in used] + list(VERDICT_HEADERS)
-    for c, h in enumerate(headers):
-        if h:
-            ws.write_string(r, c, h, w.bold_quoted if h.startswith(FORMULA_START) else w.bold)
+    for k, (rownum, cells) in enumerate(block):
+        r = r + (k > 0) if partial else rownum - 1
+        texts = [(cells[j] if j < len(cells) else "") or
+                 (f"Kolom {j + 1}" if rownum == listing.header_row and j in filled_set and j not in named else "")
+                 for j in used]
+        if rownum == listing.header_row:
+            texts += list(VERDICT_HEADERS)
+        for c, h in enumerate(texts):
+            if h:
+                ws.write_string(r, c, h, w.bold_quoted if h.startswith(FORMULA_START) else w.bold)
+    headers = [listing.headers[j] for j in used] + list(VERDICT_HEADERS)
     ws.freeze_panes(r + 1, 0)
     head_row = r
     for row in table.iter_rows(named=True):
