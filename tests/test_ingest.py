@@ -918,3 +918,20 @@ def test_sub_headers_are_read_with_their_labels(tmp_path):
     assert (fields["nama_kelompok"], fields["nama"], fields["jabatan"]) == (1, 3, 5)
     assert outcome.listing.frame["nama"].to_list() == names
     assert "KELOMPOK_TIDAK_SESUAI" not in outcome.findings["code"].to_list()
+
+
+@pytest.mark.parametrize("label_above", [False, True])
+def test_a_birth_date_in_three_cells_is_one_date(tmp_path, label_above):
+    path = tmp_path / "tgl.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["NO", "NIK", "NAMA", "TANGGAL LAHIR", "", "", "BANK"])
+    ws.write_row(1, 0, ["", "", "", "TGL", "BLN", "THN", ""] if not label_above else
+                 ["NO", "NIK", "NAMA", "TGL", "BLN", "THN", "BANK"])
+    ws.write_row(2, 0, ["1", "1271175506800001", "SITI AMINAH", "15", "06", "1980", "BRI"])
+    ws.write_row(3, 0, ["2", "1271171506750002", "BUDI SANTOSO", "16", "Juni", "1975", "BRI"])
+    wb.close()
+    outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
+    assert outcome.listing.frame["tanggal_lahir"].to_list() == ["15-06-1980", "16-Juni-1975"]
+    codes = outcome.findings["code"].to_list()
+    assert "TGL_LAHIR_TIDAK_VALID" not in codes and codes.count("NIK_TGL_LAHIR_BEDA") == 1  # BUDI: 15 vs 16

@@ -307,6 +307,19 @@ def _label_fields(upper: list[str], lower: list[str], found: dict[str, int],
     return out
 
 
+_DAY, _MONTH, _YEAR = {"TGL", "TANGGAL", "HARI", "HR", "TG", "DD"}, {"BLN", "BULAN", "BL", "MM"}, \
+    {"THN", "TAHUN", "TH", "YYYY", "YY"}
+
+
+def _date_parts(cells: list[str]) -> tuple[int, int, int] | None:
+    """Columns of a birth date typed in three cells (TGL | BLN | THN, side by side)."""
+    keys = [header_key(c) if c else "" for c in cells]
+    for j in range(len(keys) - 2):
+        if keys[j] in _DAY and keys[j + 1] in _MONTH and keys[j + 2] in _YEAR:
+            return j, j + 1, j + 2
+    return None
+
+
 def _header_above(cells: list[str], header_map: dict[str, str]) -> bool:
     """The upper row of a two-row header (NO | DATA PENERIMA | TANGGAL LAHIR over the real
     headers), as opposed to a title line: several cells, at least one a header as written."""
@@ -373,6 +386,13 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
         skipped.append({"row": top + 2, "sheet": sheet, "why": "header"})
         body_start += 1
     ticks = _sex_ticks(rows, top, found) if two_rows else None
+    # TANGGAL LAHIR over TGL | BLN | THN: the birth date is the three cells read together.
+    sub_row = rows[top + 1] if two_rows else (rows[i] if label_row else None)
+    date_parts = _date_parts(sub_row) if sub_row else None
+    if date_parts:
+        if found.get("tempat_tanggal_lahir") in date_parts:
+            del found["tempat_tanggal_lahir"]
+        found["tanggal_lahir"] = date_parts[0]
     if body_start < len(rows) and _column_numbers(rows[body_start]):
         skipped.append({"row": body_start + 1, "sheet": sheet, "why": "column_numbers"})
         body_start += 1
@@ -392,6 +412,10 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
         data = body.filter(why.is_null())
     data = data.with_columns(pl.int_range(0, pl.len(), dtype=pl.UInt32).alias("_idx"))
     data = data.with_columns(_field_columns(found))
+    if date_parts:
+        data = data.with_columns(
+            pl.concat_str([pl.col(f"c{j}").str.strip_chars() for j in date_parts], separator="-").alias("tanggal_lahir"),
+            pl.lit(False).alias("tanggal_lahir__num"))
     if ticks is not None:
         # JENIS KELAMIN over L | P with a tick under one: the sex is the column that is ticked.
         # "-", "0" or "TIDAK" in the other column marks it as not ticked.
