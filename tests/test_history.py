@@ -337,3 +337,18 @@ def test_the_diff_matches_a_retyped_damaged_nik_by_name(tmp_path):
     assert outcome.compared_to["counts"] == {"fixed": 1, "still_failing": 0, "newly_failing": 0,
                                              "added": 0, "removed": 0}
     assert outcome.compared_to["unmatched_rows_without_nik"] == 0
+
+
+def test_a_row_finance_rejected_blocks_nobody_and_history_shows_the_decision(tmp_path):
+    from validator.store.history import history_of
+
+    db = tmp_path / "h.duckdb"
+    first = submit(tmp_path, db, "pkh", A, "2026-T1", [SITI, BUDI])
+    with Store(db) as s:  # finance rejects SITI's row (row 2) in Medan Baru's list
+        s.con.execute("INSERT INTO decisions VALUES (?, 2, 'rejected', 'pindah', 'u', 'U', TIMESTAMP '2026-01-01')",
+                      [first.submission_id])
+    other = submit(tmp_path, db, "pkh", B, "2026-T1", [SITI])
+    assert "GANDA_ANTAR_KECAMATAN" not in set(other.findings["code"])
+    with Store(db) as s:
+        seen = history_of(s, "1271175506800001").select("kecamatan", "status").rows()
+    assert seen[0] == (A, "rejected")

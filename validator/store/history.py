@@ -141,7 +141,8 @@ def _hits(store: Store, rows: pl.DataFrame, subs: pl.DataFrame, use_kk: bool,
                    s.kecamatan, r.row,
                    NOT coalesce(r.nik_ok AND r.nik = n.nik, false) AS by_kk
             FROM bansos_subs s
-            JOIN row_results r ON r.submission_id = s.id AND r.status IN ('accepted', 'review')
+            -- Live rows by their effective status: a row finance rejected blocks nobody.
+            JOIN effective_rows r ON r.submission_id = s.id AND r.effective_status IN ('accepted', 'review')
             JOIN bansos_new_rows n ON (r.nik_ok AND r.nik = n.nik) {kk_match}
         """)
     finally:
@@ -241,13 +242,14 @@ def record(store: Store, submission: dict, rows: pl.DataFrame, findings: pl.Data
 
 
 def history_of(store: Store, nik: str) -> pl.DataFrame:
-    """Every submission that held this NIK, oldest first, with its status and reasons there."""
+    """Every submission that held this NIK, oldest first, with its status there (finance's latest
+    decision when there is one, as the look-up page shows) and its reasons."""
     return query(store.con, """
         SELECT s.created_at, s.program, s.period, s.kecamatan, s.file_name, s.id AS submission_id,
-               s.superseded_by IS NOT NULL AS superseded, r.row, r.status,
+               s.superseded_by IS NOT NULL AS superseded, r.row, r.effective_status AS status,
                coalesce(list(f.code ORDER BY f.code) FILTER (WHERE f.code IS NOT NULL), []) AS codes,
                coalesce(list(f.message ORDER BY f.code) FILTER (WHERE f.code IS NOT NULL), []) AS messages
-        FROM row_results r
+        FROM effective_rows r
         JOIN submissions s ON s.id = r.submission_id AND s.state = 'complete'
         LEFT JOIN findings f ON f.submission_id = r.submission_id AND f.row = r.row
         WHERE r.nik = ?
