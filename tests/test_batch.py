@@ -327,3 +327,22 @@ def test_batch_ids_of_periods_written_differently_never_collide():
     ids = {batch_id("pkh", p, 1) for p in ("2026-T1", "tahap 1", "tahap/1", "tahap-1", "tahap_1")}
     assert len(ids) == 5 and "pkh_2026-T1_v1" in ids
     assert all(re.fullmatch(r"[A-Za-z0-9._-]+", i) for i in ids)
+
+
+def test_a_list_sent_for_an_approved_period_is_recorded_with_a_warning(gate, tmp_path):
+    import shutil
+
+    from tests.conftest import make_rows, write_csv
+    from validator.engine import record_outcome, validate
+
+    store_path = tmp_path / "salinan.duckdb"
+    shutil.copy(gate["path"], store_path)
+    headers, body = make_rows("pkh", [{}])
+    lst = write_csv(tmp_path / "l.csv", headers, body)
+    with Store(store_path) as db:
+        approved = validate(lst, "pkh", kecamatan="127117", period="2026-T1", store=db)
+        record_outcome(db, approved)
+        other = validate(lst, "pkh", kecamatan="127117", period="2026-T3", store=db)
+    [warn] = [w for w in approved.listing.warnings if w["code"] == "period_approved"]
+    assert "sudah disetujui keuangan (versi 1)" in warn["message"]
+    assert not [w for w in other.listing.warnings if w["code"] == "period_approved"]

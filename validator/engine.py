@@ -345,6 +345,19 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
                           "compared only with lists whose period is written exactly the same. Check the period.",
         })
     if store is not None:
+        approved = store.con.execute(
+            "SELECT max(version) FROM batches WHERE program = ? AND period = ? AND state = 'approved'",
+            [program.id, period]).fetchone()[0]
+        if approved is not None:
+            listing.warnings.append({
+                "code": "period_approved",
+                "message": f"Pencairan {program.id.upper()} periode {period} sudah disetujui keuangan (versi "
+                           f"{approved}). Daftar ini tetap dicatat, tetapi baru dibayar jika keuangan memeriksa dan "
+                           "menyetujui versi berikutnya; beri tahu bagian keuangan Dinas Sosial.",
+                "message_en": f"The {program.id.upper()} payment for {period} is already approved by finance "
+                              f"(version {approved}). This list is recorded, but is paid only if finance checks and "
+                              "approves a next version; tell the Dinas Sosial finance office.",
+            })
         previous = history.previous_submission(store, program.id, period, sender)
         if previous is not None:
             outcome.compared_to = history.compare_to(store, previous, outcome.row_results())
