@@ -342,7 +342,36 @@ def test_a_list_sent_for_an_approved_period_is_recorded_with_a_warning(gate, tmp
     with Store(store_path) as db:
         approved = validate(lst, "pkh", kecamatan="127117", period="2026-T1", store=db)
         record_outcome(db, approved)
-        other = validate(lst, "pkh", kecamatan="127117", period="2026-T3", store=db)
+        other = validate(lst, "pkh", kecamatan="127117", period="2026-10", store=db)
     [warn] = [w for w in approved.listing.warnings if w["code"] == "period_approved"]
     assert "sudah disetujui keuangan (versi 1)" in warn["message"]
     assert not [w for w in other.listing.warnings if w["code"] == "period_approved"]
+
+
+def test_a_version_after_an_approved_one_pays_only_the_others(gate, rules, tmp_path):
+    import shutil
+
+    store_path = tmp_path / "salinan.duckdb"
+    shutil.copy(gate["path"], store_path)
+    with Store(store_path) as db:
+        paid_v1 = gate["manifest"]["rows_paid"]
+        amount_v1 = gate["manifest"]["total_amount"]
+        assert db.con.execute("SELECT count(*) FROM paid_rows WHERE batch_id = ?",
+                              [gate["manifest"]["batch_id"]]).fetchone()[0] == paid_v1
+        # After approval Medan Tuntungan sends its list: one new person. Sunggal's row 5, a Medan Baru
+        # person already paid by version 1, is accepted by finance now: not paid again.
+        add_list(db, "tuntungan", "127101", "2026-T1", [row(2, "127101")], minutes=5)
+        decide(db, "sunggal", 5, "accepted")
+        nxt = service.check(db, rules, "pkh", "2026-T1", pagu=amount_v1 + 10_000_000, kuota=paid_v1 + 5,
+                            root=tmp_path / "b", actor="uji")
+        result = nxt["check"]["result"]
+        assert result["paid_before"]["rows"] == paid_v1 and result["paid_before"]["amount"] == amount_v1
+        assert result["pay_rows"] == 1  # only the new person is paid by version 2
+        assert result["paid_before"]["live_rows"] == paid_v1 + 1  # Sunggal's row 5 too
+        assert nxt["check"]["passed"], [e for e in result["expectations"] if e["success"] is not True]
+        manifest = service.approve(db, rules, "pkh", "2026-T1", actor="Kabid")
+        assert manifest["rows_paid"] == 1 and manifest["paid_in_earlier_versions"]["rows"] == paid_v1
+        # The pagu counts what the approved versions paid: a ceiling below their sum fails the gate.
+        tight = service.check(db, rules, "pkh", "2026-T1", pagu=amount_v1, kuota=None, root=tmp_path / "b",
+                              actor="uji")
+        assert not tight["check"]["passed"]

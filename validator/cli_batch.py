@@ -77,6 +77,11 @@ def check_cmd(program: Program, period: Period, store: StorePath,
     out.print(f"Baris dibayar / rows to pay: {result['pay_rows']}, jumlah / total {_rupiah(result['total'])}; "
               f"pagu {_rupiah(last['pagu'])}, kuota {last['kuota'] if last['kuota'] is not None else '-'}",
               highlight=False)
+    earlier = result.get("paid_before") or {}
+    if earlier.get("rows"):
+        out.print(f"Sudah dibayar pada versi yang disetujui sebelumnya / paid by earlier approved versions: "
+                  f"{earlier['rows']} penerima, {_rupiah(earlier['amount'])}; {earlier['live_rows']} baris daftar "
+                  "aktif tidak dibayar lagi, dan pagu serta kuota versi ini dikurangi sebesar itu.", highlight=False)
     out.print(f"Data Docs: {Path(last['docs']) / 'index.html'}", highlight=False)
     if not result["passed"]:
         err.print(f"Gerbang GAGAL: batch {batch['id']} belum dapat disetujui. / The gate failed.", highlight=False)

@@ -28,16 +28,40 @@ FROM live l JOIN effective_rows e ON e.submission_id = l.id
 ORDER BY l.kecamatan, e.row"""
 
 PAY = "accepted"
+# An accepted row whose person an earlier approved version of the same program and period paid.
+PAID_BEFORE = "paid_before"
+
+
+def paid_before(store: Store, program: Program, period: str) -> pl.DataFrame:
+    """(nik, no_kk, nominal) of every row the approved versions of this program and period paid."""
+    return query(store.con, """
+        SELECT p.nik, p.no_kk, p.nominal FROM paid_rows p
+        JOIN batches b ON b.id = p.batch_id AND b.state = 'approved'
+        WHERE p.program = ? AND p.period = ?""", [program.id, period])
+
+
+def mark_paid_before(rows: pl.DataFrame, before: pl.DataFrame, program: Program) -> pl.DataFrame:
+    """Accepted rows already paid by an approved version (the same NIK, or in a household program
+    the same KK) get the effective status `paid_before`: the next version does not pay them again."""
+    if before.height == 0:
+        return rows
+    done = pl.col("nik").is_in(before["nik"].drop_nulls().implode())
+    if program.unit == "household":
+        done = done | pl.col("no_kk").is_in(before["no_kk"].drop_nulls().implode())
+    return rows.with_columns(
+        pl.when((pl.col("effective_status") == PAY) & done.fill_null(False)).then(pl.lit(PAID_BEFORE))
+        .otherwise(pl.col("effective_status")).alias("effective_status"))
 
 
 def live_rows(store: Store, program: Program, period: str) -> pl.DataFrame:
+    """The live rows, those an earlier approved version paid marked `paid_before`."""
     rows = query(store.con, LIVE_ROWS, [program.id, period])
     if rows.height == 0:
         raise UserError(
             f"Belum ada daftar aktif {program.name} periode {period} dari kecamatan mana pun: "
             "tidak ada yang dapat diperiksa.",
             f"No live list of {program.id} for period {period}: nothing to check.", code="empty_batch")
-    return rows
+    return mark_paid_before(rows, paid_before(store, program, period), program)
 
 
 def fingerprint(rows: pl.DataFrame) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from validator.batch import files
-from validator.batch.rows import PAY, fingerprint, gate_frame, live_rows
+from validator.batch.rows import PAID_BEFORE, PAY, fingerprint, gate_frame, live_rows, paid_before
 from validator.batch.summary import summarize
 from validator.errors import UserError
 from validator.ingest import sha256_of
@@ -128,12 +128,18 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
     root = Path(root).resolve()
     staging = root / f".pemeriksaan-{uuid.uuid4().hex}"
     staging.mkdir(parents=True, exist_ok=True)
+    # What approved versions of this program and period paid comes off the pagu and the kuota: the
+    # rows they paid are marked paid_before and not paid again.
+    before = paid_before(store, program, period)
+    earlier = {"rows": before.height, "amount": float(before["nominal"].sum() or 0),
+               "live_rows": int((rows["effective_status"] == PAID_BEFORE).sum())}
+    remaining = Limits(None if pagu is None else pagu - earlier["amount"],
+                       None if kuota is None else kuota - earlier["rows"])
     try:
-        gate = run_gate(gate_frame(rows, rules, program), rules, program, period, Limits(pagu, kuota),
-                        staging)
+        gate = run_gate(gate_frame(rows, rules, program), rules, program, period, remaining, staging)
         paid = rows.filter(pl.col("effective_status") == PAY)
         result = gate | {"summary": summarize(store, rules, rows), "pay_rows": paid.height,
-                         "total": float(paid["nominal"].sum() or 0),
+                         "total": float(paid["nominal"].sum() or 0), "paid_before": earlier,
                          "rule_set_version": f"{program.version}+{rules.digest}"}
         with lock or contextlib.nullcontext(), store.transaction():
             batch = _open_version(store, program.id, period, root, actor)
@@ -235,6 +241,8 @@ def _freeze(store: Store, rules: Rulebook, program, batch: dict, last: dict, row
                               "review": k["review"], "rejected": k["rejected"], "amount_paid": k["amount_paid"]}
                              for k in summary["kecamatan"]],
             "rows_paid": paid.height, "total_amount": float(paid["nominal"].sum() or 0),
+            # Paid by earlier approved versions of this program and period: not paid again here.
+            "paid_in_earlier_versions": last["result"].get("paid_before", {"rows": 0, "amount": 0.0}),
             "files": {n: sha256_of(staging / n) for n in names.values()},
             "approved_by": actor, "approved_at": now.isoformat(timespec="seconds"),
             "previous_manifest": None if previous is None else
@@ -254,6 +262,14 @@ def _freeze(store: Store, rules: Rulebook, program, batch: dict, last: dict, row
                 run(store.con, """UPDATE batches SET state = 'approved', approved_at = ?, approved_by = ?,
                                   manifest_sha256 = ?, previous_batch = ? WHERE id = ? AND state = 'open'""",
                     [now, actor, digest, None if previous is None else previous["id"], batch["id"]])
+                store.con.register("bansos_paid", paid.select(
+                    pl.lit(batch["id"]).alias("batch_id"), pl.lit(program.id).alias("program"),
+                    pl.lit(batch["period"]).alias("period"), "nik", "no_kk", pl.col("nominal").cast(pl.Float64)
+                ).to_arrow())
+                try:
+                    run(store.con, "INSERT INTO paid_rows SELECT * FROM bansos_paid")
+                finally:
+                    store.con.unregister("bansos_paid")
         except BaseException:
             for path in moved:  # not approved: no disbursement file may look as if it were
                 path.unlink(missing_ok=True)

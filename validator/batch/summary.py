@@ -36,6 +36,8 @@ def summarize(store: Store, rules: Rulebook, rows: pl.DataFrame) -> dict:
                 "severity": catalog[c].severity if c in catalog else None,
                 "rows": n, "rate": n / total if total else 0.0} for c, n in codes]
     counts = {s: int((rows["effective_status"] == s).sum()) for s in ("accepted", "review", "rejected")}
+    if (before := int((rows["effective_status"] == "paid_before").sum())):
+        counts["paid_before"] = before  # paid by an earlier approved version, not paid again
     return {"rows": total, "counts": counts,
             "amount_paid": float(rows.filter(paid)["nominal"].sum() or 0),
             "amount_held": float(rows.filter(~paid)["nominal"].sum() or 0),

@@ -78,6 +78,10 @@ DDL = [
         id VARCHAR PRIMARY KEY, program VARCHAR, period VARCHAR, version INTEGER, folder VARCHAR,
         pagu DOUBLE, kuota INTEGER, created_at TIMESTAMP, created_by VARCHAR, state VARCHAR,
         approved_at TIMESTAMP, approved_by VARCHAR, manifest_sha256 VARCHAR, previous_batch VARCHAR)""",
+    # The rows an approved version paid (NIK, KK, amount): a later version of the same program and
+    # period pays only the others, so nobody is paid twice when a list changes after approval.
+    """CREATE TABLE IF NOT EXISTS paid_rows (
+        batch_id VARCHAR, program VARCHAR, period VARCHAR, nik VARCHAR, no_kk VARCHAR, nominal DOUBLE)""",
     # Every run of the gate on a batch version: what it saw (fingerprint of the rows), what it found.
     """CREATE TABLE IF NOT EXISTS batch_checks (
         batch_id VARCHAR, seq INTEGER, time TIMESTAMP, actor VARCHAR, passed BOOLEAN,
