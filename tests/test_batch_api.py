@@ -155,3 +155,30 @@ def test_paths_are_in_openapi(api):
     paths = set(api.client.get("/openapi.json").json()["paths"])
     assert {p for _, p in ENDPOINTS if "pkh_" not in p} | {"/api/v1/batches/{batch_id}/approve"} <= paths
     assert not any(p.startswith("/keuangan") for p in paths)
+
+
+def test_the_pages_say_what_an_approved_version_already_paid(tmp_path):
+    from test_api import Api
+    from test_batch import add_list, row
+
+    a = Api(tmp_path)
+    with Store(a.store_path) as db:
+        fill_good(db, period="2026-S1")
+    with TestClient(a.app) as client:
+        h = a.headers["finance"]
+        first = client.post("/api/v1/batches/check", headers=h,
+                            json={"program": "pkh", "period": "2026-S1", "pagu": PAGU, "kuota": KUOTA})
+        assert client.post(f"/api/v1/batches/{first.json()['batch']['id']}/approve", headers=h).status_code == 200
+        with Store(a.store_path) as db:
+            add_list(db, "tuntungan-s1", "127101", "2026-S1", [row(2, "127101")], minutes=9)
+        second = client.post("/api/v1/batches/check", headers=h,
+                             json={"program": "pkh", "period": "2026-S1", "pagu": PAGU, "kuota": KUOTA})
+        bid = second.json()["batch"]["id"]
+        assert second.json()["check"]["result"]["pay_rows"] == 1
+        c = TestClient(a.app)
+        token = h["Authorization"].removeprefix("Bearer ")
+        assert c.post("/masuk", data={"token": token}, follow_redirects=False).status_code == 303
+        detail = c.get(f"/keuangan/batch/{bid}")
+        assert detail.status_code == 200 and "Sudah dibayar pada versi yang disetujui sebelumnya" in detail.text
+        summary = c.get(f"/keuangan/batch/{bid}/ringkasan")
+        assert summary.status_code == 200 and "sudah dibayar di versi sebelumnya" in summary.text
