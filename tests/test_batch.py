@@ -375,3 +375,18 @@ def test_a_version_after_an_approved_one_pays_only_the_others(gate, rules, tmp_p
         tight = service.check(db, rules, "pkh", "2026-T1", pagu=amount_v1, kuota=None, root=tmp_path / "b",
                               actor="uji")
         assert not tight["check"]["passed"]
+
+
+def test_rows_of_people_already_paid_are_paid_before_whether_accepted_or_in_review(rules):
+    import polars as pl
+
+    from validator.batch.rows import mark_paid_before
+
+    rows = pl.DataFrame({"nik": ["A", "B", "C", "D"], "no_kk": ["K1", "K2", "K3", "K9"],
+                         "effective_status": ["accepted", "review", "rejected", "accepted"]})
+    before = pl.DataFrame({"nik": ["A", "B", "C", "X"], "no_kk": ["K1", "K2", "K3", "K9"], "nominal": [1.0] * 4})
+    marked = mark_paid_before(rows, before, rules.program("pkh"))["effective_status"].to_list()
+    # D is another member of an already-paid KK in a household program.
+    assert marked == ["paid_before", "paid_before", "rejected", "paid_before"]
+    individual = mark_paid_before(rows, before, rules.program("maghrib_mengaji"))["effective_status"].to_list()
+    assert individual == ["paid_before", "paid_before", "rejected", "accepted"]

@@ -182,3 +182,8 @@ def test_the_pages_say_what_an_approved_version_already_paid(tmp_path):
         assert detail.status_code == 200 and "Sudah dibayar pada versi yang disetujui sebelumnya" in detail.text
         summary = c.get(f"/keuangan/batch/{bid}/ringkasan")
         assert summary.status_code == 200 and "sudah dibayar di versi sebelumnya" in summary.text
+        s = client.get(f"/api/v1/batches/{bid}/summary", headers=h).json()
+        earlier = second.json()["check"]["result"]["paid_before"]["live_rows"]
+        assert s["counts"]["paid_before"] == earlier
+        assert s["amount_held"] == sum(k["amount_held"] for k in s["kecamatan"])
+        assert all(k["accepted"] + k["review"] + k["rejected"] + k["paid_before"] == k["rows"] for k in s["kecamatan"])

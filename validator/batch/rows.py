@@ -41,15 +41,16 @@ def paid_before(store: Store, program: Program, period: str) -> pl.DataFrame:
 
 
 def mark_paid_before(rows: pl.DataFrame, before: pl.DataFrame, program: Program) -> pl.DataFrame:
-    """Accepted rows already paid by an approved version (the same NIK, or in a household program
-    the same KK) get the effective status `paid_before`: the next version does not pay them again."""
+    """Rows of people an approved version already paid (the same NIK, or in a household program
+    the same KK), accepted or still in review, get the effective status `paid_before`: the next
+    version does not pay them again, and finance need not decide them again."""
     if before.height == 0:
         return rows
     done = pl.col("nik").is_in(before["nik"].drop_nulls().implode())
     if program.unit == "household":
         done = done | pl.col("no_kk").is_in(before["no_kk"].drop_nulls().implode())
     return rows.with_columns(
-        pl.when((pl.col("effective_status") == PAY) & done.fill_null(False)).then(pl.lit(PAID_BEFORE))
+        pl.when(pl.col("effective_status").is_in([PAY, "review"]) & done.fill_null(False)).then(pl.lit(PAID_BEFORE))
         .otherwise(pl.col("effective_status")).alias("effective_status"))
 
 

@@ -14,11 +14,13 @@ from validator.wilayah import load_regions
 def summarize(store: Store, rules: Rulebook, rows: pl.DataFrame) -> dict:
     status = pl.col("effective_status")
     paid = status == "accepted"
+    # Held: still in review or rejected. Rows an earlier approved version paid are neither.
+    held = status.is_in(["review", "rejected"])
     per_kec = (rows.group_by("kecamatan", "submission_id", maintain_order=True).agg(
         pl.len().alias("rows"), paid.sum().alias("accepted"), (status == "review").sum().alias("review"),
-        (status == "rejected").sum().alias("rejected"),
+        (status == "rejected").sum().alias("rejected"), (status == "paid_before").sum().alias("paid_before"),
         pl.col("nominal").filter(paid).sum().alias("amount_paid"),
-        pl.col("nominal").filter(~paid).sum().alias("amount_held"),
+        pl.col("nominal").filter(held).sum().alias("amount_held"),
     ).sort("kecamatan"))
     regions = load_regions()
     kecamatan = [k | {"kecamatan_name": regions.describe(k["kecamatan"]),
@@ -40,5 +42,5 @@ def summarize(store: Store, rules: Rulebook, rows: pl.DataFrame) -> dict:
         counts["paid_before"] = before  # paid by an earlier approved version, not paid again
     return {"rows": total, "counts": counts,
             "amount_paid": float(rows.filter(paid)["nominal"].sum() or 0),
-            "amount_held": float(rows.filter(~paid)["nominal"].sum() or 0),
+            "amount_held": float(rows.filter(held)["nominal"].sum() or 0),
             "kecamatan": kecamatan, "by_code": by_code}
