@@ -935,3 +935,47 @@ def test_a_birth_date_in_three_cells_is_one_date(tmp_path, label_above):
     assert outcome.listing.frame["tanggal_lahir"].to_list() == ["15-06-1980", "16-Juni-1975"]
     codes = outcome.findings["code"].to_list()
     assert "TGL_LAHIR_TIDAK_VALID" not in codes and codes.count("NIK_TGL_LAHIR_BEDA") == 1  # BUDI: 15 vs 16
+
+
+@pytest.mark.parametrize("mine,theirs", [
+    ("KPM", "IBU KANDUNG"), ("PENERIMA", "ORANG TUA/WALI"), ("PENERIMA", "AHLI WARIS"),
+    ("PENERIMA MANFAAT", "PENDAMPING"), ("PENERIMA", "KEPALA KELUARGA"), ("KPM BARU", "KPM LAMA"),
+])
+@pytest.mark.parametrize("theirs_first", [False, True])
+def test_the_nik_and_name_under_another_persons_label_are_not_the_recipients(tmp_path, mine, theirs,
+                                                                              theirs_first):
+    groups = [(theirs, ["9999", "IBU SITI"]), (mine, ["1271175506800001", "SITI AMINAH"])]
+    groups = groups if theirs_first else groups[::-1]
+    path = tmp_path / "two.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.merge_range(0, 0, 1, 0, "NO")
+    for k, (label, _) in enumerate(groups):
+        ws.merge_range(0, 1 + 2 * k, 0, 2 + 2 * k, label)
+        ws.write_row(1, 1 + 2 * k, ["NIK", "NAMA"])
+    ws.write_row(2, 0, ["1", *groups[0][1], *groups[1][1]])
+    wb.close()
+    outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
+    assert outcome.listing.frame["nik"].to_list() == ["1271175506800001"], outcome.listing.fields
+    assert outcome.listing.frame["nama"].to_list() == ["SITI AMINAH"]
+
+
+def test_a_masjid_name_under_its_label_is_not_the_teachers(tmp_path):
+    path = tmp_path / "mm.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.merge_range(0, 0, 1, 0, "NO")
+    ws.merge_range(0, 1, 0, 2, "PENERIMA")
+    ws.merge_range(0, 3, 0, 4, "MASJID/MUSHOLLA")
+    ws.write_row(1, 1, ["NAMA", "NIK", "NAMA", "ALAMAT"])
+    ws.write_row(2, 0, ["1", "SITI AMINAH", "1271175506800001", "MASJID AL IKHLAS", "JL. MERDEKA"])
+    wb.close()
+    outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
+    assert outcome.listing.frame["nama"].to_list() == ["SITI AMINAH"]
+
+
+def test_an_explicit_recipient_column_before_a_bare_one_is_kept(header_map):
+    from validator.ingest.layout import map_header
+
+    found = map_header(["NIK PENERIMA MANFAAT", "NAMA PENERIMA MANFAAT", "NIK", "NAMA"], header_map)
+    assert (found["nik"], found["nama"]) == (0, 1)

@@ -148,6 +148,9 @@ PROGRAM_FIELDS = {"nama_kelompok", "jabatan"}
 
 class Columns(_Strict):
     fields: dict[str, list[str]]
+    # Spellings that stand in for a field (the pengurus's NIK for the recipient's): used only when
+    # no other column of the list names that field.
+    stand_ins: dict[str, list[str]] = {}
 
 
 # A marker around a header: "NIK*", "NO. KK *)", "NAMA:" (a required column, a footnote).
@@ -175,8 +178,8 @@ class HeaderMap(dict):
     """header_key -> field, plus the known headers as words (longest first) for prefix matching."""
 
     prefixes: list[tuple[tuple[str, ...], str]] = []
-    # header_key -> its place among its field's spellings (the program's own first, then
-    # columns.yaml in its order: the contract's headers lead, stand-ins such as "NIK Pengurus" follow).
+    # header_key -> 1 for a stand-in spelling ("NIK Pengurus"), 0 for the others: when two columns
+    # name one field, a column of rank 0 wins, then the first.
     rank: dict[str, int] = {}
 
 
@@ -229,14 +232,13 @@ class Rulebook:
         mapping = HeaderMap()
         mapping.rank = {}
         pairs: dict[tuple[str, ...], str] = {}
-        seen: dict[str, int] = {}
-        for field, headers in list(program.extra_headers.items()) + list(self.columns.fields.items()):
-            for h in headers + [field]:
+        spelt = [(f, hs + [f], 0) for f, hs in list(program.extra_headers.items()) + list(self.columns.fields.items())]
+        for field, headers, rank in spelt + [(f, hs, 1) for f, hs in self.columns.stand_ins.items()]:
+            for h in headers:
                 key = header_key(h)
                 if key not in mapping:
                     mapping[key] = field
-                    mapping.rank[key] = seen.get(field, 0)
-                    seen[field] = seen.get(field, 0) + 1
+                    mapping.rank[key] = rank
                 if header_words(h):
                     pairs.setdefault(header_words(h), field)
         mapping.prefixes = sorted(pairs.items(), key=lambda p: len(p[0]), reverse=True)

@@ -224,14 +224,7 @@ def _second_header_row(rows: list[list[str]], i: int, found: dict[str, int],
         if k > j + 1 and below_cells[j]:
             groups[j] = range(j, k)
     grouped = {j for g in groups.values() for j in g}
-    # A sub-header read with its label: NAMA under KELOMPOK is "NAMA KELOMPOK", NAMA under ANGGOTA
-    # "NAMA ANGGOTA", NOMOR under REKENING "NOMOR REKENING" (two NAMA sub-headers, two fields).
-    named = list(below_cells)
-    for j, g in groups.items():
-        for c in g:
-            composed = f"{below_cells[c]} {top[j]}"
-            if below_cells[c] and header_map.get(header_key(composed)):
-                named[c] = composed
+    named = _under_labels(below_cells, {j: (top[j], g) for j, g in groups.items()}, header_map)
     below = _exact(named, header_map)
     # Under a merged "TEMPAT/TGL LAHIR" the sub-headers are often just "TEMPAT" and "TANGGAL".
     with_lahir = _exact([f"{c} LAHIR" if c else "" for c in below_cells], header_map)
@@ -274,13 +267,33 @@ def _sex_ticks(rows: list[list[str]], i: int, found: dict[str, int]) -> tuple[in
     return j, j + 1
 
 
-def _label_fields(upper: list[str], lower: list[str], found: dict[str, int],
-                  header_map: dict[str, str]) -> dict[str, int]:
-    """The header's fields with the group labels of the row above it read in: a sub-header is
-    read with its label when the two name a field together (NAMA under KELOMPOK is "NAMA
-    KELOMPOK", NAMA under ANGGOTA "NAMA ANGGOTA"), and a label's field the header does not name
-    ("DATA REKENING" over BANK | NOMOR | ATAS NAMA) goes to the one sub-column of its span whose
-    sub-header names no field."""
+# A group label naming someone other than the recipient (IBU KANDUNG, ORANG TUA/WALI, AHLI WARIS,
+# PENDAMPING, KEPALA KELUARGA) or something else (MASJID/MUSHOLLA): the NIK and NAMA under it are
+# theirs, not the recipient's.
+_NOT_RECIPIENT = (_OTHER_PERSON | _OTHER_THING | {"KEPALA", "KANDUNG", "WARIS", "MERTUA", "SAUDARA"}) - {
+    "KELOMPOK", "REKENING", "BANK", "KOMPONEN", "TEMPAT", "PENGGANTI"}
+
+
+def _under_labels(sub: list[str], labels: dict[int, tuple[str, range]], header_map: dict[str, str]) -> list[str]:
+    """Sub-headers as read with their group labels: NAMA under KELOMPOK is "NAMA KELOMPOK", NAMA
+    under ANGGOTA "NAMA ANGGOTA", NOMOR under REKENING "NOMOR REKENING" (two NAMA sub-headers,
+    two fields); under a label that names another person or thing a sub-header names nothing."""
+    named = list(sub)
+    for label, span in labels.values():
+        other = bool(set(header_words(label)) & _NOT_RECIPIENT)
+        for c in span:
+            if c >= len(sub) or not sub[c]:
+                continue
+            composed = f"{sub[c]} {label}"
+            if header_map.get(header_key(composed)):
+                named[c] = composed
+            elif other:
+                named[c] = ""
+    return named
+
+
+def _spans(upper: list[str], lower: list[str]) -> dict[int, range]:
+    """Each cell of the row above the header and the columns it stands over (up to the next)."""
     spans: dict[int, range] = {}
     for j, cell in enumerate(upper):
         if not cell:
@@ -289,11 +302,26 @@ def _label_fields(upper: list[str], lower: list[str], found: dict[str, int],
         while k < len(lower) and not (upper[k] if k < len(upper) else ""):
             k += 1
         spans[j] = range(j, k)
-    named = list(lower)
-    for j, span in spans.items():
-        for c in span:
-            if len(span) > 1 and lower[c] and header_map.get(header_key(f"{lower[c]} {upper[j]}")):
-                named[c] = f"{lower[c]} {upper[j]}"
+    return spans
+
+
+def _group_labels(upper: list[str], lower: list[str]) -> bool:
+    """Whether the row above the header holds group labels (KPM | IBU KANDUNG over NIK | NAMA |
+    NIK | NAMA), as opposed to a title over the whole table."""
+    filled = sum(1 for c in lower if c)
+    return any(1 < len(span) <= max(2, int(filled * 0.8)) and sum(1 for c in span if c < len(lower) and lower[c]) > 1
+               for span in _spans(upper, lower).values())
+
+
+def _label_fields(upper: list[str], lower: list[str], found: dict[str, int],
+                  header_map: dict[str, str]) -> dict[str, int]:
+    """The header's fields with the group labels of the row above it read in: a sub-header is
+    read with its label when the two name a field together (NAMA under KELOMPOK is "NAMA
+    KELOMPOK", NAMA under ANGGOTA "NAMA ANGGOTA"), and a label's field the header does not name
+    ("DATA REKENING" over BANK | NOMOR | ATAS NAMA) goes to the one sub-column of its span whose
+    sub-header names no field."""
+    spans = _spans(upper, lower)
+    named = _under_labels(lower, {j: (upper[j], span) for j, span in spans.items() if len(span) > 1}, header_map)
     out = map_header(named, header_map) if named != list(lower) else dict(found)
     taken = set(out.values())
     for f, j in map_header(upper, header_map).items():
@@ -360,7 +388,7 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
         why = ("title" if k < i - 1 or not _header_above(rows[k], header_map) else "header") if any(rows[k]) \
             else "blank"
         skipped.append({"row": k + 1, "sheet": sheet, "why": why})
-    label_row = i >= 1 and _header_above(rows[i - 1], header_map)
+    label_row = i >= 1 and (_header_above(rows[i - 1], header_map) or _group_labels(rows[i - 1], rows[i]))
     if label_row:
         found = _label_fields(rows[i - 1], rows[i], found, header_map)
     body_start = i + 1
