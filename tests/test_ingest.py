@@ -979,3 +979,15 @@ def test_an_explicit_recipient_column_before_a_bare_one_is_kept(header_map):
 
     found = map_header(["NIK PENERIMA MANFAAT", "NAMA PENERIMA MANFAAT", "NIK", "NAMA"], header_map)
     assert (found["nik"], found["nama"]) == (0, 1)
+
+
+def test_a_letterhead_above_some_columns_is_no_group_label(tmp_path, header_map):
+    path = tmp_path / "kop.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write(0, 3, "DINAS SOSIAL KOTA MEDAN")
+    ws.write_row(1, 0, ["NO", "NIK", "NO KK", "NAMA", "ALAMAT", "BANK", "NO REKENING"])
+    ws.write_row(2, 0, ["1", "1271175506800001", "1271170101100001", "SITI AMINAH", "JL X", "BRI", "300201000123507"])
+    wb.close()
+    listing = read_list(path, header_map)
+    assert {"nama", "no_rekening", "nama_bank"} <= set(listing.fields)

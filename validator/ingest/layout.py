@@ -270,8 +270,9 @@ def _sex_ticks(rows: list[list[str]], i: int, found: dict[str, int]) -> tuple[in
 # A group label naming someone other than the recipient (IBU KANDUNG, ORANG TUA/WALI, AHLI WARIS,
 # PENDAMPING, KEPALA KELUARGA) or something else (MASJID/MUSHOLLA): the NIK and NAMA under it are
 # theirs, not the recipient's.
-_NOT_RECIPIENT = (_OTHER_PERSON | _OTHER_THING | {"KEPALA", "KANDUNG", "WARIS", "MERTUA", "SAUDARA"}) - {
-    "KELOMPOK", "REKENING", "BANK", "KOMPONEN", "TEMPAT", "PENGGANTI"}
+_NOT_RECIPIENT = (_OTHER_PERSON | {"KEPALA", "KANDUNG", "WARIS", "MERTUA", "SAUDARA"} | {
+    "MASJID", "MESJID", "MUSHOLLA", "MUSHOLA", "MUSHALLA", "MUSHALA", "MUSALA", "SURAU", "LANGGAR", "TPQ", "TPA",
+    "MAJELIS", "MADRASAH", "PONDOK", "PESANTREN", "SEKOLAH", "LEMBAGA", "KANTOR", "USAHA"}) - {"PENGGANTI"}
 
 
 def _under_labels(sub: list[str], labels: dict[int, tuple[str, range]], header_map: dict[str, str]) -> list[str]:
@@ -309,6 +310,9 @@ def _group_labels(upper: list[str], lower: list[str]) -> bool:
     """Whether the row above the header holds group labels (KPM | IBU KANDUNG over NIK | NAMA |
     NIK | NAMA), as opposed to a title over the whole table."""
     filled = sum(1 for c in lower if c)
+    # (A letterhead typed above the right-hand columns is the row's only cell: no label row.)
+    if sum(1 for c in upper if c) < 2:
+        return False
     return any(1 < len(span) <= max(2, int(filled * 0.8)) and sum(1 for c in span if c < len(lower) and lower[c]) > 1
                for span in _spans(upper, lower).values())
 
