@@ -205,7 +205,8 @@ def test_approved_version_is_frozen_and_a_new_check_opens_the_next(gate, rules, 
         decide(db, "sunggal", 5, "accepted")  # a change after approval
         nxt = service.check(db, rules, "pkh", "2026-T1", pagu=None, kuota=None,
                             root=service.default_root(gate["path"]), actor="uji")
-        assert nxt["batch"]["version"] == 2 and nxt["batch"]["pagu"] is None
+        # The period's pagu carries over to the next version (what was paid comes off it).
+        assert nxt["batch"]["version"] == 2 and nxt["batch"]["pagu"] == PAGU
         assert service.get_batch(db, gate["good"]["batch"]["id"])["state"] == "approved"
 
 
@@ -362,15 +363,25 @@ def test_a_version_after_an_approved_one_pays_only_the_others(gate, rules, tmp_p
         # person already paid by version 1, is accepted by finance now: not paid again.
         add_list(db, "tuntungan", "127101", "2026-T1", [row(2, "127101")], minutes=5)
         decide(db, "sunggal", 5, "accepted")
+        # Medan Baru resends its list with one paid person's amount changed.
+        add_list(db, "baru2", BARU, "2026-T1", [row(r, BARU) for r in range(2, 7)]
+                 + [row(7, BARU, status="rejected"), row(8, BARU, nominal=650_000.0)], minutes=6)
         nxt = service.check(db, rules, "pkh", "2026-T1", pagu=amount_v1 + 10_000_000, kuota=paid_v1 + 5,
                             root=tmp_path / "b", actor="uji")
         result = nxt["check"]["result"]
         assert result["paid_before"]["rows"] == paid_v1 and result["paid_before"]["amount"] == amount_v1
         assert result["pay_rows"] == 1  # only the new person is paid by version 2
-        assert result["paid_before"]["live_rows"] == paid_v1 + 1  # Sunggal's row 5 too
+        assert result["paid_before"]["amount_changed"] == 1
+        assert result["paid_before"]["amount_changed_rows"][0]["now"] == 650_000.0
         assert nxt["check"]["passed"], [e for e in result["expectations"] if e["success"] is not True]
         manifest = service.approve(db, rules, "pkh", "2026-T1", actor="Kabid")
         assert manifest["rows_paid"] == 1 and manifest["paid_in_earlier_versions"]["rows"] == paid_v1
+        # Nothing new since version 2: nothing to approve.
+        empty = service.check(db, rules, "pkh", "2026-T1", pagu=None, kuota=None, root=tmp_path / "b", actor="uji")
+        assert empty["check"]["result"]["pay_rows"] == 0
+        with pytest.raises(service.GateRefused) as nothing:
+            service.approve(db, rules, "pkh", "2026-T1", actor="Kabid")
+        assert nothing.value.code == "nothing_to_pay"
         # The pagu counts what the approved versions paid: a ceiling below their sum fails the gate.
         tight = service.check(db, rules, "pkh", "2026-T1", pagu=amount_v1, kuota=None, root=tmp_path / "b",
                               actor="uji")

@@ -82,6 +82,14 @@ def check_cmd(program: Program, period: Period, store: StorePath,
         out.print(f"Sudah dibayar pada versi yang disetujui sebelumnya / paid by earlier approved versions: "
                   f"{earlier['rows']} penerima, {_rupiah(earlier['amount'])}; {earlier['live_rows']} baris daftar "
                   "aktif tidak dibayar lagi, dan pagu serta kuota versi ini dikurangi sebesar itu.", highlight=False)
+        if earlier.get("amount_changed"):
+            out.print(f"[yellow]Perhatian[/]: {earlier['amount_changed']} penerima yang sudah dibayar kini tertulis "
+                      "dengan nominal lain; selisihnya tidak dibayar oleh batch ini, selesaikan di luar batch. / "
+                      "Paid people whose amount has changed: the difference is not paid by this batch.",
+                      highlight=False)
+            for r in earlier["amount_changed_rows"][:SHOWN]:
+                out.print(f"  kecamatan {r['kecamatan']} baris {r['row']} NIK {r['nik_masked']}: dibayar "
+                          f"{_rupiah(r['paid'])}, kini {_rupiah(r['now'])}", highlight=False)
     out.print(f"Data Docs: {Path(last['docs']) / 'index.html'}", highlight=False)
     if not result["passed"]:
         err.print(f"Gerbang GAGAL: batch {batch['id']} belum dapat disetujui. / The gate failed.", highlight=False)

@@ -25,7 +25,7 @@ from validator.errors import UserError
 from validator.ingest import sha256_of
 from validator.rulebook import Rulebook
 from validator.store import Store, run
-from validator.store.history import canonical_period
+from validator.store.history import canonical_period, mask_nik
 from validator.wilayah import load_regions
 
 
@@ -34,6 +34,7 @@ class GateRefused(UserError):
     The CLI exits 3 (not 2: the command was right, the batch is not ready); the API answers 409."""
 
 
+MAX_CHANGED = 50  # rows with a changed amount listed in the check (all are counted)
 BATCH_COLUMNS = ["id", "program", "period", "version", "folder", "pagu", "kuota", "created_at", "created_by",
                  "state", "approved_at", "approved_by", "manifest_sha256", "previous_batch"]
 
@@ -122,7 +123,7 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
     _limits(pagu, kuota)
     rows = live_rows(store, program, period)
     latest = latest_batch(store, program.id, period)
-    if latest is not None and latest["state"] == "open":
+    if latest is not None:  # the period's pagu and kuota carry over to a next version too
         pagu = latest["pagu"] if pagu is None else pagu
         kuota = latest["kuota"] if kuota is None else kuota
     root = Path(root).resolve()
@@ -131,8 +132,15 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
     # What approved versions of this program and period paid comes off the pagu and the kuota: the
     # rows they paid are marked paid_before and not paid again.
     before = paid_before(store, program, period)
+    again = rows.filter(pl.col("effective_status") == PAID_BEFORE).join(
+        before.select("nik", pl.col("nominal").alias("paid")).unique("nik"), on="nik", how="left")
+    # A person paid before whose amount has since changed: not paid as a difference, so finance sees it.
+    changed = again.filter(pl.col("paid").is_not_null() & (pl.col("nominal") != pl.col("paid")))
     earlier = {"rows": before.height, "amount": float(before["nominal"].sum() or 0),
-               "live_rows": int((rows["effective_status"] == PAID_BEFORE).sum())}
+               "live_rows": again.height, "amount_changed": changed.height,
+               "amount_changed_rows": [{"kecamatan": r["kecamatan"], "row": r["row"], "nik_masked": mask_nik(r["nik"]),
+                                        "paid": r["paid"], "now": r["nominal"]}
+                                       for r in changed.head(MAX_CHANGED).iter_rows(named=True)]}
     remaining = Limits(None if pagu is None else pagu - earlier["amount"],
                        None if kuota is None else kuota - earlier["rows"])
     try:
@@ -193,6 +201,10 @@ def approve(store: Store, rules: Rulebook, program_id: str, period: str, *, acto
         last = latest_check(store, batch["id"])
         if last is None:
             raise GateRefused(f"Batch {batch['id']} belum diperiksa.", "Not checked yet.", code="not_checked")
+        if last["passed"] and last["result"].get("pay_rows") == 0 and last["result"].get("paid_before", {}).get("rows"):
+            raise GateRefused(f"Batch {batch['id']} tidak membayar siapa pun yang belum dibayar versi sebelumnya: "
+                              "tidak ada yang perlu disetujui.", "Nobody is left to pay that an earlier approved "
+                              "version did not pay; nothing to approve.", code="nothing_to_pay")
         if not last["passed"]:
             failed = [e["title"] + (f" — {e['skipped']}" if e.get("skipped") else "")
                       for e in last["result"]["expectations"] if e["success"] is not True]
