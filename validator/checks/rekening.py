@@ -76,8 +76,8 @@ def account_rules(ctx: CheckContext) -> list[Rule]:
         # bank the program does not pay through is wrong even on a row paid in cash.
         # A row paid in cash may name its channel instead of a bank ("PT POS INDONESIA", "TUNAI").
         Rule("BANK_TIDAK_DIKENAL", (pl.lit(transfer) | present | pl.col("_bank_raw").is_not_null())
-             & ~pl.col("_bank_ok") & ~(pl.lit(ctx.program.cash_channel) & ~present
-                                       & pl.col("_bank_raw").str.contains(CASH).fill_null(False)),
+             & ~pl.col("_bank_ok") & (~(~present & pl.col("_bank_raw").str.contains(CASH).fill_null(False))
+                                       if ctx.program.cash_channel else pl.lit(True)),
              value=pl.col("_bank_raw").fill_null(""),
              variant=pl.when(pl.col("_bank_raw").is_null()).then(pl.lit("empty"))),
         Rule("REKENING_EXCEL", excel, value=raw, bank=bank, expected=expected, actual=n,
