@@ -898,21 +898,31 @@ def test_the_usual_spelling_wins_over_a_stand_in(header_map, headers, expected):
     assert {k: v for k, v in found.items() if k in expected} == expected
 
 
-def test_sub_headers_are_read_with_their_labels(tmp_path):
-    # NO and NO KK merged down; KELOMPOK over NAMA | JENIS USAHA; ANGGOTA over NAMA | NIK | JABATAN.
-    path = tmp_path / "kube.xlsx"
+def _two_level(path, down: dict[int, str], labels: list[tuple[int, int, str]], sub: dict[int, str],
+               rows: list[list[str]]):
+    """A header of two rows: cells merged down over both, labels merged across columns (first,
+    last, text) over sub-headers, and the data rows under them."""
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet()
-    ws.merge_range(0, 0, 1, 0, "NO")
-    ws.merge_range(0, 1, 0, 2, "KELOMPOK")
-    ws.merge_range(0, 3, 0, 5, "ANGGOTA")
-    ws.merge_range(0, 6, 1, 6, "NO KK")
-    ws.write_row(1, 1, ["NAMA", "JENIS USAHA", "NAMA", "NIK", "JABATAN"])
-    names = ["SITI AMINAH", "BUDI SANTOSO", "ANI", "RAHMAT", "DEDI"]
-    for r, name in enumerate(names):
-        ws.write_row(2 + r, 0, [str(r + 1), "KUBE MAWAR", "WARUNG", name, f"12711715067{r}0003",
-                                "KETUA" if r == 0 else "ANGGOTA", f"127117010110{r}001"])
+    for c, text in down.items():
+        ws.merge_range(0, c, 1, c, text)
+    for first, last, text in labels:
+        ws.merge_range(0, first, 0, last, text)
+    for c, text in sub.items():
+        ws.write(1, c, text)
+    for r, values in enumerate(rows):
+        ws.write_row(2 + r, 0, values)
     wb.close()
+    return path
+
+
+def test_sub_headers_are_read_with_their_labels(tmp_path):
+    # NO and NO KK merged down; KELOMPOK over NAMA | JENIS USAHA; ANGGOTA over NAMA | NIK | JABATAN.
+    names = ["SITI AMINAH", "BUDI SANTOSO", "ANI", "RAHMAT", "DEDI"]
+    path = _two_level(tmp_path / "kube.xlsx", {0: "NO", 6: "NO KK"}, [(1, 2, "KELOMPOK"), (3, 5, "ANGGOTA")],
+                      dict(enumerate(["NAMA", "JENIS USAHA", "NAMA", "NIK", "JABATAN"], start=1)),
+                      [[str(r + 1), "KUBE MAWAR", "WARUNG", name, f"12711715067{r}0003",
+                        "KETUA" if r == 0 else "ANGGOTA", f"127117010110{r}001"] for r, name in enumerate(names)])
     outcome = validate(path, "kube", kecamatan="127117", today=TODAY)
     fields = outcome.listing.fields
     assert (fields["nama_kelompok"], fields["nama"], fields["jabatan"]) == (1, 3, 5)
@@ -946,30 +956,18 @@ def test_the_nik_and_name_under_another_persons_label_are_not_the_recipients(tmp
                                                                               theirs_first):
     groups = [(theirs, ["9999", "IBU SITI"]), (mine, ["1271175506800001", "SITI AMINAH"])]
     groups = groups if theirs_first else groups[::-1]
-    path = tmp_path / "two.xlsx"
-    wb = xlsxwriter.Workbook(str(path))
-    ws = wb.add_worksheet()
-    ws.merge_range(0, 0, 1, 0, "NO")
-    for k, (label, _) in enumerate(groups):
-        ws.merge_range(0, 1 + 2 * k, 0, 2 + 2 * k, label)
-        ws.write_row(1, 1 + 2 * k, ["NIK", "NAMA"])
-    ws.write_row(2, 0, ["1", *groups[0][1], *groups[1][1]])
-    wb.close()
+    path = _two_level(tmp_path / "two.xlsx", {0: "NO"}, [(1, 2, groups[0][0]), (3, 4, groups[1][0])],
+                      dict(enumerate(["NIK", "NAMA", "NIK", "NAMA"], start=1)),
+                      [["1", *groups[0][1], *groups[1][1]]])
     outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
     assert outcome.listing.frame["nik"].to_list() == ["1271175506800001"], outcome.listing.fields
     assert outcome.listing.frame["nama"].to_list() == ["SITI AMINAH"]
 
 
 def test_a_masjid_name_under_its_label_is_not_the_teachers(tmp_path):
-    path = tmp_path / "mm.xlsx"
-    wb = xlsxwriter.Workbook(str(path))
-    ws = wb.add_worksheet()
-    ws.merge_range(0, 0, 1, 0, "NO")
-    ws.merge_range(0, 1, 0, 2, "PENERIMA")
-    ws.merge_range(0, 3, 0, 4, "MASJID/MUSHOLLA")
-    ws.write_row(1, 1, ["NAMA", "NIK", "NAMA", "ALAMAT"])
-    ws.write_row(2, 0, ["1", "SITI AMINAH", "1271175506800001", "MASJID AL IKHLAS", "JL. MERDEKA"])
-    wb.close()
+    path = _two_level(tmp_path / "mm.xlsx", {0: "NO"}, [(1, 2, "PENERIMA"), (3, 4, "MASJID/MUSHOLLA")],
+                      dict(enumerate(["NAMA", "NIK", "NAMA", "ALAMAT"], start=1)),
+                      [["1", "SITI AMINAH", "1271175506800001", "MASJID AL IKHLAS", "JL. MERDEKA"]])
     outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
     assert outcome.listing.frame["nama"].to_list() == ["SITI AMINAH"]
 
