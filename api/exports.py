@@ -12,7 +12,7 @@ import xlsxwriter
 from validator.reports.workbook import FORMULA_START
 
 HEADERS = ["BARIS", "NIK", "NO KK", "NAMA", "TANGGAL LAHIR", "BANK", "NO REKENING", "NOMINAL",
-           "CATATAN KEPUTUSAN"]
+           "CATATAN KEPUTUSAN", "SUDAH DIBAYAR OLEH BATCH"]
 AMOUNT = HEADERS.index("NOMINAL")
 
 
@@ -57,7 +57,7 @@ def accepted_xlsx(rows: list[tuple], title: str) -> bytes:
             elif v is not None:
                 s = _text(v)
                 ws.write_string(i, c, s, quoted if s.startswith(FORMULA_START) else text)
-    for c, width in enumerate([7, 19, 19, 30, 14, 10, 20, 14, 40]):
+    for c, width in enumerate([7, 19, 19, 30, 14, 10, 20, 14, 40, 26]):
         ws.set_column(c, c, width)
     ws.freeze_panes(1, 0)
     wb.set_properties({"title": title})

@@ -165,13 +165,18 @@ def with_decisions(store: Store, submission_id: str, doc: dict) -> dict:
 
 
 def accepted_rows(store: Store, submission_id: str) -> list[tuple]:
-    """(row, nik, no_kk, nama, tanggal_lahir, bank, no_rekening, nominal, note) of the rows whose
-    effective status is accepted: what payment needs, in the order of exports.HEADERS."""
+    """(row, nik, no_kk, nama, tanggal_lahir, bank, no_rekening, nominal, note, paid by) of the rows
+    whose effective status is accepted: what payment needs, in the order of exports.HEADERS. "Paid
+    by" names the approved batch versions of the same program and period that already paid the
+    person, so this list is never paid from a second time."""
     _live_submission(store, submission_id)
     return run(store.con, """
-        SELECT row, nik, no_kk, nama, tanggal_lahir, bank, no_rekening, nominal, decision_note
-        FROM effective_rows WHERE submission_id = ? AND effective_status = 'accepted' ORDER BY row""",
-               [submission_id])
+        SELECT e.row, e.nik, e.no_kk, e.nama, e.tanggal_lahir, e.bank, e.no_rekening, e.nominal, e.decision_note,
+               (SELECT string_agg(DISTINCT p.batch_id, ', ' ORDER BY p.batch_id)
+                FROM paid_rows p JOIN batches b ON b.id = p.batch_id AND b.state = 'approved'
+                WHERE p.program = s.program AND p.period = s.period AND p.nik = e.nik) AS paid_by
+        FROM effective_rows e JOIN submissions s ON s.id = e.submission_id
+        WHERE e.submission_id = ? AND e.effective_status = 'accepted' ORDER BY e.row""", [submission_id])
 
 
 def periods(store: Store) -> list[dict]:

@@ -367,7 +367,8 @@ def test_export_has_bank_and_account_as_text_and_no_formulas(api, decided):
     lines = list(csv.reader(io.StringIO(
         api.client.get(f"/api/v1/submissions/{sid}/accepted.csv", headers=h).content.decode("utf-8-sig"))))
     assert lines[0] == ["BARIS", "NIK", "NO KK", "NAMA", "TANGGAL LAHIR", "BANK", "NO REKENING", "NOMINAL",
-                        "CATATAN KEPUTUSAN"]
+                        "CATATAN KEPUTUSAN", "SUDAH DIBAYAR OLEH BATCH"]
+    assert lines[1][9] == ""  # no batch approved yet
     assert [line[0] for line in lines[1:]] == [str(rows["1271175506800001"])]  # the rejected row is not paid
     assert lines[1][5:7] == ["BRI", "300201000123507"] and lines[1][8] == "'-KTP asli dilihat"
     r = api.client.get(f"/api/v1/submissions/{sid}/accepted.xlsx", headers=h)

@@ -187,3 +187,23 @@ def test_the_pages_say_what_an_approved_version_already_paid(tmp_path):
         assert s["counts"]["paid_before"] == earlier
         assert s["amount_held"] == sum(k["amount_held"] for k in s["kecamatan"])
         assert all(k["accepted"] + k["review"] + k["rejected"] + k["paid_before"] == k["rows"] for k in s["kecamatan"])
+
+
+def test_a_submissions_accepted_export_names_the_batch_that_paid_each_person(tmp_path):
+    import csv
+    import io
+
+    from test_api import Api
+
+    a = Api(tmp_path)
+    with Store(a.store_path) as db:
+        fill_good(db, period="2026-S2")
+    with TestClient(a.app) as client:
+        h = a.headers["finance"]
+        checked = client.post("/api/v1/batches/check", headers=h,
+                              json={"program": "pkh", "period": "2026-S2", "pagu": PAGU, "kuota": KUOTA})
+        bid = checked.json()["batch"]["id"]
+        assert client.post(f"/api/v1/batches/{bid}/approve", headers=h).status_code == 200
+        text = client.get("/api/v1/submissions/baru-2026-S2/accepted.csv", headers=h).content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[0][-1] == "SUDAH DIBAYAR OLEH BATCH" and {line[-1] for line in lines[1:]} == {bid}
