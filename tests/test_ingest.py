@@ -989,3 +989,31 @@ def test_a_letterhead_above_some_columns_is_no_group_label(tmp_path, header_map)
     wb.close()
     listing = read_list(path, header_map)
     assert {"nama", "no_rekening", "nama_bank"} <= set(listing.fields)
+
+
+def test_a_key_and_value_line_above_the_header_is_a_title_not_a_group_label(tmp_path):
+    path = tmp_path / "kec.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write(0, 0, "DAFTAR PENERIMA")
+    ws.write(1, 0, "KECAMATAN : MEDAN BARU")
+    ws.write(1, 4, "TAHUN : 2026")
+    ws.write_row(2, 0, ["NO", "NIK", "NAMA", "ALAMAT", "BANK", "NO REKENING"])
+    ws.write_row(3, 0, ["1", "1271175506800001", "SITI AMINAH", "JL X", "BRI", "300201000123507"])
+    wb.close()
+    outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
+    assert "kecamatan" not in outcome.listing.fields
+    assert "KECAMATAN_BEDA" not in outcome.findings["code"].to_list()
+
+
+def test_a_title_line_naming_other_people_does_not_hide_the_nik(tmp_path):
+    path = tmp_path / "judul.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write(0, 0, "DATA KPM DAN ANAK USIA SEKOLAH")
+    ws.write(0, 5, "TAHUN 2026")
+    ws.write_row(1, 0, ["NO", "NIK", "NAMA", "ALAMAT", "BANK", "NO REKENING", "NOMINAL", "KET"])
+    ws.write_row(2, 0, ["1", "1271175506800001", "SITI AMINAH", "JL X", "BRI", "300201000123507", "600000", ""])
+    wb.close()
+    outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
+    assert outcome.listing.frame["nik"].to_list() == ["1271175506800001"]

@@ -281,7 +281,9 @@ def _under_labels(sub: list[str], labels: dict[int, tuple[str, range]], header_m
     two fields); under a label that names another person or thing a sub-header names nothing."""
     named = list(sub)
     for label, span in labels.values():
-        other = bool(set(header_words(label)) & _NOT_RECIPIENT)
+        words = header_words(label)
+        # A label is a few words ("IBU KANDUNG", "ORANG TUA/WALI"); a longer line is a title.
+        other = len(words) <= 3 and bool(set(words) & _NOT_RECIPIENT)
         for c in span:
             if c >= len(sub) or not sub[c]:
                 continue
@@ -310,11 +312,13 @@ def _group_labels(upper: list[str], lower: list[str]) -> bool:
     """Whether the row above the header holds group labels (KPM | IBU KANDUNG over NIK | NAMA |
     NIK | NAMA), as opposed to a title over the whole table."""
     filled = sum(1 for c in lower if c)
-    # (A letterhead typed above the right-hand columns is the row's only cell: no label row.)
-    if sum(1 for c in upper if c) < 2:
+    # (A letterhead typed above the right-hand columns is the row's only cell: no label row; nor is
+    # a line of "KECAMATAN : MEDAN BARU | TAHUN : 2026", a title written as key and value.)
+    if sum(1 for c in upper if c) < 2 or any(":" in c for c in upper):
         return False
-    return any(1 < len(span) <= max(2, int(filled * 0.8)) and sum(1 for c in span if c < len(lower) and lower[c]) > 1
-               for span in _spans(upper, lower).values())
+    return any(1 < len(span) <= max(2, int(filled * 0.8)) and len(header_words(upper[j])) <= 4
+               and sum(1 for c in span if c < len(lower) and lower[c]) > 1
+               for j, span in _spans(upper, lower).items())
 
 
 def _label_fields(upper: list[str], lower: list[str], found: dict[str, int],
@@ -328,7 +332,8 @@ def _label_fields(upper: list[str], lower: list[str], found: dict[str, int],
     named = _under_labels(lower, {j: (upper[j], span) for j, span in spans.items() if len(span) > 1}, header_map)
     out = map_header(named, header_map) if named != list(lower) else dict(found)
     taken = set(out.values())
-    for f, j in map_header(upper, header_map).items():
+    # (A label written exactly as a header: "KECAMATAN : MEDAN BARU" above the table is a title.)
+    for f, j in _exact(upper, header_map).items():
         if f in out:
             continue
         span = spans.get(j, range(j, j + 1))
