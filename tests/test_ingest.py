@@ -1017,3 +1017,12 @@ def test_a_title_line_naming_other_people_does_not_hide_the_nik(tmp_path):
     wb.close()
     outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
     assert outcome.listing.frame["nik"].to_list() == ["1271175506800001"]
+
+
+def test_place_and_date_under_ttl_beside_a_group_label(tmp_path):
+    path = _two_level(tmp_path / "ttl.xlsx", {0: "NO"}, [(1, 2, "ANGGOTA"), (3, 4, "TTL")],
+                      dict(enumerate(["NAMA", "NIK", "TEMPAT", "TANGGAL"], start=1)),
+                      [["1", "SITI AMINAH", "1271175506800001", "MEDAN", "16-06-1980"]])
+    outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
+    assert outcome.listing.frame["tanggal_lahir"].to_list() == ["16-06-1980"]
+    assert "NIK_TGL_LAHIR_BEDA" in outcome.findings["code"].to_list()

@@ -94,6 +94,11 @@ def check_cmd(program: Program, period: Period, store: StorePath,
     if not result["passed"]:
         err.print(f"Gerbang GAGAL: batch {batch['id']} belum dapat disetujui. / The gate failed.", highlight=False)
         raise SystemExit(GATE_FAILED)
+    if result["pay_rows"] == 0 and earlier.get("rows"):
+        out.print(f"Gerbang lulus, tetapi batch {batch['id']} tidak membayar siapa pun yang belum dibayar versi "
+                  "sebelumnya: tidak ada yang perlu disetujui. / Nobody new to pay: nothing to approve.",
+                  highlight=False)
+        return
     out.print(f"[green]Gerbang LULUS[/]: batch {batch['id']} dapat disetujui (bansos batch approve). / The gate passed.",
               highlight=False)
 

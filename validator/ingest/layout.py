@@ -281,6 +281,8 @@ def _under_labels(sub: list[str], labels: dict[int, tuple[str, range]], header_m
     two fields); under a label that names another person or thing a sub-header names nothing."""
     named = list(sub)
     for label, span in labels.values():
+        # Under a birth-date label (TTL, TEMPAT/TGL LAHIR) "TEMPAT" and "TANGGAL" mean "... LAHIR".
+        birth = header_map.get(header_key(label)) in ("tempat_tanggal_lahir", "tanggal_lahir")
         words = header_words(label)
         # A label is a few words ("IBU KANDUNG", "ORANG TUA/WALI"); a longer line is a title.
         other = len(words) <= 3 and bool(set(words) & _NOT_RECIPIENT)
@@ -290,6 +292,8 @@ def _under_labels(sub: list[str], labels: dict[int, tuple[str, range]], header_m
             composed = f"{sub[c]} {label}"
             if header_map.get(header_key(composed)):
                 named[c] = composed
+            elif birth and header_map.get(header_key(f"{sub[c]} LAHIR")) in ("tempat_lahir", "tanggal_lahir"):
+                named[c] = f"{sub[c]} LAHIR"
             elif other:
                 named[c] = ""
     return named
