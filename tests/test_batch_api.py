@@ -157,22 +157,37 @@ def test_paths_are_in_openapi(api):
     assert not any(p.startswith("/keuangan") for p in paths)
 
 
-def test_the_pages_say_what_an_approved_version_already_paid(tmp_path):
+def _period_api(tmp_path, period: str):
+    """A fresh API whose store holds the good lists for `period`."""
     from test_api import Api
-    from test_batch import add_list, row
 
     a = Api(tmp_path)
     with Store(a.store_path) as db:
-        fill_good(db, period="2026-S1")
+        fill_good(db, period=period)
+    return a
+
+
+def _check(client, h, period: str):
+    return client.post("/api/v1/batches/check", headers=h,
+                       json={"program": "pkh", "period": period, "pagu": PAGU, "kuota": KUOTA})
+
+
+def _check_and_approve(client, h, period: str) -> str:
+    bid = _check(client, h, period).json()["batch"]["id"]
+    assert client.post(f"/api/v1/batches/{bid}/approve", headers=h).status_code == 200
+    return bid
+
+
+def test_the_pages_say_what_an_approved_version_already_paid(tmp_path):
+    from test_batch import add_list, row
+
+    a = _period_api(tmp_path, "2026-S1")
     with TestClient(a.app) as client:
         h = a.headers["finance"]
-        first = client.post("/api/v1/batches/check", headers=h,
-                            json={"program": "pkh", "period": "2026-S1", "pagu": PAGU, "kuota": KUOTA})
-        assert client.post(f"/api/v1/batches/{first.json()['batch']['id']}/approve", headers=h).status_code == 200
+        _check_and_approve(client, h, "2026-S1")
         with Store(a.store_path) as db:
             add_list(db, "tuntungan-s1", "127101", "2026-S1", [row(2, "127101")], minutes=9)
-        second = client.post("/api/v1/batches/check", headers=h,
-                             json={"program": "pkh", "period": "2026-S1", "pagu": PAGU, "kuota": KUOTA})
+        second = _check(client, h, "2026-S1")
         bid = second.json()["batch"]["id"]
         assert second.json()["check"]["result"]["pay_rows"] == 1
         c = TestClient(a.app)
@@ -193,17 +208,10 @@ def test_a_submissions_accepted_export_names_the_batch_that_paid_each_person(tmp
     import csv
     import io
 
-    from test_api import Api
-
-    a = Api(tmp_path)
-    with Store(a.store_path) as db:
-        fill_good(db, period="2026-S2")
+    a = _period_api(tmp_path, "2026-S2")
     with TestClient(a.app) as client:
         h = a.headers["finance"]
-        checked = client.post("/api/v1/batches/check", headers=h,
-                              json={"program": "pkh", "period": "2026-S2", "pagu": PAGU, "kuota": KUOTA})
-        bid = checked.json()["batch"]["id"]
-        assert client.post(f"/api/v1/batches/{bid}/approve", headers=h).status_code == 200
+        bid = _check_and_approve(client, h, "2026-S2")
         text = client.get("/api/v1/submissions/baru-2026-S2/accepted.csv", headers=h).content.decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
     assert lines[0][-1] == "SUDAH DIBAYAR OLEH BATCH" and {line[-1] for line in lines[1:]} == {bid}
