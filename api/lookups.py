@@ -26,6 +26,7 @@ from validator.wilayah import load_regions, place_key
 NEXT_STEP = {"rejected": "menunggu perbaikan dari kecamatan",
              "review": "menunggu pemeriksaan Dinas Sosial",
              "accepted": "menunggu pencairan"}
+PAID_STEP = "masuk berkas pencairan {batch} yang disetujui Dinas Sosial; dibayar melalui bank penyalur"
 SUPERSEDED_STEP = "digantikan oleh daftar yang dikirim ulang kecamatan (lihat peristiwa sesudahnya)"
 INELIGIBLE_STEP = "tidak memenuhi syarat menurut DTKS/DTSEN atau daftar pengecualian"
 DECIDED_STEP = {"accepted": "disetujui untuk pencairan oleh Dinas Sosial; menunggu pencairan",
@@ -86,6 +87,13 @@ def story_rows(store: Store, nik: str, cache: StoreCache | None = None) -> list[
     subs = {sid: meta for sid in sids if (meta := _submission(store, sid, cache)) is not None}
     codes = _codes(store, rows)
     decided = _decisions(store, nik, sids, nums, cache)
+    # The approved batch versions that paid this person (a point query on the NIK's index; the
+    # batches table is small).
+    paid: dict[tuple[str, str], str] = {}
+    for program, period, bid in run(store.con, "SELECT program, period, batch_id FROM paid_rows WHERE nik = ?", [nik]):
+        state = run(store.con, "SELECT state FROM batches WHERE id = ?", [bid])
+        if state and state[0][0] == "approved":
+            paid.setdefault((program, period), bid)
     out = []
     for r in rows:
         key = (r["submission_id"], r["row"])
@@ -97,6 +105,7 @@ def story_rows(store: Store, nik: str, cache: StoreCache | None = None) -> list[
                                      "decided_at": None})
         out.append(r | decision | {"created_at": created, "program": program, "period": period,
                                    "kecamatan": kecamatan, "superseded": superseded,
+                                   "paid_by": paid.get((program, period)),
                                    "codes": list(dict.fromkeys(codes.get(key, [])))})
     return sorted(out, key=lambda r: (r["created_at"], r["row"]))
 
@@ -162,6 +171,8 @@ def _kinds(ctx: ApiContext, codes: list[tuple[str, str]], severity: str | None =
 
 
 def _next_step(ctx: ApiContext, r: dict) -> str:
+    if r.get("paid_by") and r["status"] == "accepted" and not r["superseded"]:
+        return PAID_STEP.format(batch=r["paid_by"])
     if r["superseded"]:
         return SUPERSEDED_STEP
     if r["decision"]:

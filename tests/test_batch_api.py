@@ -212,6 +212,10 @@ def test_a_submissions_accepted_export_names_the_batch_that_paid_each_person(tmp
     with TestClient(a.app) as client:
         h = a.headers["finance"]
         bid = _check_and_approve(client, h, "2026-S2")
+        from test_batch import nik
+
+        seen = client.get(f"/api/v1/lookup?nik={nik(BARU, 4)}", headers=a.headers["council"]).json()["events"]
+        assert seen[-1]["next_step"].startswith(f"masuk berkas pencairan {bid} yang disetujui")
         text = client.get("/api/v1/submissions/baru-2026-S2/accepted.csv", headers=h).content.decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
     assert lines[0][-1] == "SUDAH DIBAYAR OLEH BATCH" and {line[-1] for line in lines[1:]} == {bid}

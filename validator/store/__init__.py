@@ -82,6 +82,7 @@ DDL = [
     # period pays only the others, so nobody is paid twice when a list changes after approval.
     """CREATE TABLE IF NOT EXISTS paid_rows (
         batch_id VARCHAR, program VARCHAR, period VARCHAR, nik VARCHAR, no_kk VARCHAR, nominal DOUBLE)""",
+    "CREATE INDEX IF NOT EXISTS paid_rows_nik ON paid_rows (nik)",  # the council look-up's point query
     # Every run of the gate on a batch version: what it saw (fingerprint of the rows), what it found.
     """CREATE TABLE IF NOT EXISTS batch_checks (
         batch_id VARCHAR, seq INTEGER, time TIMESTAMP, actor VARCHAR, passed BOOLEAN,
