@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from validator.normalize import INVISIBLE
 from validator.rulebook import Program, Rulebook
 from validator.wilayah import Regions
 
@@ -101,11 +102,9 @@ def related_findings(pairs: pl.LazyFrame, code: str, field_name: str) -> pl.Lazy
     )
 
 
-# Invisible characters pasted from web pages, WhatsApp and PDFs that are not whitespace to Unicode
-# (zero-width spaces and joiners, the word joiner, a byte-order mark inside a cell). The
-# normalisers remove them inside a value; a cell holding nothing else is empty. (strip_chars() with
-# its default set, Unicode whitespace, is about half the cost of one with a set of its own.)
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+# The normalisers remove invisible characters inside a value; a cell holding nothing else is empty.
+# (strip_chars() with its default set, Unicode whitespace, is about half the cost of one with a set
+# of its own.)
 _EMPTY = ["", *INVISIBLE, *(c + c for c in INVISIBLE)]
 # A cell holding only a dash means "not filled in" for a date, a sex, a bank.
 _DASHES = [*_EMPTY, "-", "--", "---", "\u2013", "\u2014", "\u2212"]

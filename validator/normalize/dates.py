@@ -6,6 +6,8 @@ import datetime as dt
 
 import polars as pl
 
+from validator.normalize.ids import INVISIBLE
+
 _MONTHS = {
     1: "JANUARI JANUARY JAN DJANUARI",
     2: "FEBRUARI FEBRUARY FEB PEBRUARI PEB FEBUARI PEBUARI",
@@ -30,7 +32,7 @@ _SEPARATORS = [
 _TIME = r"^\d{1,2}:\d{2}(?::\d{2})?$"  # what may follow a date: "1968-06-15 00:00:00"
 # Before splitting: zero-width characters pasted with the date and a leading apostrophe go; an ISO
 # "T" between date and time becomes a space; a time's AM/PM or time zone goes with it.
-_INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff]|^['\u2018\u2019]"
+_INVISIBLE = f"[{INVISIBLE}]|^['\u2018\u2019]"
 _ISO_T = r"^(\d{4}-\d{1,2}-\d{1,2})T(\d)"
 _TIME_TAIL = r"(\d:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:[AP]\.?M\.?|Z|[+-]\d{2}:?\d{2})$"
 _EXCEL_EPOCH_SERIAL = 25569  # Excel serial of 1970-01-01

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
+# Invisible characters pasted from web pages, WhatsApp and PDFs that are not whitespace to Unicode:
+# zero-width spaces and joiners, the word joiner, a byte-order mark inside a cell.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
 # Typing noise inside a number: spaces of every kind (NBSP, tabs, zero-width), dots and dashes
 # (ASCII and typographic). A literal multi-pattern replace is about twice as fast as a regex.
 _NOISE = [

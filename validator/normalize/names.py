@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from validator.normalize.ids import INVISIBLE
+
 # Degrees written with dots ("S.Pd", "S. Pd.I", "A.Ma.Pd"); the first dot is required so that
 # a plain "S PD" in an already normalised key is never read as a degree (keeps name_key idempotent).
 _DOTTED_TITLES = (
@@ -27,7 +29,7 @@ _APOSTROPHES = ["'", "`", "\u2018", "\u2019", "\u00b4"]
 _SPELLING = {"OE": "U", "CH": "KH", "Y": "J", "C": "TJ"}
 _D_BEFORE_J = "D+J"
 _SPACES = r"\s{2,}|[^\S ]"  # only what is not already a single plain space
-_INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff]"  # zero-width characters pasted with a name
+_INVISIBLE = f"[{INVISIBLE}]"  # zero-width characters pasted with a name
 
 
 def _dotted(title: str) -> str:

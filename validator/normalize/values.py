@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from validator.normalize.ids import INVISIBLE
+
 # The spellings reason-codes.md recognises (L/P, LK/PR, Laki-laki/Perempuan, Pria/Wanita, M/F) in
 # any case, with spaces, dots and dashes ignored; "Laki2" is how "Laki-laki" is commonly written.
 # Anything else ("LAKI", "W", "MALE") is JK_TIDAK_VALID: the operator writes one of these.
@@ -11,9 +13,9 @@ _SEX = {
     **dict.fromkeys("L LK LAKILAKI LAKI2 PRIA M".split(), "L"),
     **dict.fromkeys("P PR PEREMPUAN WANITA F".split(), "P"),
 }
-_SEX_NOISE = [*" \t\u00a0\u202f.-\u200b\u200c\u200d\u2060\ufeff"]
+_SEX_NOISE = [*" \t\u00a0\u202f.-", *INVISIBLE]
 
-_SPACES = [*" \t\n\r\u00a0\u2009\u202f\u200b\u200c\u200d\u2060\ufeff"]  # \u202f and \u2009 are thousands separators elsewhere
+_SPACES = [*" \t\n\r\u00a0\u2009\u202f", *INVISIBLE]  # \u202f and \u2009 are thousands separators elsewhere
 _MINUS = "[-\u2212\u2013]"
 # "Rp. 600.000", "-Rp 600.000", "Rp -600.000" and a closing "600.000,-" go; the sign is kept apart.
 _DECORATION = rf"(?i)^{_MINUS}?(?:RP|IDR)\.?{_MINUS}?|^{_MINUS}|[.,]?{_MINUS}+$"
