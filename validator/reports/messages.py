@@ -80,7 +80,11 @@ def context_params(rules: Rulebook, program: Program, regions: Regions, sender: 
     }
 
 
-def _template_expr(template: str, context: dict[str, str], english: bool = False, lang: str = "id") -> pl.Expr:
+# Finding columns a frame may lack (one built before they existed): read as null.
+OPTIONAL = {"detail_en": pl.Utf8(), "more": pl.Int32()}
+
+
+def _template_expr(template: str, context: dict[str, str], lang: str = "id") -> pl.Expr:
     parts: list[pl.Expr] = []
     for literal, name, _spec, _conv in Formatter().parse(template):
         if literal:
@@ -96,7 +100,7 @@ def _template_expr(template: str, context: dict[str, str], english: bool = False
             parts.append(pl.when(pl.col("more") > 0).then(
                 pl.concat_str([pl.lit(", and " if lang == "en" else ", dan "), more,
                                pl.lit(" more" if lang == "en" else " baris lainnya")])).otherwise(pl.lit("")))
-        elif name == "detail" and english:
+        elif name == "detail" and lang == "en":
             parts.append(pl.coalesce(pl.col("detail_en"), pl.col("detail")).fill_null(""))
         else:
             parts.append(pl.col(name).fill_null(""))
@@ -112,16 +116,15 @@ def render(findings: pl.DataFrame, catalog: dict[str, CatalogEntry],
     out = []
     for (code,), part in findings.partition_by("code", as_dict=True, maintain_order=True).items():
         entry = catalog[code]
-        if "more" not in part.columns:
-            part = part.with_columns(pl.lit(None, pl.Int32).alias("more"))
+        part = part.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in OPTIONAL.items()
+                                 if name not in part.columns)
         message_id = _template_expr(entry.message_id, contexts["id"])
-        english = "detail_en" in part.columns
-        message_en = _template_expr(entry.message_en, contexts["en"], english, "en")
+        message_en = _template_expr(entry.message_en, contexts["en"], "en")
         if "variant" in part.columns:
             for name, v in entry.variants.items():
                 chosen = pl.col("variant") == name
                 message_id = pl.when(chosen).then(_template_expr(v.message_id, contexts["id"])).otherwise(message_id)
-                message_en = pl.when(chosen).then(_template_expr(v.message_en, contexts["en"], english, "en")).otherwise(
+                message_en = pl.when(chosen).then(_template_expr(v.message_en, contexts["en"], "en")).otherwise(
                     message_en)
         out.append(part.with_columns(message_id.alias("message"), message_en.alias("message_en")))
     return pl.concat(out)

@@ -197,7 +197,6 @@ def write_workbook(outcome, path: Path) -> None:
         for c, h in enumerate(texts):
             if h:
                 ws.write_string(r, c, h, w.bold_quoted if h.startswith(FORMULA_START) else w.bold)
-    headers = [listing.headers[j] for j in used] + list(VERDICT_HEADERS)
     ws.freeze_panes(r + 1, 0)
     head_row = r
     for row in table.iter_rows(named=True):
@@ -221,7 +220,7 @@ def write_workbook(outcome, path: Path) -> None:
         if row["reasons"]:  # one reason per line, wrapped (each starts with [TOLAK] or [PERIKSA])
             ws.write_string(r, n + 2, row["reasons"][:MAX_CELL], w.wrapped)
         ws.write_number(r, n + 3, row["_row"])
-    ws.autofilter(head_row, 0, max(r, head_row), len(headers) - 1)
+    ws.autofilter(head_row, 0, max(r, head_row), len(used) + len(VERDICT_HEADERS) - 1)
     ws.set_column(len(used) + 2, len(used) + 2, 80)
     _summary_sheet(wb, w, outcome)
     wb.close()
