@@ -87,13 +87,15 @@ def story_rows(store: Store, nik: str, cache: StoreCache | None = None) -> list[
     subs = {sid: meta for sid in sids if (meta := _submission(store, sid, cache)) is not None}
     codes = _codes(store, rows)
     decided = _decisions(store, nik, sids, nums, cache)
-    # The approved batch versions that paid this person (a point query on the NIK's index; the
-    # batches table is small).
+    # The approved batch versions that paid this person: a point query on the NIK's index, then the
+    # approved versions once (the batches table is small), never a join.
     paid: dict[tuple[str, str], str] = {}
-    for program, period, bid in run(store.con, "SELECT program, period, batch_id FROM paid_rows WHERE nik = ?", [nik]):
-        state = run(store.con, "SELECT state FROM batches WHERE id = ?", [bid])
-        if state and state[0][0] == "approved":
-            paid.setdefault((program, period), bid)
+    found = run(store.con, "SELECT program, period, batch_id FROM paid_rows WHERE nik = ? ORDER BY batch_id", [nik])
+    if found:
+        approved = {b for (b,) in run(store.con, "SELECT id FROM batches WHERE state = 'approved'")}
+        for program, period, bid in found:
+            if bid in approved:
+                paid.setdefault((program, period), bid)
     out = []
     for r in rows:
         key = (r["submission_id"], r["row"])

@@ -121,15 +121,11 @@ def _reading(name: str, run: Callable[[], dict]) -> dict:
             "quotes and UTF-8 encoding; then run again.", code="registry_unreadable") from None
 
 
-def _dots(n: int) -> str:
-    """A count as Indonesian writes it: 20.143."""
-    return f"{n:,}".replace(",", ".")
-
-
 def _unusable_extract(con: duckdb.DuckDBPyConnection, registry: Path) -> None:
     """Refuse an extract that cannot match anyone (no rows, or NIKs Excel turned into numbers)
     rather than reject every recipient as not registered."""
     from validator.registry import scan_extract_fields
+    from validator.registry.extract import _n  # a count as Indonesian writes it: 20.143
 
     source, _ = scan_extract_fields(con, registry)
     n, ok = _reading(registry.name, lambda: con.execute(
@@ -145,7 +141,7 @@ def _unusable_extract(con: duckdb.DuckDBPyConnection, registry: Path) -> None:
             code="empty_extract")
     if ok < n / 2:
         raise UserError(
-            f"Sebagian besar NIK di ekstrak registri {registry.name} bukan 16 digit ({_dots(n - ok)} dari {_dots(n)} "
+            f"Sebagian besar NIK di ekstrak registri {registry.name} bukan 16 digit ({_n(n - ok)} dari {_n(n)} "
             "baris yang diperiksa), kemungkinan rusak oleh format angka Excel (1,27117E+15), sehingga tidak satu pun "
             "penerima ditemukan di registri. Pemeriksaan dihentikan. Ekspor ulang ekstrak sebagai CSV dengan kolom "
             "NIK bertipe teks, lalu jalankan lagi.",
