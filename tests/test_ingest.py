@@ -20,6 +20,11 @@ def header_map(rules):
     return rules.header_map(rules.program("pkh"))
 
 
+def _medan(path):
+    """The list validated as a Kota Medan program sent by Medan Baru."""
+    return validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
+
+
 def test_csv_semicolon_cp1252_with_title_lines(tmp_path, header_map):
     text = ("DAFTAR PENERIMA BPNT;;\nKECAMATAN MEDAN DELI;;\n\n"
             "No;NIK;Nama;Alamat\n1;1271175506800001;SITI AMINAH;JL. MERDEKA – GG. SEPAKAT\n")
@@ -879,7 +884,7 @@ def test_a_group_label_above_the_header_gives_its_field_to_the_unnamed_sub_colum
     ws.write_row(1, 0, ["", "NIK", "NAMA", "TGL LAHIR", "BANK", "NOMOR", "ATAS NAMA"])
     ws.write_row(2, 0, ["1", "1271175506800001", "SITI AMINAH", "15-06-1980", "BRI", "300201000123507", "SITI"])
     wb.close()
-    outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
+    outcome = _medan(path)
     assert outcome.listing.fields["no_rekening"] == 5
     assert outcome.listing.frame["no_rekening"].to_list() == ["300201000123507"]
     assert "REKENING_KOSONG" not in outcome.findings["code"].to_list()
@@ -941,7 +946,7 @@ def test_a_birth_date_in_three_cells_is_one_date(tmp_path, label_above):
     ws.write_row(2, 0, ["1", "1271175506800001", "SITI AMINAH", "15", "06", "1980", "BRI"])
     ws.write_row(3, 0, ["2", "1271171506750002", "BUDI SANTOSO", "16", "Juni", "1975", "BRI"])
     wb.close()
-    outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
+    outcome = _medan(path)
     assert outcome.listing.frame["tanggal_lahir"].to_list() == ["15-06-1980", "16-Juni-1975"]
     codes = outcome.findings["code"].to_list()
     assert "TGL_LAHIR_TIDAK_VALID" not in codes and codes.count("NIK_TGL_LAHIR_BEDA") == 1  # BUDI: 15 vs 16
@@ -959,7 +964,7 @@ def test_the_nik_and_name_under_another_persons_label_are_not_the_recipients(tmp
     path = _two_level(tmp_path / "two.xlsx", {0: "NO"}, [(1, 2, groups[0][0]), (3, 4, groups[1][0])],
                       dict(enumerate(["NIK", "NAMA", "NIK", "NAMA"], start=1)),
                       [["1", *groups[0][1], *groups[1][1]]])
-    outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
+    outcome = _medan(path)
     assert outcome.listing.frame["nik"].to_list() == ["1271175506800001"], outcome.listing.fields
     assert outcome.listing.frame["nama"].to_list() == ["SITI AMINAH"]
 
@@ -968,7 +973,7 @@ def test_a_masjid_name_under_its_label_is_not_the_teachers(tmp_path):
     path = _two_level(tmp_path / "mm.xlsx", {0: "NO"}, [(1, 2, "PENERIMA"), (3, 4, "MASJID/MUSHOLLA")],
                       dict(enumerate(["NAMA", "NIK", "NAMA", "ALAMAT"], start=1)),
                       [["1", "SITI AMINAH", "1271175506800001", "MASJID AL IKHLAS", "JL. MERDEKA"]])
-    outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
+    outcome = _medan(path)
     assert outcome.listing.frame["nama"].to_list() == ["SITI AMINAH"]
 
 
@@ -1001,7 +1006,7 @@ def test_a_key_and_value_line_above_the_header_is_a_title_not_a_group_label(tmp_
     ws.write_row(2, 0, ["NO", "NIK", "NAMA", "ALAMAT", "BANK", "NO REKENING"])
     ws.write_row(3, 0, ["1", "1271175506800001", "SITI AMINAH", "JL X", "BRI", "300201000123507"])
     wb.close()
-    outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
+    outcome = _medan(path)
     assert "kecamatan" not in outcome.listing.fields
     assert "KECAMATAN_BEDA" not in outcome.findings["code"].to_list()
 
@@ -1015,7 +1020,7 @@ def test_a_title_line_naming_other_people_does_not_hide_the_nik(tmp_path):
     ws.write_row(1, 0, ["NO", "NIK", "NAMA", "ALAMAT", "BANK", "NO REKENING", "NOMINAL", "KET"])
     ws.write_row(2, 0, ["1", "1271175506800001", "SITI AMINAH", "JL X", "BRI", "300201000123507", "600000", ""])
     wb.close()
-    outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
+    outcome = _medan(path)
     assert outcome.listing.frame["nik"].to_list() == ["1271175506800001"]
 
 
@@ -1023,6 +1028,6 @@ def test_place_and_date_under_ttl_beside_a_group_label(tmp_path):
     path = _two_level(tmp_path / "ttl.xlsx", {0: "NO"}, [(1, 2, "ANGGOTA"), (3, 4, "TTL")],
                       dict(enumerate(["NAMA", "NIK", "TEMPAT", "TANGGAL"], start=1)),
                       [["1", "SITI AMINAH", "1271175506800001", "MEDAN", "16-06-1980"]])
-    outcome = validate(path, "maghrib_mengaji", kecamatan="127117", today=TODAY)
+    outcome = _medan(path)
     assert outcome.listing.frame["tanggal_lahir"].to_list() == ["16-06-1980"]
     assert "NIK_TGL_LAHIR_BEDA" in outcome.findings["code"].to_list()
