@@ -413,7 +413,8 @@ def test_access_log_masks_nik():
     record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
                                ("127.0.0.1:5000", "GET", "/api/v1/lookup?nik=1271171404511017", "1.1", 200), None)
     MaskNik().filter(record)
-    assert record.getMessage().endswith('"GET /api/v1/lookup?nik=127117******1017 HTTP/1.1" 200')
+    # A query value is never logged (tests/test_logs.py has every form of NIK the look-up accepts).
+    assert record.getMessage().endswith('"GET /api/v1/lookup?nik=*** HTTP/1.1" 200')
 
 
 @pytest.mark.parametrize(("text", "masked"), [
