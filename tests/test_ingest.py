@@ -830,7 +830,62 @@ def test_page_furniture_rows_are_set_aside(tmp_path, header_map):
     assert listing.frame["_row"].to_list() == [3, 5]
     assert [(s["row"], s["why"]) for s in listing.skipped] == [
         (2, "column_numbers"), (4, "blank"), (6, "blank"), (7, "total"), (8, "total"), (9, "blank"),
-        (10, "signature"), (11, "repeated_header")]  # (a "PENDAMPING" line after the list opens a signature)
+        (10, "signature"), (11, "other_table")]  # (a "PENDAMPING" line after the list opens a signature)
+    assert listing.warnings == []  # a second table's header with no rows under it left nothing unchecked
+
+
+def _second_table(tmp_path, below: list[list[str]]) -> Path:
+    header = ["NO", "NIK", "NAMA", "TANGGAL LAHIR", "NAMA BANK", "NO REKENING"]
+    people = [[str(k), f"12711755068000{k:02d}", f"WARGA {k}", "15-06-1980", "BRI", f"1234567890123{k:02d}"]
+              for k in range(1, 6)]
+    path = tmp_path / "two_tables.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    for i, r in enumerate([["DAFTAR PENERIMA PKH"], [], header, *people, [], *below]):
+        ws.write_row(i, 0, r)
+    wb.close()
+    return path
+
+
+def test_a_second_table_under_the_list_is_set_aside_with_a_warning(tmp_path, header_map):
+    pendamping = [["REKAPITULASI PENDAMPING"], ["NO", "NIK", "NAMA PENDAMPING", "WILAYAH", "JUMLAH KPM"],
+                  ["1", "1271170101850001", "ANDI", "KEL. BABURA", "3"],
+                  ["2", "1271170202860002", "RINA", "KEL. DARAT", "2"]]
+    listing = read_list(_second_table(tmp_path, pendamping), header_map)
+    assert listing.frame["_row"].to_list() == [4, 5, 6, 7, 8]
+    assert [(s["row"], s["why"]) for s in listing.skipped if s["row"] > 8] == [
+        (9, "blank"), (10, "title"), (11, "other_table"), (12, "other_table"), (13, "other_table")]
+    [warn] = listing.warnings
+    assert warn["code"] == "other_table" and "(baris 11); 2 barisnya (baris 12–13) tidak diperiksa" in warn["message"]
+    # A substitutes' list with the recipients' own columns but fewer of them is another table too.
+    pengganti = [["DAFTAR PENGGANTI"], ["NO", "NIK", "NAMA", "ALASAN PENGGANTIAN"],
+                 ["1", "1271170101850001", "ANDI", "MENINGGAL"]]
+    listing = read_list(_second_table(tmp_path, pengganti), header_map)
+    assert listing.frame.height == 5 and [s["why"] for s in listing.skipped][-2:] == ["other_table"] * 2
+
+
+def test_the_list_header_under_a_substitutes_title_or_the_signatures_opens_a_second_table(tmp_path, header_map):
+    header = ["NO", "NIK", "NAMA", "TANGGAL LAHIR", "NAMA BANK", "NO REKENING"]
+    substitute = ["1", "1271170101850001", "ANDI", "01-01-1985", "BRI", "123456789012399"]
+    for above in ([["DAFTAR PENGGANTI (CADANGAN)"]], [["Mengetahui,"], ["Camat Medan Baru"], [],
+                                                      ["NIP. 19700101 199001 1 001"], [], ["LAMPIRAN"]]):
+        listing = read_list(_second_table(tmp_path, [*above, header, substitute]), header_map)
+        assert listing.frame["_row"].to_list() == [4, 5, 6, 7, 8], above
+        assert [s["why"] for s in listing.skipped][-2:] == ["other_table"] * 2
+        assert [w["code"] for w in listing.warnings] == ["other_table"]
+        assert "1 barisnya (baris " in listing.warnings[0]["message"]
+
+
+def test_the_list_header_repeated_on_a_later_page_is_no_second_table(tmp_path, header_map):
+    # Page 2 repeats the header (one heading spelt another recognised way) and the list goes on.
+    page2 = [["NO", "NIK", "NAMA", "TGL LAHIR", "NAMA BANK", "NO REKENING"],
+             ["6", "1271175506800006", "WARGA 6", "15-06-1980", "BRI", "123456789012306"]]
+    listing = read_list(_second_table(tmp_path, page2), header_map)
+    assert listing.frame["_row"].to_list() == [4, 5, 6, 7, 8, 11]
+    assert [s["why"] for s in listing.skipped][-1] == "repeated_header" and listing.warnings == []
+    # The page's title and number typed above it, as Excel prints them, change nothing.
+    listing = read_list(_second_table(tmp_path, [["DAFTAR PENERIMA PKH"], ["Halaman 2"], *page2]), header_map)
+    assert listing.frame["_row"].to_list() == [4, 5, 6, 7, 8, 13] and listing.warnings == []
 
 
 def test_many_list_sheets_get_one_warning_with_their_rows(tmp_path):

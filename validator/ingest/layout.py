@@ -31,6 +31,7 @@ WHY_TEXT = {
     "total": ("baris JUMLAH/TOTAL", "JUMLAH/TOTAL row"),
     "signature": ("blok tanda tangan", "signature block"),
     "notes": ("catatan/keterangan di bawah tabel", "notes below the table"),
+    "other_table": ("tabel lain di bawah daftar, tidak diperiksa", "another table below the list, not checked"),
 }
 
 _TOTAL = r"^\W*(JUMLAH|TOTAL|JML|GRAND\s*TOTAL|SUB\s*TOTAL|SUBTOTAL)\b"
@@ -49,6 +50,10 @@ _SIGNATURE_LINE = (r"^\W*(MENGETAHUI|DIKETAHUI|DIPERIKSA|DIVERIFIKASI|MENYETUJUI
 _NOTES = r"^\W*(?:KETERANGAN|KET\s*[.:]|CATATAN|SUMBER\s*(?:DATA)?\s*:|N\.?\s*B\s*[.:])"
 # A line that groups the rows below it: "KELURAHAN : MERDEKA", "Kecamatan Medan Baru", "DESA X".
 _SECTION = r"^\W*(?:(?:KELURAHAN|DESA|KECAMATAN|LINGKUNGAN|DUSUN|NAGARI|GAMPONG|JORONG|KELOMPOK)\b|KEL\.|KEC\.)"
+# The title of a list that is not this one, typed above a second table with the list's own header:
+# substitutes, reserves, people struck off or rejected, the pendamping.
+_OTHER_LIST = (r"\b(?:PENGGANTI|CADANGAN|CORET|DICORET|HAPUS|DIHAPUS|GUGUR|TIDAK\s+LAYAK|TIDAK\s+MEMENUHI|"
+               r"DIKELUARKAN|DITOLAK|MENINGGAL|PINDAH)\b")
 # A page's title repeated inside the list ("DAFTAR PENERIMA …", "Halaman 2", "TAHAP I TAHUN 2026").
 _TITLE = (r"^\W*(?:(?:DAFTAR|REKAPITULASI|REKAP|HALAMAN|LAMPIRAN|TAHAP\s+[IV1-4]+|TAHUN\s+(?:ANGGARAN\s+)?\d{4}"
           r"|PEMERINTAH|DINAS|KEMENTERIAN|PROVINSI|KABUPATEN|KOTA\s+[A-Z]+|PERIODE|NOMOR\s*:)\b|HAL\.)")
@@ -439,7 +444,7 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
         body_start += 1
 
     body = grid.frame.slice(body_start)
-    why = _classify(body, grid.width, found, headers, header_map, rows[top + 1] if two_rows else None)
+    why = _classify(body, grid.width, found, headers, header_map, rows[top + 1] if two_rows else None, rows[i])
     out_pos = why.is_not_null().arg_true()
     for row, reason in body.select("_row").with_columns(why).filter(pl.col("_why").is_not_null()).iter_rows():
         skipped.append({"row": row, "sheet": sheet, "why": reason})
@@ -469,8 +474,27 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
     skipped.sort(key=lambda s: s["row"])
     block_start = i - 1 if label_row else i
     return ListData(frame=data, fields=found, headers=headers, header_row=header_row,
-                    sheet=sheet, skipped=skipped,
+                    sheet=sheet, skipped=skipped, warnings=_other_table_warning(skipped),
                     header_block=[(k + 1, list(rows[k])) for k in range(block_start, min(body_start, len(rows)))])
+
+
+def _other_table_warning(skipped: list[dict]) -> list[dict]:
+    """Say where a second table under the list begins and how many of its rows went unchecked:
+    if they are recipients after all, the operator must move them into the list."""
+    rows = [s["row"] for s in skipped if s["why"] == "other_table"]
+    if len(rows) < 2:  # a header alone: nothing went unchecked
+        return []
+    first, last, n = rows[0], rows[-1], len(rows) - 1
+    span, span_en = (f"baris {last}", f"row {last}") if n == 1 else (f"baris {first + 1}–{last}", f"rows {first + 1}–{last}")
+    return [{
+        "code": "other_table",
+        "message": f"Di bawah daftar ada tabel lain dengan judul kolomnya sendiri (baris {first}); {n} barisnya "
+                   f"({span}) tidak diperiksa sebagai penerima. Jika mereka penerima, pindahkan baris-baris itu ke "
+                   "dalam daftar di atas lalu kirim lagi.",
+        "message_en": f"Below the list there is another table with its own header (row {first}); its {n} "
+                      f"{'row' if n == 1 else 'rows'} ({span_en}) {'was' if n == 1 else 'were'} not checked as "
+                      "recipients. If they are recipients, move them into the list above and send it again.",
+    }]
 
 
 def _field_columns(found: dict[str, int]) -> list[pl.Expr]:
@@ -504,7 +528,8 @@ def _split_ttl(found: dict[str, int]) -> list[pl.Expr]:
 
 
 def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: list[str],
-              header_map: dict[str, str] | None = None, sub_row: list[str] | None = None) -> pl.Series:
+              header_map: dict[str, str] | None = None, sub_row: list[str] | None = None,
+              typed_header: list[str] | None = None) -> pl.Series:
     """Why each row below the header is not data (null for data rows).
 
     Only rows without an ID number can be non-data, and those are few: the text tests run on
@@ -637,4 +662,42 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         .when((n <= 2) & no_one).then(pl.lit("blank"))
         .otherwise(None).alias("_why")
     ).to_series()
-    return why.scatter(cand_idx["_i"], reasons)
+    why = why.scatter(cand_idx["_i"], reasons)
+    # A second table under the list (a recap of the pendamping, a DAFTAR PENGGANTI): a row naming
+    # the NIK column by its header, below at least one data row, that is not the list's header
+    # repeated on a later page, or that is but follows the signature block or a title naming
+    # another list. Its rows are no recipients, IDs and all.
+    first_data = 0
+    while first_data in cand_pos:
+        first_data += 1
+    # The list's header repeated on a later page writes (nearly) every header again, each in its
+    # own column (as the header was typed, or as read with its sub-headers); another table's
+    # header shares a few ("NO", "NIK", "NAMA") and adds its own.
+    field_at = {j: keys for j, keys in mapped_keys}
+    own_header = pl.lit(False)
+    for ref in (headers, typed_header or []):
+        place_keys = [(j, [header_key(h), *field_at.get(j, [])]) for j, h in enumerate(ref) if h and j < width]
+        if not place_keys:
+            continue
+        same_place = pl.sum_horizontal([
+            cell[j].fill_null("").map_elements(header_key, return_dtype=pl.Utf8).is_in(keys) for j, keys in place_keys])
+        own_header = own_header | ((same_place * 4 >= len(place_keys) * 3) & (filled_cells - same_place <= 1))
+    starts = cand.select(pl.when(nik_header & (n >= 2) & (row_pos > first_data)).then(row_pos)
+                         .drop_nulls().alias("p"), pl.when(nik_header & (n >= 2) & (row_pos > first_data))
+                         .then(own_header).drop_nulls().alias("own"))
+    # Titles of short rows by position, to read the line above a header.
+    lines = dict(cand.select(row_pos.alias("p"), pl.when(n <= 2).then(joined).alias("t")).drop_nulls().iter_rows())
+    signed = [p for p, r in zip(cand_idx["_i"].to_list(), reasons.to_list(), strict=True) if r == "signature"]
+    other = None
+    for p, own in starts.iter_rows():
+        named = any(re.search(_OTHER_LIST, lines.get(q, "")) for q in range(p - 3, p))
+        if not own or named or any(first_data < q < p for q in signed):
+            other = p
+            break
+    if other is None:
+        return why
+    tail = why.slice(other)
+    tail = (tail.to_frame().select(pl.when(pl.col("_why").is_null() | (pl.int_range(pl.len()) == 0))
+                                   .then(pl.lit("other_table")).otherwise(pl.col("_why")).alias("_why"))
+            .to_series())
+    return why.slice(0, other).append(tail)
