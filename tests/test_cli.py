@@ -91,6 +91,16 @@ def test_no_nik_column(tmp_path):
     assert "Kolom NIK tidak ditemukan" in r.stderr and "Nama, Alamat" in r.stderr
 
 
+def test_a_list_without_its_header_row_is_not_echoed(tmp_path):
+    # The top row is a person (NIK, name, account): personal data stays out of the message.
+    p = tmp_path / "tanpa_judul.csv"
+    p.write_text("1,1271175506800001,SITI AMINAH,BRI,300201000123456\n", encoding="utf-8")
+    r = bansos("validate", str(p), "--program", "pkh", "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "Kolom NIK tidak ditemukan" in r.stderr
+    assert "baris teratas berisi data penerima" in r.stderr
+    assert "1271175506800001" not in r.stderr and "SITI" not in r.stderr and "300201000123456" not in r.stderr
+
+
 def test_registry_option_joins_the_extract(tmp_path, good_list):
     reg = tmp_path / "reg.csv"
     reg.write_text("nik,nama,status\n1271175506800001,SITI AMINAH,aktif\n", encoding="utf-8")
@@ -361,7 +371,7 @@ def test_a_workbook_that_cannot_be_created_is_a_user_error_and_stale_temp_files_
     dead.write_text("x")
     live.write_text("x")
 
-    def refuse(outcome, path):
+    def refuse(outcome, path, tmpdir=None):
         try:
             raise PermissionError(errno.EACCES, "Permission denied")
         except PermissionError as exc:

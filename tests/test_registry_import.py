@@ -144,6 +144,16 @@ def test_missing_nik_column_names_the_columns(tmp_path, store):
     assert not store.has_registry()
 
 
+def test_an_extract_without_its_header_row_is_not_echoed(tmp_path, store):
+    path = tmp_path / "tanpa_judul.csv"
+    path.write_text("1271175506800001,1271170101100001,SITI AMINAH,aktif\n", encoding="utf-8")
+    with pytest.raises(UserError) as exc:
+        check_extract(path)
+    text = exc.value.message_id + exc.value.message_en
+    assert "tidak punya kolom nik" in text and "baris teratas berisi data penerima" in text
+    assert "1271175506800001" not in text and "SITI" not in text
+
+
 def test_missing_nama_and_status_are_warnings_not_failed_rows(tmp_path, store):
     path = write(tmp_path / "sempit.csv", [[SITI, "P"]], header=["NIK", "Jenis_Kelamin"])
     report = import_registry(path, store)

@@ -180,15 +180,27 @@ def find_header(rows: list[list[str]], header_map: dict[str, str]) -> tuple[int,
     return best_i, best
 
 
+def headers_shown(cells: list[str]) -> tuple[str, str]:
+    """The headers read, for a message (Indonesian, English). A row holding a number of eight digits
+    or more (a NIK, a KK, an account) is a person's row, not a header (a list sent without its
+    header row): its cells are personal data and are not repeated in a message, a log or a job
+    record."""
+    if any(sum(ch.isdigit() for ch in str(c)) >= 8 for c in cells if c):
+        return ("(baris teratas berisi data penerima, bukan judul kolom: tambahkan baris judul di atasnya)",
+                "(the top row holds a recipient's data, not headers: add a header row above it)")
+    shown = ", ".join(str(c) for c in cells if c)[:200] or "-"
+    return shown, shown
+
+
 def _no_nik_column(grid: Grid, rows: list[list[str]]) -> UserError:
     seen = next((r for r in rows if sum(1 for c in r if c) >= 2), [])
-    shown = ", ".join(c for c in seen if c)[:200] or "-"
+    shown, shown_en = headers_shown(seen)
     sheet = f" (sheet {grid.sheet})" if grid.sheet else ""
     return UserError(
         f"Kolom NIK tidak ditemukan{sheet}. Beri judul kolom 'NIK' (atau 'No. NIK', 'NIK KTP', "
         f"'Nomor Induk Kependudukan') pada baris judul tabel, di {HEADER_SCAN_ROWS} baris pertama sheet. "
         f"Judul yang terbaca: {shown}",
-        f"No NIK column found{sheet}. Give the column the header 'NIK'. Headers read: {shown}",
+        f"No NIK column found{sheet}. Give the column the header 'NIK'. Headers read: {shown_en}",
         code="no_nik_column",
     )
 

@@ -19,6 +19,7 @@ from pandera.errors import SchemaErrors
 
 from validator.errors import UserError
 from validator.ingest import sha256_of
+from validator.ingest.layout import headers_shown
 from validator.registry.schema import CHECKS, RegistryRow, base_column
 from validator.store import Store
 from validator.wilayah import load_regions
@@ -154,12 +155,13 @@ def match_columns(src: Source, fields: tuple[str, ...], required: tuple[str, ...
         found[name] = header
     missing = [f for f in required if f not in found]
     if missing:
+        shown, shown_en = headers_shown(src.columns) if src.columns else ("(tidak ada)", "(none)")
         raise UserError(
             f"{what} {src.path.name} tidak punya kolom {', '.join(missing)}. "
-            f"Kolom yang ditemukan: {', '.join(src.columns) or '(tidak ada)'}. "
+            f"Kolom yang ditemukan: {shown}. "
             f"Kolom wajib: {', '.join(required)}; kolom lain yang dipakai: "
             f"{', '.join(f for f in fields if f not in required)} (huruf besar/kecil tidak dibedakan).",
-            f"{src.path.name} has no {', '.join(missing)} column. Found: {', '.join(src.columns)}. "
+            f"{src.path.name} has no {', '.join(missing)} column. Found: {shown_en}. "
             f"Required: {', '.join(required)}.", code="missing_column")
     return found
 
