@@ -68,6 +68,8 @@ def recover_interrupted(ctx: ApiContext, store: Store) -> list[str]:
     have committed (killed between the commit and the rename) is marked failed, the list it
     replaced made live again, so no reader sees a list without its results. Leftover temporary
     files go."""
+    from validator.reports import remove_temp
+
     interrupted = run(store.con, "SELECT id, submission_id FROM jobs WHERE state = 'running'")
     for job_id, sid in interrupted:
         folder = ctx.result_dir(sid)
@@ -79,7 +81,7 @@ def recover_interrupted(ctx: ApiContext, store: Store) -> list[str]:
             run(store.con, "UPDATE submissions SET superseded_by = NULL WHERE superseded_by = ?", [sid])
             set_state(store, job_id, "failed", 1.0, INTERRUPTED)
         for leftover in folder.glob("*") if folder.exists() else ():
-            leftover.unlink(missing_ok=True)
+            remove_temp(leftover)  # xlsxwriter's parts are a folder
         log.warning("job %s was interrupted by a server stop; marked failed", job_id)
     return [job_id for job_id, _ in interrupted]
 

@@ -140,6 +140,9 @@ def test_recovery_when_killed_between_commit_and_results(tmp_path):
         run(db.con, "UPDATE jobs SET state = 'running' WHERE id = ?", [job])
         (tmp_path / "results" / cut).mkdir(parents=True)
         (tmp_path / "results" / cut / ".result.xlsx.123.tmp").write_bytes(b"half")
+        parts = tmp_path / "results" / cut / ".result.parts.123.tmp"  # xlsxwriter's sheet data
+        parts.mkdir()
+        (parts / "tmpk9x2").write_bytes(b"<row>1271175506800001</row>")
 
         assert recover_interrupted(ctx, db) == [job]
         assert get_job(db, job)["error"] == INTERRUPTED

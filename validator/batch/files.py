@@ -45,7 +45,9 @@ def write_csv(paid: pl.DataFrame, path: Path) -> None:
 
 
 def write_xlsx(paid: pl.DataFrame, path: Path, title: str) -> None:
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    # xlsxwriter's sheet data (every NIK and account) is kept beside the file, in the approval's
+    # staging folder, which is removed whatever happens, never in the system's /tmp.
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(path.parent)})
     text = wb.add_format({"num_format": "@"})
     quoted = wb.add_format({"num_format": "@", "quote_prefix": True})
     money = wb.add_format({"num_format": "#,##0"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -42,9 +43,14 @@ def write_outputs(outcome, out_dir: Path, extra: dict | None = None,
                             "atau pindahkan folder itu.", f"{path} is a folder; results cannot be written there.",
                             code="out_dir")
     tmp = {k: p.with_name(f".{p.name}.{os.getpid()}.tmp") for k, p in final.items()}
+    # xlsxwriter keeps each sheet's XML (every NIK of the list) in temp files until it zips them:
+    # they go in a folder of this run beside the results, so a run killed mid-write leaves them
+    # where the next run's sweep finds them, not in /tmp for good.
+    parts = out_dir / f".result.parts.{os.getpid()}.tmp"
     try:
+        parts.mkdir(mode=0o700, exist_ok=True)
         t0 = time.perf_counter()
-        write_workbook(outcome, tmp["xlsx"])
+        write_workbook(outcome, tmp["xlsx"], tmpdir=parts)
         outcome.timings["write"] = time.perf_counter() - t0
         if commit is not None:
             commit()
@@ -62,6 +68,7 @@ def write_outputs(outcome, out_dir: Path, extra: dict | None = None,
     finally:
         for p in tmp.values():
             p.unlink(missing_ok=True)
+        shutil.rmtree(parts, ignore_errors=True)
     return final
 
 
@@ -75,7 +82,15 @@ def _why(exc: OSError) -> str:
     return _WHY.get(exc.errno or 0, exc.strerror or "galat sistem")
 
 
-_TEMP = re.compile(r"^\.result\.(?:json|xlsx)\.(\d+)\.tmp$")
+_TEMP = re.compile(r"^\.result\.(?:json|xlsx|parts)\.(\d+)\.tmp$")
+
+
+def remove_temp(path: Path) -> None:
+    """A temp file, or a folder of them (xlsxwriter's parts), gone."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _sweep(out_dir: Path) -> None:
@@ -87,6 +102,6 @@ def _sweep(out_dir: Path) -> None:
         try:
             os.kill(int(m.group(1)), 0)
         except ProcessLookupError:
-            p.unlink(missing_ok=True)
+            remove_temp(p)
         except (PermissionError, OverflowError, OSError):
             pass

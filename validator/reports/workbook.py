@@ -127,7 +127,10 @@ def _cell_marks(outcome) -> pl.DataFrame:
                  .otherwise(pl.lit("review")).alias("mark")))
 
 
-def write_workbook(outcome, path: Path) -> None:
+def write_workbook(outcome, path: Path, tmpdir: Path | None = None) -> None:
+    """`tmpdir` holds xlsxwriter's sheet data while it writes (every cell, NIKs included): the
+    caller's own temporary folder beside the result, never the system's /tmp, where a killed run
+    would leave it for good (see reports.write_outputs)."""
     listing = outcome.listing
     width = len(listing.headers)
     verdict = _old_verdict_columns(listing.headers)
@@ -160,7 +163,8 @@ def write_workbook(outcome, path: Path) -> None:
     damaged = _excel_damaged(outcome)
 
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                         "strings_to_urls": False, "strings_to_numbers": False})
+                                         "strings_to_urls": False, "strings_to_numbers": False,
+                                         "tmpdir": str(tmpdir if tmpdir is not None else path.parent)})
     w = _Writer(wb)
     name = (listing.sheet or "Daftar")[:31]
     # The summary sheet is "Ringkasan" (contracts §3): an operator's sheet of that name is renamed.
