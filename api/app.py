@@ -37,6 +37,10 @@ def create_app(store_path: Path, data_dir: Path | None = None, *, status_limit: 
     if lookup_limit is None:
         lookup_limit = int(env_number("BANSOS_LOOKUPS_PER_MINUTE", 60))
     data_dir = Path(data_dir) if data_dir is not None else store_path.parent / f"{store_path.stem}_files"
+    # Uploads and results hold every NIK of a list: the folder is the server account's alone
+    # (made so, or made private again if an earlier start left it open to other local users).
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -7,6 +7,7 @@ account per role (tokens printed), two sample lists sent — then the server on 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 from pathlib import Path
 
@@ -102,6 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=8000)
     args = ap.parse_args(argv)
+    os.umask(0o077)  # as `bansos` does: what the server writes is its account's alone
 
     import uvicorn
 

@@ -250,9 +250,16 @@ def _cancelled() -> None:
     sys.exit(130)
 
 
+PRIVATE_UMASK = 0o077
+
+
 def main() -> None:
     import signal
 
+    # Everything bansos writes holds personal data (result files, the store and its WAL, the
+    # server's uploads and results): readable by the account that runs it only, whatever umask
+    # the shell had (a common 022 made them readable by every local user).
+    os.umask(PRIVATE_UMASK)
     # Ctrl+C may surface as another exception from inside a library (a worker thread, DuckDB);
     # remembering it keeps the message "cancelled", not "internal error".
     signal.signal(signal.SIGINT, _on_interrupt)

@@ -152,11 +152,16 @@ class Store:
                 f"History store {self.path} does not exist yet.", code="store_missing")
         if not self.read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        new = not self.read_only and not self.path.exists()
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         delay = 0.05
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=self.read_only)
+                con = duckdb.connect(str(self.path), read_only=self.read_only)
+                if new:  # personal data: the owner's alone, even where the umask is open (`bansos` sets 077)
+                    with contextlib.suppress(OSError):
+                        self.path.chmod(0o600)
+                return con
             except duckdb.IOException as exc:
                 if not _locked(exc) or time.monotonic() > deadline:
                     raise self._busy_or_broken(exc) from None
