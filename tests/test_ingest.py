@@ -1086,3 +1086,46 @@ def test_place_and_date_under_ttl_beside_a_group_label(tmp_path):
     outcome = _medan(path)
     assert outcome.listing.frame["tanggal_lahir"].to_list() == ["16-06-1980"]
     assert "NIK_TGL_LAHIR_BEDA" in outcome.findings["code"].to_list()
+
+
+def _hidden_workbook(path: Path, sheets: list[tuple[str, list[list[str]], bool]], hidden_cols=()) -> Path:
+    wb = xlsxwriter.Workbook(str(path))
+    for name, rows, visible in sheets:
+        ws = wb.add_worksheet(name)
+        for i, r in enumerate(rows):
+            ws.write_row(i, 0, r)
+        for j in hidden_cols:
+            ws.set_column(j, j, None, None, {"hidden": True})
+        if not visible:
+            ws.hide()
+    wb.close()
+    return path
+
+
+def test_a_hidden_column_gives_way_to_a_visible_one_naming_the_same_field(tmp_path, header_map):
+    rows = [["NO", "NIK", "NIK", "NAMA", "NAMA KPM"],
+            ["1", "1271170000000000", "1271175506800001", "X", "SITI AMINAH"]]
+    listing = read_list(_hidden_workbook(tmp_path / "h.xlsx", [("DAFTAR", rows, True)], hidden_cols=(1, 3)),
+                        header_map)
+    assert (listing.fields["nik"], listing.fields["nama"]) == (2, 4)
+    # Shown, the first of two equal headers is read, as before.
+    listing = read_list(_hidden_workbook(tmp_path / "v.xlsx", [("DAFTAR", rows, True)]), header_map)
+    assert (listing.fields["nik"], listing.fields["nama"]) == (1, 3)
+
+
+def test_a_hidden_sheet_is_read_only_when_no_visible_sheet_holds_a_list_and_is_named(tmp_path, header_map):
+    head = ["NO", "NIK", "NAMA"]
+    people = [[str(k), f"12711755068000{k:02d}", f"WARGA {k}"] for k in range(1, 4)]
+    # A visible template (header only) and the list in a hidden sheet: the hidden sheet is read, and said so.
+    path = _hidden_workbook(tmp_path / "t.xlsx", [("FORMAT", [head], True), ("DATA", [head, *people], False)])
+    listing = read_list(path, header_map)
+    assert listing.sheet == "DATA" and listing.frame.height == 3
+    assert [w["code"] for w in listing.warnings] == ["sheet_hidden"]  # the empty template left nothing out
+    # A list in a visible sheet is read; last period's list in a hidden one is named as not read.
+    path = _hidden_workbook(tmp_path / "l.xlsx", [("TAHAP I", [head, *people[:2]], True),
+                                                  ("TAHAP IV 2025", [head, *people], False)])
+    listing = read_list(path, header_map)
+    assert listing.sheet == "TAHAP I" and listing.frame.height == 2
+    [warn] = listing.warnings
+    assert warn["code"] == "sheet_not_read" and "'TAHAP IV 2025' (tersembunyi)" in warn["message"]
+    assert "'TAHAP IV 2025' (hidden)" in warn["message_en"]

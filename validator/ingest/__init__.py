@@ -36,20 +36,21 @@ def _own_summary(name: str, head: list[list[str]]) -> bool:
     return name.strip().lower() == "ringkasan" and str(first or "").startswith("Hasil validasi")
 
 
-def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[str, int]]]:
+def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[str, int, bool]]]:
     """The sheet whose header names the most fields (a 'Petunjuk' sheet often comes first), then
-    the one with the most rows under it,
-    and the other sheets that also have a NIK column (read none of them silently)."""
+    the one with the most rows under it, and the other sheets that also have a NIK column (read
+    none of them silently). A hidden sheet is read only when no visible one holds a list: a
+    template left visible while the list sits in a hidden sheet."""
     wb = open_workbook(path)
     names = sheet_names(wb)
     if not names:
         raise UserError(f"Berkas {path.name} tidak berisi sheet.", f"{path.name} has no sheets.",
                         code="file_empty")
-    best: tuple[tuple[int, int], Grid] | None = None
-    with_nik: list[tuple[str, int]] = []
+    best: tuple[tuple[int, int, int], Grid] | None = None
+    with_nik: list[tuple[str, int, bool]] = []
     with ThreadPoolExecutor(max_workers=1) as pool:
         errors = pool.submit(error_cells, path) if container(path) == "zip" else None
-        for name in names:
+        for name, visible in names:
             trimmed = check_extent(path, name) if errors is not None else None
             if trimmed is None:
                 sheet = read_sheet(wb, name, errors=errors)
@@ -59,21 +60,27 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tupl
                 finally:
                     trimmed.unlink(missing_ok=True)
             grid = split_joined(sheet, header_map)
+            grid.visible = visible
+            grid.hidden = errors.result()[2].get(name, frozenset()) if errors is not None else frozenset()
             head = grid.head_rows(40)
             if _own_summary(name, head):
                 continue
             at, found = find_header(head, header_map)
+            below = grid.frame.height - at - 1
             # Equal headers (a template or an instructions sheet with one example row, then the
-            # list): the sheet with more rows under its header holds the list.
-            score = (len(found) + (100 if "nik" in found else 0), grid.frame.height - at)
+            # list): the sheet with more rows under its header holds the list. A visible sheet
+            # with a list under a NIK header beats a hidden one.
+            listed = "nik" in found and below > 0
+            score = (int(listed and visible) * 2 + int(listed), len(found) + (100 if "nik" in found else 0),
+                     below + 1)
             if "nik" in found:
-                with_nik.append((name, grid.frame.height - at - 1))
+                with_nik.append((name, below, visible))
             if best is None or score > best[0]:
                 best = (score, grid)
     assert best is not None
     grid = best[1]
     grid.formulas_without_values = errors.result()[1].get(grid.sheet or "", 0) if errors is not None else 0
-    return grid, [(n, rows) for n, rows in with_nik if n != grid.sheet]
+    return grid, [s for s in with_nik if s[0] != grid.sheet and s[1] > 0]  # (an empty template leaves nothing out)
 
 
 def _binary(head: bytes) -> bool:
@@ -84,7 +91,7 @@ def _binary(head: bytes) -> bool:
     return any(b < 9 or 13 < b < 32 for b in head[:4096] if b not in (10, 12))
 
 
-def read_grid(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[str, int]]]:
+def read_grid(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[str, int, bool]]]:
     if path.is_dir():
         raise UserError(f"{path} adalah folder, bukan berkas daftar. Sebutkan berkas .xlsx, .csv atau .parquet di "
                         "dalamnya.", f"{path} is a folder, not a list file. Name the .xlsx, .csv or .parquet file "
@@ -163,16 +170,28 @@ def read_list(path: Path, header_map: dict[str, str]) -> ListData:
         })
     if other_sheets:
         listing.warnings.append(_sheets_not_read(other_sheets, grid.sheet or ""))
+    if not grid.visible:
+        listing.warnings.append({
+            "code": "sheet_hidden",
+            "message": f"Daftar dibaca dari sheet '{grid.sheet}' yang tersembunyi di Excel, karena sheet yang tampak "
+                       "tidak berisi daftar penerima. Pastikan sheet itu memang daftar yang dikirim; tampilkan "
+                       "dengan klik kanan pada nama sheet > Unhide (Tampilkan).",
+            "message_en": f"The list was read from sheet '{grid.sheet}', which is hidden in Excel, because no visible "
+                          "sheet holds a recipient list. Make sure it is the list meant to be sent; show it with a "
+                          "right click on a sheet tab > Unhide.",
+        })
     return listing
 
 
-def _sheets_not_read(others: list[tuple[str, int]], read: str) -> dict:
-    """One warning for every other sheet with a NIK column: which, and how many rows they hold."""
-    rows = sum(n for _, n in others)
-    shown = [f"'{n}'" for n, _ in others[:10]]
+def _sheets_not_read(others: list[tuple[str, int, bool]], read: str) -> dict:
+    """One warning for every other sheet with a NIK column: which (hidden ones said so), and how
+    many rows they hold."""
+    rows = sum(n for _, n, _ in others)
+    shown = [f"'{n}'" + ("" if visible else " (tersembunyi)") for n, _, visible in others[:10]]
+    shown_en = [f"'{n}'" + ("" if visible else " (hidden)") for n, _, visible in others[:10]]
     rest = len(others) - len(shown)
     names = _series(shown + ([f"{rest} sheet lainnya"] if rest else []), "dan")
-    names_en = _series(shown + ([f"{rest} more"] if rest else []), "and")
+    names_en = _series(shown_en + ([f"{rest} more"] if rest else []), "and")
     one = len(others) == 1
     rows_id = f"{rows:,}".replace(",", ".")
     return {

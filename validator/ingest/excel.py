@@ -229,17 +229,36 @@ def _without(path: Path, z: zipfile.ZipFile, member: str, data: bytes, spans: li
     return Path(name)
 
 
-def error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, int]]:
+_COLS = re.compile(rb"<cols>(.*?)</cols>", re.DOTALL)
+_COL = re.compile(rb"<col\b([^>]*)/?>")
+
+
+def _hidden_columns(data: bytes) -> frozenset[int]:
+    """0-based columns a sheet hides (<col min="2" max="3" hidden="1"/>, before its cells)."""
+    cols = _COLS.search(data, 0, data.find(b"<sheetData") if b"<sheetData" in data else len(data))
+    hidden: set[int] = set()
+    for m in _COL.finditer(cols.group(1) if cols else b""):
+        attrs = dict(re.findall(rb'(\w+)="([^"]*)"', m.group(1)))
+        if attrs.get(b"hidden") in (b"1", b"true") and attrs.get(b"min", b"").isdigit():
+            first, last = int(attrs[b"min"]), int(attrs.get(b"max", attrs[b"min"]) or attrs[b"min"])
+            hidden.update(range(first - 1, min(last, first + 16384)))
+    return frozenset(hidden)
+
+
+def error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, int], dict[str, frozenset[int]]]:
     """Cells holding an Excel error (#N/A of a VLOOKUP, #REF!, #VALUE!), per sheet name, as
-    {(row, column): '#N/A'} 0-based, and per sheet the number of formula cells with no saved
-    value. calamine reads both as empty; the operator sees the error or the formula's result.
+    {(row, column): '#N/A'} 0-based, per sheet the number of formula cells with no saved value,
+    and per sheet its hidden columns. calamine reads the first two as empty (the operator sees the
+    error or the formula's result) and does not say which columns are hidden.
     Only a sheet whose XML has an error cell (a formula) at all is searched for them."""
     out: dict[str, dict[tuple[int, int], str]] = {}
     no_value: dict[str, int] = {}
+    hidden: dict[str, frozenset[int]] = {}
     try:
         with zipfile.ZipFile(path) as z:
             for sheet, member in _sheet_members(z).items():
                 data = z.read(member)
+                hidden[sheet] = _hidden_columns(data)
                 if b"<f" in data:
                     n = sum(1 for _ in _FORMULA_NO_VALUE.finditer(data))
                     if n:
@@ -254,8 +273,8 @@ def error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], dict
                             value.group(1).decode())
                 out[sheet] = found
     except (zipfile.BadZipFile, KeyError, OSError):
-        return {}, {}
-    return out, no_value
+        return {}, {}, {}
+    return out, no_value, hidden
 
 
 def read_sheet(wb: CalamineWorkbook, name: str, progress: Callable[[float], None] | None = None,
@@ -320,8 +339,10 @@ def _fill_merged(rows: list[list], merged: list) -> None:
             break
 
 
-def sheet_names(wb: CalamineWorkbook) -> list[str]:
-    """Visible sheets first; hidden ones only when nothing else exists."""
-    visible = [m.name for m in wb.sheets_metadata
-               if str(m.visible).endswith(".Visible") and "WorkSheet" in str(m.typ)]
-    return visible or list(wb.sheet_names)
+def sheet_names(wb: CalamineWorkbook) -> list[tuple[str, bool]]:
+    """Every worksheet as (name, visible), visible ones first (chart sheets hold no cells)."""
+    sheets = [(m.name, str(m.visible).endswith(".Visible")) for m in wb.sheets_metadata
+              if "WorkSheet" in str(m.typ)]
+    if not sheets:
+        return [(n, True) for n in wb.sheet_names]
+    return [s for s in sheets if s[1]] + [s for s in sheets if not s[1]]

@@ -22,6 +22,8 @@ class Grid:
     header_given: bool = False  # Parquet: the first row is the header by construction
     formulas_without_values: int = 0  # xlsx: formula cells with no saved value (read as empty)
     joined: str | None = None  # the delimiter, when every column sat in one cell (ingest/joined.py)
+    hidden: frozenset[int] = frozenset()  # xlsx: 0-based columns the sheet hides
+    visible: bool = True  # xlsx: the sheet is not hidden
 
     def text(self, j: int) -> str:
         return f"c{j}"

@@ -210,6 +210,13 @@ def locate(grid: Grid, header_map: dict[str, str]) -> tuple[int, dict[str, int],
     i, found = find_header(rows, header_map)
     if "nik" not in found:
         raise _no_nik_column(grid, rows)
+    if grid.hidden and any(j in grid.hidden for j in found.values()):
+        # A hidden column (an old NIK kept out of sight, a helper column) gives way to a visible
+        # one naming the same field: the operator checks and fixes what they can see.
+        visible = map_header([c if j not in grid.hidden else "" for j, c in enumerate(rows[i])], header_map)
+        for f, j in list(found.items()):
+            if j in grid.hidden and f in visible and visible[f] not in found.values():
+                found[f] = visible[f]
     return i, found, rows
 
 
