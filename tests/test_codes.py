@@ -388,6 +388,18 @@ def test_an_id_with_a_decimal_tail_is_told_so(tmp_path, row, code):
     assert found.height == 1 and "angka desimal" in found["message"][0], found["message"].to_list()
 
 
+@pytest.mark.parametrize("row,code", [
+    ({"nik": "#N/A"}, "NIK_FORMAT"),
+    ({"kk": " #REF! "}, "KK_FORMAT"),
+    ({"rek": "#VALUE!"}, "REKENING_HURUF"),
+])
+def test_an_excel_error_in_an_id_cell_is_told_to_be_a_failed_formula(tmp_path, row, code):
+    outcome = run_rows(tmp_path, "pkh", [row])
+    found = outcome.findings.filter(code=code)
+    assert found.height == 1 and "kesalahan rumus Excel" in found["message"][0], found["message"].to_list()
+    assert "huruf O" not in found["message"][0]
+
+
 def test_a_kube_list_without_a_jabatan_column_checks_sizes_and_says_so(tmp_path):
     from tests.conftest import make_rows, write_csv
     from validator.engine import validate

@@ -7,6 +7,7 @@ import polars as pl
 from validator.checks.base import CheckContext, Rule
 from validator.normalize import (
     DECIMAL_TAIL,
+    FORMULA_ERROR,
     OTHER_DIGITS,
     digit_count,
     nik_birth_date,
@@ -40,7 +41,8 @@ def _id_format_rules(prefix: str, empty_code: str | None, format_code: str, exce
         Rule(format_code, v.is_not_null() & ~excel & ~is16, value=raw, actual=digit_count(v),
              # "1271O64103660011" is 16 characters: say it holds a letter, not "15 digits"; digits
              # that are not ASCII (full-width, pasted from a phone or a PDF) are told apart.
-             variant=pl.when(raw.str.contains(OTHER_DIGITS)).then(pl.lit("other_digits"))
+             variant=pl.when(raw.str.contains(FORMULA_ERROR)).then(pl.lit("formula_error"))
+             .when(raw.str.contains(OTHER_DIGITS)).then(pl.lit("other_digits"))
              .when(raw.str.contains(DECIMAL_TAIL)).then(pl.lit("decimal"))
              .when(~pl.col(f"{prefix}_digits")).then(pl.lit("letters"))),
     ]

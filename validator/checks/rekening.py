@@ -6,7 +6,13 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from validator.checks.base import CheckContext, Rule
-from validator.normalize import DECIMAL_TAIL, OTHER_DIGITS, is_placeholder_name, is_scientific
+from validator.normalize import (
+    DECIMAL_TAIL,
+    FORMULA_ERROR,
+    OTHER_DIGITS,
+    is_placeholder_name,
+    is_scientific,
+)
 
 # A placeholder account: one digit repeated, or a straight run of at least five digits up or
 # down (the digit cycle read from any digit). Every such string up to this length is listed, so
@@ -58,7 +64,8 @@ def account_rules(ctx: CheckContext) -> list[Rule]:
         Rule("REKENING_KOSONG", pl.lit(transfer) & ~present),
         Rule("REKENING_HURUF", present & ~digits, value=raw,
              # "2,1010E+14": Excel's scientific notation saved to text, not a typing slip.
-             variant=pl.when(is_scientific(raw)).then(pl.lit("scientific"))
+             variant=pl.when(raw.str.contains(FORMULA_ERROR)).then(pl.lit("formula_error"))
+             .when(is_scientific(raw)).then(pl.lit("scientific"))
              .when(raw.str.contains(OTHER_DIGITS)).then(pl.lit("other_digits"))),
         Rule("REKENING_POLA", pattern, value=raw),
     ]

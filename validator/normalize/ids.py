@@ -27,6 +27,11 @@ _SCIENTIFIC = r"(?i)^\s*['\u2018\u2019]?\s*[+-]?[0-9]+(?:\s*[.,]\s*[0-9]*)?\s*E\
 OTHER_DIGITS = r"[\d&&[^0-9]]"
 
 
+# An Excel error value in place of the number: a VLOOKUP that found nothing (#N/A), a deleted
+# reference (#REF!). The cell holds a failed formula, not a mistyped ID.
+FORMULA_ERROR = r"^\s*#(?:N/A|REF!|VALUE!|NAME\?|DIV/0!|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)\s*$"
+
+
 # A number written with a decimal tail ("1271171203700025.0"): a program's decimal number format.
 DECIMAL_TAIL = r"^\s*['\u2018\u2019]?[0-9]+[.,]0+\s*$"
 
