@@ -149,6 +149,10 @@ CASES = [
     ("group too small", "KELOMPOK_TIDAK_SESUAI", "kube", kube_group(4), [0, 1, 2, 3]),
     ("group two leaders", "KELOMPOK_TIDAK_SESUAI", "kube", kube_group(5, leaders=2), [0, 1, 2, 3, 4]),
     ("group fine", "KELOMPOK_TIDAK_SESUAI", "kube", kube_group(5), []),
+    # Five rows, four people (one listed twice): too small; the same ketua twice is one ketua.
+    ("group one person twice", "KELOMPOK_TIDAK_SESUAI", "kube", kube_group(4) + [kube_group(4)[3]],
+     [0, 1, 2, 3, 4]),
+    ("group ketua twice is one ketua", "KELOMPOK_TIDAK_SESUAI", "kube", kube_group(6) + [kube_group(6)[0]], []),
     ("same nik twice", "GANDA_NIK", "pkh", [{}, {"kk": "1271170101100002"}], [0, 1]),
     ("different niks", "GANDA_NIK", "pkh", [{}, OTHER], []),
     ("same kk different nik", "GANDA_KK", "pkh", [{}, {**OTHER, "kk": "1271170101100001"}], [0, 1]),

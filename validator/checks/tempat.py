@@ -52,9 +52,13 @@ def group_findings(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame | Non
     is_leader = (title == leader) | title.str.starts_with(leader + " ")
     if leader == "KETUA":  # "Ka. Kelompok", "KA KUBE": the usual abbreviation of ketua
         is_leader = is_leader | title.str.contains(r"^KA (?:KELOMPOK|KUBE|KEL)\b")
+    # Members are people: a NIK listed twice in a group is one member (GANDA_NIK tells the rest);
+    # a row without a readable NIK counts as one of its own.
+    person = pl.when(pl.col("_nik_ok")).then(pl.col("_nik")).otherwise(pl.format("#{}", pl.col("_idx")))
     g = frame.select("_idx", "_row", group.alias("_grp"), raw.alias("_grp_raw"),
-                     is_leader.fill_null(False).alias("_lead"))
-    sizes = g.group_by("_grp").agg(pl.len().alias("_members"), pl.col("_lead").sum().alias("_leaders"))
+                     is_leader.fill_null(False).alias("_lead"), person.alias("_person"))
+    sizes = g.group_by("_grp").agg(pl.col("_person").n_unique().alias("_members"),
+                                   pl.col("_person").filter(pl.col("_lead")).n_unique().alias("_leaders"))
     out = g.join(sizes, on="_grp", how="left", nulls_equal=True)
     # Without a jabatan column the leaders cannot be counted: the sizes are still checked (the
     # warning column_missing says the rest).
