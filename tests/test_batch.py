@@ -283,6 +283,11 @@ def test_cli_check_and_approve_exit_codes(tmp_path, monkeypatch, capsys):
     assert code == 0 and "Gerbang LULUS" in out and "index.html" in out
     code, out, _ = cli("approve", "--period", "2026-T1", "--by", "Kabid")
     assert code == 0 and "manifest.json" in out
+    # A second check of an open version with another --out keeps the version's folder and says so.
+    code, out, _ = cli("check", "--period", "2026-T2", "--pagu", "100", "--kuota", "1", "--out", str(tmp_path / "lain"))
+    assert code == 3 and "--out" in out and "tidak dipakai" in " ".join(out.split())
+    checks = sorted(p.name for p in tmp_path.rglob("pemeriksaan_*") if "T2" in str(p))
+    assert checks == ["pemeriksaan_1", "pemeriksaan_2"] and not list((tmp_path / "lain").rglob("pemeriksaan_*"))
 
 
 def test_manifests_form_a_hash_chain(gate, rules):

@@ -57,6 +57,11 @@ def check_cmd(program: Program, period: Period, store: StorePath,
                              root=out_dir or service.default_root(store), actor=getpass.getuser())
     batch, last = done["batch"], done["check"]
     result = last["result"]
+    if out_dir is not None and Path(batch["folder"]).parent != out_dir.resolve():
+        out.print(f"Catatan: versi {batch['id']} sudah memakai folder {batch['folder']} sejak pemeriksaan "
+                  f"pertamanya, jadi --out {out_dir} tidak dipakai: semua pemeriksaan satu versi disimpan di satu "
+                  "folder. / This version keeps the folder of its first check; --out was not used.",
+                  highlight=False)
     t = Table(title=f"Gerbang pencairan {batch['id']} — pemeriksaan ke-{last['seq']}")
     for col in ("Pemeriksaan / expectation", "Hasil", "Baris bermasalah"):
         t.add_column(col)

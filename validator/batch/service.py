@@ -127,6 +127,10 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
         pagu = latest["pagu"] if pagu is None else pagu
         kuota = latest["kuota"] if kuota is None else kuota
     root = Path(root).resolve()
+    if latest is not None and latest["state"] == "open":
+        # An open version keeps the folder of its first check: every check of it in one place
+        # (and the staging folder on the same disk as the version's, for the rename below).
+        root = Path(latest["folder"]).parent
     staging = root / f".pemeriksaan-{uuid.uuid4().hex}"
     staging.mkdir(parents=True, exist_ok=True)
     # What approved versions of this program and period paid comes off the pagu and the kuota: the
