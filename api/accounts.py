@@ -8,7 +8,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from validator.errors import UserError
+from validator.errors import UserError, mask_echo
 from validator.store import Store, run
 
 ROLES = ("operator", "finance", "council", "admin")
@@ -39,8 +39,8 @@ def create_user(store: Store, name: str, role: str, kecamatan: str | None = None
     if not name:
         raise UserError("Nama akun tidak boleh kosong.", "The account name is empty.", code="bad_name")
     if role not in ROLES:
-        raise UserError(f"Peran '{role}' tidak dikenal. Pilih salah satu: {', '.join(ROLES)}.",
-                        f"Unknown role '{role}'. Choose one of: {', '.join(ROLES)}.", code="bad_role")
+        raise UserError(f"Peran '{mask_echo(role)}' tidak dikenal. Pilih salah satu: {', '.join(ROLES)}.",
+                        f"Unknown role '{mask_echo(role)}'. Choose one of: {', '.join(ROLES)}.", code="bad_role")
     code = parse_kecamatan(kecamatan, load_regions())
     if role == "operator" and code is None:
         raise UserError("Akun operator harus punya kecamatan (--kecamatan, mis. 12.71.17): operator hanya "

@@ -10,7 +10,7 @@ import datetime as dt
 from api.accounts import User
 from api.context import ApiContext
 from api.errors import api_error
-from validator.errors import UserError
+from validator.errors import UserError, mask_echo
 from validator.store import Store, run
 from validator.store.history import canonical_period
 from validator.wilayah import load_regions
@@ -136,8 +136,9 @@ def decide(ctx: ApiContext, store: Store, user: User, submission_id: str, row: i
     found = run(store.con, "SELECT status FROM row_results WHERE submission_id = ? AND row = ?",
                 [submission_id, row])
     if not found:
-        raise api_error(404, "row_not_found", f"Baris {row} tidak ada dalam pengajuan ini.",
-                        f"Row {row} is not in this submission.")
+        typed = mask_echo(row)  # a NIK typed as the row number is not quoted back whole
+        raise api_error(404, "row_not_found", f"Baris {typed} tidak ada dalam pengajuan ini.",
+                        f"Row {typed} is not in this submission.")
     if found[0][0] != "review":
         raise api_error(409, "not_review", f"Baris {row} berstatus '{found[0][0]}', bukan 'review': hanya baris "
                         "yang perlu pemeriksaan yang dapat diputuskan keuangan.",

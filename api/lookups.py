@@ -17,7 +17,7 @@ from api.accounts import User
 from api.context import ApiContext, StoreCache
 from api.errors import api_error
 from api.ratelimit import check_lookup
-from validator.errors import UserError
+from validator.errors import UserError, mask_echo
 from validator.normalize import name_key
 from validator.store import Store, query, run
 from validator.store.history import mask_nik
@@ -275,12 +275,13 @@ def _kecamatan_code(store: Store, text: str, regions, parse_kecamatan) -> str | 
     sent = {c for (c,) in run(store.con, "SELECT DISTINCT kecamatan FROM submissions")} & codes
     if len(sent) == 1 or (len(codes) == 1 and not sent):
         return (sent or codes).pop()
+    typed = mask_echo(text, 7)  # quoted back: a NIK typed here by mistake is masked
     if len(sent) > 1:
         options = ", ".join(regions.describe(c) for c in sorted(sent))
-        raise api_error(422, "ambiguous_kecamatan", f"Ada beberapa kecamatan bernama '{text}': {options}. "
-                        "Tulis kodenya.", f"Several kecamatan are named '{text}'; give the code.")
-    raise api_error(422, "bad_kecamatan", f"Kecamatan '{text}' tidak dikenal. Tulis namanya seperti di KTP atau "
-                    "kode Kemendagri 6 angka, misalnya 12.71.17.", f"Unknown kecamatan '{text}'.")
+        raise api_error(422, "ambiguous_kecamatan", f"Ada beberapa kecamatan bernama '{typed}': {options}. "
+                        "Tulis kodenya.", f"Several kecamatan are named '{typed}'; give the code.")
+    raise api_error(422, "bad_kecamatan", f"Kecamatan '{typed}' tidak dikenal. Tulis namanya seperti di KTP atau "
+                    "kode Kemendagri 6 angka, misalnya 12.71.17.", f"Unknown kecamatan '{typed}'.")
 
 
 def by_name(ctx: ApiContext, store: Store, user: User, nama: str, kecamatan: str) -> dict:

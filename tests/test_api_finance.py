@@ -133,6 +133,33 @@ def test_deciding_a_non_review_row_is_a_conflict(api):
     assert_envelope(r, 409, "superseded")
 
 
+def test_errors_quote_no_nik_typed_in_the_wrong_field(api):
+    nik, masked = "1271171911750016", "127117******0016"
+    fin, council = api.headers["finance"], api.headers["council"]
+    answers = [
+        (api.client.get(f"/api/v1/finance/overview?program={nik}&period=2026-T1", headers=fin), 422, "bad_program"),
+        (api.client.get("/api/v1/finance/overview?program=1271%201719%201175%200016&period=2026-T1", headers=fin),
+         422, "bad_program"),
+        (api.client.post(f"/api/v1/submissions/{api.sid}/rows/{nik}/decision", headers=fin,
+                         json={"decision": "accepted"}), 404, "row_not_found"),
+        (api.client.get(f"/api/v1/lookup/by-name?nama=fajar&kecamatan={nik}", headers=council), 422, "bad_kecamatan"),
+        (api.client.get("/api/v1/lookup/by-name?nama=fajar&kecamatan=1271%201719%201175%200016", headers=council),
+         422, "bad_kecamatan"),
+        (upload(api.client, api.headers["operator"], b"NIK\n1\n", "a.csv", program=nik), 422, "bad_program"),
+    ]
+    for r, status, code in answers:
+        err = assert_envelope(r, status, code)
+        assert nik not in r.text and "1175 0016" not in r.text, r.text
+        assert masked in err["message"] and masked in err["message_en"], err
+    too_long = api.client.get(f"/api/v1/lookup/by-name?nama=fajar&kecamatan=Medan%20{nik}", headers=council)
+    assert_envelope(too_long, 422, "invalid_request") and nik not in too_long.text
+    # A mistyped program or a 6-digit kecamatan code is still quoted as typed: that is the help.
+    assert "'pkhh'" in assert_envelope(api.client.get("/api/v1/finance/overview?program=pkhh&period=2026-T1",
+                                                      headers=fin), 422, "bad_program")["message"]
+    assert "'999999'" in assert_envelope(api.client.get("/api/v1/lookup/by-name?nama=fajar&kecamatan=999999",
+                                                        headers=council), 422, "bad_kecamatan")["message"]
+
+
 def test_diff_of_a_resubmission(api):
     h = api.headers["operator"]
     r = api.client.get(f"/api/v1/submissions/{api.fixed}/diff", headers=h)

@@ -220,6 +220,20 @@ def test_usage_mistakes_get_one_indonesian_line(args, said):
     assert line.startswith("Kesalahan: " + said) and "--help" in line
 
 
+@pytest.mark.parametrize("args", [
+    ["history", "--store", "h.duckdb", "1271171911750015", "1271171911750016"],  # two NIKs: one too many
+    ["history", "--store", "h.duckdb", "1271171911750015", "1271 1719 1175 0016"],
+    ["validate", "x.csv", "--out", "o", "--program", "1271171911750016"],
+    ["validate", "x.csv", "--out", "o", "--program", "pkh", "--kecamatan", "1271171911750016"],
+    ["1271171911750016"],
+])
+def test_usage_and_input_mistakes_quote_no_nik(args):
+    r = bansos(*args)
+    assert r.returncode == 2 and "Kesalahan" in r.stderr, r.stderr
+    assert "1271171911750016" not in r.stderr and "1175 0016" not in r.stderr, r.stderr
+    assert "127117******0016" in r.stderr  # still says which value was wrong, masked
+
+
 def test_history_quotes_no_cell_and_needs_an_existing_store(tmp_path):
     headers, body = make_rows("pkh", [{"rek": "30020100012"}])  # REKENING_PANJANG quotes the account
     path = write_csv(tmp_path / "l.csv", headers, body)

@@ -430,6 +430,17 @@ def test_council_looks_up_by_name_and_kecamatan(site):
     assert site.client("operator").post("/telusur/nama", data={"nama": "fajar", "kecamatan": "127117"}).status_code == 403
 
 
+def test_name_form_quotes_and_refills_no_nik(site):
+    c = site.client("council")
+    nik = "1271171911750016"
+    for data in ({"nama": "fajar", "kecamatan": nik}, {"nama": nik, "kecamatan": "Atlantis"},
+                 {"nama": "fajar", "kecamatan": "1271 1719 1175 0016"}):
+        r = c.post("/telusur/nama", data=data)
+        assert r.status_code == 422 and nik not in r.text and "1175 0016" not in r.text, r.text
+    r = c.post("/telusur/nama", data={"nama": "fajar", "kecamatan": "Atlantis"})
+    assert 'value="fajar"' in r.text and 'value="Atlantis"' in r.text  # an honest typo comes back to fix
+
+
 def test_council_story_tells_the_finance_decision(site):
     row = _review_row(site)
     r = site.client("finance").post(f"/keuangan/pengajuan/{site.sid}/baris/{row}",

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from validator.errors import UserError
+from validator.errors import UserError, mask_echo
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Validasi daftar penerima bansos / Validate bansos recipient lists.")
@@ -233,7 +233,8 @@ def _usage_line(exc: Exception) -> str:
                 "perintah tidak lengkap atau salah tulis")
     ctx = getattr(exc, "ctx", None)
     where = f"{ctx.command_path} --help" if ctx is not None else "bansos --help"
-    return f"Kesalahan: {said}. Lihat {where}. / {message}"
+    # click quotes what was typed ("Got unexpected extra argument (1271…)"): a NIK is masked.
+    return mask_echo(f"Kesalahan: {said}. Lihat {where}. / {message}")
 
 
 _interrupted = False

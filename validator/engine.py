@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from validator.checks import CheckContext, rule_like, run_checks
-from validator.errors import UserError
+from validator.errors import UserError, mask_echo
 from validator.ingest import ListData, read_list, sha256_of
 from validator.reports.messages import context_params, render
 from validator.rulebook import Program, Rulebook, load_rules
@@ -90,9 +90,10 @@ def parse_kecamatan(text: str | None, regions: Regions) -> str | None:
         return None
     code = normalise_kecamatan_code(text)
     if code is None or code not in regions.kecamatan:
+        typed = mask_echo(text, 7)  # a mistyped 6-digit code stays readable; a NIK does not come back
         raise UserError(
-            f"Kode kecamatan '{text}' tidak dikenal. Tulis kode Kemendagri 6 angka, misalnya 12.71.17 atau 127117.",
-            f"Unknown kecamatan code '{text}'. Use the 6-digit Kemendagri code, e.g. 12.71.17.",
+            f"Kode kecamatan '{typed}' tidak dikenal. Tulis kode Kemendagri 6 angka, misalnya 12.71.17 atau 127117.",
+            f"Unknown kecamatan code '{typed}'. Use the 6-digit Kemendagri code, e.g. 12.71.17.",
             code="bad_kecamatan",
         )
     return code

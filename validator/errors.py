@@ -1,5 +1,7 @@
 """Errors a user can act on: one bilingual message, never a traceback."""
 
+import re
+
 
 class UserError(Exception):
     """A mistake in the input or the invocation. The CLI exits 2 and prints `message_id`."""
@@ -32,3 +34,26 @@ def env_number(name: str, default: float) -> float:
                         f"Setting {name}={text!r} is invalid: write a number above 0, e.g. {default:g}.",
                         code="bad_setting")
     return value
+
+
+# Digits with up to three separators of any kind between them: a NIK typed "1271 1719.1175-0015"
+# is one run.
+_ECHO_RUN = re.compile(r"\d+(?:[\W_]{1,3}\d+)*")
+
+
+def mask_echo(text: str, min_digits: int = 6) -> str:
+    """What a person typed, fit to be quoted back in a message: every run of `min_digits` or more
+    digits (separators inside the run included) masked, a 16-digit one as a NIK is shown
+    everywhere (127117******0015), others to their last 3 digits. A typo in a program name or a
+    kecamatan stays readable; a NIK, KK or account number typed into the wrong field does not
+    come back whole on a screen, in an error body or on stderr."""
+
+    def mask(m: re.Match) -> str:
+        digits = re.sub(r"\D", "", m.group())
+        if len(digits) < min_digits:
+            return m.group()
+        if len(digits) == 16:
+            return digits[:6] + "******" + digits[-4:]
+        return "*" * (len(digits) - 3) + digits[-3:]
+
+    return _ECHO_RUN.sub(mask, str(text))

@@ -12,7 +12,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from validator.errors import UserError
+from validator.errors import UserError, mask_echo
 
 Severity = Literal["reject", "review"]
 
@@ -206,9 +206,10 @@ class Rulebook:
             return self.programs[key]
         except KeyError:
             known = ", ".join(sorted(self.programs))
+            typed = mask_echo(program_id)  # a NIK typed into the wrong field is not quoted back whole
             raise UserError(
-                f"Program '{program_id}' tidak dikenal. Pilih salah satu: {known}.",
-                f"Unknown program '{program_id}'. Choose one of: {known}.",
+                f"Program '{typed}' tidak dikenal. Pilih salah satu: {known}.",
+                f"Unknown program '{typed}'. Choose one of: {known}.",
             ) from None
 
     def exclusive_partners(self, program_id: str) -> set[str]:

@@ -12,6 +12,7 @@ from api.deps import Ctx, StoreDep
 from api.errors import ApiError
 from api.pages import text
 from api.pages.web import PageUser, refuse, render
+from validator.errors import mask_echo
 from validator.wilayah import load_regions
 
 router = APIRouter()
@@ -39,6 +40,10 @@ def lookup(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, nik: Ann
                   asked=True)
 
 
+def _refill(typed: str, min_digits: int = 6) -> str:
+    return typed if mask_echo(typed, min_digits) == typed else ""
+
+
 def _stories(ctx, events: list[dict]) -> list[dict]:
     regions, programs = load_regions(), ctx.rules.programs
     return [{"event": e, "text": text.story(e, regions.name(e["kecamatan"]),
@@ -55,8 +60,9 @@ def by_name(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, nama: A
     try:
         found = lookups.by_name(ctx, store, user, nama, kecamatan)
     except ApiError as exc:
-        return render(request, "lookup.html", user, status_code=exc.status, name_error=exc.message, nama=nama,
-                      kecamatan=kecamatan)
+        # The form comes back filled, except a field holding a NIK or other ID typed by mistake.
+        return render(request, "lookup.html", user, status_code=exc.status, name_error=exc.message,
+                      nama=_refill(nama), kecamatan=_refill(kecamatan, 7))
     people = [m | {"stories": _stories(ctx, m["events"])} for m in found["matches"]]
     return render(request, "lookup.html", user, people=people, truncated=found["truncated"], by_name=True,
                   nama=nama, kecamatan=kecamatan, kecamatan_name=found["kecamatan_name"])
