@@ -56,10 +56,10 @@ def disable_user(ctx: ApiContext, store: Store, admin: User, user_id: str) -> di
 
 def lookups_page(store: Store, page: int, per_page: int) -> dict:
     total = run(store.con, "SELECT count(*) FROM lookups")[0][0]
-    rows = run(store.con, "SELECT time, actor, channel, nik_masked FROM lookups ORDER BY time DESC "
+    rows = run(store.con, "SELECT time, actor, channel, nik_masked, search_masked FROM lookups ORDER BY time DESC "
                           "LIMIT ? OFFSET ?", [per_page, (page - 1) * per_page])
-    items = [{"time": t.isoformat(timespec="seconds"), "actor": a, "channel": c, "nik_masked": m}
-             for t, a, c, m in rows]
+    items = [{"time": t.isoformat(timespec="seconds"), "actor": a, "channel": c, "nik_masked": m, "search": s}
+             for t, a, c, m, s in rows]
     return {"page": page, "per_page": per_page, "total": total,
             "pages": max(1, -(-total // per_page)), "items": items}
 

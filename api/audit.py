@@ -11,7 +11,7 @@ import datetime as dt
 import threading
 
 from api.context import ApiContext
-from validator.store import Store, run
+from validator.store import LOOKUP_COLUMNS, Store, run
 from validator.store.history import lookup_row
 
 _QUEUES: dict[int, list[_Entry]] = {}  # per server (its write lock): records not yet written
@@ -26,17 +26,19 @@ class _Entry:
         self.state = "queued"  # then "written" or "failed"
 
 
-def entry(actor: str, channel: str, nik: str | None) -> tuple:
+def entry(actor: str, channel: str, nik: str | None, search: tuple[str, str, str] | None = None) -> tuple:
     """A look-up to record, timed now: `record` turns it into a row of `lookups` (the NIK masked
     and as the store's keyed digest; it never reaches the store in full). None for a search that
-    found nobody."""
-    return dt.datetime.now(), actor, channel, nik
+    found nobody. `search`: a name search's (name, folded name key, kecamatan code), recorded
+    masked and as a keyed digest (history.lookup_row)."""
+    return dt.datetime.now(), actor, channel, nik, search
 
 
 def record(ctx: ApiContext, store: Store, rows: list[tuple]) -> None:
     """Write these look-up records, sharing the commit with look-ups running at the same time.
     Returns once they are committed; raises if the write that carried them failed."""
-    mine = [_Entry(lookup_row(store, actor, channel, nik, time)) for time, actor, channel, nik in rows]
+    mine = [_Entry(lookup_row(store, actor, channel, nik, time, search))
+            for time, actor, channel, nik, search in rows]
     with _QUEUE_LOCK:
         queue = _QUEUES.setdefault(id(ctx.write_lock), [])
         queue.extend(mine)
@@ -45,7 +47,8 @@ def record(ctx: ApiContext, store: Store, rows: list[tuple]) -> None:
             batch, queue[:] = queue[:], []
         if batch:
             try:
-                run(store.con, "INSERT INTO lookups VALUES " + ", ".join(["(?, ?, ?, ?, ?)"] * len(batch)),
+                run(store.con, f"INSERT INTO lookups ({LOOKUP_COLUMNS}) VALUES "
+                    + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(batch)),
                     [v for e in batch for v in e.values])
             except BaseException:
                 for e in batch:

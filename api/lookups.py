@@ -156,11 +156,11 @@ def _decisions(store: Store, nik: str, sids: list[str], nums: list[int],
                 FROM effective_rows WHERE nik = ?""", [nik])}
 
 
-def lookup(ctx: ApiContext, store: Store, user: User, nik: str) -> dict:
+def lookup(ctx: ApiContext, store: Store, user: User, nik: str, channel: str = "api") -> dict:
     check_lookup(ctx.lookup_limiter, user.id)
     digits = nik_digits(nik)
     rows = story_rows(store, digits, ctx.cache)
-    _record(ctx, store, user.name, "api", digits)
+    _record(ctx, store, user.name, channel, digits)  # "web" from the look-up page
     return {"nik_masked": mask_nik(digits), "events": _events(ctx, rows)}
 
 
@@ -284,7 +284,8 @@ def _kecamatan_code(store: Store, text: str, regions, parse_kecamatan) -> str | 
                     "kode Kemendagri 6 angka, misalnya 12.71.17.", f"Unknown kecamatan '{typed}'.")
 
 
-def by_name(ctx: ApiContext, store: Store, user: User, nama: str, kecamatan: str) -> dict:
+def by_name(ctx: ApiContext, store: Store, user: User, nama: str, kecamatan: str,
+            channel: str = "api-name") -> dict:
     """People listed by a kecamatan under this name, matched as the engine matches names (titles
     dropped, Muhammad variants and old spelling folded), each with the NIK look-up's story."""
     from validator.engine import parse_kecamatan  # the engine is heavy; only this path needs it
@@ -309,8 +310,10 @@ def by_name(ctx: ApiContext, store: Store, user: User, nama: str, kecamatan: str
         GROUP BY r.nik ORDER BY r.nik LIMIT ?""", [code, same, MAX_NAME_MATCHES + 1]) if same else []
     matches = [{"nik_masked": mask_nik(nik), "nama": shown, "events": _events(ctx, story_rows(store, nik, ctx.cache))}
                for nik, shown in people[:MAX_NAME_MATCHES]]
-    # One record per person shown; a look-up that found nobody is recorded too.
-    audit.record(ctx, store, [audit.entry(user.name, "api-name", nik) for nik, _ in people[:MAX_NAME_MATCHES]]
-                 or [audit.entry(user.name, "api-name", None)])
+    # One record per person shown, each with what was searched (the name masked and digested);
+    # a search that found nobody is recorded too, with the search alone.
+    search = (nama, key, code)
+    audit.record(ctx, store, [audit.entry(user.name, channel, nik, search) for nik, _ in people[:MAX_NAME_MATCHES]]
+                 or [audit.entry(user.name, channel, None, search)])
     return {"kecamatan": code, "kecamatan_name": regions.describe(code), "matches": matches,
             "truncated": len(people) > MAX_NAME_MATCHES}

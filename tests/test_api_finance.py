@@ -251,8 +251,12 @@ def test_lookup_by_name_masks_and_records(api):
     assert "1271171404511017" not in r.text and "712049365" not in r.text
     nobody = api.client.get("/api/v1/lookup/by-name?nama=Tidak%20Ada%20Orang&kecamatan=127117", headers=h)
     assert nobody.json()["matches"] == []
-    logged = api.query("SELECT nik_masked FROM lookups WHERE channel = 'api-name' AND actor = 'Anggota DPRD'")
-    assert ("127117******1017",) in logged and ("-",) in logged
+    logged = api.query("SELECT nik_masked, search_masked, search_sha256 FROM lookups "
+                       "WHERE channel = 'api-name' AND actor = 'Anggota DPRD'")
+    assert ("127117******1017", "nama f*** m***, kecamatan 127117") in [r[:2] for r in logged]
+    # A search that found nobody still says what was searched: the name masked, the kecamatan.
+    assert ("-", "nama T*** A*** O***, kecamatan 127117") in [r[:2] for r in logged]
+    assert not [r for r in logged if "fajar" in repr(r).lower() or "orang" in repr(r).lower()]
     assert_envelope(api.client.get("/api/v1/lookup/by-name?nama=fajar&kecamatan=999999", headers=h),
                     422, "bad_kecamatan")
     assert_envelope(api.client.get("/api/v1/lookup/by-name?nama=fajar&kecamatan=Atlantis", headers=h),
@@ -261,6 +265,18 @@ def test_lookup_by_name_masks_and_records(api):
     assert by_place.json()["kecamatan"] == "127117" and len(by_place.json()["matches"]) == 1
     titled = api.client.get("/api/v1/lookup/by-name?nama=H.%20Fajar%20Munthe,%20S.Pd&kecamatan=127117", headers=h)
     assert [m["nik_masked"] for m in titled.json()["matches"]] == ["127117******1017"]  # titles dropped
+
+
+def test_name_searches_are_recorded_with_a_keyed_digest_of_the_name(api):
+    h = api.headers["council"]
+    for typed in ("Nama Tak Dikenal", "NAMA  TAK DIKENAL", "nama tak dikenal"):
+        assert api.client.get(f"/api/v1/lookup/by-name?nama={typed}&kecamatan=127117", headers=h).json()["matches"] == []
+    assert api.client.get("/api/v1/lookup/by-name?nama=Nama%20Lain&kecamatan=127117", headers=h).status_code == 200
+    digests = api.query("SELECT search_sha256 FROM lookups WHERE lower(search_masked) IN "
+                        "('nama n*** t*** d***, kecamatan 127117', 'nama n*** l***, kecamatan 127117')")
+    assert len(digests) == 4 and len({d for (d,) in digests}) == 2  # one name, however typed; another name
+    audit = api.client.get("/api/v1/admin/lookups?per_page=5", headers=api.headers["admin"]).json()["items"]
+    assert audit[0]["search"] == "nama N*** L***, kecamatan 127117" and audit[0]["nik_masked"] == "-"
 
 
 def test_admin_creates_and_disables_a_user(api):
@@ -287,7 +303,7 @@ def test_admin_lookup_audit_is_paged(api):
     api.client.get("/api/v1/lookup?nik=1271171404511017", headers=api.headers["council"])
     body = api.client.get("/api/v1/admin/lookups?per_page=2", headers=api.headers["admin"]).json()
     assert body["total"] >= 1 and len(body["items"]) <= 2 and body["page"] == 1
-    assert set(body["items"][0]) == {"time", "actor", "channel", "nik_masked"}
+    assert set(body["items"][0]) == {"time", "actor", "channel", "nik_masked", "search"}
     assert not [i for i in body["items"] if "*" not in i["nik_masked"] and i["nik_masked"] != "-"]
 
 

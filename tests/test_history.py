@@ -298,6 +298,21 @@ def test_lookup_audit_keeps_a_keyed_digest_not_a_plain_hash(tmp_path):
     assert masked == [("127117******0001",)]
 
 
+def test_a_store_made_before_name_searches_were_recorded_takes_them(tmp_path):
+    """The lookups table of an older store gains the search columns when it is opened."""
+    from validator.store.history import record_lookup
+
+    path = tmp_path / "lama.duckdb"
+    with Store(path) as s:
+        s.con.execute("ALTER TABLE lookups DROP COLUMN search_masked")
+        s.con.execute("ALTER TABLE lookups DROP COLUMN search_sha256")
+        s.con.execute("INSERT INTO lookups VALUES (now(), 'lama', 'cli', '127117******0001', 'x')")
+    with Store(path) as s:
+        record_lookup(s, "uji", "cli", "1271175506800001")
+        rows = s.con.execute("SELECT actor, nik_masked, search_masked FROM lookups ORDER BY actor").fetchall()
+    assert rows == [("lama", "127117******0001", None), ("uji", "127117******0001", None)]
+
+
 @pytest.mark.parametrize(("typed", "canonical"), [
     ("2026-T1", "2026-T1"), ("2026-t1", "2026-T1"), ("2026 T1", "2026-T1"), ("2026-Q1", "2026-T1"),
     ("2026-TW1", "2026-T1"), ("2026-TAHAP-1", "2026-T1"), ("2026/T1", "2026-T1"), ("2026-3", "2026-03"),

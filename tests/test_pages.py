@@ -221,10 +221,10 @@ def test_council_lookup_tells_the_story_and_is_recorded(site):
     assert "menunggu perbaikan dari kecamatan" in r.text
     view = site.app.state.ctx.view()
     try:
-        logged = view.con.execute("SELECT actor, nik_masked FROM lookups WHERE actor = 'Anggota DPRD'").fetchall()
+        logged = view.con.execute("SELECT actor, nik_masked, channel FROM lookups WHERE actor = 'Anggota DPRD'").fetchall()
     finally:
         view.close()
-    assert ("Anggota DPRD", "127117******1017") in logged
+    assert ("Anggota DPRD", "127117******1017", "web") in logged  # the page, not the API
     assert "NIK harus 16 angka" in c.post("/telusur", data={"nik": "123"}).text
 
 
@@ -393,8 +393,11 @@ def test_admin_imports_registry_and_exclusions_on_the_page(tmp_path):
 
 def test_admin_reads_the_lookup_audit(site):
     site.client("council").post("/telusur", data={"nik": "1271171404511017"})
+    site.client("council").post("/telusur/nama", data={"nama": "Tidak Ada Orang", "kecamatan": "12.71.17"})
     text = site.client("admin").get("/admin/penelusuran").text
     assert "Catatan penelusuran" in text and "127117******1017" in text and "Anggota DPRD" in text
+    assert "penelusuran NIK (halaman web)" in text and "nama T*** A*** O***, kecamatan 127117" in text
+    assert "Tidak Ada Orang" not in text
     assert "1271171404511017" not in text
     assert site.client("admin").get("/admin/penelusuran?page=999999999999").status_code == 200
 
@@ -423,10 +426,12 @@ def test_council_looks_up_by_name_and_kecamatan(site):
     assert bad.status_code == 422 and "tidak dikenal" in bad.text
     view = site.app.state.ctx.view()
     try:
-        logged = view.con.execute("SELECT nik_masked FROM lookups WHERE channel = 'api-name'").fetchall()
+        logged = view.con.execute("SELECT nik_masked, search_masked FROM lookups WHERE channel = 'web-name'").fetchall()
     finally:
         view.close()
-    assert ("127117******1017",) in logged and ("-",) in logged
+    # Recorded as the page's (not the API's), each with what was searched, the name masked.
+    assert ("127117******1017", "nama h*** f*** m***, kecamatan 127117") in logged
+    assert ("-", "nama T*** A*** O***, kecamatan 127117") in logged
     assert site.client("operator").post("/telusur/nama", data={"nama": "fajar", "kecamatan": "127117"}).status_code == 403
 
 

@@ -33,7 +33,7 @@ def lookup(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, nik: Ann
     if user.role not in LOOKERS:
         return refuse(request, user, 403, NOT_YOURS)
     try:
-        found = lookups.lookup(ctx, store, user, nik)
+        found = lookups.lookup(ctx, store, user, nik, channel="web")
     except ApiError as exc:
         return render(request, "lookup.html", user, status_code=exc.status, error=exc.message)
     return render(request, "lookup.html", user, nik_masked=found["nik_masked"], stories=_stories(ctx, found["events"]),
@@ -58,7 +58,7 @@ def by_name(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, nama: A
     if user.role not in LOOKERS:
         return refuse(request, user, 403, NOT_YOURS)
     try:
-        found = lookups.by_name(ctx, store, user, nama, kecamatan)
+        found = lookups.by_name(ctx, store, user, nama, kecamatan, channel="web-name")
     except ApiError as exc:
         # The form comes back filled, except a field holding a NIK or other ID typed by mistake.
         return render(request, "lookup.html", user, status_code=exc.status, name_error=exc.message,

@@ -7,8 +7,9 @@ import datetime as dt
 BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
          "Oktober", "November", "Desember"]
 STATUS_TEXT = {"accepted": "diterima", "review": "perlu diperiksa", "rejected": "ditolak"}
-CHANNEL_TEXT = {"api": "penelusuran NIK", "api-name": "penelusuran nama", "status": "status warga (publik)",
-                "cli": "baris perintah"}
+CHANNEL_TEXT = {"api": "penelusuran NIK (API)", "api-name": "penelusuran nama (API)",
+                "web": "penelusuran NIK (halaman web)", "web-name": "penelusuran nama (halaman web)",
+                "status": "status warga (publik)", "cli": "baris perintah"}
 JOB_TEXT = {"queued": "menunggu giliran", "running": "sedang diperiksa", "done": "selesai", "failed": "gagal"}
 
 

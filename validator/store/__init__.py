@@ -17,6 +17,7 @@ import polars as pl
 from validator.errors import UserError
 
 SCHEMA_VERSION = "1"
+LOOKUP_COLUMNS = "time, actor, channel, nik_masked, nik_sha256, search_masked, search_sha256"
 # How long a command waits for another process that holds the store before giving up.
 LOCK_WAIT_SECONDS = float(os.environ.get("BANSOS_STORE_WAIT", "30"))
 
@@ -57,6 +58,10 @@ DDL = [
     # Every look-up of a person (history, council, citizen status): who, when, which NIK (masked).
     """CREATE TABLE IF NOT EXISTS lookups (
         time TIMESTAMP, actor VARCHAR, channel VARCHAR, nik_masked VARCHAR, nik_sha256 VARCHAR)""",
+    # A name search also records what was searched: the name masked and as the keyed digest of its
+    # folded form (LOOKUP_COLUMNS), and the kecamatan; a search that found nobody has only these.
+    "ALTER TABLE lookups ADD COLUMN IF NOT EXISTS search_masked VARCHAR",
+    "ALTER TABLE lookups ADD COLUMN IF NOT EXISTS search_sha256 VARCHAR",
     # Accounts of the HTTP API (api/): only the SHA-256 of a token is kept, never the token.
     """CREATE TABLE IF NOT EXISTS users (
         id VARCHAR PRIMARY KEY, name VARCHAR, role VARCHAR, kecamatan VARCHAR,

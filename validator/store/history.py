@@ -8,7 +8,7 @@ import uuid
 
 import polars as pl
 
-from validator.store import Store, query, run
+from validator.store import LOOKUP_COLUMNS, Store, query, run
 
 LIVE_STATUSES = ("accepted", "review")
 DIFF_ROWS_CAP = 1000
@@ -262,14 +262,28 @@ def mask_nik(nik: str) -> str:
     return nik[:6] + "*" * (len(nik) - 10) + nik[-4:] if len(nik) > 10 else "*" * len(nik)
 
 
+def mask_name(name: str) -> str:
+    """Each word's first letter, the rest hidden and of no telling length: 'S*** A***'."""
+    return " ".join(w[0] + "***" for w in name.split()) or "-"
+
+
 def lookup_row(store: Store, actor: str, channel: str, nik: str | None,
-               time: dt.datetime | None = None) -> list:
-    """A row of `lookups`: the NIK masked and as the store's keyed digest, never in full
-    ("-" and no digest for a search that found nobody)."""
+               time: dt.datetime | None = None, search: tuple[str, str, str] | None = None) -> list:
+    """A row of `lookups` (LOOKUP_COLUMNS): the NIK masked and as the store's keyed digest, never
+    in full ("-" and no digest for a search that found nobody). `search` is a name search's
+    (name as typed, its folded key, kecamatan code): the name masked and the key's keyed digest
+    (an auditor can find every search for one name, nobody can read the name back), and the
+    kecamatan, which is no personal data."""
     masked, digest = (mask_nik(nik), store.nik_digest(nik)) if nik is not None else ("-", None)
-    return [time or dt.datetime.now(), actor, channel, masked, digest]
+    searched = searched_digest = None
+    if search is not None:
+        name, key, kecamatan = search
+        searched = f"nama {mask_name(name)}, kecamatan {kecamatan}"
+        searched_digest = store.nik_digest("nama:" + key)  # the same keyed HMAC, its own prefix
+    return [time or dt.datetime.now(), actor, channel, masked, digest, searched, searched_digest]
 
 
 def record_lookup(store: Store, actor: str, channel: str, nik: str) -> None:
     """One look-up of a person, recorded."""
-    run(store.con, "INSERT INTO lookups VALUES (?, ?, ?, ?, ?)", lookup_row(store, actor, channel, nik))
+    run(store.con, f"INSERT INTO lookups ({LOOKUP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        lookup_row(store, actor, channel, nik))
