@@ -82,14 +82,18 @@ def validate(
                 "message_en": f"History store {store} did not exist and was created: this list was compared with no "
                               "other submission. If it should exist, check --store."})
         update("write", 0.9)
-        paths = write_outputs(outcome, out_dir,
-                              commit=(lambda: record_outcome(db, outcome)) if db is not None else None)
+        try:
+            paths = write_outputs(outcome, out_dir,
+                                  commit=(lambda: record_outcome(db, outcome)) if db is not None else None)
+        finally:
+            if outcome.committed:
+                _finished.append(out_dir)
         update("write", 1.0)
         done = True
     finally:
         if db is not None:
             db.close()
-        if new_store and not done and store is not None:
+        if new_store and not done and store is not None and not _finished:
             # A run that failed leaves no new store behind: nothing was recorded in it, and the
             # next run must still warn that the store is new (a mistyped path shows there).
             for leftover in (store, store.with_name(store.name + ".wal")):
@@ -246,8 +250,16 @@ def _on_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+# Set once a run has recorded its list: a Ctrl+C after that point must not say nothing changed.
+_finished: list[Path] = []
+
+
 def _cancelled() -> None:
-    err.print("Dibatalkan: tidak ada hasil yang ditulis dan riwayat tidak berubah. / Cancelled; nothing was written.")
+    if _finished:
+        err.print("Dihentikan setelah daftar tercatat di riwayat; berkas hasil ada di "
+                  f"{_finished[-1]} bila sempat ditulis. / Stopped after the list was recorded.")
+    else:
+        err.print("Dibatalkan: tidak ada hasil yang ditulis dan riwayat tidak berubah. / Cancelled; nothing was written.")
     sys.exit(130)
 
 

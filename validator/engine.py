@@ -41,7 +41,8 @@ class Outcome:
     timings: dict[str, float] = field(default_factory=dict)
     prepared: pl.DataFrame | None = None
     compared_to: dict | None = None
-    recorded: bool = False
+    recorded: bool = False  # to be recorded in the store (--store, or an upload)
+    committed: bool = False  # recorded: the store holds it (set by write_outputs)
     submission_id: str = field(default_factory=history.new_submission_id)
 
     @property

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,8 +26,9 @@ def write_outputs(outcome, out_dir: Path, extra: dict | None = None,
                   commit: Callable[[], None] | None = None) -> dict[str, Path]:
     """Write result.json and result.xlsx into out_dir, both or neither (temp files, then rename).
 
-    `commit` (recording the submission in the store) runs after the workbook is written and
-    before the files appear: if it fails, no result files are left behind."""
+    `commit` (recording the submission in the store) runs after both files are written and before
+    they appear: if it fails, no result files are left behind; if the files cannot be written,
+    the store is not changed."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir} adalah berkas, bukan folder. Untuk --out, pilih sebuah folder (akan dibuat bila "
                         "belum ada).", f"{out_dir} is a file, not a folder. Give --out a folder (it is created if "
@@ -47,29 +51,67 @@ def write_outputs(outcome, out_dir: Path, extra: dict | None = None,
     # they go in a folder of this run beside the results, so a run killed mid-write leaves them
     # where the next run's sweep finds them, not in /tmp for good.
     parts = out_dir / f".result.parts.{os.getpid()}.tmp"
+    committed = False
     try:
         parts.mkdir(mode=0o700, exist_ok=True)
         t0 = time.perf_counter()
         write_workbook(outcome, tmp["xlsx"], tmpdir=parts)
         outcome.timings["write"] = time.perf_counter() - t0
-        if commit is not None:
-            commit()
-        data = render_json(outcome, extra)
-        tmp["json"].write_bytes(data)
-        for k in ("xlsx", "json"):
-            os.replace(tmp[k], final[k])
+        # Both files are on disk before the store changes: a full disk or a bad folder stops the
+        # run with the store as it was. The result.json written now is kept if the final one
+        # (with the store's timing) cannot be written after the commit: its space is taken.
+        early = render_json(outcome, extra)
+        tmp["json"].write_bytes(early)
+        with _finish_uninterrupted():
+            if commit is not None:
+                commit()
+                committed = True
+                try:
+                    tmp["json"].write_bytes(render_json(outcome, extra))
+                except OSError:
+                    tmp["json"].write_bytes(early)
+            # An old result.json goes first: a run killed between the two renames leaves a new
+            # workbook without a result.json, never a new workbook beside an old list's result.
+            final["json"].unlink(missing_ok=True)
+            for k in ("xlsx", "json"):
+                os.replace(tmp[k], final[k])
     except (OSError, FileCreateError) as exc:
         # xlsxwriter reports a file it cannot create as FileCreateError, carrying the OSError.
         cause = exc if isinstance(exc, OSError) else (exc.__context__ if isinstance(exc.__context__, OSError)
                                                        else OSError(errno.EACCES, "Permission denied"))
+        if committed:
+            raise UserError(
+                f"Daftar sudah tercatat di riwayat (pengajuan {outcome.submission_id}), tetapi berkas hasil tidak dapat "
+                f"ditulis ke {out_dir} ({_why(cause)}). Periksa ruang disk dan izin folder, lalu jalankan validasi lagi "
+                "untuk mendapatkan berkas hasil.",
+                f"The list was recorded (submission {outcome.submission_id}), but the result files could not be "
+                f"written to {out_dir} ({cause.strerror}). Free space or fix the folder, then validate again to get "
+                "them.", code="out_dir") from None
         raise UserError(f"Hasil tidak dapat ditulis ke {out_dir} ({_why(cause)}). Periksa ruang disk dan izin "
                         "folder, atau pilih folder keluaran lain.",
                         f"Results could not be written to {out_dir} ({cause.strerror}).", code="out_dir") from None
     finally:
+        outcome.committed = committed
         for p in tmp.values():
-            p.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # on a read-only disk there is nothing to remove
+                p.unlink(missing_ok=True)
         shutil.rmtree(parts, ignore_errors=True)
     return final
+
+
+@contextlib.contextmanager
+def _finish_uninterrupted():
+    """Ctrl+C between recording the submission and putting its result files in place would leave
+    the store changed and no results: the few milliseconds of that step finish first (the
+    interrupt is dropped; the run completes). Only the main thread can hold signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 _WHY = {errno.EACCES: "tidak ada izin menulis", errno.EPERM: "tidak ada izin menulis",
