@@ -463,3 +463,40 @@ def test_a_two_row_header_comes_back_as_it_went(tmp_path, top, sub, rows):
     assert codes(again) == codes(first) and first.findings.height > 0
     sheet = openpyxl.load_workbook(out["xlsx"]).worksheets[0]
     assert [c.value for c in sheet[4]][:len(sub)] == [s or None for s in sub]
+
+
+def test_a_pipe_or_a_device_as_the_list_is_refused_at_once(tmp_path):
+    import os
+
+    fifo = tmp_path / "daftar.csv"
+    os.mkfifo(fifo)
+    zero = tmp_path / "nol.csv"
+    zero.symlink_to("/dev/zero")
+    for path in (fifo, zero):  # both used to hang for ever, deaf to Ctrl+C
+        r = bansos("validate", str(path), "--program", "pkh", "--out", str(tmp_path / "o"))
+        assert r.returncode == 2 and "bukan berkas biasa" in r.stderr, r.stderr
+
+
+def test_a_list_that_cannot_be_read_is_told_in_indonesian(tmp_path, good_list, monkeypatch):
+    from validator.errors import UserError
+    from validator.ingest import check_file
+
+    real_open = Path.open
+
+    def refuse(self, *args, **kwargs):
+        if self == good_list:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(UserError, match="tidak ada izin membaca"):
+        check_file(good_list)
+
+
+def test_a_click_file_error_is_told_in_indonesian():
+    import click
+
+    from validator.cli import _usage_line
+
+    line = _usage_line(click.BadParameter("path 'np.csv' is not readable.", param_hint="'--registry'"))
+    assert line.startswith("Kesalahan: berkas np.csv untuk --registry tidak dapat dibaca: tidak ada izin membaca")

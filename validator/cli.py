@@ -46,7 +46,8 @@ def _progress():
 
 @app.command()
 def validate(
-    input: Annotated[Path, typer.Argument(help="Daftar: .xlsx, .csv atau .parquet")],
+    # (Readability is checked by the reader, which says so in Indonesian; click would in English.)
+    input: Annotated[Path, typer.Argument(help="Daftar: .xlsx, .csv atau .parquet", readable=False)],
     program: Annotated[str, typer.Option("--program", help="Program: pkh, bpnt, bst, kube, maghrib_mengaji, …")],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder hasil (result.json, result.xlsx)")],
     kecamatan: Annotated[str | None, typer.Option(help="Kode kecamatan pengirim, mis. 12.71.17")] = None,
@@ -223,6 +224,10 @@ USAGE_TEXT = [  # click's usage errors, in the operator's language
     (r"Missing argument '([^']+)'", "{0} wajib diisi"),
     (r"No such option: (\S+)", "opsi {0} tidak dikenal"),
     (r"No such command '([^']+)'", "perintah '{0}' tidak dikenal"),
+    (r"(?i)Invalid value for '([^']+)': (?:file|path|directory) '([^']+)' is not readable", "berkas {1} untuk {0} "
+     "tidak dapat dibaca: tidak ada izin membaca. Minta izin baca kepada pemiliknya, atau salin berkas ke folder Anda"),
+    (r"(?i)Invalid value for '([^']+)': (?:file|path|directory) '([^']+)' does not exist", "berkas {1} untuk {0} "
+     "tidak ditemukan. Periksa nama dan foldernya"),
     (r"Invalid value for '([^']+)': (.*)", "nilai {0} tidak sah ({1})"),
     (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", "ada isian yang tidak dikenal: {0}"),
 ]

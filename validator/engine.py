@@ -14,7 +14,7 @@ import polars as pl
 
 from validator.checks import CheckContext, rule_like, run_checks
 from validator.errors import UserError, mask_echo
-from validator.ingest import ListData, read_list, sha256_of
+from validator.ingest import ListData, check_file, read_list, sha256_of
 from validator.reports.messages import context_params, render
 from validator.rulebook import Program, Rulebook, load_rules
 from validator.store import Store, history
@@ -282,6 +282,7 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
     t0 = time.perf_counter()
     step("read", 0.0)
     # The file's hash (hashlib releases the GIL) is computed while polars reads the file.
+    check_file(Path(path))  # before the hash starts: a pipe or /dev/zero would keep it reading forever
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashing = pool.submit(sha256_of, Path(path))
         listing = read_list(Path(path), rules.header_map(program))

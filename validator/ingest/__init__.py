@@ -18,7 +18,7 @@ from validator.ingest.layout import WHY_TEXT, ListData, build_list, find_header
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 
-__all__ = ["WHY_TEXT", "ListData", "read_list", "sha256_of"]
+__all__ = ["WHY_TEXT", "ListData", "check_file", "read_list", "sha256_of"]
 
 
 def sha256_of(path: Path) -> str:
@@ -91,14 +91,36 @@ def _binary(head: bytes) -> bool:
     return any(b < 9 or 13 < b < 32 for b in head[:4096] if b not in (10, 12))
 
 
-def read_grid(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[str, int, bool]]]:
+def check_file(path: Path) -> None:
+    """The list is a file this run can read: not a folder, a pipe or a device (reading /dev/zero
+    or a pipe nobody writes to would never end), and readable."""
     if path.is_dir():
         raise UserError(f"{path} adalah folder, bukan berkas daftar. Sebutkan berkas .xlsx, .csv atau .parquet di "
                         "dalamnya.", f"{path} is a folder, not a list file. Name the .xlsx, .csv or .parquet file "
                         "in it.", code="file_missing")
-    if not path.exists() or not path.is_file():
+    if not path.exists():
         raise UserError(f"Berkas {path} tidak ditemukan. Periksa nama dan foldernya.",
                         f"File {path} not found.", code="file_missing")
+    if not path.is_file():
+        raise UserError(f"{path} bukan berkas biasa (melainkan pipa, perangkat, atau sejenisnya), jadi tidak dapat "
+                        "dibaca sebagai daftar. Simpan daftar sebagai berkas .xlsx, .csv atau .parquet, lalu sebutkan "
+                        "berkas itu.", f"{path} is not a regular file (a pipe, a device or the like). Save the list "
+                        "as an .xlsx, .csv or .parquet file and name that file.", code="file_unreadable")
+    try:
+        with path.open("rb"):
+            pass
+    except PermissionError:
+        raise UserError(f"Berkas {path} tidak dapat dibuka: tidak ada izin membaca. Minta izin baca kepada pemilik "
+                        "berkas, atau salin berkas ke folder Anda sendiri.",
+                        f"File {path} cannot be opened: no permission to read it.", code="file_unreadable") from None
+    except OSError as exc:
+        raise UserError(f"Berkas {path} tidak dapat dibuka ({exc.strerror or 'galat sistem'}). Salin berkas ke folder "
+                        "lain lalu ulangi.", f"File {path} cannot be opened ({exc.strerror}).",
+                        code="file_unreadable") from None
+
+
+def read_grid(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[str, int, bool]]]:
+    check_file(path)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES and container(path) == "other":
         # Not a workbook inside, whatever the name: web systems save an HTML table or a CSV as .xls.
