@@ -5,6 +5,7 @@ Only typer is imported here: FastAPI and uvicorn load when `serve` runs, so othe
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -60,4 +61,11 @@ def serve(
     # Open the store once here so a busy or broken file stops with one clear line (exit 2)
     # instead of a traceback from the server's start-up.
     Store(store).close()
-    uvicorn.run(create_app(store, data_dir), host=host, port=port)
+    # Ctrl+C is how a server is stopped: uvicorn shuts down cleanly and hands the signal back,
+    # which is no cancelled validation ("nothing was written" would be wrong here).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        uvicorn.run(create_app(store, data_dir), host=host, port=port)
+    except KeyboardInterrupt:
+        pass
+    typer.echo("Server dihentikan. / Server stopped.", err=True)

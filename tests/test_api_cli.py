@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import signal
 import socket
 import subprocess
 import sys
@@ -65,10 +66,16 @@ def test_serve_answers_with_openapi(tmp_path):
         assert r.status_code == 200 and "/api/v1/status" in r.json()["paths"]
         missing = httpx2.get(f"http://127.0.0.1:{port}/api/v1/lookup?nik=1271171404511017", timeout=2)
         assert missing.status_code == 401 and missing.json()["error"]["code"] == "unauthorized"
+        # Another command on the store the server holds is told so at once, not after 30 s of waiting.
+        t0 = time.monotonic()
+        r = bansos("history", "1271171404511017", "--store", str(tmp_path / "s.duckdb"))
+        assert r.returncode == 2 and "sedang dipakai oleh server bansos" in r.stderr
+        assert time.monotonic() - t0 < 20
     finally:
-        proc.terminate()
-        log = proc.communicate(timeout=10)[0].decode()
+        proc.send_signal(signal.SIGINT)  # Ctrl+C: how a server is stopped
+        log = proc.communicate(timeout=20)[0].decode()
     assert "lookup?nik=*** HTTP" in log and "1271171404511017" not in log  # access log: no query value
+    assert proc.returncode == 0 and "Server dihentikan" in log and "Dibatalkan" not in log
 
 
 def test_serve_needs_a_store(monkeypatch):

@@ -70,3 +70,36 @@ def test_a_read_only_folder_is_told_as_such_not_as_an_internal_error(tmp_path, o
 
 def _raise(code: int):
     raise OSError(code, "error")
+
+
+def test_a_full_disk_is_recognised_however_the_library_says_it():
+    import duckdb
+
+    from validator.errors import disk_full
+
+    assert disk_full(OSError(errno.ENOSPC, "No space left on device"))
+    assert disk_full(duckdb.IOException('IO Error: Could not write file "s.duckdb.wal": No space left on device'))
+    assert not disk_full(duckdb.IOException("IO Error: Could not set lock on file"))
+
+
+def test_a_full_disk_in_the_store_is_told_in_indonesian_with_exit_2(tmp_path, monkeypatch, capsys):
+    import sys
+
+    import duckdb
+
+    from validator import cli
+
+    def full(*args, **kwargs):
+        raise duckdb.FatalException("FATAL Error: Failed: could not write to WAL: No space left on device")
+
+    headers, rows = make_rows("pkh", [{}])
+    src = write_csv(tmp_path / "daftar.csv", headers, rows)
+    monkeypatch.setattr("validator.engine.record_outcome", full)
+    monkeypatch.setattr(sys, "argv", ["bansos", "validate", str(src), "--program", "pkh", "--out", str(tmp_path / "o"),
+                                      "--kecamatan", "127117", "--period", "2026-T1",
+                                      "--store", str(tmp_path / "s.duckdb")])
+    with pytest.raises(SystemExit) as ex:
+        cli.main()
+    err = capsys.readouterr().err
+    assert ex.value.code == 2 and "Disk penuh" in err and "Riwayat tidak berubah" in err and "internal" not in err
+    assert not (tmp_path / "o" / "result.json").exists()

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from validator.errors import UserError, mask_echo
+from validator.errors import UserError, disk_full, disk_full_error, mask_echo
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Validasi daftar penerima bansos / Validate bansos recipient lists.")
@@ -295,6 +295,11 @@ def main() -> None:
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click's usage errors
             err.print(_usage_line(exc), highlight=False, soft_wrap=True, markup=False)
             sys.exit(exc.exit_code)
+        if disk_full(exc):  # DuckDB says so in its own words, from wherever it was writing
+            said = disk_full_error("basis data riwayat", "Riwayat tidak berubah dan tidak ada hasil yang ditulis."
+                                   if not _finished else "Daftar sudah tercatat di riwayat.")
+            err.print(f"[bold red]Kesalahan:[/] {said.line()}", highlight=False, soft_wrap=True)
+            sys.exit(2)
         if os.environ.get("BANSOS_DEBUG"):
             traceback.print_exc()
         err.print("[bold red]Kesalahan internal:[/] validasi berhenti karena kesalahan program, bukan karena "

@@ -57,3 +57,19 @@ def mask_echo(text: str, min_digits: int = 6) -> str:
         return "*" * (len(digits) - 3) + digits[-3:]
 
     return _ECHO_RUN.sub(mask, str(text))
+
+
+def disk_full(exc: BaseException) -> bool:
+    """A write refused for want of space, however the library reports it (OSError ENOSPC,
+    DuckDB's IOException or FatalException quoting the system's words)."""
+    import errno
+
+    return getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in str(exc) \
+        or "Disk quota exceeded" in str(exc)
+
+
+def disk_full_error(where: str, unchanged: str) -> UserError:
+    """One line for a full disk: where it happened, what stayed as it was, what to do."""
+    return UserError(f"Disk penuh saat menulis ke {where}. {unchanged} Kosongkan ruang disk (atau pilih folder lain), "
+                     "lalu ulangi.", f"The disk is full while writing to {where}. Free some space and try again.",
+                     code="disk_full")

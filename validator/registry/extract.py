@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 from pandera.errors import SchemaErrors
 
-from validator.errors import UserError
+from validator.errors import UserError, disk_full, disk_full_error
 from validator.ingest import sha256_of
 from validator.ingest.layout import headers_shown
 from validator.registry.schema import CHECKS, RegistryRow, base_column
@@ -558,6 +558,8 @@ def import_registry(path: Path, store: Store) -> ExtractReport:
                 f"INSERT INTO registry (nik, no_kk, nama, tanggal_lahir, jenis_kelamin, kode_wilayah, "
                 f"desil, status, nik_valid) SELECT * FROM {scan_extract(con, path)}").fetchone()[0]
         except duckdb.Error as exc:
+            if disk_full(exc):
+                raise disk_full_error(f"basis data riwayat {store.path.name}", "Registri lama tetap dipakai.") from None
             raise UserError(f"Impor {path.name} gagal: {_duck_error(exc)}. Registri lama tetap dipakai.",
                             f"Importing {path.name} failed; the registry was not changed.",
                             code="import_failed") from None

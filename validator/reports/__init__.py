@@ -115,6 +115,7 @@ def _finish_uninterrupted():
 
 
 _WHY = {errno.EACCES: "tidak ada izin menulis", errno.EPERM: "tidak ada izin menulis",
+        errno.ENOENT: "folder itu tidak ada dan tidak dapat dibuat di sana",
         errno.ENOSPC: "disk penuh", errno.EROFS: "disk hanya dapat dibaca", errno.ENOTDIR: "salah satu bagian jalurnya adalah berkas, bukan folder",
         errno.ENAMETOOLONG: "nama terlalu panjang", errno.EDQUOT: "kuota disk habis"}
 

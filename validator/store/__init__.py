@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from validator.errors import UserError
+from validator.errors import UserError, disk_full, disk_full_error
 
 SCHEMA_VERSION = "1"
 LOOKUP_COLUMNS = "time, actor, channel, nik_masked, nik_sha256, search_masked, search_sha256"
@@ -124,6 +125,18 @@ def _locked(exc: Exception) -> bool:
     return "lock" in str(exc).lower()
 
 
+def _holding_server(exc: Exception) -> int | None:
+    """The PID of a `bansos serve` holding the store's lock (DuckDB names the holder's PID)."""
+    m = re.search(r"\(PID (\d+)\)", str(exc)) if _locked(exc) else None
+    if m is None:
+        return None
+    try:
+        argv = Path(f"/proc/{m.group(1)}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    return int(m.group(1)) if b"serve" in argv else None
+
+
 class Store:
     """A connection to the store file; use as a context manager."""
 
@@ -168,7 +181,8 @@ class Store:
                         self.path.chmod(0o600)
                 return con
             except duckdb.IOException as exc:
-                if not _locked(exc) or time.monotonic() > deadline:
+                # A server holds its store for as long as it runs: waiting for it is no use.
+                if not _locked(exc) or time.monotonic() > deadline or _holding_server(exc):
                     raise self._busy_or_broken(exc) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 1.0)
@@ -176,12 +190,22 @@ class Store:
                 raise self._busy_or_broken(exc) from None
 
     def _busy_or_broken(self, exc: Exception) -> UserError:
+        server = _holding_server(exc)
+        if server:
+            return UserError(
+                f"Basis data riwayat {self.path.name} sedang dipakai oleh server bansos (bansos serve, PID {server}), "
+                "yang memegangnya selama berjalan. Pakai halaman web atau API server itu, atau hentikan server dulu "
+                "lalu ulangi perintah ini.",
+                f"The history store {self.path.name} is held by a running bansos server (PID {server}). Use its web "
+                "pages or API, or stop the server and try again.", code="store_busy")
         if _locked(exc):
             return UserError(
                 f"Basis data riwayat {self.path.name} sedang dipakai proses lain lebih dari "
                 f"{LOCK_WAIT_SECONDS:.0f} detik. Tunggu validasi lain selesai, lalu ulangi.",
                 f"The history store {self.path.name} is busy in another process. Wait and try again.",
                 code="store_busy")
+        if disk_full(exc):
+            return disk_full_error(f"basis data riwayat {self.path.name}", "Riwayat tidak berubah.")
         return UserError(
             f"Berkas {self.path.name} bukan basis data riwayat yang dapat dibuka. "
             "Periksa jalur --store.",
