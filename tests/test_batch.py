@@ -210,6 +210,27 @@ def test_approved_version_is_frozen_and_a_new_check_opens_the_next(gate, rules, 
         assert service.get_batch(db, gate["good"]["batch"]["id"])["state"] == "approved"
 
 
+def test_staging_folders_of_a_killed_check_or_approval_are_swept(tmp_path, rules):
+    path = tmp_path / "s.duckdb"
+    root = service.default_root(path)
+    with Store(path) as db:
+        fill_good(db)
+        first = service.check(db, rules, "pkh", "2026-T1", pagu=PAGU, kuota=KUOTA, root=root, actor="uji")
+        folder = Path(first["batch"]["folder"])
+        dead = folder / f".persetujuan-999999999-{'a' * 32}"  # a killed approval: its payees' file
+        (dead / "pencairan.csv").parent.mkdir(parents=True)
+        (dead / "pencairan.csv").write_text("nik,rekening\n")
+        dead_check = root / f".pemeriksaan-999999999-{'b' * 32}"
+        dead_check.mkdir()
+        live = folder / f".persetujuan-{os.getppid()}-{'c' * 32}"  # a run still going
+        live.mkdir()
+        service.check(db, rules, "pkh", "2026-T1", pagu=PAGU, kuota=KUOTA, root=root, actor="uji")
+        assert not dead_check.exists()
+        service.approve(db, rules, "pkh", "2026-T1", actor="Kabid")
+    assert not dead.exists() and live.exists()
+    assert not [p for p in folder.iterdir() if p.name.startswith(".") and p != live]
+
+
 def test_stale_check_is_refused(tmp_path, rules):
     with Store(tmp_path / "s.duckdb") as db:
         fill_good(db)

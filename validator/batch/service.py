@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 import uuid
@@ -131,7 +132,8 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
         # An open version keeps the folder of its first check: every check of it in one place
         # (and the staging folder on the same disk as the version's, for the rename below).
         root = Path(latest["folder"]).parent
-    staging = root / f".pemeriksaan-{uuid.uuid4().hex}"
+    _sweep_staging(root)
+    staging = root / f".pemeriksaan-{os.getpid()}-{uuid.uuid4().hex}"
     staging.mkdir(parents=True, exist_ok=True)
     # What approved versions of this program and period paid comes off the pagu and the kuota: the
     # rows they paid are marked paid_before and not paid again.
@@ -172,6 +174,26 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return {"batch": get_batch(store, batch["id"]), "check": latest_check(store, batch["id"])}
+
+
+_STAGING = re.compile(r"^\.(?:persetujuan|pemeriksaan)-(\d+)-[0-9a-f]{32}$")
+
+
+def _sweep_staging(folder: Path) -> None:
+    """Staging folders of a check or an approval killed mid-way (its process is gone): an
+    approval's holds the disbursement file with every payee's NIK and account, so it must not stay."""
+    if not folder.is_dir():
+        return
+    for p in folder.iterdir():
+        m = _STAGING.match(p.name)
+        if not m or not p.is_dir():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(p, ignore_errors=True)
+        except (PermissionError, OverflowError, OSError):
+            pass
 
 
 def _open_version(store: Store, program: str, period: str, root: Path, actor: str) -> dict:
@@ -233,7 +255,8 @@ def _freeze(store: Store, rules: Rulebook, program, batch: dict, last: dict, row
                           .alias("kecamatan_name")).sort("kecamatan", "row"))
     stem = f"pencairan_{batch['id']}"
     names = {"csv": f"{stem}.csv", "xlsx": f"{stem}.xlsx"}
-    staging = folder / f".persetujuan-{uuid.uuid4().hex}"
+    _sweep_staging(folder)
+    staging = folder / f".persetujuan-{os.getpid()}-{uuid.uuid4().hex}"
     staging.mkdir()
     try:
         files.write_csv(paid, staging / names["csv"])
