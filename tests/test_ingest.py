@@ -864,16 +864,31 @@ def test_a_second_table_under_the_list_is_set_aside_with_a_warning(tmp_path, hea
     assert listing.frame.height == 5 and [s["why"] for s in listing.skipped][-2:] == ["other_table"] * 2
 
 
-def test_the_list_header_under_a_substitutes_title_or_the_signatures_opens_a_second_table(tmp_path, header_map):
+def test_the_list_header_under_a_title_of_people_not_paid_opens_a_second_table(tmp_path, header_map):
     header = ["NO", "NIK", "NAMA", "TANGGAL LAHIR", "NAMA BANK", "NO REKENING"]
-    substitute = ["1", "1271170101850001", "ANDI", "01-01-1985", "BRI", "123456789012399"]
-    for above in ([["DAFTAR PENGGANTI (CADANGAN)"]], [["Mengetahui,"], ["Camat Medan Baru"], [],
-                                                      ["NIP. 19700101 199001 1 001"], [], ["LAMPIRAN"]]):
-        listing = read_list(_second_table(tmp_path, [*above, header, substitute]), header_map)
+    other = ["1", "1271170101850001", "ANDI", "01-01-1985", "BRI", "123456789012399"]
+    for above in ([["DAFTAR PENGGANTI (CADANGAN)"]], [["daftar kpm yang dihapus"], [], ["TAHAP I 2026"], []],
+                  [["KPM GRADUASI MANDIRI"]]):
+        listing = read_list(_second_table(tmp_path, [*above, header, other]), header_map)
         assert listing.frame["_row"].to_list() == [4, 5, 6, 7, 8], above
         assert [s["why"] for s in listing.skipped][-2:] == ["other_table"] * 2
         assert [w["code"] for w in listing.warnings] == ["other_table"]
         assert "1 barisnya (baris " in listing.warnings[0]["message"]
+
+
+def test_blocks_signed_each_and_sections_of_people_paid_stay_in_the_list(tmp_path, header_map):
+    header = ["NO", "NIK", "NAMA", "TANGGAL LAHIR", "NAMA BANK", "NO REKENING"]
+    more = ["6", "1271175506800006", "WARGA 6", "15-06-1980", "BRI", "123456789012306"]
+    for above in ([["Mengetahui,"], ["Lurah Babura"], [], ["NIP. 19700101 199001 1 001"], [], ["KELURAHAN DARAT"]],
+                  [["KPM PENGGANTI (AHLI WARIS KPM MENINGGAL)"]],
+                  [["DAFTAR KPM PKH (TIDAK TERMASUK KPM DIHAPUS)"]],
+                  [["Catatan: KPM yang tidak aktif sudah dihapus dari daftar ini"]]):
+        listing = read_list(_second_table(tmp_path, [*above, header, more]), header_map)
+        assert listing.frame.height == 6 and listing.warnings == [], above
+    # A page header typed again with two typos is still the list's.
+    typos = ["NO", "NIK", "NAMA", "TANGAL LAHIR", "NAMA BNK", "NO REKENING"]
+    listing = read_list(_second_table(tmp_path, [typos, more]), header_map)
+    assert listing.frame.height == 6 and listing.warnings == []
 
 
 def test_the_list_header_repeated_on_a_later_page_is_no_second_table(tmp_path, header_map):
@@ -1129,3 +1144,30 @@ def test_a_hidden_sheet_is_read_only_when_no_visible_sheet_holds_a_list_and_is_n
     [warn] = listing.warnings
     assert warn["code"] == "sheet_not_read" and "'TAHAP IV 2025' (tersembunyi)" in warn["message"]
     assert "'TAHAP IV 2025' (hidden)" in warn["message_en"]
+
+
+def test_a_signature_block_inside_the_list_is_set_aside_whole(tmp_path, header_map):
+    # Each page signed: two signers side by side, the signer's name between "Lurah …" and "NIP …".
+    block = [["", "Mengetahui,", "", "", "Pendamping PKH"], ["", "Lurah Merdeka"], [],
+             ["", "ZULKIFLI NASUTION, S.Sos", "", "", "RINA"], ["", "NIP. 19750101 200003 1 004"]]
+    header = ["NO", "NIK", "NAMA", "TANGGAL LAHIR", "NAMA BANK", "NO REKENING"]
+    more = ["6", "1271175506800006", "WARGA 6", "15-06-1980", "BRI", "123456789012306"]
+    listing = read_list(_second_table(tmp_path, [*block, header, more]), header_map)
+    assert listing.frame["_row"].to_list() == [4, 5, 6, 7, 8, 16]
+    assert [(s["row"], s["why"]) for s in listing.skipped if s["row"] >= 10] == [
+        (10, "signature"), (11, "signature"), (12, "blank"), (13, "signature"), (14, "signature"),
+        (15, "repeated_header")]
+
+
+def test_a_hidden_list_beats_a_visible_instructions_sheet_with_an_example_row(tmp_path, header_map):
+    head = ["NO", "NIK", "NAMA"]
+    people = [[str(k), f"12711755068000{k:02d}", f"WARGA {k}"] for k in range(1, 6)]
+    guide = [["Isi NIK 16 digit tanpa spasi"], head, ["1", "1271175506800099", "CONTOH NAMA"]]
+    path = _hidden_workbook(tmp_path / "p.xlsx", [("PETUNJUK", guide, True), ("DATA", [head, *people], False)])
+    listing = read_list(path, header_map)
+    assert listing.sheet == "DATA" and listing.frame.height == 5
+    assert [w["code"] for w in listing.warnings] == ["sheet_not_read", "sheet_hidden"]
+    # A column guide ("NIK | 16 digit") holds no recipient: a visible template without one loses too.
+    dictionary = [["NO", "NIK", "KETERANGAN"], ["1", "NIK", "16 digit"], ["2", "NAMA", "sesuai KTP"]]
+    path = _hidden_workbook(tmp_path / "d.xlsx", [("Sheet1", dictionary, True), ("DATA", [head, *people], False)])
+    assert read_list(path, header_map).sheet == "DATA"

@@ -69,3 +69,19 @@ def test_reader_accounts_for_every_row(body, as_xlsx):
     expected = list(range(2, 2 + last + 1))
     assert seen[: len(expected)] == expected
     assert all(s["row"] >= 2 + last + 1 or s["row"] in expected for s in listing.skipped if s["row"] > 1)
+
+
+HEADER_TEXT = st.text(alphabet=string.ascii_letters + string.digits + " ._-*:()/\t", max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(HEADER_TEXT, st.sampled_from(
+    ["NO. KK *)", "NIK*", "NAMA:", "Nominal (Rp)", " No_Rek ", "TGL LAHIR (dd-mm-yyyy)", "N I K", "JUMLAH (Rp.) :"])),
+    min_size=1, max_size=20))
+def test_the_vectorised_header_key_is_header_key(cells):
+    import polars as pl
+
+    from validator.rulebook import header_key, header_key_expr
+
+    assert pl.select(header_key_expr(pl.Series(cells, dtype=pl.Utf8))).to_series().to_list() == [
+        header_key(c) for c in cells]

@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
+import polars as pl
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -166,6 +167,14 @@ def header_key(text: str) -> str:
     """Header text as compared: case, spaces, dots, underscores, a trailing unit and a
     required-column marker (`*`, `*)`, `:`) ignored."""
     return re.sub(r"[\s._\-]+", "", _bare_header(text)).upper()
+
+
+def header_key_expr(cells: pl.Expr) -> pl.Expr:
+    """header_key() of every cell, vectorised (the same steps; a column of names has as many
+    distinct values as rows, too many for a Python call each)."""
+    text = cells.str.strip_chars(_MARKS).str.replace(r"\*+\)$", "").str.strip_chars(_MARKS)
+    text = text.str.replace(r"\s*\([^)]*\)\s*$", "").str.strip_chars(_MARKS)
+    return text.str.replace_all(r"[\s._\-]+", "").str.to_uppercase()
 
 
 def header_words(text: str) -> tuple[str, ...]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import polars as pl
 
 from validator.errors import UserError
 from validator.ingest.columnar import read_parquet
@@ -36,6 +39,10 @@ def _own_summary(name: str, head: list[list[str]]) -> bool:
     return name.strip().lower() == "ringkasan" and str(first or "").startswith("Hasil validasi")
 
 
+# Sheets that explain the list or show its form, by their name.
+_GUIDE_SHEET = r"(?i)\b(?:PETUNJUK|PANDUAN|CONTOH|TEMPLATE|TEMPLAT|FORMAT|INSTRUKSI|CARA\s+PENGISIAN|README|BACA)\b"
+
+
 def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[str, int, bool]]]:
     """The sheet whose header names the most fields (a 'Petunjuk' sheet often comes first), then
     the one with the most rows under it, and the other sheets that also have a NIK column (read
@@ -46,7 +53,7 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tupl
     if not names:
         raise UserError(f"Berkas {path.name} tidak berisi sheet.", f"{path.name} has no sheets.",
                         code="file_empty")
-    best: tuple[tuple[int, int, int], Grid] | None = None
+    best: tuple[tuple[int, ...], Grid] | None = None
     with_nik: list[tuple[str, int, bool]] = []
     with ThreadPoolExecutor(max_workers=1) as pool:
         errors = pool.submit(error_cells, path) if container(path) == "zip" else None
@@ -67,12 +74,16 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tupl
                 continue
             at, found = find_header(head, header_map)
             below = grid.frame.height - at - 1
-            # Equal headers (a template or an instructions sheet with one example row, then the
-            # list): the sheet with more rows under its header holds the list. A visible sheet
-            # with a list under a NIK header beats a hidden one.
-            listed = "nik" in found and below > 0
-            score = (int(listed and visible) * 2 + int(listed), len(found) + (100 if "nik" in found else 0),
-                     below + 1)
+            # Rows under the header with a number in the NIK column: recipients, not the "16 digit"
+            # of a column guide or an empty template.
+            ids = (grid.frame.slice(at + 1).select(
+                pl.col(f"c{found['nik']}").str.count_matches(r"\d").ge(6).sum()).item() or 0) if "nik" in found else 0
+            # A sheet with recipients beats one without (a template with more columns named); a
+            # visible one beats a hidden one, unless it is an instructions or template sheet by
+            # its name (its example rows lose to the list kept hidden). Then the most fields
+            # named, then the most recipients.
+            shown = visible and not re.search(_GUIDE_SHEET, name)
+            score = (int(ids > 0), int(shown), len(found) + (100 if "nik" in found else 0), ids, below + 1)
             if "nik" in found:
                 with_nik.append((name, below, visible))
             if best is None or score > best[0]:
@@ -196,11 +207,11 @@ def read_list(path: Path, header_map: dict[str, str]) -> ListData:
         listing.warnings.append({
             "code": "sheet_hidden",
             "message": f"Daftar dibaca dari sheet '{grid.sheet}' yang tersembunyi di Excel, karena sheet yang tampak "
-                       "tidak berisi daftar penerima. Pastikan sheet itu memang daftar yang dikirim; tampilkan "
-                       "dengan klik kanan pada nama sheet > Unhide (Tampilkan).",
-            "message_en": f"The list was read from sheet '{grid.sheet}', which is hidden in Excel, because no visible "
-                          "sheet holds a recipient list. Make sure it is the list meant to be sent; show it with a "
-                          "right click on a sheet tab > Unhide.",
+                       "hanya berisi petunjuk, contoh atau judul kolom, bukan daftar penerima. Pastikan sheet itu "
+                       "memang daftar yang dikirim; tampilkan dengan klik kanan pada nama sheet > Unhide (Tampilkan).",
+            "message_en": f"The list was read from sheet '{grid.sheet}', which is hidden in Excel, because the visible "
+                          "sheets hold only instructions, examples or headers, not a recipient list. Make sure it is "
+                          "the list meant to be sent; show it with a right click on a sheet tab > Unhide.",
         })
     return listing
 

@@ -10,7 +10,7 @@ import polars as pl
 from validator.errors import UserError
 from validator.ingest.grid import Grid
 from validator.normalize import plain_digits
-from validator.rulebook import header_key, header_words
+from validator.rulebook import header_key, header_key_expr, header_words
 
 HEADER_SCAN_ROWS = 40
 # The note above the table of a partial return workbook (only the rows with findings of a list of
@@ -52,8 +52,9 @@ _NOTES = r"^\W*(?:KETERANGAN|KET\s*[.:]|CATATAN|SUMBER\s*(?:DATA)?\s*:|N\.?\s*B\
 _SECTION = r"^\W*(?:(?:KELURAHAN|DESA|KECAMATAN|LINGKUNGAN|DUSUN|NAGARI|GAMPONG|JORONG|KELOMPOK)\b|KEL\.|KEC\.)"
 # The title of a list that is not this one, typed above a second table with the list's own header:
 # substitutes, reserves, people struck off or rejected, the pendamping.
-_OTHER_LIST = (r"\b(?:PENGGANTI|CADANGAN|CORET|DICORET|HAPUS|DIHAPUS|GUGUR|TIDAK\s+LAYAK|TIDAK\s+MEMENUHI|"
-               r"DIKELUARKAN|DITOLAK|MENINGGAL|PINDAH)\b")
+_OTHER_LIST = (r"\b(?:CADANGAN|CORET|DICORET|DI\s*HAPUS|HAPUS|GUGUR|TIDAK\s+LAYAK|TIDAK\s+MEMENUHI|DIKELUARKAN|"
+               r"DITOLAK|GRADUASI|NON\s*-?\s*AKTIF|TIDAK\s+AKTIF|TIDAK\s+DITEMUKAN)\b")
+# (Not PENGGANTI, MENINGGAL or PINDAH: "KPM PENGGANTI" and the heirs of one who died are paid.)
 # A page's title repeated inside the list ("DAFTAR PENERIMA …", "Halaman 2", "TAHAP I TAHUN 2026").
 _TITLE = (r"^\W*(?:(?:DAFTAR|REKAPITULASI|REKAP|HALAMAN|LAMPIRAN|TAHAP\s+[IV1-4]+|TAHUN\s+(?:ANGGARAN\s+)?\d{4}"
           r"|PEMERINTAH|DINAS|KEMENTERIAN|PROVINSI|KABUPATEN|KOTA\s+[A-Z]+|PERIODE|NOMOR\s*:)\b|HAL\.)")
@@ -593,9 +594,9 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         spellings.setdefault(f, set()).add(k)
     mapped_keys = [(j, [header_key(headers[j]), *sorted(spellings.get(f, ()))]) for f, j in found.items()
                    if headers[j]]
-    # (Evaluated on the few candidate rows only, so the header key is the one of rulebook.py.)
+    # (Evaluated on the candidate rows only, with the header key of rulebook.py in vectorised form.)
     repeats = pl.sum_horizontal([
-        cell[j].fill_null("").map_elements(header_key, return_dtype=pl.Utf8).is_in(keys) for j, keys in mapped_keys
+        header_key_expr(cell[j].fill_null("")).is_in(keys) for j, keys in mapped_keys
     ]) if mapped_keys else pl.lit(0)
     n = pl.lit(cand_idx["n_filled"])
     # The second header row repeated on a later page (BUMIL | SD | SMP, BANK | NO.): every filled
@@ -635,7 +636,11 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     ends_list = after_list & (n <= 2) & joined.str.contains(_SIGNATURE)
     # A one-cell line that begins like a signature line ("Mengetahui,", "NIP. 1970…", "Camat …")
     # is one wherever it stands, e.g. above a late addition to the list; it starts no block there.
-    marker = ends_list | ((n <= 1) & joined.str.contains(_SIGNATURE_LINE))
+    # (Two signers side by side, "Mengetahui, | Pendamping PKH", make a row of two such cells;
+    # "KEPALA DESA LAMA | L" is a person with a sex.)
+    signer_cells = pl.sum_horizontal([cell[j].fill_null("").str.to_uppercase().str.contains(_SIGNATURE)
+                                      for j in content]) if content else pl.lit(0)
+    marker = ends_list | (((n <= 1) | ((n == 2) & (signer_cells == 2))) & joined.str.contains(_SIGNATURE_LINE))
     # The block starts at its first marker ("Mengetahui", "Camat …"), not at a total.
     first_footer = cand.select(pl.when(ends_list).then(row_pos).min()).item()
     # Notes ("Keterangan :" and the numbered lines under it) likewise, before or after the block.
@@ -660,7 +665,7 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     # "NIK" in the NIK column is a header, whatever else the row names: the header of a second
     # table below the list (a recap of the pendamping) is not a recipient.
     nik_keys = dict(mapped_keys).get(found.get("nik", -1), [])
-    nik_header = (cell[found["nik"]].fill_null("").map_elements(header_key, return_dtype=pl.Utf8).is_in(nik_keys)
+    nik_header = (header_key_expr(cell[found["nik"]].fill_null("")).is_in(nik_keys)
                   if nik_keys else pl.lit(False))
     reasons = cand.select(
         pl.when(n == 0).then(pl.lit("blank"))
@@ -681,36 +686,54 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         .when((n <= 2) & no_one).then(pl.lit("blank"))
         .otherwise(None).alias("_why")
     ).to_series()
+    # A signature block inside the list (each page or kelurahan signed): the signer's name between
+    # "Mengetahui"/"Lurah …" and "NIP …", a few rows apart, is part of it, not a recipient.
+    signed = [p for p, r in zip(cand_idx["_i"].to_list(), reasons.to_list(), strict=True) if r == "signature"]
+    gaps = {q for a, b in zip(signed, signed[1:], strict=False) if b - a <= 4 for q in range(a + 1, b)}
+    if gaps:
+        short = dict(cand.select(row_pos, n).filter(pl.lit(cand_idx["_i"]).is_in(sorted(gaps))).iter_rows())
+        at = {p: k for k, p in enumerate(cand_idx["_i"].to_list()) if p in short}
+        fill = [at[p] for p, size in short.items() if size <= 2 and reasons[at[p]] is None]
+        if fill:
+            reasons = reasons.scatter(fill, "signature")
     why = why.scatter(cand_idx["_i"], reasons)
-    # A second table under the list (a recap of the pendamping, a DAFTAR PENGGANTI): a row naming
-    # the NIK column by its header, below at least one data row, that is not the list's header
-    # repeated on a later page, or that is but follows the signature block or a title naming
-    # another list. Its rows are no recipients, IDs and all.
+    # A second table under the list (a recap of the pendamping, a DAFTAR KPM YANG DIHAPUS): a row
+    # naming the NIK column by its header, below at least one data row, that is not the list's
+    # header repeated on a later page, or that is but under a title naming a list of people not
+    # paid. Its rows are no recipients, IDs and all. (A signature block inside the list is no
+    # sign: lists made of each kelurahan's signed block are common.)
     first_data = 0
     while first_data in cand_pos:
         first_data += 1
-    # The list's header repeated on a later page writes (nearly) every header again, each in its
-    # own column (as the header was typed, or as read with its sub-headers); another table's
-    # header shares a few ("NO", "NIK", "NAMA") and adds its own.
-    field_at = {j: keys for j, keys in mapped_keys}
-    own_header = pl.lit(False)
-    for ref in (headers, typed_header or []):
-        place_keys = [(j, [header_key(h), *field_at.get(j, [])]) for j, h in enumerate(ref) if h and j < width]
-        if not place_keys:
-            continue
-        same_place = pl.sum_horizontal([
-            cell[j].fill_null("").map_elements(header_key, return_dtype=pl.Utf8).is_in(keys) for j, keys in place_keys])
-        own_header = own_header | ((same_place * 4 >= len(place_keys) * 3) & (filled_cells - same_place <= 1))
-    starts = cand.select(pl.when(nik_header & (n >= 2) & (row_pos > first_data)).then(row_pos)
-                         .drop_nulls().alias("p"), pl.when(nik_header & (n >= 2) & (row_pos > first_data))
-                         .then(own_header).drop_nulls().alias("own"))
-    # Titles of short rows by position, to read the line above a header.
+    # The list's header repeated on a later page writes most headers again, each in its own
+    # column (as the header was typed, or as read with its sub-headers), a typo or two aside;
+    # another table's header shares a few ("NO", "NIK", "NAMA") and adds its own.
+    field_at = {j: set(keys) for j, keys in mapped_keys}
+    refs = [[(j, {header_key(h), *field_at.get(j, ())}) for j, h in enumerate(ref) if h and j < width]
+            for ref in (headers, typed_header or [])]
+
+    def own_header(cells: list[str]) -> bool:
+        filled = sum(1 for v in cells if any(ch.isalnum() for ch in v))  # as _SOMETHING
+        for place_keys in refs:
+            same = sum(1 for j, keys in place_keys if header_key(cells[j]) in keys)
+            if place_keys and same * 3 >= len(place_keys) * 2 and filled - same <= max(1, len(place_keys) // 3):
+                return True
+        return False
+
+    def names_other_list(line: str) -> bool:
+        """A title of people not paid; not a note, not a scope ("… TIDAK TERMASUK KPM DIHAPUS")."""
+        return (bool(re.search(_OTHER_LIST, line)) and not re.search(_NOTES, line)
+                and not re.search(r"\bTERMASUK\b", line))
+
+    # (Rows naming the NIK column by its header are few: the test runs on them in Python.)
+    starts = [(row[0], own_header([str(v).strip() for v in row[1:]])) for row in cand.select(
+        row_pos.alias("p"), *[pl.col(f"c{j}").fill_null("") for j in range(width)],
+        (nik_header & (n >= 2) & (row_pos > first_data)).alias("_h")).filter(pl.col("_h")).drop("_h").iter_rows()]
+    # Titles of short rows by position, to read the lines above a header.
     lines = dict(cand.select(row_pos.alias("p"), pl.when(n <= 2).then(joined).alias("t")).drop_nulls().iter_rows())
-    signed = [p for p, r in zip(cand_idx["_i"].to_list(), reasons.to_list(), strict=True) if r == "signature"]
     other = None
-    for p, own in starts.iter_rows():
-        named = any(re.search(_OTHER_LIST, lines.get(q, "")) for q in range(p - 3, p))
-        if not own or named or any(first_data < q < p for q in signed):
+    for p, own in starts:
+        if not own or any(names_other_list(lines.get(q, "")) for q in range(p - 5, p)):
             other = p
             break
     if other is None:
