@@ -456,3 +456,24 @@ def test_a_probable_duplicate_says_which_reason_holds(tmp_path):
     near = run_rows(tmp_path, "pkh", [{}, {**OTHER, "nik": "1271175506800007", "nama": "SITI AMINA", "tgl": "",
                                           "jk": "P"}])
     assert "hanya berbeda satu digit" in near.findings.filter(code="DUGAAN_GANDA")["message"][0]
+
+
+def test_groups_written_one_after_another_under_a_name_line_are_checked(tmp_path):
+    from tests.conftest import make_rows, write_xlsx
+    from validator.engine import validate
+
+    first = kube_group(5)
+    second = [dict(m, nik=m["nik"][:-4] + "0009", kk=m["kk"][:-4] + "0009", rek=m["rek"][:-3] + "509",
+                   nama=m["nama"] + " B") for m in kube_group(4, name="KUBE MELATI")]
+    headers, body = make_rows("kube", first + second)
+    k = headers.index("Nama Kelompok")
+    headers = headers[:k] + headers[k + 1:]
+    body = [r[:k] + r[k + 1:] for r in body]
+    pad = [""] * (len(headers) - 1)
+    lines = [["NAMA KELOMPOK : KUBE MAWAR", *pad], headers, *body[:5], ["", *pad],
+             ["Nama Kelompok: KUBE MELATI", *pad], headers, *body[5:]]
+    outcome = validate(write_xlsx(tmp_path / "kube.xlsx", ["DAFTAR CALON PENERIMA KUBE 2026", *pad], lines),
+                       "kube", kecamatan="127117")
+    assert outcome.rows.height == 9 and "nama_kelompok" in outcome.listing.present
+    found = outcome.findings.filter(code="KELOMPOK_TIDAK_SESUAI")
+    assert set(found["value"].to_list()) == {"KUBE MELATI"} and found.height == 4  # four members: too few

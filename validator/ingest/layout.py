@@ -85,8 +85,9 @@ class ListData:
 
     @property
     def present(self) -> set[str]:
-        """Fields the frame holds: mapped columns, plus those split out of a combined birth column."""
-        return set(self.fields) | ({"tanggal_lahir", "tempat_lahir"} & set(self.frame.columns))
+        """Fields the frame holds: mapped columns, plus those split out of a combined birth column
+        and a group's name read from its "NAMA KELOMPOK : …" line."""
+        return set(self.fields) | ({"tanggal_lahir", "tempat_lahir", "nama_kelompok"} & set(self.frame.columns))
 
 
 # A header whose first words are a known header ("NIK KPM", "NO. REK BRI", "NOMINAL RP") names the
@@ -491,11 +492,35 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
                                  .when(female).then(pl.lit("P")).otherwise(None).alias("jenis_kelamin"))
     if "tempat_tanggal_lahir" in found and "tanggal_lahir" not in found:
         data = data.with_columns(_split_ttl(found))
+    if "nama_kelompok" not in found:
+        data = _group_lines(data, grid, body, why, rows[:i])
     skipped.sort(key=lambda s: s["row"])
     block_start = i - 1 if label_row else i
     return ListData(frame=data, fields=found, headers=headers, header_row=header_row,
                     sheet=sheet, skipped=skipped, warnings=_other_table_warning(skipped),
                     header_block=[(k + 1, list(rows[k])) for k in range(block_start, min(body_start, len(rows)))])
+
+
+# A line naming the group of the rows below it (KUBE lists written one group after another):
+# "NAMA KELOMPOK : KUBE RUKUN JAYA 1", "Kelompok: Mawar", "NAMA KUBE : MELATI". The colon is needed:
+# "KELOMPOK USAHA BERSAMA" is a title.
+_GROUP_LINE = r"(?i)^\W*(?:NAMA\s+)?(?:KELOMPOK|KUBE)(?:\s+KUBE)?\s*:\s*(\S.*?)\s*$"
+
+
+def _group_lines(data: pl.DataFrame, grid: Grid, body: pl.DataFrame, why: pl.Series,
+                 above: list[list[str]]) -> pl.DataFrame:
+    """The group's name for each row from the "NAMA KELOMPOK : …" line above it, when the list has
+    no group-name column."""
+    lines = [(k + 1, " ".join(c for c in r if c)) for k, r in enumerate(above)]
+    aside = body.filter(why.is_not_null())
+    if aside.height:
+        lines += aside.select("_row", pl.concat_str([pl.col(f"c{j}").str.strip_chars() for j in range(grid.width)],
+                                                   separator=" ", ignore_nulls=True)).iter_rows()
+    groups = [(row, m.group(1)) for row, text in lines if (m := re.match(_GROUP_LINE, text or ""))]
+    if not groups or data.height == 0:
+        return data
+    names = pl.DataFrame(groups, schema={"_row": pl.Int32, "nama_kelompok": pl.Utf8}, orient="row").sort("_row")
+    return data.join_asof(names, on="_row", strategy="backward")
 
 
 def _other_table_warning(skipped: list[dict]) -> list[dict]:
