@@ -500,3 +500,20 @@ def test_a_click_file_error_is_told_in_indonesian():
 
     line = _usage_line(click.BadParameter("path 'np.csv' is not readable.", param_hint="'--registry'"))
     assert line.startswith("Kesalahan: berkas np.csv untuk --registry tidak dapat dibaca: tidak ada izin membaca")
+
+
+def test_a_second_table_goes_back_as_typed_and_is_set_aside_again(tmp_path):
+    from tests.test_ingest import _second_table
+    from validator.engine import validate
+    from validator.reports import write_outputs
+
+    recap = [["REKAPITULASI PENDAMPING"], ["NO", "NIK", "NAMA PENDAMPING", "WILAYAH", "JUMLAH KPM"],
+             ["1", "1271170101850001", "ANDI", "KEL. BABURA", "3"]]
+    src = _second_table(tmp_path, recap)
+    paths = write_outputs(validate(src, "pkh", kecamatan="127117"), tmp_path / "o")
+    sheet = openpyxl.load_workbook(paths["xlsx"]).worksheets[0]
+    assert [sheet.cell(row=12, column=c).value for c in range(1, 4)] == ["1", "1271170101850001", "ANDI"]
+    assert sheet.cell(row=11, column=2).value == "NIK" and "Tidak diperiksa" in sheet.cell(row=12, column=9).value
+    again = validate(paths["xlsx"], "pkh", kecamatan="127117")
+    assert again.rows["row"].to_list() == [4, 5, 6, 7, 8]
+    assert [s["why"] for s in again.listing.skipped][-2:] == ["other_table"] * 2

@@ -82,6 +82,9 @@ class ListData:
     # The header's rows as the operator wrote them (row number, cells): a label row above the
     # header, the header, sub-headers, the column numbers. The return workbook writes them back.
     header_block: list[tuple[int, list[str]]] = field(default_factory=list)
+    # Rows of another table below the list (other_table), as typed (_row, c*): not recipients, but
+    # the operator's, so the return workbook writes them back on their rows.
+    aside: pl.DataFrame | None = None
 
     @property
     def present(self) -> set[str]:
@@ -494,10 +497,12 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
         data = data.with_columns(_split_ttl(found))
     if "nama_kelompok" not in found:
         data = _group_lines(data, grid, body, why, rows[:i])
+    other = why == "other_table"
+    aside = body.filter(other).select("_row", *[f"c{j}" for j in range(grid.width)]) if other.any() else None
     skipped.sort(key=lambda s: s["row"])
     block_start = i - 1 if label_row else i
     return ListData(frame=data, fields=found, headers=headers, header_row=header_row,
-                    sheet=sheet, skipped=skipped, warnings=_other_table_warning(skipped),
+                    sheet=sheet, skipped=skipped, warnings=_other_table_warning(skipped), aside=aside,
                     header_block=[(k + 1, list(rows[k])) for k in range(block_start, min(body_start, len(rows)))])
 
 

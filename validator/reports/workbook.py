@@ -224,6 +224,15 @@ def write_workbook(outcome, path: Path, tmpdir: Path | None = None) -> None:
         if row["reasons"]:  # one reason per line, wrapped (each starts with [TOLAK] or [PERIKSA])
             ws.write_string(r, n + 2, row["reasons"][:MAX_CELL], w.wrapped)
         ws.write_number(r, n + 3, row["_row"])
+    if listing.aside is not None and not partial:
+        # Another table below the list (a recap, a list of people removed) goes back as typed, so
+        # nothing of the operator's file is lost; it was not checked, and says so.
+        for row in listing.aside.iter_rows(named=True):
+            r = row["_row"] - 1
+            for c, j in enumerate(used):
+                w.cell(ws, r, c, row.get(f"c{j}"))
+            ws.write_string(r, len(used) + 2, "Tidak diperiksa: tabel lain di bawah daftar, bukan daftar penerima. "
+                                              "/ Not checked: another table below the list.")
     ws.autofilter(head_row, 0, max(r, head_row), len(used) + len(VERDICT_HEADERS) - 1)
     ws.set_column(len(used) + 2, len(used) + 2, 80)
     _summary_sheet(wb, w, outcome)
