@@ -30,6 +30,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def operator_auth(store: Path) -> dict[str, str]:
+    """The Medan Baru operator of the store, as a request header."""
+    with Store(store) as db:
+        token = create_user(db, "Operator Medan Baru", "operator", "12.71.17")[1]
+    return {"Authorization": f"Bearer {token}"}
+
+
 class Server:
     """`bansos serve` in a process of its own, its output kept in a file."""
 
@@ -68,9 +75,7 @@ class Server:
 @pytest.mark.slow
 def test_kill_during_validation_then_restart(tmp_path):
     store = tmp_path / "riwayat.duckdb"
-    with Store(store) as db:
-        token = create_user(db, "Operator Medan Baru", "operator", "12.71.17")[1]
-    auth = {"Authorization": f"Bearer {token}"}
+    auth = operator_auth(store)
     big = big_csv(tmp_path / "besar.csv", 14)  # about 100,000 rows: several seconds of checks
 
     first = Server(store, tmp_path / "server.log")

@@ -124,14 +124,10 @@ def test_server_data_folder_is_private_even_if_made_open_before(tmp_path):
 def test_bansos_serve_keeps_uploads_results_and_store_private(tmp_path):
     import httpx2 as httpx
 
-    from api.accounts import create_user
-    from tests.test_crash import free_port
-    from validator.store import Store
+    from tests.test_crash import free_port, operator_auth
 
     store = tmp_path / "riwayat.duckdb"
-    with Store(store) as db:
-        token = create_user(db, "Operator Medan Baru", "operator", "12.71.17")[1]
-    auth = {"Authorization": f"Bearer {token}"}
+    auth = operator_auth(store)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = (tmp_path / "server.log").open("wb")
