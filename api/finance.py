@@ -180,6 +180,63 @@ def accepted_rows(store: Store, submission_id: str) -> list[tuple]:
         WHERE e.submission_id = ? AND e.effective_status = 'accepted' ORDER BY e.row""", [submission_id])
 
 
+# The rows of one list whose person (same NIK) an approved batch version of the list's program and
+# period paid. The approved versions come first from the small `batches` table and filter
+# `paid_rows` before the join, so the join reads only the list's rows and that period's payments.
+PAID_OF_LIST = """
+    FROM row_results r
+    JOIN (SELECT nik, batch_id FROM paid_rows WHERE program = ? AND period = ? AND list_contains(?, batch_id)) p
+      ON p.nik = r.nik
+    WHERE r.submission_id = ? AND r.nik_ok"""
+
+
+def _approved_batches(store: Store, submission_id: str) -> list | None:
+    """[program, period, approved batch ids] of the submission's program and period, or None when
+    no version of it is approved (then nothing was paid, and no list's rows need reading)."""
+    found = run(store.con, """
+        SELECT s.program, s.period, list(b.id ORDER BY b.id) FROM submissions s
+        JOIN batches b ON b.program = s.program AND b.period = s.period AND b.state = 'approved'
+        WHERE s.id = ? GROUP BY ALL""", [submission_id])
+    return list(found[0]) if found else None
+
+
+def paid_summary(store: Store, submission_id: str) -> tuple[int, list[str]]:
+    """How many of the list's rows are people an approved batch of its program and period already
+    paid, and which batches: one aggregate query, whatever the list's size."""
+    approved = _approved_batches(store, submission_id)
+    if approved is None:
+        return 0, []
+    n, batches = run(store.con, "SELECT count(DISTINCT (r.sheet, r.row)), list(DISTINCT p.batch_id ORDER BY p.batch_id)"
+                     f" {PAID_OF_LIST}",
+                     [*approved, submission_id])[0]
+    return n, batches or []
+
+
+def paid_by_rows(store: Store, submission_id: str, rows: list[int] | None = None) -> dict[tuple, list[str]]:
+    """The approved batch versions that already paid each row's person, keyed by (sheet, row); rows
+    nobody paid are left out. With `rows`, only those rows (a page of the list): one query per page,
+    never one per row."""
+    approved = _approved_batches(store, submission_id)
+    if approved is None or rows == []:
+        return {}
+    sql, params = f"SELECT r.sheet, r.row, p.batch_id {PAID_OF_LIST}", [*approved, submission_id]
+    if rows is not None:
+        sql, params = sql + " AND r.row IN (SELECT unnest(?::INTEGER[]))", [*params, sorted(set(rows))]
+    out: dict[tuple, list[str]] = {}
+    for sheet, row, batch in run(store.con, sql + " ORDER BY p.batch_id", params):
+        out.setdefault((sheet, row), []).append(batch)
+    return out
+
+
+def with_paid_by(store: Store, submission_id: str, doc: dict) -> dict:
+    """A page of result.json whose rows each gain `paid_by`: the approved batch versions of the
+    same program and period that already paid the row's person (empty when none)."""
+    if not doc["rows"]:
+        return doc
+    paid = paid_by_rows(store, submission_id, [r["row"] for r in doc["rows"]])
+    return doc | {"rows": [r | {"paid_by": paid.get((r.get("sheet"), r["row"]), [])} for r in doc["rows"]]}
+
+
 def periods(store: Store) -> list[dict]:
     """Program and period pairs that have live lists, newest first: what the overview can show."""
     found = run(store.con, """

@@ -234,7 +234,16 @@ def citizen_status(ctx: ApiContext, store: Store, client: str, nik: str, tanggal
 
 
 def _stage(ctx: ApiContext, r: dict) -> dict:
-    """The citizen's stage of one row: finance's decision first, then the engine's status."""
+    """The citizen's stage of one row: an approved disbursement file of its program and period
+    first (the person was paid, whatever a list sent later says), then finance's decision, then
+    the engine's status."""
+    if r["paid_by"]:
+        # Neither the program nor the batch is named: today's answers never name the program,
+        # and the batch id would (pkh_2026-T1_v1). The period is the person's own question.
+        return {"stage": "disetujui_untuk_pencairan", "in_approved_disbursement": True,
+                "message": f"Anda termasuk dalam berkas pencairan periode {r['period']} yang sudah disetujui "
+                           "Dinas Sosial. Bantuan dibayarkan melalui penyalur (bank atau kantor pos); jadwal "
+                           "dan tempatnya diumumkan oleh pendamping atau penyalur."}
     if r["decision"] == "rejected":
         kinds = _kinds(ctx, r["codes"])
         return {"stage": "tidak_memenuhi_syarat", "reason": kinds,

@@ -63,3 +63,6 @@ class StatusAnswer(BaseModel):
     message: str
     fix: str | None = Field(None, description="Jenis perbaikan yang ditunggu dari kecamatan")
     reason: str | None = Field(None, description="Jenis alasan bila tidak memenuhi syarat (tanpa data pribadi)")
+    in_approved_disbursement: bool | None = Field(
+        None, description="true: orang ini masuk berkas pencairan yang disetujui Dinas Sosial untuk program dan "
+                          "periode pengajuannya (batch yang disetujui sudah membayarnya); tanpa nama program atau batch")

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse
 
-from api import jobs, services
+from api import finance, jobs, services
 from api.deps import Ctx, StoreDep
 from api.errors import ApiError, envelope
 from api.pages import text
@@ -74,7 +74,7 @@ def job_state(store: StoreDep, user: PageUser, job_id: str):
 
 @router.get("/hasil/{submission_id}")
 def result_page(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, submission_id: str,
-                status: str = "", code: str = "", page: int = 1):
+                status: str = "", code: str = "", page: int = 1, dibayar: str = ""):
     if user.role not in READERS:
         return refuse(request, user, 403, "Akun Anda tidak melihat pengajuan.")
     status = status if status in text.STATUS_TEXT else ""
@@ -89,13 +89,27 @@ def result_page(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, sub
             return RedirectResponse(f"/pekerjaan/{job['id']}", status_code=303)
         return refuse(request, user, exc.status, exc.message)
     replaced = run(store.con, "SELECT superseded_by FROM submissions WHERE id = ?", [submission_id])
-    listed = doc["rows"] if status else [r for r in doc["rows"] if r["findings"]]
+    # People an approved batch of this program and period already paid: counted for the whole
+    # list in one query, marked on the rows shown by another (or, for the "already paid" filter,
+    # read for the whole list once); never a query per row.
+    paid_rows, paid_batches = finance.paid_summary(store, submission_id)
+    paid_only = dibayar == "1"
+    if paid_only:  # the paid count's link: those rows, with findings or not (status and code still apply)
+        paid = finance.paid_by_rows(store, submission_id) if paid_rows else {}
+        listed = [r for r in doc["rows"] if (r.get("sheet"), r["row"]) in paid]
+    else:
+        listed = doc["rows"] if status else [r for r in doc["rows"] if r["findings"]]
     page = max(1, page)
     rows = listed[(page - 1) * PER_PAGE: page * PER_PAGE]
     total, pages = len(listed), max(1, -(-len(listed) // PER_PAGE))
     catalog = ctx.rules.catalog
     codes = [(c, n, catalog[c].title_id if c in catalog else c) for c, n in doc["summary"]["by_code"].items()]
+    if not paid_only:
+        paid = finance.paid_by_rows(store, submission_id, [r["row"] for r in rows]) if paid_rows else {}
+    rows = [r | {"paid_by": paid.get((r.get("sheet"), r["row"]), [])} for r in rows]
     return render(request, "result.html", user, doc=doc, rows=rows, total=total, pages=pages, page=page, status=status, code=code.strip().upper(), codes=codes,
+                  paid_rows=paid_rows, paid_batches=paid_batches,
+                  paid_only=paid_only,
                   program=ctx.rules.programs.get(doc["program"]), catalog=catalog,
                   replaced_by=replaced[0][0] if replaced else None,
                   kecamatan=load_regions().describe(doc["kecamatan"]) if doc.get("kecamatan") else "-")

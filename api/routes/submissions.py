@@ -34,9 +34,11 @@ def result(ctx: Ctx, store: StoreDep, user: ListReader, submission_id: str,
            status: Literal["accepted", "review", "rejected", ""] | None = None,
            code: Annotated[str | None, Query(max_length=40)] = None) -> dict:
     """result.json (contracts §2), baris per halaman dan dapat disaring menurut status atau kode.
-    Setiap baris juga memuat `effective_status` dan `decision` (keputusan keuangan: siapa, kapan, catatan)."""
-    return finance.with_decisions(store, submission_id, services.submission_page(
-        ctx, store, user, submission_id, page=page, per_page=per_page, status=status or None, code=code or None))
+    Setiap baris juga memuat `effective_status`, `decision` (keputusan keuangan: siapa, kapan, catatan) dan
+    `paid_by` (batch pencairan yang disetujui yang sudah membayar orang itu untuk program dan periode ini)."""
+    doc = services.submission_page(ctx, store, user, submission_id, page=page, per_page=per_page,
+                                   status=status or None, code=code or None)
+    return finance.with_paid_by(store, submission_id, finance.with_decisions(store, submission_id, doc))
 
 
 @router.get("/{submission_id}/workbook", response_class=FileResponse)

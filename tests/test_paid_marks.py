@@ -1,0 +1,188 @@
+"""People an approved disbursement batch already paid, as the kecamatan's results page, the
+submission API and the citizen status tell it: a real upload of the messy sample, finance's
+decision on its review row, a batch checked and approved by the gate, then a resubmission."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from test_api import SAMPLE, Api, upload, wait_job
+
+from api import finance
+from validator.store import run
+
+PERIOD = "2026-T1"
+
+
+def _page_client(a: Api, role: str) -> TestClient:
+    c = TestClient(a.app)
+    token = a.headers[role]["Authorization"].removeprefix("Bearer ")
+    assert c.post("/masuk", data={"token": token}, follow_redirects=False).status_code == 303
+    return c
+
+
+def _send(a: Api, period: str = PERIOD) -> str:
+    h = a.headers["operator"]
+    r = upload(a.client, h, SAMPLE.read_bytes(), SAMPLE.name, period=period)
+    assert r.status_code == 202, r.text
+    assert wait_job(a.client, h, r.json()["job_id"])["state"] == "done"
+    return r.json()["submission_id"]
+
+
+def _paid_count(text: str) -> int | None:
+    m = re.search(r'id="paid-count" href="[^"]*"><span>([\d.]+)</span>', text)
+    return int(m[1].replace(".", "")) if m else None
+
+
+@pytest.fixture(scope="module")
+def paid(tmp_path_factory):
+    a = Api(tmp_path_factory.mktemp("paid_marks"))
+    with TestClient(a.app) as client:
+        a.client = client
+        a.sid = _send(a)
+        a.before = _page_client(a, "operator").get(f"/hasil/{a.sid}?status=accepted").text
+        fin = a.headers["finance"]
+        # Finance accepts the review row, so the gate has nothing left to decide, and approves.
+        review = a.query("SELECT row FROM row_results WHERE submission_id = ? AND status = 'review'", [a.sid])
+        for (row,) in review:
+            r = client.post(f"/api/v1/submissions/{a.sid}/rows/{row}/decision", headers=fin,
+                            json={"decision": "accepted", "note": "dicek"})
+            assert r.status_code == 200, r.text
+        check = client.post("/api/v1/batches/check", headers=fin,
+                            json={"program": "pkh", "period": PERIOD, "pagu": 1e12, "kuota": 1000})
+        assert check.status_code == 200 and check.json()["check"]["passed"], check.text
+        a.bid = check.json()["batch"]["id"]
+        approved = client.post(f"/api/v1/batches/{a.bid}/approve", headers=fin)
+        assert approved.status_code == 200, approved.text
+        a.rows_paid = approved.json()["rows_paid"]
+        a.paid_niks = {n for (n,) in a.query("SELECT nik FROM paid_rows WHERE batch_id = ?", [a.bid])}
+        yield a
+
+
+def test_the_results_page_marks_and_counts_the_rows_an_approved_batch_paid(paid):
+    assert "Sudah dibayar" not in paid.before and _paid_count(paid.before) is None
+    c = _page_client(paid, "operator")
+    page = c.get(f"/hasil/{paid.sid}").text
+    assert _paid_count(page) == paid.rows_paid == len(paid.paid_niks)
+    assert f"<code>{paid.bid}</code>" in page and "approved disbursement batch" in page
+    # The review row finance accepted has findings: listed by default, with its mark.
+    assert f"Sudah dibayar (batch {paid.bid})" in page
+    accepted = c.get(f"/hasil/{paid.sid}?status=accepted").text
+    assert accepted.count(f"Sudah dibayar (batch {paid.bid})") == accepted.count('<tr class="st-accepted">') > 0
+    only = c.get(f"/hasil/{paid.sid}?dibayar=1").text
+    assert only.count("Sudah dibayar (batch") == paid.rows_paid
+    assert f'<p class="meta">{paid.rows_paid} baris</p>' in only
+    assert 'name="dibayar" value="1" checked' in only and "hapus saringan" in only
+    # Rejected rows were not paid: none of them carries the mark.
+    rejected = c.get(f"/hasil/{paid.sid}?status=rejected").text
+    assert '<tr class="st-rejected">' in rejected and "Sudah dibayar (batch" not in rejected
+    assert c.get(f"/hasil/{paid.sid}?status=rejected&dibayar=1").text.count("<tr class=") == 0
+
+
+def test_finance_sees_the_marks_and_another_kecamatan_still_gets_404(paid):
+    assert _paid_count(_page_client(paid, "finance").get(f"/hasil/{paid.sid}").text) == paid.rows_paid
+    other = _page_client(paid, "other_operator").get(f"/hasil/{paid.sid}?dibayar=1")
+    assert other.status_code == 404 and paid.bid not in other.text
+
+
+def test_submission_rows_in_the_api_name_the_paying_batch(paid):
+    doc = paid.client.get(f"/api/v1/submissions/{paid.sid}?per_page=1000", headers=paid.headers["operator"]).json()
+    marked = {r["row"] for r in doc["rows"] if r["paid_by"] == [paid.bid]}
+    assert len(marked) == paid.rows_paid and all(r["paid_by"] == [] for r in doc["rows"] if r["row"] not in marked)
+    assert all(r["effective_status"] == "accepted" for r in doc["rows"] if r["row"] in marked)
+
+
+def test_paid_rows_are_read_per_page_not_per_row(paid, monkeypatch):
+    """However many rows the page lists, paid_rows is read twice (the list's count, the page's
+    marks), each after a look at the small batches table; the API once per page of rows."""
+    calls: list[str] = []
+
+    def counting(con, sql, params=None):
+        calls.append(sql)
+        return run(con, sql, params)
+
+    monkeypatch.setattr(finance, "run", counting)
+    c = _page_client(paid, "operator")
+    for query in ("?status=accepted", "?dibayar=1"):
+        calls.clear()
+        page = c.get(f"/hasil/{paid.sid}{query}").text
+        assert page.count("Sudah dibayar (batch") > 2
+        assert sum("paid_rows" in sql for sql in calls) == 2 and len(calls) == 4, query
+    calls.clear()
+    doc = paid.client.get(f"/api/v1/submissions/{paid.sid}?per_page=1000", headers=paid.headers["operator"]).json()
+    assert len(doc["rows"]) > 2 and sum("paid_rows" in sql for sql in calls) == 1
+    # A period nobody approved: the batches table answers, the list's rows are not read.
+    view = paid.app.state.ctx.view()
+    try:
+        calls.clear()
+        assert finance.paid_summary(view, "tidak-ada") == (0, [])
+        assert len(calls) == 1 and "paid_rows" not in calls[0]
+    finally:
+        view.close()
+
+
+def _person(paid, sid: str, status: str) -> tuple[str, str]:
+    nik, born = paid.query("""SELECT nik, tanggal_lahir FROM row_results WHERE submission_id = ? AND nik_ok
+                               AND tanggal_lahir IS NOT NULL AND status = ? ORDER BY row LIMIT 1""", [sid, status])[0]
+    return nik, born.isoformat()
+
+
+def test_citizen_status_says_the_person_is_in_an_approved_disbursement_file(paid):
+    c = paid.client_from("10.7.0.1")
+    nik, born = _person(paid, paid.sid, "accepted")
+    assert nik in paid.paid_niks
+    r = c.post("/api/v1/status", json={"nik": nik, "tanggal_lahir": born})
+    body = r.json()
+    assert body["stage"] == "disetujui_untuk_pencairan" and body["in_approved_disbursement"] is True
+    assert f"berkas pencairan periode {PERIOD} yang sudah disetujui" in body["message"]
+    assert set(body) == {"stage", "message", "in_approved_disbursement"}
+    # No more than before: no NIK, name, program, batch id or account in the answer.
+    name = paid.query("SELECT nama FROM row_results WHERE nik = ? LIMIT 1", [nik])[0][0]
+    for secret in (nik, name, paid.bid, "pkh", "PKH", "Keluarga Harapan"):
+        assert secret not in r.text
+    # Unknown NIK and wrong date still answer alike, without the new field.
+    wrong = c.post("/api/v1/status", json={"nik": nik, "tanggal_lahir": "1900-01-01"}).json()
+    assert wrong["stage"] == "tidak_ditemukan" and "in_approved_disbursement" not in wrong
+    # A rejected person was not paid: the answer is as before.
+    rejected, born_r = _person(paid, paid.sid, "rejected")
+    assert rejected not in paid.paid_niks
+    other = c.post("/api/v1/status", json={"nik": rejected, "tanggal_lahir": born_r}).json()
+    assert "in_approved_disbursement" not in other and other["stage"] == "perlu_diperbaiki_kecamatan"
+
+
+def test_a_resubmission_and_another_period(paid):
+    """The kecamatan resends the list for the approved period: the new list's rows of people the
+    batch paid carry the mark too. A list for another period carries none, and the citizen status
+    answers for the latest list (the new period, not paid yet)."""
+    again = _send(paid)
+    c = _page_client(paid, "operator")
+    page = c.get(f"/hasil/{again}").text
+    assert _paid_count(page) == paid.rows_paid
+    later = _send(paid, "2026-T2")
+    assert _paid_count(c.get(f"/hasil/{later}").text) is None
+    assert "Sudah dibayar" not in c.get(f"/hasil/{later}?status=accepted").text
+    nik, born = _person(paid, later, "accepted")
+    body = paid.client_from("10.7.0.2").post("/api/v1/status", json={"nik": nik, "tanggal_lahir": born}).json()
+    assert body["stage"] == "disetujui_untuk_pencairan" and "in_approved_disbursement" not in body
+    assert json.dumps(body).count("2026-T1") == 0
+
+
+def test_citizen_stage_after_payment_wins_over_a_later_list(rules):
+    """Paid for the period, then the kecamatan's resent list has the person rejected (or finance
+    rejected the new row): the citizen is told about the approved file, as the payment happened."""
+    from api.lookups import _stage
+
+    class Ctx:
+        pass
+
+    ctx = Ctx()
+    ctx.rules = rules
+    row = {"paid_by": "pkh_2026-T1_v1", "period": PERIOD, "decision": "rejected", "status": "rejected",
+           "codes": [("REKENING_PANJANG", "reject")]}
+    body = _stage(ctx, row)
+    assert body["stage"] == "disetujui_untuk_pencairan" and body["in_approved_disbursement"] is True
+    assert "pkh" not in body["message"] and PERIOD in body["message"]
+    assert "in_approved_disbursement" not in _stage(ctx, row | {"paid_by": None})
