@@ -468,5 +468,6 @@ def test_groups_written_one_after_another_under_a_name_line_are_checked(tmp_path
     outcome = validate(write_xlsx(tmp_path / "kube.xlsx", ["DAFTAR CALON PENERIMA KUBE 2026", *pad], lines),
                        "kube", kecamatan="127117")
     assert outcome.rows.height == 9 and "nama_kelompok" in outcome.listing.present
+    assert [(s["row"], s["why"]) for s in outcome.listing.skipped if s["why"] == "section"] == [(2, "section"), (10, "section")]
     found = outcome.findings.filter(code="KELOMPOK_TIDAK_SESUAI")
     assert set(found["value"].to_list()) == {"KUBE MELATI"} and found.height == 4  # four members: too few

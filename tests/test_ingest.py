@@ -1171,3 +1171,17 @@ def test_a_hidden_list_beats_a_visible_instructions_sheet_with_an_example_row(tm
     dictionary = [["NO", "NIK", "KETERANGAN"], ["1", "NIK", "16 digit"], ["2", "NAMA", "sesuai KTP"]]
     path = _hidden_workbook(tmp_path / "d.xlsx", [("Sheet1", dictionary, True), ("DATA", [head, *people], False)])
     assert read_list(path, header_map).sheet == "DATA"
+
+
+def test_a_list_of_substitutes_after_a_list_of_people_removed_is_read_again(tmp_path, header_map):
+    header = ["NO", "NIK", "NAMA", "TANGGAL LAHIR", "NAMA BANK", "NO REKENING"]
+    removed = ["1", "1271170101850001", "ANDI", "01-01-1985", "BRI", "123456789012399"]
+    substitute = ["1", "1271175506800007", "WARGA 7", "15-06-1980", "BRI", "123456789012307"]
+    below = [["DAFTAR KPM DIHAPUS"], header, removed, [], ["DAFTAR KPM PENGGANTI"], header, substitute]
+    listing = read_list(_second_table(tmp_path, below), header_map)
+    assert listing.frame["_row"].to_list() == [4, 5, 6, 7, 8, 16]
+    assert [(s["row"], s["why"]) for s in listing.skipped if s["row"] >= 10] == [
+        (10, "title"), (11, "other_table"), (12, "other_table"), (13, "blank"), (14, "title"),
+        (15, "repeated_header")]
+    [warn] = listing.warnings
+    assert "(baris 11); 1 barisnya (baris 12) tidak diperiksa" in warn["message"]

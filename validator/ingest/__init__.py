@@ -16,7 +16,7 @@ from validator.ingest.excel import check_extent, error_cells, open_workbook, rea
 from validator.ingest.grid import Grid
 from validator.ingest.guard import container
 from validator.ingest.joined import split_joined
-from validator.ingest.layout import WHY_TEXT, ListData, build_list, find_header
+from validator.ingest.layout import WHY_TEXT, ListData, build_list, find_header, series_text
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -223,8 +223,8 @@ def _sheets_not_read(others: list[tuple[str, int, bool]], read: str) -> dict:
     shown = [f"'{n}'" + ("" if visible else " (tersembunyi)") for n, _, visible in others[:10]]
     shown_en = [f"'{n}'" + ("" if visible else " (hidden)") for n, _, visible in others[:10]]
     rest = len(others) - len(shown)
-    names = _series(shown + ([f"{rest} sheet lainnya"] if rest else []), "dan")
-    names_en = _series(shown_en + ([f"{rest} more"] if rest else []), "and")
+    names = series_text(shown + ([f"{rest} sheet lainnya"] if rest else []), "dan")
+    names_en = series_text(shown_en + ([f"{rest} more"] if rest else []), "and")
     one = len(others) == 1
     rows_id = f"{rows:,}".replace(",", ".")
     return {
@@ -237,10 +237,3 @@ def _sheets_not_read(others: list[tuple[str, int, bool]], read: str) -> dict:
                       f"{'was' if one else 'were'} not checked. Put all rows on one sheet, or send each sheet as a "
                       "file of its own.",
     }
-
-
-def _series(items: list[str], word: str) -> str:
-    """'A', 'A dan B', 'A, B, dan C' (a comma before the last word of a longer series, as EYD asks)."""
-    if len(items) <= 2:
-        return f" {word} ".join(items)
-    return ", ".join(items[:-1]) + f", {word} {items[-1]}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -55,6 +56,8 @@ _SECTION = r"^\W*(?:(?:KELURAHAN|DESA|KECAMATAN|LINGKUNGAN|DUSUN|NAGARI|GAMPONG|
 _OTHER_LIST = (r"\b(?:CADANGAN|CORET|DICORET|DI\s*HAPUS|HAPUS|GUGUR|TIDAK\s+LAYAK|TIDAK\s+MEMENUHI|DIKELUARKAN|"
                r"DITOLAK|GRADUASI|NON\s*-?\s*AKTIF|TIDAK\s+AKTIF|TIDAK\s+DITEMUKAN)\b")
 # (Not PENGGANTI, MENINGGAL or PINDAH: "KPM PENGGANTI" and the heirs of one who died are paid.)
+# A title naming people to be paid: after another table, the list's header under it resumes the list.
+_RECIPIENTS = r"\b(?:PENGGANTI|PENERIMA|USULAN|TAMBAHAN|KPM\s+BARU)\b"
 # A page's title repeated inside the list ("DAFTAR PENERIMA …", "Halaman 2", "TAHAP I TAHUN 2026").
 _TITLE = (r"^\W*(?:(?:DAFTAR|REKAPITULASI|REKAP|HALAMAN|LAMPIRAN|TAHAP\s+[IV1-4]+|TAHUN\s+(?:ANGGARAN\s+)?\d{4}"
           r"|PEMERINTAH|DINAS|KEMENTERIAN|PROVINSI|KABUPATEN|KOTA\s+[A-Z]+|PERIODE|NOMOR\s*:)\b|HAL\.)")
@@ -496,13 +499,16 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
     if "tempat_tanggal_lahir" in found and "tanggal_lahir" not in found:
         data = data.with_columns(_split_ttl(found))
     if "nama_kelompok" not in found:
-        data = _group_lines(data, grid, body, why, rows[:i])
+        data, group_rows = _group_lines(data, grid, body, why, rows[:i])
+        for item in skipped:  # "NAMA KELOMPOK : …" groups the rows below it: a section, not a blank
+            if item["row"] in group_rows:
+                item["why"] = "section"
     other = why == "other_table"
     aside = body.filter(other).select("_row", *[f"c{j}" for j in range(grid.width)]) if other.any() else None
     skipped.sort(key=lambda s: s["row"])
     block_start = i - 1 if label_row else i
     return ListData(frame=data, fields=found, headers=headers, header_row=header_row,
-                    sheet=sheet, skipped=skipped, warnings=_other_table_warning(skipped), aside=aside,
+                    sheet=sheet, skipped=skipped, warnings=_other_table_warning(skipped, data["_row"]), aside=aside,
                     header_block=[(k + 1, list(rows[k])) for k in range(block_start, min(body_start, len(rows)))])
 
 
@@ -513,9 +519,9 @@ _GROUP_LINE = r"(?i)^\W*(?:NAMA\s+)?(?:KELOMPOK|KUBE)(?:\s+KUBE)?\s*:\s*(\S.*?)\
 
 
 def _group_lines(data: pl.DataFrame, grid: Grid, body: pl.DataFrame, why: pl.Series,
-                 above: list[list[str]]) -> pl.DataFrame:
+                 above: list[list[str]]) -> tuple[pl.DataFrame, set[int]]:
     """The group's name for each row from the "NAMA KELOMPOK : …" line above it, when the list has
-    no group-name column."""
+    no group-name column; and the row numbers of those lines."""
     lines = [(k + 1, " ".join(c for c in r if c)) for k, r in enumerate(above)]
     aside = body.filter(why.is_not_null())
     if aside.height:
@@ -523,28 +529,44 @@ def _group_lines(data: pl.DataFrame, grid: Grid, body: pl.DataFrame, why: pl.Ser
                                                    separator=" ", ignore_nulls=True)).iter_rows()
     groups = [(row, m.group(1)) for row, text in lines if (m := re.match(_GROUP_LINE, text or ""))]
     if not groups or data.height == 0:
-        return data
+        return data, set()
     names = pl.DataFrame(groups, schema={"_row": pl.Int32, "nama_kelompok": pl.Utf8}, orient="row").sort("_row")
-    return data.join_asof(names, on="_row", strategy="backward")
+    return data.join_asof(names, on="_row", strategy="backward"), {row for row, _ in groups}
 
 
-def _other_table_warning(skipped: list[dict]) -> list[dict]:
-    """Say where a second table under the list begins and how many of its rows went unchecked:
-    if they are recipients after all, the operator must move them into the list."""
-    rows = [s["row"] for s in skipped if s["why"] == "other_table"]
-    if len(rows) < 2:  # a header alone: nothing went unchecked
+def _other_table_warning(skipped: list[dict], data_rows: pl.Series) -> list[dict]:
+    """Say where each table under the list begins and how many of its rows went unchecked: if
+    they are recipients after all, the operator must move them into the list."""
+    rows = sorted(s["row"] for s in skipped if s["why"] == "other_table")
+    listed = data_rows.to_list()
+    runs: list[list[int]] = []
+    for r in rows:  # a new table where list rows stand between two of its rows
+        if not runs or bisect.bisect_left(listed, r) != bisect.bisect_left(listed, runs[-1][-1]):
+            runs.append([r])
+        else:
+            runs[-1].append(r)
+    n = len(rows) - len(runs)
+    if n == 0:  # headers alone: nothing went unchecked
         return []
-    first, last, n = rows[0], rows[-1], len(rows) - 1
-    span, span_en = (f"baris {last}", f"row {last}") if n == 1 else (f"baris {first + 1}–{last}", f"rows {first + 1}–{last}")
+    heads = series_text([str(run[0]) for run in runs], "dan")
+    heads_en = series_text([str(run[0]) for run in runs], "and")
+    spans = [str(run[1]) if len(run) == 2 else f"{run[1]}–{run[-1]}" for run in runs if len(run) > 1]
+    one = n == 1
     return [{
         "code": "other_table",
-        "message": f"Di bawah daftar ada tabel lain dengan judul kolomnya sendiri (baris {first}); {n} barisnya "
-                   f"({span}) tidak diperiksa sebagai penerima. Jika mereka penerima, pindahkan baris-baris itu ke "
-                   "dalam daftar di atas lalu kirim lagi.",
-        "message_en": f"Below the list there is another table with its own header (row {first}); its {n} "
-                      f"{'row' if n == 1 else 'rows'} ({span_en}) {'was' if n == 1 else 'were'} not checked as "
-                      "recipients. If they are recipients, move them into the list above and send it again.",
+        "message": f"Di bawah daftar ada tabel lain dengan judul kolomnya sendiri (baris {heads}); {n} barisnya "
+                   f"(baris {series_text(spans, 'dan')}) tidak diperiksa sebagai penerima. Jika mereka penerima, "
+                   "pindahkan baris-baris itu ke dalam daftar di atas lalu kirim lagi.",
+        "message_en": f"Below the list there is another table with its own header (row {heads_en}); its {n} "
+                      f"{'row' if one else 'rows'} ({'row' if one else 'rows'} {series_text(spans, 'and')}) "
+                      f"{'was' if one else 'were'} not checked as recipients. If they are recipients, move them "
+                      "into the list above and send it again.",
     }]
+
+
+def series_text(items: list[str], word: str) -> str:
+    """'A', 'A dan B', 'A, B, dan C' (a comma before the last word of a longer series, as EYD asks)."""
+    return f" {word} ".join(items) if len(items) <= 2 else ", ".join(items[:-1]) + f", {word} {items[-1]}"
 
 
 def _field_columns(found: dict[str, int]) -> list[pl.Expr]:
@@ -723,7 +745,7 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     if gaps:
         short = dict(cand.select(row_pos, n).filter(pl.lit(cand_idx["_i"]).is_in(sorted(gaps))).iter_rows())
         at = {p: k for k, p in enumerate(cand_idx["_i"].to_list()) if p in short}
-        fill = [at[p] for p, size in short.items() if size <= 2 and reasons[at[p]] is None]
+        fill = [at[p] for p, size in short.items() if size <= 2 and reasons[at[p]] in (None, "title")]
         if fill:
             reasons = reasons.scatter(fill, "signature")
     why = why.scatter(cand_idx["_i"], reasons)
@@ -761,15 +783,26 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         (nik_header & (n >= 2) & (row_pos > first_data)).alias("_h")).filter(pl.col("_h")).drop("_h").iter_rows()]
     # Titles of short rows by position, to read the lines above a header.
     lines = dict(cand.select(row_pos.alias("p"), pl.when(n <= 2).then(joined).alias("t")).drop_nulls().iter_rows())
-    other = None
+    # Another table runs to the end of the sheet, or until the list's own header comes again under
+    # a title naming recipients ("DAFTAR KPM PENGGANTI" after "DAFTAR KPM DIHAPUS").
+    ranges: list[tuple[int, int]] = []
+    open_at = None
     for p, own in starts:
-        if not own or any(names_other_list(lines.get(q, "")) for q in range(p - 5, p)):
-            other = p
-            break
-    if other is None:
+        titles = [lines.get(q, "") for q in range(p - 1, p - 6, -1)]  # nearest first
+        named = any(names_other_list(t) for t in titles)
+        # The nearest title that names either kind of list decides whether the list resumes.
+        nearest = next((t for t in titles if names_other_list(t) or re.search(_RECIPIENTS, t)), "")
+        if open_at is None and (not own or named):
+            open_at = p
+        elif open_at is not None and own and nearest and not names_other_list(nearest):
+            ranges.append((open_at, p))
+            open_at = None
+    if open_at is not None:
+        ranges.append((open_at, body.height))
+    if not ranges:
         return why
-    tail = why.slice(other)
-    tail = (tail.to_frame().select(pl.when(pl.col("_why").is_null() | (pl.int_range(pl.len()) == 0))
-                                   .then(pl.lit("other_table")).otherwise(pl.col("_why")).alias("_why"))
-            .to_series())
-    return why.slice(0, other).append(tail)
+    pos = pl.int_range(pl.len(), dtype=pl.Int64)
+    inside = pl.any_horizontal([(pos >= a) & (pos < b) for a, b in ranges])
+    first = pos.is_in([a for a, _ in ranges])
+    return why.to_frame().select(pl.when(inside & (pl.col("_why").is_null() | first)).then(pl.lit("other_table"))
+                                 .otherwise(pl.col("_why")).alias("_why")).to_series()
