@@ -13,7 +13,7 @@ from api import jobs
 from api.accounts import User
 from api.context import ApiContext
 from api.errors import api_error
-from validator.errors import UserError, env_number
+from validator.errors import UserError, env_number, id_as_period
 from validator.store import Store, run
 from validator.store.history import new_submission_id
 
@@ -60,6 +60,8 @@ def start_submission(ctx: ApiContext, store: Store, user: User, *, file: BinaryI
     except UserError as exc:
         raise api_error(422, "bad_program", exc.message_id, exc.message_en) from None
     period = period.strip()
+    if (wrong := id_as_period(period)) is not None:
+        raise api_error(422, "bad_period", wrong.message_id, wrong.message_en)
     if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z\-/ ]{0,19}", period):
         raise api_error(422, "bad_period", "Periode tidak sah. Tulis misalnya 2026-T1 atau 2026-03.",
                         "Invalid period; write e.g. 2026-T1 or 2026-03.")

@@ -234,6 +234,8 @@ def test_other_kecamatan_gets_404_exactly_as_unknown_id(api):
     ("operator", lambda c, h: c.get("/api/v1/submissions/x?status=ok", headers=h), 422, "invalid_request"),
     ("operator", lambda c, h: upload(c, h, b"x", "a.csv", program="tidakada"), 422, "bad_program"),
     ("operator", lambda c, h: upload(c, h, b"x", "a.csv", period="../../"), 422, "bad_period"),
+    # A NIK typed as the period: refused, not stored and shown on every page of the list.
+    ("operator", lambda c, h: upload(c, h, b"x", "a.csv", period="1271026004481014"), 422, "bad_period"),
     ("operator", lambda c, h: c.post("/api/v1/submissions", headers=h, data={"program": "pkh"}), 422, "invalid_request"),
 ])
 def test_error_envelope(api, role, call, status, code):

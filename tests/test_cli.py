@@ -517,3 +517,10 @@ def test_a_second_table_goes_back_as_typed_and_is_set_aside_again(tmp_path):
     again = validate(paths["xlsx"], "pkh", kecamatan="127117")
     assert again.rows["row"].to_list() == [4, 5, 6, 7, 8]
     assert [s["why"] for s in again.listing.skipped][-2:] == ["other_table"] * 2
+
+
+def test_a_nik_typed_as_the_period_is_refused_masked(tmp_path, good_list):
+    r = bansos("validate", str(good_list), "--program", "pkh", "--period", "1271026004481014",
+               "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "127102******1014" in r.stderr and "1271026004481014" not in r.stderr
+    assert not (tmp_path / "o").exists()

@@ -422,6 +422,9 @@ def test_council_looks_up_by_name_and_kecamatan(site):
     assert "712049365" not in r.text and "menunggu perbaikan dari kecamatan" in r.text
     nobody = c.post("/telusur/nama", data={"nama": "Tidak Ada Orang", "kecamatan": "12.71.17"})
     assert "Tidak ada orang dengan nama ini" in nobody.text
+    # A NIK typed into the name field is neither refilled nor shown whole.
+    typed = c.post("/telusur/nama", data={"nama": "1271171404511017", "kecamatan": "12.71.17"})
+    assert "1271171404511017" not in typed.text and "127117******1017" in typed.text
     bad = c.post("/telusur/nama", data={"nama": "fajar", "kecamatan": "Atlantis"})
     assert bad.status_code == 422 and "tidak dikenal" in bad.text
     view = site.app.state.ctx.view()

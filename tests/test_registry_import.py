@@ -342,3 +342,16 @@ def test_a_windows_1252_extract_is_read(tmp_path, store):
     small.write_bytes(f"nik,nama\n{SITI},CAFÉ".encode("cp1252"))
     import_registry(small, store)
     assert dict(store.con.execute("SELECT nik, nama FROM registry").fetchall())[SITI] == "CAFÉ"
+
+
+def test_a_pipe_as_the_extract_is_refused_before_a_store_is_made(tmp_path):
+    import os
+
+    fifo = tmp_path / "dtks.csv"
+    os.mkfifo(fifo)
+    runner = CliRunner()
+    app = typer.Typer()
+    app.add_typer(registry_app, name="registry")
+    result = runner.invoke(app, ["registry", "import", str(fifo), "--store", str(tmp_path / "baru.duckdb")])
+    assert isinstance(result.exception, UserError) and "bukan berkas biasa" in result.exception.message_id
+    assert not (tmp_path / "baru.duckdb").exists()

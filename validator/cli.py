@@ -224,7 +224,9 @@ USAGE_TEXT = [  # click's usage errors, in the operator's language
     (r"Missing argument '([^']+)'", "{0} wajib diisi"),
     (r"No such option: (\S+)", "opsi {0} tidak dikenal"),
     (r"No such command '([^']+)'", "perintah '{0}' tidak dikenal"),
-    (r"(?i)Invalid value for '([^']+)': (?:file|path|directory) '([^']+)' is not readable", "berkas {1} untuk {0} "
+    (r"(?i)Invalid value for '(-[^']+)': (?:file|path|directory) '([^']+)' is not readable", "berkas {1} untuk {0} "
+     "tidak dapat dibaca: tidak ada izin membaca. Minta izin baca kepada pemiliknya, atau salin berkas ke folder Anda"),
+    (r"(?i)Invalid value for '([^']+)': (?:file|path|directory) '([^']+)' is not readable", "berkas {1} "
      "tidak dapat dibaca: tidak ada izin membaca. Minta izin baca kepada pemiliknya, atau salin berkas ke folder Anda"),
     (r"(?i)Invalid value for '([^']+)': (?:file|path|directory) '([^']+)' does not exist", "berkas {1} untuk {0} "
      "tidak ditemukan. Periksa nama dan foldernya"),
@@ -296,8 +298,8 @@ def main() -> None:
             err.print(_usage_line(exc), highlight=False, soft_wrap=True, markup=False)
             sys.exit(exc.exit_code)
         if disk_full(exc):  # DuckDB says so in its own words, from wherever it was writing
-            said = disk_full_error("basis data riwayat", "Riwayat tidak berubah dan tidak ada hasil yang ditulis."
-                                   if not _finished else "Daftar sudah tercatat di riwayat.")
+            said = disk_full_error("basis data riwayat", "Riwayat tidak berubah." if not _finished
+                                   else "Daftar sudah tercatat di riwayat.")
             err.print(f"[bold red]Kesalahan:[/] {said.line()}", highlight=False, soft_wrap=True)
             sys.exit(2)
         if os.environ.get("BANSOS_DEBUG"):

@@ -84,9 +84,13 @@ def check_cmd(program: Program, period: Period, store: StorePath,
               highlight=False)
     earlier = result.get("paid_before") or {}
     if earlier.get("rows"):
+        left_pagu = None if last["pagu"] is None else last["pagu"] - earlier["amount"]
+        left_kuota = None if last["kuota"] is None else last["kuota"] - earlier["rows"]
         out.print(f"Sudah dibayar pada versi yang disetujui sebelumnya / paid by earlier approved versions: "
                   f"{earlier['rows']} penerima, {_rupiah(earlier['amount'])}; {earlier['live_rows']} baris daftar "
-                  "aktif tidak dibayar lagi, dan pagu serta kuota versi ini dikurangi sebesar itu.", highlight=False)
+                  "aktif tidak dibayar lagi, dan pagu serta kuota versi ini dikurangi sebesar itu: sisa pagu "
+                  f"{_rupiah(left_pagu)}, sisa kuota {left_kuota if left_kuota is not None else '-'}.",
+                  highlight=False)
         if earlier.get("amount_changed"):
             out.print(f"[yellow]Perhatian[/]: {earlier['amount_changed']} penerima yang sudah dibayar kini tertulis "
                       "dengan nominal lain; selisihnya tidak dibayar oleh batch ini, selesaikan di luar batch. / "

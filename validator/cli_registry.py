@@ -41,9 +41,11 @@ def registry_import(
     store: StoreOpt,
 ) -> None:
     """Periksa ekstrak lalu ganti registri (semua atau tidak sama sekali) / check, then replace the registry."""
+    from validator.ingest import check_file
     from validator.registry import import_registry
     from validator.store import Store
 
+    check_file(file)  # before the store is opened: a wrong path creates no empty store
     with Store(store) as db:
         report = import_registry(file, db)
     print_report(report)
@@ -70,9 +72,11 @@ def exclusions_import(
     store: StoreOpt,
 ) -> None:
     """Ganti daftar pengecualian di basis data riwayat / replace the exclusion list."""
+    from validator.ingest import check_file
     from validator.registry import import_exclusions
     from validator.store import Store
 
+    check_file(file)  # before the store is opened: a wrong path creates no empty store
     with Store(store) as db:
         res = import_exclusions(file, db)
     t = Table(title=f"Daftar pengecualian {res['file']}: {res['rows']} NIK",

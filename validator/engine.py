@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from validator.checks import CheckContext, rule_like, run_checks
-from validator.errors import UserError, mask_echo
+from validator.errors import UserError, id_as_period, mask_echo
 from validator.ingest import ListData, check_file, read_list, sha256_of
 from validator.reports.messages import context_params, render
 from validator.rulebook import Program, Rulebook, load_rules
@@ -271,6 +271,8 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
     program = rules.program(program_id)
     regions = load_regions()
     sender = parse_kecamatan(kecamatan, regions)
+    if (wrong := id_as_period(period)) is not None:
+        raise wrong
     period = history.canonical_period(period) if period is not None else None
     today = today or dt.date.today()
     if store is not None and not (sender and period):

@@ -68,8 +68,18 @@ def disk_full(exc: BaseException) -> bool:
         or "Disk quota exceeded" in str(exc)
 
 
-def disk_full_error(where: str, unchanged: str) -> UserError:
+def disk_full_error(where: str, unchanged: str, where_en: str = "the history store") -> UserError:
     """One line for a full disk: where it happened, what stayed as it was, what to do."""
     return UserError(f"Disk penuh saat menulis ke {where}. {unchanged} Kosongkan ruang disk (atau pilih folder lain), "
-                     "lalu ulangi.", f"The disk is full while writing to {where}. Free some space and try again.",
+                     "lalu ulangi.", f"The disk is full while writing to {where_en}. Free some space and try again.",
                      code="disk_full")
+
+
+def id_as_period(period: str | None) -> UserError | None:
+    """A NIK, KK or account number typed as the period (8 digits or more in a run): refused, and
+    not repeated whole, since the period is stored and shown on every page of the list."""
+    if period is None or mask_echo(period, 8) == period:
+        return None
+    return UserError(f"Periode '{mask_echo(period, 8)}' berisi nomor panjang, bukan periode. Tulis periode penyaluran, "
+                     "misalnya 2026-T1 atau 2026-03.", "The period holds a long number, not a period. Write e.g. "
+                     "2026-T1 or 2026-03.", code="bad_period")

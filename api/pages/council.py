@@ -64,5 +64,7 @@ def by_name(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, nama: A
         return render(request, "lookup.html", user, status_code=exc.status, name_error=exc.message,
                       nama=_refill(nama), kecamatan=_refill(kecamatan, 7))
     people = [m | {"stories": _stories(ctx, m["events"])} for m in found["matches"]]
+    # A NIK typed into the name field is neither refilled nor shown whole in the heading.
     return render(request, "lookup.html", user, people=people, truncated=found["truncated"], by_name=True,
-                  nama=nama, kecamatan=kecamatan, kecamatan_name=found["kecamatan_name"])
+                  nama=_refill(nama), nama_shown=mask_echo(nama), kecamatan=kecamatan,
+                  kecamatan_name=found["kecamatan_name"])

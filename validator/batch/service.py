@@ -22,7 +22,7 @@ import polars as pl
 from validator.batch import files
 from validator.batch.rows import PAID_BEFORE, PAY, fingerprint, gate_frame, live_rows, paid_before
 from validator.batch.summary import summarize
-from validator.errors import UserError
+from validator.errors import UserError, id_as_period
 from validator.ingest import sha256_of
 from validator.rulebook import Rulebook
 from validator.store import Store, run
@@ -47,6 +47,8 @@ def default_root(store_path: Path) -> Path:
 
 
 def clean_period(period: str) -> str:
+    if (wrong := id_as_period(period)) is not None:
+        raise wrong
     period = canonical_period(period)  # '2026-t1' is the 2026-T1 batch, as lists are recorded
     if not period or len(period) > 20:
         raise UserError("Periode wajib diisi (mis. 2026-T1), paling panjang 20 karakter.",
@@ -61,7 +63,8 @@ def parse_number(text: str | None, what: str) -> int | None:
         return None
     whole = re.sub(r"(?i)^rp\.?", "", text).strip().split(",")[0].replace(".", "").replace(" ", "")
     if not whole.isdigit():
-        raise UserError(f"{what} harus berupa angka bulat, mis. 1.500.000.000 (tertulis: {text[:30]}).",
+        example = "2.500" if what.lower().startswith("kuota") else "1.500.000.000"
+        raise UserError(f"{what} harus berupa angka bulat, mis. {example} (tertulis: {text[:30]}).",
                         f"{what} must be a whole number.", code="bad_number")
     return int(whole)
 

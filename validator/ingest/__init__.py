@@ -114,9 +114,9 @@ def check_file(path: Path) -> None:
                         f"File {path} not found.", code="file_missing")
     if not path.is_file():
         raise UserError(f"{path} bukan berkas biasa (melainkan pipa, perangkat, atau sejenisnya), jadi tidak dapat "
-                        "dibaca sebagai daftar. Simpan daftar sebagai berkas .xlsx, .csv atau .parquet, lalu sebutkan "
-                        "berkas itu.", f"{path} is not a regular file (a pipe, a device or the like). Save the list "
-                        "as an .xlsx, .csv or .parquet file and name that file.", code="file_unreadable")
+                        "dibaca. Simpan isinya sebagai berkas .xlsx, .csv atau .parquet, lalu sebutkan berkas itu.",
+                        f"{path} is not a regular file (a pipe, a device or the like). Save its content as an .xlsx, "
+                        ".csv or .parquet file and name that file.", code="file_unreadable")
     try:
         with path.open("rb"):
             pass

@@ -18,7 +18,7 @@ import polars as pl
 from pandera.errors import SchemaErrors
 
 from validator.errors import UserError, disk_full, disk_full_error
-from validator.ingest import sha256_of
+from validator.ingest import check_file, sha256_of
 from validator.ingest.layout import headers_shown
 from validator.registry.schema import CHECKS, RegistryRow, base_column
 from validator.store import Store
@@ -113,8 +113,7 @@ def _utf8_copy(path: Path) -> Path:
 def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
     """Reads only the header (CSV) or the schema (Parquet); a file DuckDB cannot open is a UserError."""
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"Berkas {path} tidak ditemukan.", f"File {path} not found.", code="file_missing")
+    check_file(path)  # missing, a folder, a pipe or a device, unreadable: each told as such
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         kind, delim = "parquet", None
@@ -559,7 +558,8 @@ def import_registry(path: Path, store: Store) -> ExtractReport:
                 f"desil, status, nik_valid) SELECT * FROM {scan_extract(con, path)}").fetchone()[0]
         except duckdb.Error as exc:
             if disk_full(exc):
-                raise disk_full_error(f"basis data riwayat {store.path.name}", "Registri lama tetap dipakai.") from None
+                raise disk_full_error(f"basis data riwayat {store.path.name}", "Registri lama tetap dipakai.",
+                                      f"the history store {store.path.name}") from None
             raise UserError(f"Impor {path.name} gagal: {_duck_error(exc)}. Registri lama tetap dipakai.",
                             f"Importing {path.name} failed; the registry was not changed.",
                             code="import_failed") from None

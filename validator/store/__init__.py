@@ -205,7 +205,8 @@ class Store:
                 f"The history store {self.path.name} is busy in another process. Wait and try again.",
                 code="store_busy")
         if disk_full(exc):
-            return disk_full_error(f"basis data riwayat {self.path.name}", "Riwayat tidak berubah.")
+            return disk_full_error(f"basis data riwayat {self.path.name}", "Riwayat tidak berubah.",
+                                   f"the history store {self.path.name}")
         return UserError(
             f"Berkas {self.path.name} bukan basis data riwayat yang dapat dibuka. "
             "Periksa jalur --store.",
