@@ -225,7 +225,8 @@ def test_staging_folders_of_a_killed_check_or_approval_are_swept(tmp_path, rules
         live = folder / f".persetujuan-{os.getppid()}-{'c' * 32}"  # a run still going
         live.mkdir()
         service.check(db, rules, "pkh", "2026-T1", pagu=PAGU, kuota=KUOTA, root=root, actor="uji")
-        assert not dead_check.exists()
+        assert not dead_check.exists() and not dead.exists()  # the next check sweeps both
+        dead.mkdir()
         service.approve(db, rules, "pkh", "2026-T1", actor="Kabid")
     assert not dead.exists() and live.exists()
     assert not [p for p in folder.iterdir() if p.name.startswith(".") and p != live]

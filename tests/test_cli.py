@@ -524,3 +524,6 @@ def test_a_nik_typed_as_the_period_is_refused_masked(tmp_path, good_list):
                "--out", str(tmp_path / "o"))
     assert r.returncode == 2 and "127102******1014" in r.stderr and "1271026004481014" not in r.stderr
     assert not (tmp_path / "o").exists()
+    # A date typed as the period is a typo, not an ID: validated, with the warning.
+    r = bansos("validate", str(good_list), "--program", "pkh", "--period", "2026-03-01", "--out", str(tmp_path / "d"))
+    assert r.returncode == 0 and "period_unrecognised" in (tmp_path / "d" / "result.json").read_text(encoding="utf-8")

@@ -76,10 +76,11 @@ def disk_full_error(where: str, unchanged: str, where_en: str = "the history sto
 
 
 def id_as_period(period: str | None) -> UserError | None:
-    """A NIK, KK or account number typed as the period (8 digits or more in a run): refused, and
+    """A NIK, KK or account number typed as the period (ten digits or more in a run, counting
+    across a few separators, as mask_echo does; a date such as 2026-03-01 has eight): refused, and
     not repeated whole, since the period is stored and shown on every page of the list."""
-    if period is None or mask_echo(period, 8) == period:
+    if period is None or mask_echo(period, 10) == period:
         return None
-    return UserError(f"Periode '{mask_echo(period, 8)}' berisi nomor panjang, bukan periode. Tulis periode penyaluran, "
+    return UserError(f"Periode '{mask_echo(period, 10)}' berisi nomor panjang, bukan periode. Tulis periode penyaluran, "
                      "misalnya 2026-T1 atau 2026-03.", "The period holds a long number, not a period. Write e.g. "
                      "2026-T1 or 2026-03.", code="bad_period")

@@ -135,6 +135,7 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
         # An open version keeps the folder of its first check: every check of it in one place
         # (and the staging folder on the same disk as the version's, for the rename below).
         root = Path(latest["folder"]).parent
+        _sweep_staging(Path(latest["folder"]))  # a killed approval's disbursement file goes too
     _sweep_staging(root)
     staging = root / f".pemeriksaan-{os.getpid()}-{uuid.uuid4().hex}"
     staging.mkdir(parents=True, exist_ok=True)

@@ -233,7 +233,8 @@ def _sheets_not_read(others: list[tuple[str, int, bool]], read: str) -> dict:
                    f"(seluruhnya {rows_id} baris data) tetapi tidak diperiksa. Gabungkan semua baris ke dalam satu "
                    "sheet, atau kirim setiap sheet sebagai berkas tersendiri.",
         "message_en": f"Only sheet '{read}' was checked. {'Another sheet' if one else 'Other sheets'}, {names_en}, "
-                      f"also {'has' if one else 'have'} a NIK column ({rows:,} data rows in all) but "
+                      f"also {'has' if one else 'have'} a NIK column ({rows:,} data {'row' if rows == 1 else 'rows'} "
+                      f"in all) but "
                       f"{'was' if one else 'were'} not checked. Put all rows on one sheet, or send each sheet as a "
                       "file of its own.",
     }
