@@ -504,7 +504,9 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
             if item["row"] in group_rows:
                 item["why"] = "section"
     other = why == "other_table"
-    aside = body.filter(other).select("_row", *[f"c{j}" for j in range(grid.width)]) if other.any() else None
+    # (Gathered by position: a filter would pass over every row of every column of a long list.)
+    aside = (body.select("_row", *[f"c{j}" for j in range(grid.width)])[other.arg_true()] if other.any()
+             else None)
     skipped.sort(key=lambda s: s["row"])
     block_start = i - 1 if label_row else i
     return ListData(frame=data, fields=found, headers=headers, header_row=header_row,
@@ -523,7 +525,7 @@ def _group_lines(data: pl.DataFrame, grid: Grid, body: pl.DataFrame, why: pl.Ser
     """The group's name for each row from the "NAMA KELOMPOK : …" line above it, when the list has
     no group-name column; and the row numbers of those lines."""
     lines = [(k + 1, " ".join(c for c in r if c)) for k, r in enumerate(above)]
-    aside = body.filter(why.is_not_null())
+    aside = body[why.is_not_null().arg_true()]  # the few rows set aside, by position
     if aside.height:
         lines += aside.select("_row", pl.concat_str([pl.col(f"c{j}").str.strip_chars() for j in range(grid.width)],
                                                    separator=" ", ignore_nulls=True)).iter_rows()
