@@ -110,6 +110,18 @@ def test_a_new_store_is_private_even_from_a_library_call(tmp_path):
     assert _mode(tmp_path / "s.duckdb") == 0o600
 
 
+def test_a_store_made_open_before_is_closed_up_when_next_written(tmp_path):
+    from validator.store import Store
+
+    store = tmp_path / "lama.duckdb"
+    Store(store).close()
+    store.chmod(0o644)  # as a store made under umask 022 before bansos set 077
+    Store(store, read_only=True).close()
+    assert _mode(store) == 0o644  # a reader changes nothing
+    Store(store).close()
+    assert _mode(store) == 0o600
+
+
 def test_server_data_folder_is_private_even_if_made_open_before(tmp_path):
     from api.app import create_app
 

@@ -170,15 +170,20 @@ class Store:
                 f"History store {self.path} does not exist yet.", code="store_missing")
         if not self.read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        new = not self.read_only and not self.path.exists()
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         delay = 0.05
         while True:
             try:
                 con = duckdb.connect(str(self.path), read_only=self.read_only)
-                if new:  # personal data: the owner's alone, even where the umask is open (`bansos` sets 077)
-                    with contextlib.suppress(OSError):
-                        self.path.chmod(0o600)
+                if not self.read_only:
+                    # Personal data: the owner's alone, even where the umask is open (`bansos` sets
+                    # 077), and a store made before that (0644) is closed up the first time it is
+                    # written, with its WAL. Only the owner may change a mode; others are left.
+                    for f in (self.path, self.path.with_name(self.path.name + ".wal")):
+                        with contextlib.suppress(OSError):
+                            st = f.stat()
+                            if st.st_uid == os.getuid() and st.st_mode & 0o077:
+                                f.chmod(0o600)
                 return con
             except duckdb.IOException as exc:
                 # A server holds its store for as long as it runs: waiting for it is no use.
