@@ -527,3 +527,19 @@ def test_a_nik_typed_as_the_period_is_refused_masked(tmp_path, good_list):
     # A date typed as the period is a typo, not an ID: validated, with the warning.
     r = bansos("validate", str(good_list), "--program", "pkh", "--period", "2026-03-01", "--out", str(tmp_path / "d"))
     assert r.returncode == 0 and "period_unrecognised" in (tmp_path / "d" / "result.json").read_text(encoding="utf-8")
+
+
+def test_a_long_or_control_character_period_and_a_locked_folder_are_told(tmp_path, good_list, monkeypatch):
+    from validator.errors import UserError, id_as_period
+    from validator.ingest import check_file
+
+    assert id_as_period("2026\x1b[31m-T1").code == "bad_period" and "\x1b" not in id_as_period("2026\x1b-T1").message_id
+    assert id_as_period("x" * 41) is not None and id_as_period("2026-T1") is None
+    assert "127117******0015" in id_as_period("1271 - /1719 - /1175 - /0015").message_id
+
+    def locked(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "is_dir", locked)
+    with pytest.raises(UserError, match="tidak ada izin membuka foldernya"):
+        check_file(good_list)

@@ -1185,3 +1185,32 @@ def test_a_list_of_substitutes_after_a_list_of_people_removed_is_read_again(tmp_
         (15, "repeated_header")]
     [warn] = listing.warnings
     assert "(baris 11); 1 barisnya (baris 12) tidak diperiksa" in warn["message"]
+
+
+def test_odd_hidden_column_markup_is_ignored_not_an_internal_error():
+    from validator.ingest.excel import _hidden_columns
+
+    cols = (b'<cols><col min="2" max="3" hidden="1"/><col min="5" hidden="true"/><col min="1" max="abc" hidden="1"/>'
+            b'<col min="' + b"9" * 5000 + b'" hidden="1"/><col min="4" max="2" hidden="1"/></cols><sheetData>')
+    assert sorted(_hidden_columns(cols)) == [1, 2, 4]
+    # Thousands of elements hiding every column: one pass each, not 16,384 set inserts each.
+    many = b"<cols>" + b'<col min="1" max="16384" hidden="1"/>' * 20000 + b"</cols><sheetData>"
+    assert len(_hidden_columns(many)) == 16384
+
+
+def test_a_filled_in_template_sheet_is_the_list(tmp_path, header_map):
+    head = ["NO", "NIK", "NAMA"]
+    people = [[str(k), f"12711755068000{k:02d}", f"WARGA {k}"] for k in range(1, 9)]
+    path = _hidden_workbook(tmp_path / "t.xlsx", [("TEMPLATE PKH 2026", [head, *people], True),
+                                                  ("KPM DIHAPUS", [head, *people[:2]], True),
+                                                  ("lama", [head, *people, *people], False)])
+    listing = read_list(path, header_map)
+    assert listing.sheet == "TEMPLATE PKH 2026" and listing.frame.height == 8
+
+
+def test_kube_group_lines_typed_in_the_nik_column_are_sections(tmp_path, header_map):
+    rows = [["NIK", "JABATAN", "NAMA ANGGOTA"], ["NAMA KELOMPOK : KUBE-1271170001 MAWAR"],
+            ["1271175506800001", "KETUA", "SITI"], ["1271175506800002", "ANGGOTA", "RINA"]]
+    listing = read_list(_hidden_workbook(tmp_path / "k.xlsx", [("KUBE", rows, True)]), header_map)
+    assert listing.frame.height == 2 and [(s["row"], s["why"]) for s in listing.skipped] == [(2, "section")]
+    assert listing.frame["nama_kelompok"].to_list() == ["KUBE-1271170001 MAWAR"] * 2

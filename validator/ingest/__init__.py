@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from validator.errors import UserError
+from validator.errors import UserError, mask_echo
 from validator.ingest.columnar import read_parquet
 from validator.ingest.delimited import read_delimited
 from validator.ingest.excel import check_extent, error_cells, open_workbook, read_sheet, sheet_names
@@ -39,7 +39,8 @@ def _own_summary(name: str, head: list[list[str]]) -> bool:
     return name.strip().lower() == "ringkasan" and str(first or "").startswith("Hasil validasi")
 
 
-# Sheets that explain the list or show its form, by their name.
+# Sheets that explain the list or show its form, by their name, with at most a few example rows.
+_EXAMPLE_ROWS = 3
 _GUIDE_SHEET = r"(?i)\b(?:PETUNJUK|PANDUAN|CONTOH|TEMPLATE|TEMPLAT|FORMAT|INSTRUKSI|CARA\s+PENGISIAN|README|BACA)\b"
 
 
@@ -82,7 +83,8 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tupl
             # visible one beats a hidden one, unless it is an instructions or template sheet by
             # its name (its example rows lose to the list kept hidden). Then the most fields
             # named, then the most recipients.
-            shown = visible and not re.search(_GUIDE_SHEET, name)
+            # (A guide-named sheet holding a real list, the Dinas template filled in, is visible.)
+            shown = visible and not (re.search(_GUIDE_SHEET, name) and ids <= _EXAMPLE_ROWS)
             score = (int(ids > 0), int(shown), len(found) + (100 if "nik" in found else 0), ids, below + 1)
             if "nik" in found:
                 with_nik.append((name, below, visible))
@@ -105,6 +107,16 @@ def _binary(head: bytes) -> bool:
 def check_file(path: Path) -> None:
     """The list is a file this run can read: not a folder, a pipe or a device (reading /dev/zero
     or a pipe nobody writes to would never end), and readable."""
+    try:
+        _check_file(path)
+    except PermissionError:  # a folder on the way that this account may not enter
+        raise UserError(f"Berkas {path} tidak dapat dibuka: tidak ada izin membuka foldernya. Minta izin kepada "
+                        "pemilik folder, atau salin berkas ke folder Anda sendiri.",
+                        f"File {path} cannot be opened: no permission to enter its folder.",
+                        code="file_unreadable") from None
+
+
+def _check_file(path: Path) -> None:
     if path.is_dir():
         raise UserError(f"{path} adalah folder, bukan berkas daftar. Sebutkan berkas .xlsx, .csv atau .parquet di "
                         "dalamnya.", f"{path} is a folder, not a list file. Name the .xlsx, .csv or .parquet file "
@@ -220,8 +232,9 @@ def _sheets_not_read(others: list[tuple[str, int, bool]], read: str) -> dict:
     """One warning for every other sheet with a NIK column: which (hidden ones said so), and how
     many rows they hold."""
     rows = sum(n for _, n, _ in others)
-    shown = [f"'{n}'" + ("" if visible else " (tersembunyi)") for n, _, visible in others[:10]]
-    shown_en = [f"'{n}'" + ("" if visible else " (hidden)") for n, _, visible in others[:10]]
+    # (A sheet named after a NIK is quoted masked, as anything typed is.)
+    shown = [f"'{mask_echo(n)}'" + ("" if visible else " (tersembunyi)") for n, _, visible in others[:10]]
+    shown_en = [f"'{mask_echo(n)}'" + ("" if visible else " (hidden)") for n, _, visible in others[:10]]
     rest = len(others) - len(shown)
     names = series_text(shown + ([f"{rest} sheet lainnya"] if rest else []), "dan")
     names_en = series_text(shown_en + ([f"{rest} more"] if rest else []), "and")
@@ -229,10 +242,10 @@ def _sheets_not_read(others: list[tuple[str, int, bool]], read: str) -> dict:
     rows_id = f"{rows:,}".replace(",", ".")
     return {
         "code": "sheet_not_read",
-        "message": f"Hanya sheet '{read}' yang diperiksa. Sheet lain, yaitu {names}, juga berisi kolom NIK "
+        "message": f"Hanya sheet '{mask_echo(read)}' yang diperiksa. Sheet lain, yaitu {names}, juga berisi kolom NIK "
                    f"(seluruhnya {rows_id} baris data) tetapi tidak diperiksa. Gabungkan semua baris ke dalam satu "
                    "sheet, atau kirim setiap sheet sebagai berkas tersendiri.",
-        "message_en": f"Only sheet '{read}' was checked. {'Another sheet' if one else 'Other sheets'}, {names_en}, "
+        "message_en": f"Only sheet '{mask_echo(read)}' was checked. {'Another sheet' if one else 'Other sheets'}, {names_en}, "
                       f"also {'has' if one else 'have'} a NIK column ({rows:,} data {'row' if rows == 1 else 'rows'} "
                       f"in all) but "
                       f"{'was' if one else 'were'} not checked. Put all rows on one sheet, or send each sheet as a "

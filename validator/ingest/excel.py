@@ -230,19 +230,25 @@ def _without(path: Path, z: zipfile.ZipFile, member: str, data: bytes, spans: li
 
 
 _COLS = re.compile(rb"<cols>(.*?)</cols>", re.DOTALL)
+_MAX_COLUMNS = 16384  # XFD
 _COL = re.compile(rb"<col\b([^>]*)/?>")
 
 
 def _hidden_columns(data: bytes) -> frozenset[int]:
     """0-based columns a sheet hides (<col min="2" max="3" hidden="1"/>, before its cells)."""
     cols = _COLS.search(data, 0, data.find(b"<sheetData") if b"<sheetData" in data else len(data))
-    hidden: set[int] = set()
+    spans: list[tuple[int, int]] = []
     for m in _COL.finditer(cols.group(1) if cols else b""):
         attrs = dict(re.findall(rb'(\w+)="([^"]*)"', m.group(1)))
-        if attrs.get(b"hidden") in (b"1", b"true") and attrs.get(b"min", b"").isdigit():
-            first, last = int(attrs[b"min"]), int(attrs.get(b"max", attrs[b"min"]) or attrs[b"min"])
-            hidden.update(range(first - 1, min(last, first + 16384)))
-    return frozenset(hidden)
+        first, last = attrs.get(b"min", b""), attrs.get(b"max", b"") or attrs.get(b"min", b"")
+        # Column numbers run 1..16384; anything else (letters, thousands of digits) is ignored.
+        if attrs.get(b"hidden") in (b"1", b"true") and first.isdigit() and last.isdigit() \
+                and len(first) <= 5 and len(last) <= 5:
+            spans.append((max(int(first), 1), min(int(last), _MAX_COLUMNS)))
+    hidden = bytearray(_MAX_COLUMNS + 1)  # one pass per span, however many <col> elements repeat it
+    for first, last in sorted(set(spans)):
+        hidden[first:last + 1] = b"\x01" * max(0, last - first + 1)
+    return frozenset(j - 1 for j in range(1, _MAX_COLUMNS + 1) if hidden[j])
 
 
 def error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, int], dict[str, frozenset[int]]]:

@@ -550,9 +550,14 @@ def _other_table_warning(skipped: list[dict], data_rows: pl.Series) -> list[dict
     n = len(rows) - len(runs)
     if n == 0:  # headers alone: nothing went unchecked
         return []
-    heads = series_text([str(run[0]) for run in runs], "dan")
-    heads_en = series_text([str(run[0]) for run in runs], "and")
-    spans = [str(run[1]) if len(run) == 2 else f"{run[1]}–{run[-1]}" for run in runs if len(run) > 1]
+    # At most ten tables named; the rest counted (a list with hundreds would make one huge line).
+    more = max(0, len(runs) - 10)
+    heads = series_text([str(run[0]) for run in runs[:10]] + ([f"{more} tabel lainnya"] if more else []), "dan")
+    heads_en = series_text([str(run[0]) for run in runs[:10]] + ([f"{more} more tables"] if more else []), "and")
+    spans = [str(run[1]) if len(run) == 2 else f"{run[1]}–{run[-1]}" for run in runs[:10] if len(run) > 1]
+    rest = sum(len(r) - 1 for r in runs[10:])
+    spans_en = spans + ([f"{rest} more"] if more else [])
+    spans += [f"{rest} baris lainnya"] if more else []
     one = n == 1
     return [{
         "code": "other_table",
@@ -560,7 +565,7 @@ def _other_table_warning(skipped: list[dict], data_rows: pl.Series) -> list[dict
                    f"(baris {series_text(spans, 'dan')}) tidak diperiksa sebagai penerima. Jika mereka penerima, "
                    "pindahkan baris-baris itu ke dalam daftar di atas lalu kirim lagi.",
         "message_en": f"Below the list there is another table with its own header (row {heads_en}); its {n} "
-                      f"{'row' if one else 'rows'} ({'row' if one else 'rows'} {series_text(spans, 'and')}) "
+                      f"{'row' if one else 'rows'} ({'row' if one else 'rows'} {series_text(spans_en, 'and')}) "
                       f"{'was' if one else 'were'} not checked as recipients. If they are recipients, move them "
                       "into the list above and send it again.",
     }]
@@ -617,8 +622,9 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     # with several filled cells stay data.
     # A cell of plain digits (a cheap cast) settles most rows, and the first ID column (the NIK)
     # settles nearly all: each further column and the regex look only at the rows still open.
-    has_id = pl.any_horizontal([(pl.col(f"c{j}").str.contains(r"\d{6}") & ~pl.col(f"c{j}").str.contains(_NIP))
-                                .fill_null(False) for j in id_cols])
+    # (Nor is a group's number in a "NAMA KELOMPOK : KUBE-1271170001" line typed in the NIK column.)
+    has_id = pl.any_horizontal([(pl.col(f"c{j}").str.contains(r"\d{6}") & ~pl.col(f"c{j}").str.contains(_NIP)
+                                 & ~pl.col(f"c{j}").str.contains(_GROUP_LINE)).fill_null(False) for j in id_cols])
     why = pl.repeat(None, body.height, dtype=pl.Utf8, eager=True).alias("_why")
     rest = pl.DataFrame({"_i": pl.int_range(0, body.height, dtype=pl.UInt32, eager=True)})
     for j in id_cols:
@@ -726,6 +732,7 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         .when(repeats >= max(2, (len(mapped_keys) + 1) // 2)).then(pl.lit("repeated_header"))
         .when(nik_header & (n >= 2)).then(pl.lit("repeated_header"))
         .when(sub_repeat).then(pl.lit("repeated_header"))
+        .when((n <= 2) & joined.str.contains(_GROUP_LINE)).then(pl.lit("section"))
         .when(total).then(pl.lit("total"))
         .when(marker).then(pl.lit("signature"))
         .when(((n <= 1) | after_list) & notes_line).then(pl.lit("notes"))
