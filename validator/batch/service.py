@@ -24,6 +24,7 @@ from validator.batch.rows import PAID_BEFORE, PAY, fingerprint, gate_frame, live
 from validator.batch.summary import summarize
 from validator.errors import UserError, id_as_period
 from validator.ingest import sha256_of
+from validator.reports import sweep_dead
 from validator.rulebook import Rulebook
 from validator.store import Store, run
 from validator.store.history import canonical_period, mask_nik
@@ -186,18 +187,7 @@ _STAGING = re.compile(r"^\.(?:persetujuan|pemeriksaan)-(\d+)-[0-9a-f]{32}$")
 def _sweep_staging(folder: Path) -> None:
     """Staging folders of a check or an approval killed mid-way (its process is gone): an
     approval's holds the disbursement file with every payee's NIK and account, so it must not stay."""
-    if not folder.is_dir():
-        return
-    for p in folder.iterdir():
-        m = _STAGING.match(p.name)
-        if not m or not p.is_dir():
-            continue
-        try:
-            os.kill(int(m.group(1)), 0)
-        except ProcessLookupError:
-            shutil.rmtree(p, ignore_errors=True)
-        except (PermissionError, OverflowError, OSError):
-            pass
+    sweep_dead(folder, _STAGING)
 
 
 def _open_version(store: Store, program: str, period: str, root: Path, actor: str) -> dict:

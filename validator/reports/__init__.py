@@ -19,7 +19,7 @@ from validator.errors import UserError
 from validator.reports.result_json import render_json
 from validator.reports.workbook import write_workbook
 
-__all__ = ["write_outputs"]
+__all__ = ["remove_temp", "sweep_dead", "write_outputs"]
 
 
 def write_outputs(outcome, out_dir: Path, extra: dict | None = None,
@@ -138,8 +138,16 @@ def remove_temp(path: Path) -> None:
 
 def _sweep(out_dir: Path) -> None:
     """Remove temp files a killed run left behind (its process is gone); another live run's stay."""
-    for p in out_dir.glob(".result.*.tmp"):
-        m = _TEMP.match(p.name)
+    sweep_dead(out_dir, _TEMP)
+
+
+def sweep_dead(folder: Path, pattern: re.Pattern) -> None:
+    """Remove the temp files and folders in `folder` whose name matches `pattern` (its group 1 the
+    process id that made them) and whose process is gone; a live run's stay."""
+    if not folder.is_dir():
+        return
+    for p in folder.iterdir():
+        m = pattern.match(p.name)
         if not m:
             continue
         try:
