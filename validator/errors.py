@@ -79,13 +79,16 @@ def id_as_period(period: str | None) -> UserError | None:
     """A NIK, KK or account number typed as the period (ten digits or more in a run, counting
     across a few separators, as mask_echo does; a date such as 2026-03-01 has eight): refused, and
     not repeated whole, since the period is stored and shown on every page of the list."""
-    if period is not None and (len(period) > 40 or any(ord(ch) < 32 or ord(ch) == 127 for ch in period)):
-        shown = re.sub(r"[\x00-\x1f\x7f]", "", mask_echo(period, 10))[:40]
+    if period is None:
+        return None
+    masked = mask_echo(period, 10)
+    if len(period) > 40 or any(ord(ch) < 32 or ord(ch) == 127 for ch in period):
+        shown = re.sub(r"[\x00-\x1f\x7f]", "", masked)[:40]
         return UserError(f"Periode '{shown}…' terlalu panjang atau berisi karakter kendali. Tulis "
                          "periode penyaluran, misalnya 2026-T1 atau 2026-03.", "The period is too long or holds "
                          "control characters. Write e.g. 2026-T1 or 2026-03.", code="bad_period")
-    if period is None or mask_echo(period, 10) == period:
+    if masked == period:
         return None
-    return UserError(f"Periode '{mask_echo(period, 10)}' berisi nomor panjang, bukan periode. Tulis periode penyaluran, "
+    return UserError(f"Periode '{masked}' berisi nomor panjang, bukan periode. Tulis periode penyaluran, "
                      "misalnya 2026-T1 atau 2026-03.", "The period holds a long number, not a period. Write e.g. "
                      "2026-T1 or 2026-03.", code="bad_period")

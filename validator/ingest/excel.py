@@ -245,6 +245,8 @@ def _hidden_columns(data: bytes) -> frozenset[int]:
         if attrs.get(b"hidden") in (b"1", b"true") and first.isdigit() and last.isdigit() \
                 and len(first) <= 5 and len(last) <= 5:
             spans.append((max(int(first), 1), min(int(last), _MAX_COLUMNS)))
+    if not spans:  # the usual sheet: nothing hidden
+        return frozenset()
     hidden = bytearray(_MAX_COLUMNS + 1)  # one pass per span, however many <col> elements repeat it
     for first, last in sorted(set(spans)):
         hidden[first:last + 1] = b"\x01" * max(0, last - first + 1)

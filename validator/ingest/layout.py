@@ -499,7 +499,7 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
     if "tempat_tanggal_lahir" in found and "tanggal_lahir" not in found:
         data = data.with_columns(_split_ttl(found))
     if "nama_kelompok" not in found:
-        data, group_rows = _group_lines(data, grid, body, why, rows[:i])
+        data, group_rows = _group_lines(data, grid, body[out_pos], rows[:i])
         for item in skipped:  # "NAMA KELOMPOK : …" groups the rows below it: a section, not a blank
             if item["row"] in group_rows:
                 item["why"] = "section"
@@ -520,12 +520,12 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
 _GROUP_LINE = r"(?i)^\W*(?:NAMA\s+)?(?:KELOMPOK|KUBE)(?:\s+KUBE)?\s*:\s*(\S.*?)\s*$"
 
 
-def _group_lines(data: pl.DataFrame, grid: Grid, body: pl.DataFrame, why: pl.Series,
+def _group_lines(data: pl.DataFrame, grid: Grid, aside: pl.DataFrame,
                  above: list[list[str]]) -> tuple[pl.DataFrame, set[int]]:
-    """The group's name for each row from the "NAMA KELOMPOK : …" line above it, when the list has
-    no group-name column; and the row numbers of those lines."""
+    """The group's name for each row from the "NAMA KELOMPOK : …" line above it (above the header,
+    or among the rows set aside below it), when the list has no group-name column; and the row
+    numbers of those lines."""
     lines = [(k + 1, " ".join(c for c in r if c)) for k, r in enumerate(above)]
-    aside = body[why.is_not_null().arg_true()]  # the few rows set aside, by position
     if aside.height:
         lines += aside.select("_row", pl.concat_str([pl.col(f"c{j}").str.strip_chars() for j in range(grid.width)],
                                                    separator=" ", ignore_nulls=True)).iter_rows()
