@@ -10,6 +10,7 @@ import datetime as dt
 from api.accounts import User
 from api.context import ApiContext
 from api.errors import api_error
+from validator.batch import paid
 from validator.errors import UserError, mask_echo
 from validator.store import Store, run
 from validator.store.history import canonical_period
@@ -165,76 +166,57 @@ def with_decisions(store: Store, submission_id: str, doc: dict) -> dict:
     return doc | {"rows": rows}
 
 
-def accepted_rows(store: Store, submission_id: str) -> list[tuple]:
+def accepted_rows(ctx: ApiContext, store: Store, submission_id: str) -> list[tuple]:
     """(row, nik, no_kk, nama, tanggal_lahir, bank, no_rekening, nominal, note, paid by) of the rows
     whose effective status is accepted: what payment needs, in the order of exports.HEADERS. "Paid
     by" names the approved batch versions of the same program and period that already paid the
-    person, so this list is never paid from a second time."""
+    person (or, in a household program, the family), so this list is never paid from a second time."""
     _live_submission(store, submission_id)
-    return run(store.con, """
+    rows = run(store.con, """
         SELECT e.row, e.nik, e.no_kk, e.nama, e.tanggal_lahir, e.bank, e.no_rekening, e.nominal, e.decision_note,
-               (SELECT string_agg(DISTINCT p.batch_id, ', ' ORDER BY p.batch_id)
-                FROM paid_rows p JOIN batches b ON b.id = p.batch_id AND b.state = 'approved'
-                WHERE p.program = s.program AND p.period = s.period AND p.nik = e.nik) AS paid_by
-        FROM effective_rows e JOIN submissions s ON s.id = e.submission_id
-        WHERE e.submission_id = ? AND e.effective_status = 'accepted' ORDER BY e.row""", [submission_id])
+               e.sheet
+        FROM effective_rows e WHERE e.submission_id = ? AND e.effective_status = 'accepted' ORDER BY e.row""",
+               [submission_id])
+    versions, household = _paid_scope(ctx, store, submission_id)
+    by = paid.paid_rows_of_list(store, submission_id, versions, household) if rows else {}
+    return [(*r[:-1], ", ".join(b for b, _ in by[(r[-1], r[0])]) if (r[-1], r[0]) in by else None) for r in rows]
 
 
-# The rows of one list whose person (same NIK) an approved batch version of the list's program and
-# period paid. The approved versions come first from the small `batches` table and filter
-# `paid_rows` before the join, so the join reads only the list's rows and that period's payments.
-PAID_OF_LIST = """
-    FROM row_results r
-    JOIN (SELECT nik, batch_id FROM paid_rows WHERE program = ? AND period = ? AND list_contains(?, batch_id)) p
-      ON p.nik = r.nik
-    WHERE r.submission_id = ? AND r.nik_ok"""
+def _paid_scope(ctx: ApiContext, store: Store, submission_id: str) -> tuple[list[str], bool]:
+    """The approved batch versions of the submission's program and period (empty: nothing was
+    paid, and no list's rows need reading), and whether the program pays a family once."""
+    found = run(store.con, "SELECT program, period FROM submissions WHERE id = ?", [submission_id])
+    if not found:
+        return [], False
+    program, period = found[0]
+    rule_set = ctx.rules.programs.get(program)
+    return paid.approved_versions(store, program, period), rule_set is not None and rule_set.unit == "household"
 
 
-def _approved_batches(store: Store, submission_id: str) -> list | None:
-    """[program, period, approved batch ids] of the submission's program and period, or None when
-    no version of it is approved (then nothing was paid, and no list's rows need reading)."""
-    found = run(store.con, """
-        SELECT s.program, s.period, list(b.id ORDER BY b.id) FROM submissions s
-        JOIN batches b ON b.program = s.program AND b.period = s.period AND b.state = 'approved'
-        WHERE s.id = ? GROUP BY ALL""", [submission_id])
-    return list(found[0]) if found else None
+def paid_summary(ctx: ApiContext, store: Store, submission_id: str) -> tuple[int, list[str]]:
+    """How many of the list's rows are people (or, in a household program, families) an approved
+    batch of its program and period already paid, and which batches: one aggregate query."""
+    return paid.paid_count_of_list(store, submission_id, *_paid_scope(ctx, store, submission_id))
 
 
-def paid_summary(store: Store, submission_id: str) -> tuple[int, list[str]]:
-    """How many of the list's rows are people an approved batch of its program and period already
-    paid, and which batches: one aggregate query, whatever the list's size."""
-    approved = _approved_batches(store, submission_id)
-    if approved is None:
-        return 0, []
-    n, batches = run(store.con, "SELECT count(DISTINCT (r.sheet, r.row)), list(DISTINCT p.batch_id ORDER BY p.batch_id)"
-                     f" {PAID_OF_LIST}",
-                     [*approved, submission_id])[0]
-    return n, batches or []
-
-
-def paid_by_rows(store: Store, submission_id: str, rows: list[int] | None = None) -> dict[tuple, list[str]]:
-    """The approved batch versions that already paid each row's person, keyed by (sheet, row); rows
-    nobody paid are left out. With `rows`, only those rows (a page of the list): one query per page,
-    never one per row."""
-    approved = _approved_batches(store, submission_id)
-    if approved is None or rows == []:
+def paid_by_rows(ctx: ApiContext, store: Store, submission_id: str,
+                 rows: list[int] | None = None) -> dict[tuple, list[tuple[str, str]]]:
+    """(version, "nik" or "kk") of the approved batch versions that already paid each row's person
+    or, in a household program, family, keyed by (sheet, row); rows nobody paid are left out. With
+    `rows`, only those rows (a page of the list)."""
+    if rows == []:
         return {}
-    sql, params = f"SELECT r.sheet, r.row, p.batch_id {PAID_OF_LIST}", [*approved, submission_id]
-    if rows is not None:
-        sql, params = sql + " AND r.row IN (SELECT unnest(?::INTEGER[]))", [*params, sorted(set(rows))]
-    out: dict[tuple, list[str]] = {}
-    for sheet, row, batch in run(store.con, sql + " ORDER BY p.batch_id", params):
-        out.setdefault((sheet, row), []).append(batch)
-    return out
+    return paid.paid_rows_of_list(store, submission_id, *_paid_scope(ctx, store, submission_id), rows)
 
 
-def with_paid_by(store: Store, submission_id: str, doc: dict) -> dict:
+def with_paid_by(ctx: ApiContext, store: Store, submission_id: str, doc: dict) -> dict:
     """A page of result.json whose rows each gain `paid_by`: the approved batch versions of the
-    same program and period that already paid the row's person (empty when none)."""
+    same program and period that already paid the row's person or family (empty when none)."""
     if not doc["rows"]:
         return doc
-    paid = paid_by_rows(store, submission_id, [r["row"] for r in doc["rows"]])
-    return doc | {"rows": [r | {"paid_by": paid.get((r.get("sheet"), r["row"]), [])} for r in doc["rows"]]}
+    by = paid_by_rows(ctx, store, submission_id, [r["row"] for r in doc["rows"]])
+    return doc | {"rows": [r | {"paid_by": [b for b, _ in by.get((r.get("sheet"), r["row"]), [])]}
+                           for r in doc["rows"]]}
 
 
 def periods(store: Store) -> list[dict]:

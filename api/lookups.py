@@ -17,6 +17,7 @@ from api.accounts import User
 from api.context import ApiContext, StoreCache
 from api.errors import api_error
 from api.ratelimit import check_lookup
+from validator.batch.paid import paid_of_person
 from validator.errors import UserError, mask_echo
 from validator.normalize import name_key
 from validator.store import Store, query, run
@@ -27,6 +28,9 @@ NEXT_STEP = {"rejected": "menunggu perbaikan dari kecamatan",
              "review": "menunggu pemeriksaan Dinas Sosial",
              "accepted": "menunggu pencairan"}
 PAID_STEP = "masuk berkas pencairan {batch} yang disetujui Dinas Sosial; dibayar melalui bank penyalur"
+FAMILY_PAID_STEP = ("keluarganya (nomor KK yang sama) sudah masuk berkas pencairan {batch} yang disetujui Dinas "
+                    "Sosial lewat anggota keluarga lain; program ini membayar satu kali per keluarga, jadi baris "
+                    "ini tidak dibayar lagi")
 SUPERSEDED_STEP = "digantikan oleh daftar yang dikirim ulang kecamatan (lihat peristiwa sesudahnya)"
 INELIGIBLE_STEP = "tidak memenuhi syarat menurut DTKS/DTSEN atau daftar pengecualian"
 DECIDED_STEP = {"accepted": "disetujui untuk pencairan oleh Dinas Sosial; menunggu pencairan",
@@ -50,9 +54,14 @@ NOT_FOUND = {"stage": "tidak_ditemukan",
 # A look-up is a point query among millions of rows; each statement below answers from the NIK's
 # ART index or from a small table, and none joins: DuckDB would push a join's filter into the
 # row_results scan and read all of it instead of using the index.
-ROWS_OF_NIK = """SELECT submission_id, row, status, nik_ok, tanggal_lahir, finding_codes FROM row_results
+ROWS_OF_NIK = """SELECT submission_id, row, status, nik_ok, tanggal_lahir, no_kk, finding_codes FROM row_results
                  WHERE nik = ?"""
-ROW_KEYS = ["submission_id", "row", "engine_status", "nik_ok", "tanggal_lahir", "finding_codes"]
+ROW_KEYS = ["submission_id", "row", "engine_status", "nik_ok", "tanggal_lahir", "no_kk", "finding_codes"]
+
+
+def _household(ctx: ApiContext) -> frozenset[str]:
+    """The programs that pay a family once (by KK)."""
+    return frozenset(p for p, rule_set in ctx.rules.programs.items() if rule_set.unit == "household")
 
 
 def _in(values) -> str:
@@ -74,7 +83,8 @@ SUBMISSION = """SELECT created_at, program, period, kecamatan, superseded_by IS 
                 WHERE state = 'complete' AND id = ?"""
 
 
-def story_rows(store: Store, nik: str, cache: StoreCache | None = None) -> list[dict]:
+def story_rows(store: Store, nik: str, cache: StoreCache | None = None,
+               household: frozenset[str] = frozenset()) -> list[dict]:
     """Every row that held this NIK on a recorded list, oldest first: engine and effective status,
     finance's decision, and the (code, severity) pairs of its findings.
 
@@ -87,19 +97,18 @@ def story_rows(store: Store, nik: str, cache: StoreCache | None = None) -> list[
     subs = {sid: meta for sid in sids if (meta := _submission(store, sid, cache)) is not None}
     codes = _codes(store, rows)
     decided = _decisions(store, nik, sids, nums, cache)
-    # The approved batch versions that paid this person: a point query on the NIK's index, then the
-    # approved versions once (the batches table is small), never a join.
-    paid: dict[tuple[str, str], str] = {}
-    found = run(store.con, "SELECT program, period, batch_id FROM paid_rows WHERE nik = ? ORDER BY batch_id", [nik])
-    if found:
-        approved = {b for (b,) in run(store.con, "SELECT id FROM batches WHERE state = 'approved'")}
-        for program, period, bid in found:
-            if bid in approved:
-                paid.setdefault((program, period), bid)
+    # The approved batch versions that paid this person, or (in a household program, which pays a
+    # family once) this person's family: point queries on the NIK's and the KK's index.
+    kks = sorted({r["no_kk"] for r in rows if r["no_kk"] and r["submission_id"] in subs
+                  and subs[r["submission_id"]][1] in household})
+    paid: dict[tuple[str, str], tuple[str, str]] = {}
+    for program, period, bid, how in paid_of_person(store, nik, kks):
+        if how == "nik" or program in household:
+            paid.setdefault((program, period), (bid, how))
     out = []
     for r in rows:
         key = (r["submission_id"], r["row"])
-        del r["finding_codes"]  # now in `codes`
+        del r["finding_codes"], r["no_kk"]  # now in `codes`, `paid_as`
         if r["submission_id"] not in subs:
             continue
         created, program, period, kecamatan, superseded = subs[r["submission_id"]]
@@ -107,7 +116,8 @@ def story_rows(store: Store, nik: str, cache: StoreCache | None = None) -> list[
                                      "decided_at": None})
         out.append(r | decision | {"created_at": created, "program": program, "period": period,
                                    "kecamatan": kecamatan, "superseded": superseded,
-                                   "paid_by": paid.get((program, period)),
+                                   "paid_by": paid.get((program, period), (None, None))[0],
+                                   "paid_as": paid.get((program, period), (None, None))[1],
                                    "codes": list(dict.fromkeys(codes.get(key, [])))})
     return sorted(out, key=lambda r: (r["created_at"], r["row"]))
 
@@ -159,7 +169,7 @@ def _decisions(store: Store, nik: str, sids: list[str], nums: list[int],
 def lookup(ctx: ApiContext, store: Store, user: User, nik: str, channel: str = "api") -> dict:
     check_lookup(ctx.lookup_limiter, user.id)
     digits = nik_digits(nik)
-    rows = story_rows(store, digits, ctx.cache)
+    rows = story_rows(store, digits, ctx.cache, _household(ctx))
     _record(ctx, store, user.name, channel, digits)  # "web" from the look-up page
     return {"nik_masked": mask_nik(digits), "events": _events(ctx, rows)}
 
@@ -174,7 +184,7 @@ def _kinds(ctx: ApiContext, codes: list[tuple[str, str]], severity: str | None =
 
 def _next_step(ctx: ApiContext, r: dict) -> str:
     if r.get("paid_by") and r["status"] == "accepted" and not r["superseded"]:
-        return PAID_STEP.format(batch=r["paid_by"])
+        return (FAMILY_PAID_STEP if r.get("paid_as") == "kk" else PAID_STEP).format(batch=r["paid_by"])
     if r["superseded"]:
         return SUPERSEDED_STEP
     if r["decision"]:
@@ -226,7 +236,7 @@ def citizen_status(ctx: ApiContext, store: Store, client: str, nik: str, tanggal
     digits = nik_digits(nik)
     born = parse_birth_date(tanggal_lahir)
     _record(ctx, store, client, "status", digits)
-    live = [r for r in story_rows(store, digits, ctx.cache) if r["nik_ok"] and not r["superseded"]]
+    live = [r for r in story_rows(store, digits, ctx.cache, _household(ctx)) if r["nik_ok"] and not r["superseded"]]
     latest = next((r for r in live if r["created_at"] == live[-1]["created_at"]), None) if live else None
     if latest is None or latest["tanggal_lahir"] != born:
         return dict(NOT_FOUND)
@@ -237,6 +247,13 @@ def _stage(ctx: ApiContext, r: dict) -> dict:
     """The citizen's stage of one row: an approved disbursement file of its program and period
     first (the person was paid, whatever a list sent later says), then finance's decision, then
     the engine's status."""
+    if r["paid_by"] and r.get("paid_as") == "kk":
+        return {"stage": "disetujui_untuk_pencairan", "in_approved_disbursement": False,
+                "family_in_approved_disbursement": True,
+                "message": f"Keluarga Anda (nomor KK yang sama) sudah termasuk dalam berkas pencairan periode "
+                           f"{r['period']} yang disetujui Dinas Sosial, atas nama anggota keluarga lain. Bantuan "
+                           "program ini diberikan satu kali per keluarga, jadi tidak dibayarkan lagi atas nama Anda. "
+                           "Tanyakan kepada anggota keluarga itu, atau kepada pendamping."}
     if r["paid_by"]:
         # Neither the program nor the batch is named: today's answers never name the program,
         # and the batch id would (pkh_2026-T1_v1). The period is the person's own question.
@@ -317,7 +334,7 @@ def by_name(ctx: ApiContext, store: Store, user: User, nama: str, kecamatan: str
         JOIN submissions s ON s.id = r.submission_id AND s.state = 'complete'
         WHERE s.kecamatan = ? AND r.nik_ok AND list_contains(?::VARCHAR[], r.nama)
         GROUP BY r.nik ORDER BY r.nik LIMIT ?""", [code, same, MAX_NAME_MATCHES + 1]) if same else []
-    matches = [{"nik_masked": mask_nik(nik), "nama": shown, "events": _events(ctx, story_rows(store, nik, ctx.cache))}
+    matches = [{"nik_masked": mask_nik(nik), "nama": shown, "events": _events(ctx, story_rows(store, nik, ctx.cache, _household(ctx)))}
                for nik, shown in people[:MAX_NAME_MATCHES]]
     # One record per person shown, each with what was searched (the name masked and digested);
     # a search that found nobody is recorded too, with the search alone.

@@ -66,3 +66,6 @@ class StatusAnswer(BaseModel):
     in_approved_disbursement: bool | None = Field(
         None, description="true: orang ini masuk berkas pencairan yang disetujui Dinas Sosial untuk program dan "
                           "periode pengajuannya (batch yang disetujui sudah membayarnya); tanpa nama program atau batch")
+    family_in_approved_disbursement: bool | None = Field(
+        None, description="true: dalam program keluarga, anggota lain dengan nomor KK yang sama sudah masuk berkas "
+                          "pencairan yang disetujui untuk program dan periode ini, jadi orang ini tidak dibayar lagi")

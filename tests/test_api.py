@@ -253,7 +253,7 @@ def test_validation_error_names_the_field_in_indonesian(api):
 def test_internal_error_is_an_envelope_without_details(api, monkeypatch):
     from api import lookups
 
-    def broken(store, nik):
+    def broken(store, nik, *_):
         raise RuntimeError(f"kueri gagal untuk {nik}")
 
     monkeypatch.setattr(lookups, "story_rows", broken)
@@ -438,7 +438,7 @@ def test_user_error_keeps_its_code(api, monkeypatch):
     from api import lookups
     from validator.errors import UserError
 
-    def busy(store, nik, cache=None):
+    def busy(store, nik, cache=None, household=frozenset()):
         raise UserError("Basis data riwayat sedang dipakai.", "The store is busy.", code="store_busy")
 
     monkeypatch.setattr(lookups, "story_rows", busy)

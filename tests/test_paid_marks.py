@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from test_api import SAMPLE, Api, upload, wait_job
 
 from api import finance
+from validator.batch import paid as paid_module
 from validator.store import run
 
 PERIOD = "2026-T1"
@@ -97,7 +98,8 @@ def test_submission_rows_in_the_api_name_the_paying_batch(paid):
 
 def test_paid_rows_are_read_per_page_not_per_row(paid, monkeypatch):
     """However many rows the page lists, paid_rows is read twice (the list's count, the page's
-    marks), each after a look at the small batches table; the API once per page of rows."""
+    marks), each after a look at the submission and the small batches table; the API once per
+    page of rows."""
     calls: list[str] = []
 
     def counting(con, sql, params=None):
@@ -105,21 +107,29 @@ def test_paid_rows_are_read_per_page_not_per_row(paid, monkeypatch):
         return run(con, sql, params)
 
     monkeypatch.setattr(finance, "run", counting)
+    monkeypatch.setattr(paid_module, "run", counting)
     c = _page_client(paid, "operator")
     for query in ("?status=accepted", "?dibayar=1"):
         calls.clear()
         page = c.get(f"/hasil/{paid.sid}{query}").text
         assert page.count("Sudah dibayar (batch") > 2
-        assert sum("paid_rows" in sql for sql in calls) == 2 and len(calls) == 4, query
+        assert sum("paid_rows" in sql for sql in calls) == 2 and len(calls) == 6, query
     calls.clear()
     doc = paid.client.get(f"/api/v1/submissions/{paid.sid}?per_page=1000", headers=paid.headers["operator"]).json()
     assert len(doc["rows"]) > 2 and sum("paid_rows" in sql for sql in calls) == 1
-    # A period nobody approved: the batches table answers, the list's rows are not read.
-    view = paid.app.state.ctx.view()
+    # An unknown list, and a period nobody approved: the submission and the batches table answer,
+    # the list's rows are not read.
+    ctx = paid.app.state.ctx
+    view = ctx.view()
     try:
         calls.clear()
-        assert finance.paid_summary(view, "tidak-ada") == (0, [])
+        assert finance.paid_summary(ctx, view, "tidak-ada") == (0, [])
         assert len(calls) == 1 and "paid_rows" not in calls[0]
+        other = paid.query("SELECT id FROM submissions WHERE period <> ? LIMIT 1", [PERIOD])
+        if other:
+            calls.clear()
+            assert finance.paid_summary(ctx, view, other[0][0]) == (0, [])
+            assert len(calls) == 2 and not any("paid_rows" in sql for sql in calls)
     finally:
         view.close()
 
@@ -186,3 +196,75 @@ def test_citizen_stage_after_payment_wins_over_a_later_list(rules):
     assert body["stage"] == "disetujui_untuk_pencairan" and body["in_approved_disbursement"] is True
     assert "pkh" not in body["message"] and PERIOD in body["message"]
     assert "in_approved_disbursement" not in _stage(ctx, row | {"paid_by": None})
+
+
+def _family_member(paid) -> tuple[str, str, str]:
+    """A new list for the paid period holding the spouse of a paid person: another NIK (a woman's,
+    day + 40), the same KK; the person paid is not on it. (NIK, birth date, batch)."""
+    nik, kk, born, bank, account, amount = paid.query("""
+        SELECT r.nik, r.no_kk, r.tanggal_lahir, r.bank, r.no_rekening, r.nominal FROM row_results r
+        JOIN paid_rows p ON p.nik = r.nik AND p.batch_id = ?
+        WHERE r.submission_id = ? AND r.no_kk IS NOT NULL AND r.tanggal_lahir IS NOT NULL
+          AND r.no_rekening IS NOT NULL AND r.nominal IS NOT NULL ORDER BY r.row LIMIT 1""", [paid.bid, paid.sid])[0]
+    day = int(nik[6:8]) % 40
+    spouse = f"{nik[:6]}{day + 40:02d}{nik[8:12]}0987"
+    spouse_born = born.replace(day=day).strftime("%d-%m-%Y")
+    other_account = account[:-3] + ("739" if account[-3:] != "739" else "841")
+    csv = ("NIK;No KK;Nama;Tanggal Lahir;Jenis Kelamin;Bank;No Rekening;Nominal\n"
+           f"'{spouse};'{kk};SITI RAHMAWATI;{spouse_born};P;{bank};'{other_account};{int(amount)}\n")
+    r = upload(paid.client, paid.headers["operator"], csv.encode(), "susulan.csv", period=PERIOD)
+    assert r.status_code == 202, r.text
+    assert wait_job(paid.client, paid.headers["operator"], r.json()["job_id"])["state"] == "done"
+    sid = r.json()["submission_id"]
+    assert paid.query("SELECT status FROM row_results WHERE submission_id = ?", [sid]) == [("accepted",)]
+    return sid, spouse, born.replace(day=day).isoformat()
+
+
+def test_a_household_paid_through_another_member_is_told_as_such(paid):
+    """PKH pays a family once: the gate leaves out a row whose KK an approved version paid, so the
+    results page, the API, the accepted export, the council look-up and the citizen status say
+    the family was paid, not "waiting for payment"."""
+    sid, spouse, born = _family_member(paid)
+    assert spouse not in paid.paid_niks
+    page = _page_client(paid, "operator").get(f"/hasil/{sid}?status=accepted").text
+    assert _paid_count(page) == 1 and f"Keluarga (KK sama) sudah dibayar (batch {paid.bid})" in page
+    assert "satu kali per keluarga" in page and f"Sudah dibayar (batch {paid.bid})" not in page
+    doc = paid.client.get(f"/api/v1/submissions/{sid}", headers=paid.headers["operator"]).json()
+    assert [r["paid_by"] for r in doc["rows"]] == [[paid.bid]]
+    export = paid.client.get(f"/api/v1/submissions/{sid}/accepted.csv", headers=paid.headers["finance"])
+    assert export.status_code == 200 and paid.bid in export.text.splitlines()[-1]
+    story = paid.client.get(f"/api/v1/lookup?nik={spouse}", headers=paid.headers["council"]).json()
+    steps = [e["next_step"] for e in story["events"]]
+    assert len(steps) == 1 and "keluarganya (nomor KK yang sama) sudah masuk berkas pencairan" in steps[0]
+    body = paid.client_from("10.7.0.3").post("/api/v1/status", json={"nik": spouse, "tanggal_lahir": born}).json()
+    assert body["stage"] == "disetujui_untuk_pencairan" and body["in_approved_disbursement"] is False
+    assert body["family_in_approved_disbursement"] is True and "satu kali per keluarga" in body["message"]
+    # The gate agrees: the next version leaves the spouse out as paid before.
+    check = paid.client.post("/api/v1/batches/check", headers=paid.headers["finance"],
+                             json={"program": "pkh", "period": PERIOD, "pagu": 1e12, "kuota": 1000})
+    assert check.status_code == 200, check.text
+    assert paid.query("SELECT count(*) FROM paid_rows WHERE nik = ?", [spouse]) == [(0,)]
+
+
+def test_an_individual_program_pays_each_person_so_a_shared_kk_is_not_paid(tmp_path):
+    """The shared definition on its own: by NIK always, by KK only for a household program."""
+    from validator.batch import paid as p
+    from validator.store import Store
+
+    with Store(tmp_path / "s.duckdb") as store:
+        store.con.execute("INSERT INTO batches (id, program, period, state) VALUES ('x_v1', 'x', 'T', 'approved'),"
+                          " ('x_v2', 'x', 'T', 'open')")
+        store.con.execute("INSERT INTO paid_rows VALUES ('x_v1', 'x', 'T', '1111', 'K1', 1), "
+                          "('x_v2', 'x', 'T', '2222', 'K2', 1)")
+        store.con.execute("INSERT INTO row_results (submission_id, row, sheet, nik, nik_ok, no_kk) VALUES "
+                          "('s', 2, NULL, '1111', true, 'K9'), ('s', 3, NULL, '3333', true, 'K1'), "
+                          "('s', 4, NULL, '2222', true, 'K2'), ('s', 5, NULL, '1111', false, 'K1')")
+        versions = p.approved_versions(store, "x", "T")
+        assert versions == ["x_v1"]
+        assert p.paid_rows_of_list(store, "s", versions, household=False) == {(None, 2): [("x_v1", "nik")]}
+        assert p.paid_rows_of_list(store, "s", versions, household=True) == {
+            (None, 2): [("x_v1", "nik")], (None, 3): [("x_v1", "kk")]}
+        assert p.paid_rows_of_list(store, "s", versions, True, rows=[3, 4]) == {(None, 3): [("x_v1", "kk")]}
+        assert p.paid_count_of_list(store, "s", versions, True) == (2, ["x_v1"])
+        assert p.paid_of_person(store, "3333", ["K1"]) == [("x", "T", "x_v1", "kk")]
+        assert p.paid_of_person(store, "2222", ["K2"]) == []  # only an open version holds it

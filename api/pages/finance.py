@@ -82,14 +82,14 @@ def decide(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, submissi
 
 
 @router.get("/keuangan/pengajuan/{submission_id}/diterima.{fmt}")
-def accepted_list(request: Request, store: StoreDep, user: PageUser, submission_id: str, fmt: str):
+def accepted_list(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, submission_id: str, fmt: str):
     """The accepted list as the API gives it (finance's decisions included), behind the page login."""
     if user.role != "finance":
         return refuse(request, user, 403, FINANCE_ONLY)
     if fmt not in ("csv", "xlsx"):
         return refuse(request, user, 404, "Format unduhan hanya .csv atau .xlsx.")
     try:
-        rows = finance.accepted_rows(store, submission_id)
+        rows = finance.accepted_rows(ctx, store, submission_id)
     except ApiError as exc:
         return refuse(request, user, exc.status, exc.message)
     if fmt == "csv":

@@ -92,10 +92,10 @@ def result_page(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, sub
     # People an approved batch of this program and period already paid: counted for the whole
     # list in one query, marked on the rows shown by another (or, for the "already paid" filter,
     # read for the whole list once); never a query per row.
-    paid_rows, paid_batches = finance.paid_summary(store, submission_id)
+    paid_rows, paid_batches = finance.paid_summary(ctx, store, submission_id)
     paid_only = dibayar == "1"
     if paid_only:  # the paid count's link: those rows, with findings or not (status and code still apply)
-        paid = finance.paid_by_rows(store, submission_id) if paid_rows else {}
+        paid = finance.paid_by_rows(ctx, store, submission_id) if paid_rows else {}
         listed = [r for r in doc["rows"] if (r.get("sheet"), r["row"]) in paid]
     else:
         listed = doc["rows"] if status else [r for r in doc["rows"] if r["findings"]]
@@ -105,7 +105,7 @@ def result_page(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, sub
     catalog = ctx.rules.catalog
     codes = [(c, n, catalog[c].title_id if c in catalog else c) for c, n in doc["summary"]["by_code"].items()]
     if not paid_only:
-        paid = finance.paid_by_rows(store, submission_id, [r["row"] for r in rows]) if paid_rows else {}
+        paid = finance.paid_by_rows(ctx, store, submission_id, [r["row"] for r in rows]) if paid_rows else {}
     rows = [r | {"paid_by": paid.get((r.get("sheet"), r["row"]), [])} for r in rows]
     return render(request, "result.html", user, doc=doc, rows=rows, total=total, pages=pages, page=page, status=status, code=code.strip().upper(), codes=codes,
                   paid_rows=paid_rows, paid_batches=paid_batches,

@@ -58,17 +58,17 @@ def decisions(store: StoreDep, user: ListReader, submission_id: str) -> list[dic
 
 
 @router.get("/submissions/{submission_id}/accepted.csv", response_class=Response)
-def accepted_csv(store: StoreDep, user: Finance, submission_id: str):
+def accepted_csv(ctx: Ctx, store: StoreDep, user: Finance, submission_id: str):
     """Daftar diterima (termasuk keputusan keuangan) sebagai CSV; NIK dan KK sebagai teks."""
-    body = exports.accepted_csv(finance.accepted_rows(store, submission_id))
+    body = exports.accepted_csv(finance.accepted_rows(ctx, store, submission_id))
     return Response(body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{services.download_name(store, submission_id, "diterima", ".csv")}"'})
 
 
 @router.get("/submissions/{submission_id}/accepted.xlsx", response_class=Response)
-def accepted_xlsx(store: StoreDep, user: Finance, submission_id: str):
+def accepted_xlsx(ctx: Ctx, store: StoreDep, user: Finance, submission_id: str):
     """Daftar diterima sebagai XLSX; NIK dan KK sel teks, tidak ada rumus."""
-    body = exports.accepted_xlsx(finance.accepted_rows(store, submission_id), f"Diterima {submission_id}")
+    body = exports.accepted_xlsx(finance.accepted_rows(ctx, store, submission_id), f"Diterima {submission_id}")
     return Response(body, media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{services.download_name(store, submission_id, "diterima", ".xlsx")}"'})
 

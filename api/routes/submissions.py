@@ -38,7 +38,7 @@ def result(ctx: Ctx, store: StoreDep, user: ListReader, submission_id: str,
     `paid_by` (batch pencairan yang disetujui yang sudah membayar orang itu untuk program dan periode ini)."""
     doc = services.submission_page(ctx, store, user, submission_id, page=page, per_page=per_page,
                                    status=status or None, code=code or None)
-    return finance.with_paid_by(store, submission_id, finance.with_decisions(store, submission_id, doc))
+    return finance.with_paid_by(ctx, store, submission_id, finance.with_decisions(store, submission_id, doc))
 
 
 @router.get("/{submission_id}/workbook", response_class=FileResponse)

@@ -7,6 +7,7 @@ import hashlib
 
 import polars as pl
 
+from validator.batch import paid
 from validator.checks.base import CheckContext
 from validator.checks.rekening import account_columns, program_banks
 from validator.errors import UserError
@@ -34,10 +35,7 @@ PAID_BEFORE = "paid_before"
 
 def paid_before(store: Store, program: Program, period: str) -> pl.DataFrame:
     """(nik, no_kk, nominal) of every row the approved versions of this program and period paid."""
-    return query(store.con, """
-        SELECT p.nik, p.no_kk, p.nominal FROM paid_rows p
-        JOIN batches b ON b.id = p.batch_id AND b.state = 'approved'
-        WHERE p.program = ? AND p.period = ?""", [program.id, period])
+    return paid.paid_before(store, program.id, period)
 
 
 def mark_paid_before(rows: pl.DataFrame, before: pl.DataFrame, program: Program) -> pl.DataFrame:

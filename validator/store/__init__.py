@@ -89,6 +89,8 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS paid_rows (
         batch_id VARCHAR, program VARCHAR, period VARCHAR, nik VARCHAR, no_kk VARCHAR, nominal DOUBLE)""",
     "CREATE INDEX IF NOT EXISTS paid_rows_nik ON paid_rows (nik)",  # the council look-up's point query
+    # ...and its family's, in a household program (one payment a family: validator/batch/paid.py)
+    "CREATE INDEX IF NOT EXISTS paid_rows_kk ON paid_rows (no_kk)",
     # Every run of the gate on a batch version: what it saw (fingerprint of the rows), what it found.
     """CREATE TABLE IF NOT EXISTS batch_checks (
         batch_id VARCHAR, seq INTEGER, time TIMESTAMP, actor VARCHAR, passed BOOLEAN,

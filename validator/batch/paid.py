@@ -1,0 +1,81 @@
+"""Who the approved disbursement files already paid: one definition for the gate, the results
+page, the submission API, the accepted export and the look-ups, so that none of them can say
+"waiting for payment" of a row the gate will not pay.
+
+A row counts as paid in its program and period when an approved batch version of that program and
+period holds the row's NIK, or, in a household program (one payment a family), the row's KK: the
+gate then leaves the row out of the next version as `paid_before`, and every page says why."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from validator.store import Store, query, run
+
+# The rows the approved versions paid (the batches table is small; paid_rows grows every period).
+APPROVED_PAID = """SELECT p.* FROM paid_rows p JOIN batches b ON b.id = p.batch_id AND b.state = 'approved'"""
+
+
+def paid_before(store: Store, program_id: str, period: str) -> pl.DataFrame:
+    """(nik, no_kk, nominal) of every row the approved versions of this program and period paid."""
+    return query(store.con, f"SELECT nik, no_kk, nominal FROM ({APPROVED_PAID}) WHERE program = ? AND period = ?",
+                 [program_id, period])
+
+
+def approved_versions(store: Store, program_id: str, period: str) -> list[str]:
+    """The approved batch versions of a program and period, oldest first (empty: nothing paid)."""
+    return [b for (b,) in run(store.con, "SELECT id FROM batches WHERE program = ? AND period = ? AND state = 'approved'"
+                              " ORDER BY id", [program_id, period])]
+
+
+def _hits(household: bool, rows: list[int] | None) -> tuple[str, int]:
+    """SQL of (sheet, row, batch_id, 'nik' or 'kk') for the readable rows of one list that an approved version
+    paid: by NIK, and in a household program by KK as well. Two equality joins, not one join on
+    "NIK or KK" (DuckDB would compare every pair). Parameters: the approved version ids, the
+    submission id (twice when household), then `rows` when given."""
+    picked = " AND r.row IN (SELECT unnest(?::INTEGER[]))" if rows is not None else ""
+    by = [("nik", "nik")] + ([("no_kk", "kk")] if household else [])
+    return " UNION ".join(
+        f"""SELECT r.sheet, r.row, p.batch_id, '{how}' AS how FROM row_results r
+            JOIN (SELECT {key}, batch_id FROM paid_rows WHERE list_contains(?, batch_id)) p ON p.{key} = r.{key}
+            WHERE r.submission_id = ? AND r.nik_ok{picked}""" for key, how in by), len(by)
+
+
+def paid_rows_of_list(store: Store, submission_id: str, versions: list[str], household: bool,
+                      rows: list[int] | None = None) -> dict[tuple, list[tuple[str, str]]]:
+    """(version, "nik" or "kk") of the approved versions that paid each row of a list, keyed by
+    (sheet, row), oldest version first; "kk" when the version paid another member of the row's
+    family and not this NIK. Rows nobody paid are left out. With `rows`, only those rows (a page):
+    one query, never one a row."""
+    if not versions or rows == []:
+        return {}
+    sql, n = _hits(household, rows)
+    one = [versions, submission_id] + ([sorted(set(rows))] if rows is not None else [])
+    found: dict[tuple, dict[str, str]] = {}
+    for sheet, row, batch, how in run(store.con, f"SELECT * FROM ({sql}) ORDER BY batch_id, how DESC", one * n):
+        found.setdefault((sheet, row), {}).setdefault(batch, how)  # "nik" sorts after "kk": DESC puts it first
+    return {key: list(by.items()) for key, by in found.items()}
+
+
+def paid_count_of_list(store: Store, submission_id: str, versions: list[str], household: bool) -> tuple[int, list[str]]:
+    """How many rows of a list an approved version paid, and which versions: one aggregate query."""
+    if not versions:
+        return 0, []
+    sql, n = _hits(household, None)
+    count, batches = run(store.con, f"SELECT count(DISTINCT (sheet, row)), list(DISTINCT batch_id ORDER BY batch_id)"
+                                    f" FROM ({sql})", [versions, submission_id] * n)[0]
+    return count, batches or []
+
+
+def paid_of_person(store: Store, nik: str, kks: list[str]) -> list[tuple[str, str, str, str]]:
+    """(program, period, batch_id, "nik" or "kk") of the approved versions that paid this NIK, or a
+    family with one of these KKs, oldest version first. Point queries on the NIK's and the KK's
+    index, then the small batches table; the caller keeps the KK matches of household programs."""
+    found = [(*r, "nik") for r in run(store.con, "SELECT program, period, batch_id FROM paid_rows WHERE nik = ?", [nik])]
+    if kks:
+        found += [(*r, "kk") for r in run(store.con, f"""SELECT program, period, batch_id FROM paid_rows
+                                                          WHERE no_kk IN ({', '.join('?' * len(kks))})""", kks)]
+    if not found:
+        return []
+    approved = {b for (b,) in run(store.con, "SELECT id FROM batches WHERE state = 'approved'")}
+    return sorted((f for f in found if f[2] in approved), key=lambda f: (f[2], f[3] != "nik"))
