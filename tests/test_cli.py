@@ -335,6 +335,42 @@ def test_a_partial_return_workbook_is_refused_and_verdict_columns_are_not_repeat
     assert err.value.code == "partial_return_workbook" and "berkas asli" in str(err.value)
 
 
+def test_a_partial_return_workbook_without_its_note_is_still_refused(tmp_path, monkeypatch):
+    """The operator deletes the note above the table, or copies the rows to a new workbook: the
+    verdict columns still say the rows came from a longer list, most of which is missing here.
+    Sent, the few rows would replace the kecamatan's whole list."""
+    from validator.engine import validate
+    from validator.errors import UserError
+    from validator.ingest import layout
+    from validator.reports import workbook, write_outputs
+
+    people = [{"nik": f"127117150675{k:04d}", "jk": "L", "tgl": "15-06-1975", "kk": f"127117010110{k:04d}",
+               "rek": f"3002010009876{k:02d}", "nama": name}
+              for k, name in enumerate(["ALI", "BUDI", "CANDRA", "DARMAN", "EKO", "FAISAL", "GUNTUR", "HENDRA"], 1)]
+    people[2]["rek"], people[6]["nik"] = "123", ""
+    headers, body = make_rows("pkh", people)
+    src = write_csv(tmp_path / "l.csv", headers, body)
+    full = write_outputs(validate(src, "pkh"), tmp_path / "full")
+    for module in (workbook, layout):
+        monkeypatch.setattr(module, "FULL_SHEET_LIMIT", 4)
+    partial = write_outputs(validate(src, "pkh"), tmp_path / "partial")
+    wb = openpyxl.load_workbook(partial["xlsx"])
+    ws = wb.worksheets[0]
+    assert "hanya memuat 2 baris" in ws["A1"].value
+    ws.delete_rows(1, 2)
+    wb.save(tmp_path / "tanpa_catatan.xlsx")
+    with pytest.raises(UserError) as err:
+        validate(tmp_path / "tanpa_catatan.xlsx", "pkh")
+    assert err.value.code == "partial_return_workbook"
+    # The whole list sent back (every row on its own row) is read, whatever its length.
+    assert validate(full["xlsx"], "pkh").summary["rows"] == 8
+    # Rows deleted from a whole list sent back (most of it still there): a list the operator edited.
+    wb = openpyxl.load_workbook(full["xlsx"])
+    wb.worksheets[0].delete_rows(3, 3)
+    wb.save(tmp_path / "dipendekkan.xlsx")
+    assert validate(tmp_path / "dipendekkan.xlsx", "pkh").summary["rows"] == 5
+
+
 def test_an_empty_nik_is_an_empty_string_in_result_json(tmp_path):
     headers, body = make_rows("pkh", [{"nik": ""}])
     out = tmp_path / "o"

@@ -367,3 +367,43 @@ def test_a_row_finance_rejected_blocks_nobody_and_history_shows_the_decision(tmp
     with Store(db) as s:
         seen = history_of(s, "1271175506800001").select("kecamatan", "status").rows()
     assert seen[0] == (A, "rejected")
+
+
+def _people(n: int) -> list[dict]:
+    """n different people of Medan Baru, each accepted on a pkh list."""
+    return [{"nik": f"127117150675{k:04d}", "jk": "L", "tgl": "15-06-1975", "kk": f"127117010110{k:04d}",
+             "rek": f"3002010{k:08d}", "nama": name} for k, name in enumerate(NAMES[:n], 1)]
+
+
+NAMES = ["ABDUL", "BUDIMAN", "CHAIRUL", "DARWIS", "ERWIN", "FIRMAN", "GUNAWAN", "HERMAN", "IRWAN", "JOKO",
+         "KUSNADI", "LUKMAN", "MARDIANTO", "NASRUL", "OKTAVIANUS", "PARLINDUNGAN", "QOMARUDDIN", "RUSLAN",
+         "SYAHRIAL", "TAUFIK", "USMAN", "VIKTOR", "WAHYUDI", "YUSRIZAL"]
+
+
+def test_a_resubmission_of_a_few_rows_over_a_long_list_is_told_loudly(tmp_path):
+    """Only the corrected rows sent as if they were the list (the return workbook's rows copied
+    out, its verdict columns deleted): the live list shrinks to those rows, so the kecamatan and
+    finance are told in the result, not only by the diff's count."""
+    db = tmp_path / "h.duckdb"
+    everyone = _people(24)
+    first = submit(tmp_path, db, "pkh", "127117", "2026-T1", everyone)
+    assert first.summary["accepted"] == 24 and not [w for w in first.listing.warnings if w["code"] == "list_shrunk"]
+    few = submit(tmp_path, db, "pkh", "127117", "2026-T1", everyone[:5], name="perbaikan.csv")
+    shrunk = [w for w in few.listing.warnings if w["code"] == "list_shrunk"]
+    assert len(shrunk) == 1 and "berisi 5 baris" in shrunk[0]["message"] and "berisi 24 baris" in shrunk[0]["message"]
+    assert "19 baris tidak lagi diajukan" in shrunk[0]["message"] and "daftar lengkap" in shrunk[0]["message"]
+    assert few.compared_to["counts"]["removed"] == 19
+    # The whole list again, less a few rows: no warning.
+    again = submit(tmp_path, db, "pkh", "127117", "2026-T1", everyone[:20], name="lengkap.csv")
+    assert not [w for w in again.listing.warnings if w["code"] == "list_shrunk"]
+
+
+def test_the_diff_counts_a_deleted_row_whose_nik_could_not_be_read(tmp_path):
+    db = tmp_path / "h.duckdb"
+    people = _people(4)
+    people[2]["nik"] = "12711715067500"  # 14 digits: NIK_FORMAT, no NIK to match by
+    submit(tmp_path, db, "pkh", "127117", "2026-T1", people)
+    again = submit(tmp_path, db, "pkh", "127117", "2026-T1", people[:2] + people[3:], name="tanpa.csv")
+    assert again.compared_to["counts"]["removed"] == 0
+    assert again.compared_to["removed_rows_without_nik"] == 1
+    assert again.compared_to["unmatched_rows_without_nik"] == 0

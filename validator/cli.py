@@ -133,7 +133,9 @@ def _print_summary(outcome, paths) -> None:
         c = outcome.compared_to["counts"]
         out.print(f"Dibanding kiriman sebelumnya / compared to the previous list: diperbaiki {c['fixed']}, "
                   f"masih salah {c['still_failing']}, baru salah {c['newly_failing']}, "
-                  f"ditambah {c['added']}, dihapus {c['removed']}")
+                  f"ditambah {c['added']}, dihapus {c['removed']}"
+                  + (f" (dan {n} baris tanpa NIK terbaca)" if (n := outcome.compared_to["removed_rows_without_nik"])
+                     else ""))
     if outcome.recorded:
         out.print(f"Tercatat sebagai pengajuan / recorded as submission {outcome.submission_id}")
     out.print(f"Hasil / results: {paths['json']}  {paths['xlsx']}")

@@ -362,7 +362,34 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
         previous = history.previous_submission(store, program.id, period, sender)
         if previous is not None:
             outcome.compared_to = history.compare_to(store, previous, outcome.row_results())
+            shrunk = _shrunk(previous, outcome.rows.height)
+            if shrunk:
+                listing.warnings.append(shrunk)
     return outcome
+
+
+# A resubmission that drops more than half of the live list it replaces, from this many rows on,
+# is told loudly: it is most often only the corrected rows, sent as if they were the list.
+SHRINK_FROM_ROWS = 20
+
+
+def _shrunk(previous: dict, rows: int) -> dict | None:
+    """The warning for a list much shorter than the live list it replaces, or None."""
+    before = previous.get("rows") or 0
+    if before < SHRINK_FROM_ROWS or rows * 2 >= before:
+        return None
+    n_before, n_now, n_gone = (f"{n:,}".replace(",", ".") for n in (before, rows, before - rows))
+    return {
+        "code": "list_shrunk",
+        "message": f"Daftar ini berisi {n_now} baris, sedangkan daftar sebelumnya untuk program, periode dan "
+                   f"kecamatan yang sama berisi {n_before} baris. Daftar ini menggantikannya seluruhnya, jadi "
+                   f"{n_gone} baris tidak lagi diajukan. Jika yang dikirim hanya baris yang diperbaiki, kirim "
+                   "ulang daftar lengkap (berkas asli beserta perbaikannya).",
+        "message_en": f"This list has {rows:,} rows; the earlier list of the same program, period and kecamatan "
+                      f"had {before:,}. This list replaces it whole, so {before - rows:,} rows are no longer "
+                      "submitted. If only the corrected rows were sent, send the whole list again (the original "
+                      "file with its corrections).",
+    }
 
 
 def record_outcome(store: Store, outcome: Outcome) -> None:

@@ -18,6 +18,10 @@ HEADER_SCAN_ROWS = 40
 # more than 20,000 rows). Sent back alone it would replace the whole list with those rows.
 PARTIAL_NOTE = "sheet ini hanya memuat"
 _PARTIAL = re.compile(rf"(?i){PARTIAL_NOTE} [\d.,]+ baris yang perlu diperbaiki")
+# A list longer than this comes back (result.xlsx) with only its rows with findings.
+FULL_SHEET_LIMIT = 20_000
+# The columns the return workbook adds; BARIS ASAL is each row's number in the file first sent.
+VERDICT_HEADERS = ("STATUS", "KODE ALASAN", "ALASAN", "BARIS ASAL")
 # Fields whose cells can be numbers in Excel; their "stored as number" flag is kept.
 NUMERIC_AWARE = {"nik", "no_kk", "no_rekening", "tanggal_lahir", "nominal", "tempat_tanggal_lahir"}
 SEQUENCE_HEADERS = {"NO", "NOMOR", "NOURUT", "NOMORURUT", "NOURT"}
@@ -414,13 +418,29 @@ def _column_numbers(cells: list[str]) -> bool:
     return nums == sorted(nums) and len(set(nums)) == len(nums)
 
 
+def _partial_rows(grid: Grid, headers: list[str], at: int) -> bool:
+    """The rows of a partial return workbook without its note (deleted, or the rows copied to a
+    new file): the verdict columns are there, BARIS ASAL names a row beyond the limit under which
+    the return workbook holds the whole list (so the list first sent was longer), and fewer than
+    half of the rows up to it are here. (A whole list sent back keeps every row on its own row.)"""
+    keys = [h.strip().upper() for h in headers]
+    n = len(VERDICT_HEADERS)
+    starts = [j for j in range(len(keys) - n + 1) if tuple(keys[j:j + n]) == VERDICT_HEADERS]
+    if not starts:
+        return False
+    origin = grid.frame.get_column(f"c{starts[-1] + n - 1}").slice(at + 1)
+    numbers = origin.str.strip_chars().cast(pl.Int64, strict=False)
+    highest = numbers.max()
+    return highest is not None and highest > FULL_SHEET_LIMIT and numbers.count() * 2 < highest
+
+
 def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
     i, found, rows = locate(grid, header_map)
     headers = [c for c in rows[i]] + [""] * (grid.width - len(rows[i]))
     skipped: list[dict] = []
     sheet = grid.sheet
     header_row = i + 1  # rows are 1-based, and the grid starts at row 1
-    if any(_PARTIAL.search(cell) for row in rows[:i] for cell in row):
+    if any(_PARTIAL.search(cell) for row in rows[:i] for cell in row) or _partial_rows(grid, headers, i):
         raise UserError(
             "Berkas ini adalah hasil validasi sebagian: hanya berisi baris yang perlu diperbaiki dari daftar "
             "yang lebih besar. Jika dikirim, daftar kecamatan akan tergantikan oleh baris-baris ini saja. "

@@ -10,14 +10,12 @@ import polars as pl
 import xlsxwriter
 
 from validator.ingest import WHY_TEXT
-from validator.ingest.layout import PARTIAL_NOTE
+from validator.ingest.layout import FULL_SHEET_LIMIT, PARTIAL_NOTE, VERDICT_HEADERS
 from validator.normalize import EXCEL_MARK, EXCEL_MARK_PATTERN
 from validator.reports.messages import action_text, context_params
 
-FULL_SHEET_LIMIT = 20_000
-# The columns this workbook adds; in a returned workbook they are the old verdict, not the
-# operator's data, and are replaced rather than repeated.
-VERDICT_HEADERS = ("STATUS", "KODE ALASAN", "ALASAN", "BARIS ASAL")
+# VERDICT_HEADERS are the columns this workbook adds; in a returned workbook they are the old
+# verdict, not the operator's data, and are replaced rather than repeated.
 ID_FIELDS = ("nik", "no_kk", "no_rekening")
 # Text starting with one of these would be a formula (or DDE payload) if typed into a cell.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -203,6 +203,9 @@ def compare_to(store: Store, previous: dict, current: pl.DataFrame) -> dict:
                  for k, v in groups.items()},
         "rows_capped_at": DIFF_ROWS_CAP,
         "unmatched_rows_without_nik": unmatched_now.filter(~pl.col("nik_ok")).height,
+        # The earlier list's rows without a readable NIK that no row here matched: most often
+        # deleted by the operator (a rejected row taken off the list).
+        "removed_rows_without_nik": unmatched_prev.filter(~pl.col("nik_ok")).height,
     }
 
 
