@@ -1214,3 +1214,27 @@ def test_kube_group_lines_typed_in_the_nik_column_are_sections(tmp_path, header_
     listing = read_list(_hidden_workbook(tmp_path / "k.xlsx", [("KUBE", rows, True)]), header_map)
     assert listing.frame.height == 2 and [(s["row"], s["why"]) for s in listing.skipped] == [(2, "section")]
     assert listing.frame["nama_kelompok"].to_list() == ["KUBE-1271170001 MAWAR"] * 2
+
+
+@pytest.mark.parametrize("system_1904", [True, False])
+def test_a_birth_date_typed_as_a_number_follows_the_workbooks_date_system(tmp_path, system_1904):
+    """Excel for Mac may count serials from 1904: the number 24177 in a General cell is then
+    12-03-1970 (as Excel shows it once the cell gets a date format), not 11-03-1966. Date cells
+    are the same date in both systems."""
+    import datetime as dt
+
+    path = tmp_path / "mac.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"date_1904": system_1904})
+    ws = wb.add_worksheet("Sheet1")
+    date = wb.add_format({"num_format": "dd-mm-yyyy"})
+    ws.write_row(0, 0, ["NIK", "Nama", "Tanggal Lahir", "Jenis Kelamin"])
+    serial = 24177 if system_1904 else 25639
+    ws.write_row(1, 0, ["1271171203700001", "AHMAD SYUKRI", serial, "L"])
+    ws.write_row(2, 0, ["1271171203700002", "BAHRUM LUBIS"])
+    ws.write_datetime(2, 2, dt.datetime(1970, 3, 12), date)
+    ws.write(2, 3, "L")
+    wb.close()
+    outcome = validate(path, "maghrib_mengaji", today=TODAY)
+    codes = set(outcome.findings["code"])
+    assert "NIK_TGL_LAHIR_BEDA" not in codes and "TGL_LAHIR_TIDAK_VALID" not in codes, codes
+    assert outcome.listing.date1904 is system_1904 and outcome.summary["rows"] == 2

@@ -214,6 +214,8 @@ def test_parse_date(text, expected):
     [
         ("25369", True, D(1969, 6, 15)),
         ("25369.75", True, D(1969, 6, 15)),
+        ("25639.604166666667", True, D(1970, 3, 12)),  # a time part of 12 digits: 14:30
+        ("25639.604166666667", False, None),
         ("25369.75", False, None),
         ("25369.75", None, None),
         ("1968-06-15", False, D(1968, 6, 15)),
@@ -225,6 +227,15 @@ def test_parse_date(text, expected):
 )
 def test_parse_date_numeric_cell(text, num, expected):
     assert run(parse_date, [text], num=[num], today=TODAY)[0] == expected
+
+
+def test_parse_date_in_a_1904_workbook_shifts_numeric_serials_only():
+    """Serial 24177 is 12-03-1970 in a 1904-system workbook (Excel for Mac), 12-03-1966 in the
+    usual one; a date typed as text, or a serial typed as text, is read as ever."""
+    got = run(parse_date, ["24177", "24177.5", "24177", "12-03-1970"], num=[True, True, False, False],
+              today=TODAY, date1904=True)
+    assert got == [D(1970, 3, 12), D(1970, 3, 12), D(1966, 3, 11), D(1970, 3, 12)]
+    assert run(parse_date, ["24177"], num=[True], today=TODAY)[0] == D(1966, 3, 11)
 
 
 def test_parse_date_is_num_scalar():

@@ -38,6 +38,7 @@ class CheckContext:
     sender: str | None = None  # the submitting kecamatan, 6 digits
     fields: set[str] = field(default_factory=set)
     skipped: list[dict] = field(default_factory=list)
+    date1904: bool = False  # the workbook's date serials count from 1904 (ListData.date1904)
 
     def has(self, *names: str) -> bool:
         return all(n in self.fields for n in names)

@@ -163,7 +163,7 @@ def prepare(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         name_key(pl.col("_name_raw")).alias("_name_key"),
     ])
     out = via_unique(out, ["_dob_raw", "_dob_num"],
-                     [parse_date(pl.col("_dob_raw"), pl.col("_dob_num"), today).alias("_dob")])
+                     [parse_date(pl.col("_dob_raw"), pl.col("_dob_num"), today, ctx.date1904).alias("_dob")])
     out = via_unique(out, ["_sex_raw"], [parse_sex(pl.col("_sex_raw")).alias("_sex")])
     out = via_unique(out, ["_amount_raw", "_amount_num"],
                      [parse_amount(pl.col("_amount_raw"), pl.col("_amount_num")).alias("_amount")])

@@ -12,7 +12,14 @@ import polars as pl
 from validator.errors import UserError, mask_echo
 from validator.ingest.columnar import read_parquet
 from validator.ingest.delimited import read_delimited
-from validator.ingest.excel import check_extent, error_cells, open_workbook, read_sheet, sheet_names
+from validator.ingest.excel import (
+    check_extent,
+    date1904,
+    error_cells,
+    open_workbook,
+    read_sheet,
+    sheet_names,
+)
 from validator.ingest.grid import Grid
 from validator.ingest.guard import container
 from validator.ingest.joined import split_joined
@@ -92,6 +99,7 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tupl
                 best = (score, grid)
     assert best is not None
     grid = best[1]
+    grid.date1904 = container(path) == "zip" and date1904(path)
     grid.formulas_without_values = errors.result()[1].get(grid.sheet or "", 0) if errors is not None else 0
     return grid, [s for s in with_nik if s[0] != grid.sheet and s[1] > 0]  # (an empty template leaves nothing out)
 

@@ -103,6 +103,17 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _FORMULA_NO_VALUE = re.compile(rb"<c\b[^>]*>\s*<f\b(?:[^>]*/>|[^>]*>[^<]*</f>)\s*(?:<v>\s*</v>|<v\s*/>)?\s*</c>")
 
 
+def date1904(path: Path) -> bool:
+    """The workbook counts date serials from 1904-01-01 (`<workbookPr date1904="1"/>`, an option of
+    Excel for Mac), not from 1900: a serial typed as a number means a date 1,462 days later."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            head = z.read("xl/workbook.xml")[:65536].decode("utf-8", "replace")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return False
+    return re.search(r'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"', head) is not None
+
+
 def _sheet_members(z: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> the zip member holding its XML (xlsx, xlsm)."""
     names = dict(re.findall(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"',

@@ -24,6 +24,7 @@ class Grid:
     joined: str | None = None  # the delimiter, when every column sat in one cell (ingest/joined.py)
     hidden: frozenset[int] = frozenset()  # xlsx: 0-based columns the sheet hides
     visible: bool = True  # xlsx: the sheet is not hidden
+    date1904: bool = False  # xlsx: the workbook counts date serials from 1904 (Mac Excel's option)
 
     def text(self, j: int) -> str:
         return f"c{j}"

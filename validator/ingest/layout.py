@@ -92,6 +92,9 @@ class ListData:
     # Rows of another table below the list (other_table), as typed (_row, c*): not recipients, but
     # the operator's, so the return workbook writes them back on their rows.
     aside: pl.DataFrame | None = None
+    # The workbook's serial numbers count days from 1904-01-01 (a number typed in the birth-date
+    # column of such a workbook is a different date than in the usual 1900 system).
+    date1904: bool = False
 
     @property
     def present(self) -> set[str]:
@@ -531,6 +534,7 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
     block_start = i - 1 if label_row else i
     return ListData(frame=data, fields=found, headers=headers, header_row=header_row,
                     sheet=sheet, skipped=skipped, warnings=_other_table_warning(skipped, data["_row"]), aside=aside,
+                    date1904=grid.date1904,
                     header_block=[(k + 1, list(rows[k])) for k in range(block_start, min(body_start, len(rows)))])
 
 

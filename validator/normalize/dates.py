@@ -36,6 +36,9 @@ _INVISIBLE = f"[{INVISIBLE}]|^['\u2018\u2019]"
 _ISO_T = r"^(\d{4}-\d{1,2}-\d{1,2})T(\d)"
 _TIME_TAIL = r"(\d:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:[AP]\.?M\.?|Z|[+-]\d{2}:?\d{2})$"
 _EXCEL_EPOCH_SERIAL = 25569  # Excel serial of 1970-01-01
+# Days from the 1900 system's day 0 to the 1904 system's (1899-12-30 to 1904-01-01): serial s of a
+# workbook in the 1904 system is serial s + 1462 in the 1900 one.
+_SERIAL_1904 = 1462
 
 
 def century_year(yy: pl.Expr | int, today: dt.date | None = None) -> pl.Expr:
@@ -59,9 +62,11 @@ def _from_serial(n: pl.Expr) -> pl.Expr:
 
 
 def parse_date(
-    text: pl.Expr, is_num: pl.Expr | bool | None = None, today: dt.date | None = None
+    text: pl.Expr, is_num: pl.Expr | bool | None = None, today: dt.date | None = None, date1904: bool = False
 ) -> pl.Expr:
-    """Birth-date cell text (any accepted layout, Excel serials included) to a Date, else null."""
+    """Birth-date cell text (any accepted layout, Excel serials included) to a Date, else null.
+    `date1904`: the workbook counts serials from 1904 (a numeric cell's serial is shifted; a
+    serial typed as text is read as the 1900 system's, as Excel shows such text no date at all)."""
     num = pl.lit(bool(is_num)) if is_num is None or isinstance(is_num, bool) else is_num
     t = text.str.replace_all(_INVISIBLE, "").str.strip_chars().str.to_uppercase()
     t = t.str.replace(_ISO_T, "$1 $2").str.replace(_TIME_TAIL, "$1")
@@ -98,8 +103,10 @@ def parse_date(
         .then(f("ic")),
         mm=pl.when(f("nb").is_between(1, 2)).then(f("ib")).otherwise(f("mb")),
         # Excel serials have at most 5 digits; only a numeric cell may add a time fraction.
-        serial=pl.when(f("b").is_null() | (f("num") & f("ib").is_not_null() & f("c").is_null()))
-        .then(pl.when(f("na") <= 5).then(f("ia"))),
+        # (The fraction is digits of any length: 25639.604166666667 is 12-03-1970 at 14:30.)
+        serial=pl.when(f("b").is_null() | (f("num") & f("b").str.contains(r"^\d+$") & f("c").is_null()))
+        .then(pl.when(f("na") <= 5).then(f("ia") + (pl.when(f("num")).then(_SERIAL_1904).otherwise(0)
+                                                     if date1904 else 0))),
     )  # fmt: skip
 
     def layout(iso: pl.Expr, day_first: pl.Expr, dmy8: pl.Expr, ymd8: pl.Expr) -> pl.Expr:
