@@ -54,6 +54,21 @@ CASES = [
     ("old spelling", "DTKS_NAMA_BEDA", "pkh", [{"nama": "SUKARNO", "nik": "1271171506800001", "jk": "L"}],
      [{"nik": "1271171506800001", "nama": "SOEKARNO"}], []),
     ("empty name not compared", "DTKS_NAMA_BEDA", "pkh", [{"nama": ""}], [{"nama": "RATNA DEWI"}], []),
+    # BIN/BINTI: the word alone left out by the registry is the same name; two fathers, two people.
+    ("father without bin", "DTKS_NAMA_BEDA", "pkh", [{"nama": "SITI AMINAH BINTI AHMAD"}],
+     [{"nama": "SITI AMINAH AHMAD"}], []),
+    ("father left out", "DTKS_NAMA_BEDA", "pkh", [{"nama": "SITI AMINAH BINTI AHMAD"}], [{"nama": "SITI AMINAH"}], []),
+    ("another father", "DTKS_NAMA_BEDA", "pkh", [{"nama": "SITI AMINAH BINTI AHMAD"}],
+     [{"nama": "SITI AMINAH BINTI YUSUF"}], [0]),
+    # A slip of one letter in a long word, or words written apart, is spelling; another first name
+    # under the same surname (a spouse, a sister) is not, however alike the whole name looks.
+    ("one letter slip", "DTKS_NAMA_BEDA", "pkh", [{"nama": "SITI AMINAH NASUTION"}], [{"nama": "SITI AMINA NASUTION"}], []),
+    ("written apart", "DTKS_NAMA_BEDA", "pkh", [{"nama": "SITI ERNAWATI"}], [{"nama": "SITI ERNA WATI"}], []),
+    ("abbreviations", "DTKS_NAMA_BEDA", "pkh", [{"nama": "ROSMAWATI BR. SIREGAR"}],
+     [{"nama": "ROSMAWATI BORU SIREGAR"}], []),
+    ("another first name, same surname", "DTKS_NAMA_BEDA", "pkh", [{"nama": "SITI AMINAH NASUTION"}],
+     [{"nama": "SITI AISYAH NASUTION"}], [0]),
+    ("a spouse", "DTKS_NAMA_BEDA", "pkh", [{"nama": "DEWI SIMANJUNTAK"}], [{"nama": "DEDI SIMANJUNTAK"}], [0]),
     ("kk differs", "DTKS_KK_BEDA", "pkh", [{}], [{"no_kk": "1271170101100009"}], [0]),
     ("kk same", "DTKS_KK_BEDA", "pkh", [{}], [{}], []),
     ("malformed kk not compared", "DTKS_KK_BEDA", "pkh", [{"kk": "12711701011"}], [{"no_kk": "1271170101100009"}], []),

@@ -6,7 +6,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from validator.checks.base import CheckContext
-from validator.normalize import name_key
+from validator.normalize import father_key
 
 # A finding names at most this many other rows; a group larger than that is one problem anyway.
 MAX_RELATED = 50
@@ -62,8 +62,6 @@ def account_duplicates(frame: pl.DataFrame, clean_accounts: pl.Expr) -> pl.DataF
     return group_related(readable(frame, "_idx", "_row", "_nik", "_acct", where=clean_accounts), "_acct", "_nik")
 
 
-# The father's name after BIN/BINTI in a shown (upper-case) name: "ALI BIN HASAN" -> HASAN.
-_FATHER = r"\b(?:BINTI|BIN|BTE|BT)\.?\s+(.+)$"
 
 
 def _same_father(pairs: pl.DataFrame, threshold: float) -> pl.DataFrame:
@@ -165,7 +163,7 @@ def probable_duplicates(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         # The name key drops "bin/binti" and the father's name (a registry may leave it out), but
         # two rows that both name a father, different ones, are two people.
         father = (frame.filter(pl.col("_idx").is_in(candidates["_idx"].implode()))
-                  .select("_idx", name_key(pl.col("_name").str.extract(_FATHER, 1)).alias("_father")))
+                  .select("_idx", father_key(pl.col("_name")).alias("_father")))
         c = base.select("_idx", "_row", "_century").join(father, on="_idx", how="left")
         same = (same.select("_idx", pl.col("related").alias("_r")).explode("_r")
                 .join(c.select("_idx", "_century", "_father"), on="_idx")

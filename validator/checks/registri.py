@@ -7,7 +7,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from validator.checks.base import CheckContext
-from validator.normalize import name_key
+from validator.normalize import BIN_WORD, father_key, name_key, name_key_with_father
 from validator.store import query
 
 
@@ -101,15 +101,61 @@ def registry_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBP
 
 def _name_mismatch(m: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """Names that differ beyond spelling variation: compared after the same Indonesian name
-    normalisation as the list (titles, Muhammad/M./Moh., old spelling), then scored."""
-    cand = m.with_columns(name_key(pl.col("reg_nama")).alias("_reg_key")).filter(
-        pl.col("_reg_key").is_not_null() & (pl.col("_reg_key") != pl.col("_name_key")))
-    if cand.height == 0:
-        return cand.select("_idx", pl.col("nama").alias("value"), pl.col("reg_nama").alias("expected"))
-    score = process.cpdist(cand["_name_key"].to_list(), cand["_reg_key"].to_list(),
-                           scorer=fuzz.token_sort_ratio, workers=1)
-    return cand.filter(pl.Series(score) < threshold * 100).select(
-        "_idx", pl.col("nama").alias("value"), pl.col("reg_nama").alias("expected"))
+    normalisation as the list (titles, Muhammad/M./Moh., old spelling), then scored.
+
+    The key leaves out BIN/BINTI and the father's name; where either side has them, the names also
+    match with the father's name kept and only the word dropped ("RAHMAT BIN SULAIMAN" and
+    "RAHMAT SULAIMAN"), and two different fathers named on both sides are two people, as in
+    DUGAAN_GANDA."""
+    m = m.with_columns(name_key(pl.col("reg_nama")).alias("_reg_key")).filter(pl.col("_reg_key").is_not_null())
+    out = pl.col("_idx"), pl.col("nama").alias("value"), pl.col("reg_nama").alias("expected")
+    fathered = pl.col("nama").str.contains(BIN_WORD) | pl.col("reg_nama").str.contains(BIN_WORD)
+    cand = m.filter(~fathered & (pl.col("_reg_key") != pl.col("_name_key")))
+    plain = cand.filter(~_alike(cand, "_name_key", "_reg_key", threshold))
+    fam = m.filter(fathered).with_columns(
+        name_key_with_father(pl.col("nama")).alias("_name_full"), name_key_with_father(pl.col("reg_nama")).alias("_reg_full"),
+        father_key(pl.col("nama").str.to_uppercase()).alias("_father"),
+        father_key(pl.col("reg_nama").str.to_uppercase()).alias("_reg_father"))
+    if fam.height == 0:
+        return plain.select(out)
+    both = fam["_father"].is_not_null() & fam["_reg_father"].is_not_null()
+    fathers = process.cpdist(fam["_father"].fill_null("").to_list(), fam["_reg_father"].fill_null("").to_list(),
+                             scorer=fuzz.token_set_ratio, workers=1)
+    differ = ~(_alike(fam, "_name_key", "_reg_key", threshold) | _alike(fam, "_name_full", "_reg_full", threshold)) | (
+        both & (pl.Series(fathers, dtype=pl.Float64) < threshold * 100))
+    return pl.concat([plain.select(out), fam.filter(differ).select(out)])
+
+
+def _alike(frame: pl.DataFrame, a: str, b: str, threshold: float) -> pl.Series:
+    """Two name keys are one name spelled differently: alike as a whole (token_sort_ratio), and
+    every word of the shorter name alike to a word of the other. A one-letter slip in a long
+    word passes (AMINA, AMINAH); another first name under the same surname does not (DEDI and
+    DEWI SIMANJUNTAK, SITI AMINAH and SITI AISYAH: alike as a whole, a spouse or another person).
+    Names split into a different number of words (ERNA WATI, ERNAWATI; ABDUL RAHMAN,
+    ABDURRAHMAN) are compared without their spaces instead of word by word."""
+    if frame.height == 0:
+        return pl.Series(dtype=pl.Boolean)
+    keys = frame.select(pl.col(a).fill_null("").alias("a"), pl.col(b).fill_null("").alias("b"))
+    whole = pl.Series(process.cpdist(keys["a"].to_list(), keys["b"].to_list(), scorer=fuzz.token_sort_ratio,
+                                     workers=1), dtype=pl.Float64)
+    words = keys.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"),
+        *(pl.col(x).str.split(" ").alias(f"_{x}") for x in ("a", "b")),
+    ).select("_i", pl.when(pl.col("_a").list.len() <= pl.col("_b").list.len()).then("_a").otherwise("_b").alias("_s"),
+             pl.when(pl.col("_a").list.len() <= pl.col("_b").list.len()).then("_b").otherwise("_a").alias("_l"))
+    pairs = words.explode("_s").explode("_l")
+    pairs = pairs.with_columns(pl.Series("_r", process.cpdist(pairs["_s"].fill_null("").to_list(),
+                                                              pairs["_l"].fill_null("").to_list(),
+                                                              scorer=fuzz.ratio, workers=1), dtype=pl.Float64))
+    weakest = (pairs.group_by("_i", "_s").agg(pl.col("_r").max()).group_by("_i").agg(pl.col("_r").min())
+               .sort("_i")["_r"])
+    joined = pl.Series(process.cpdist(keys["a"].str.replace_all(" ", "").to_list(),
+                                      keys["b"].str.replace_all(" ", "").to_list(), scorer=fuzz.ratio, workers=1),
+                       dtype=pl.Float64)
+    split_apart = keys["a"].str.count_matches(" ") != keys["b"].str.count_matches(" ")
+    words_alike = pl.select(pl.when(split_apart).then(joined).otherwise(weakest) >= threshold * 100).to_series()
+    # (Written apart, the sorted words no longer line up: the joined letters say it is one name.)
+    return ((whole >= threshold * 100) | (split_apart & (joined >= threshold * 100))) & words_alike
 
 
 def exclusion_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBPyConnection,

@@ -13,7 +13,14 @@ from validator.normalize.ids import (
     is_scientific,
     plain_digits,
 )
-from validator.normalize.names import display_name, is_placeholder_name, name_key
+from validator.normalize.names import (
+    BIN_WORD,
+    display_name,
+    father_key,
+    is_placeholder_name,
+    name_key,
+    name_key_with_father,
+)
 from validator.normalize.values import parse_amount, parse_sex, sex_present
 
 __all__ = [
@@ -27,7 +34,10 @@ __all__ = [
     "nik_birth_date",
     "clean_id",
     "digit_count",
+    "BIN_WORD",
     "display_name",
+    "father_key",
+    "name_key_with_father",
     "is_placeholder_name",
     "is_scientific",
     "name_key",

@@ -89,7 +89,25 @@ def name_key(text: pl.Expr) -> pl.Expr:
     key = pl.when(f("bare").str.len_bytes() > 0).then(f("bare")).otherwise(f("full"))
     # A Muhammad variant counts as Muhammad unless it is a last initial ("AHMAD M").
     key = key.str.replace_all(_MUHAMMAD_RE, "MUHAMMAD ").replace(_MUHAMMAD_SPELLED, "MUHAMMAD")
+    # ABD. RAHMAN is ABDUL RAHMAN; BORU (a Batak woman's clan word) is written BR. as often.
+    key = key.str.replace_all(r"\bABD\b", "ABDUL").str.replace_all(r"\bBORU\b", "BR")
     return s.struct.with_fields(key=key.replace("", None)).struct.field("key")
+
+
+# The father's name after BIN/BINTI ("ALI BIN HASAN" -> HASAN), and the word alone.
+_FATHER = r"(?i)\b(?:BINTI|BIN|BTE|BT)\.?\s+(.+)$"
+BIN_WORD = r"(?i)\s(?:BINTI|BIN|BTE|BT)\.?\s"
+
+
+def father_key(text: pl.Expr) -> pl.Expr:
+    """Name key of the father's name given after BIN/BINTI, else null."""
+    return name_key(text.str.extract(_FATHER, 1))
+
+
+def name_key_with_father(text: pl.Expr) -> pl.Expr:
+    """Name key keeping the father's name, without the word BIN/BINTI: "RAHMAT BIN SULAIMAN" and
+    "RAHMAT SULAIMAN" (a registry writing the father's name without the word) are one name."""
+    return name_key(text.str.replace(BIN_WORD, " "))
 
 
 def is_placeholder_name(text: pl.Expr) -> pl.Expr:
