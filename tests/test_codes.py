@@ -301,6 +301,24 @@ def test_a_group_name_typed_on_its_first_row_only_covers_the_rows_below(tmp_path
     assert set(found["value"].to_list()) == {"KUBE MAWAR"}
 
 
+def test_a_nameless_group_after_a_blank_row_is_not_taken_into_the_group_above(tmp_path):
+    """Groups named on their first row only and separated by a blank row: a block below a blank
+    row whose name was never typed is a group nobody named, not five more members of the group
+    above (which would then look like a sound group of ten)."""
+    from tests.conftest import KEYS
+
+    first = kube_group(5)
+    second = [dict(m, nik=m["nik"][:-4] + "0009", kk=m["kk"][:-4] + "0009", rek=m["rek"][:-3] + "509",
+                   nama=m["nama"] + " B", jabatan="ANGGOTA") for m in kube_group(5)]
+    blank = dict.fromkeys([*KEYS, "jabatan", "kelompok"], "")
+    rows = [dict(r, kelompok=r["kelompok"] if i == 0 else "") for i, r in enumerate(first)]
+    rows += [blank] + [dict(r, kelompok="") for r in second]
+    outcome = run_rows(tmp_path, "kube", rows)
+    found = outcome.findings.filter(code="KELOMPOK_TIDAK_SESUAI")
+    assert sorted(found["_idx"].to_list()) == [5, 6, 7, 8, 9]
+    assert all(m.startswith("Nama kelompok kosong") for m in found["message"].to_list())
+
+
 @pytest.mark.parametrize("holder", ["TIDAK ADA", "-", "12345"])
 def test_a_holder_cell_without_a_name_is_not_compared(tmp_path, holder):
     outcome = run_rows(tmp_path, "pkh", [{"Nama Rekening": holder, "_extra_headers": ["Nama Rekening"]}])

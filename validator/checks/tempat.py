@@ -43,9 +43,12 @@ def group_findings(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame | Non
     raw = pl.col("nama_kelompok")
     if _written_once(frame.select(group.alias("_g")).to_series()):
         # The group's name typed on its first member's row only, the rows below left blank
-        # (a merged cell typed without merging): the blank rows belong to the group above.
-        raw = pl.when(group.is_null()).then(None).otherwise(raw).forward_fill()
-        group = group.forward_fill()
+        # (a merged cell typed without merging): the blank rows belong to the group above, up to
+        # a row set aside (the blank row or the line between two groups). Rows after it with no
+        # name are a group nobody named, not more members of the group before.
+        block = (pl.col("_row").diff().fill_null(1) != 1).cum_sum()
+        raw = pl.when(group.is_null()).then(None).otherwise(raw).forward_fill().over(block)
+        group = group.forward_fill().over(block)
     title = (pl.col("jabatan").str.to_uppercase().str.replace_all(r"[^A-Z ]", " ").str.strip_chars()
              .str.replace_all(r"\s+", " ") if ctx.has("jabatan") else pl.lit(None, pl.Utf8))
     leader = rule.leader_title.upper()
