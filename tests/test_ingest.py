@@ -1238,3 +1238,21 @@ def test_a_birth_date_typed_as_a_number_follows_the_workbooks_date_system(tmp_pa
     codes = set(outcome.findings["code"])
     assert "NIK_TGL_LAHIR_BEDA" not in codes and "TGL_LAHIR_TIDAK_VALID" not in codes, codes
     assert outcome.listing.date1904 is system_1904 and outcome.summary["rows"] == 2
+
+
+def test_kube_group_lines_over_an_empty_group_column_name_the_groups(tmp_path, rules):
+    """A template's NAMA KELOMPOK column left empty, each group under its own line: the lines
+    name the groups (not 'nama kelompok kosong' on every row). With no lines, the empty column
+    stays, and each row is told its group is missing."""
+    head = ["NIK", "NAMA KELOMPOK", "JABATAN", "NAMA ANGGOTA"]
+    rows = [head, ["NAMA KELOMPOK : KUBE MAWAR"], ["1271175506800001", "", "KETUA", "SITI"],
+            ["1271175506800002", "", "ANGGOTA", "RINA"], [], ["NAMA KELOMPOK : KUBE MELATI"],
+            ["1271175506800003", "", "KETUA", "ANI"]]
+    header_map = rules.header_map(rules.program("kube"))
+    listing = read_list(_hidden_workbook(tmp_path / "k.xlsx", [("KUBE", rows, True)]), header_map)
+    assert listing.frame["nama_kelompok"].to_list() == ["KUBE MAWAR", "KUBE MAWAR", "KUBE MELATI"]
+    assert "nama_kelompok" not in listing.fields and "nama_kelompok" in listing.present
+    plain = [r for r in rows if not (r and r[0].startswith("NAMA KELOMPOK :"))]
+    listing = read_list(_hidden_workbook(tmp_path / "p.xlsx", [("KUBE", plain, True)]), header_map)
+    assert listing.frame["nama_kelompok"].str.strip_chars().replace("", None).null_count() == 3
+    assert "nama_kelompok" in listing.fields

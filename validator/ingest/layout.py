@@ -521,8 +521,15 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
                                  .when(female).then(pl.lit("P")).otherwise(None).alias("jenis_kelamin"))
     if "tempat_tanggal_lahir" in found and "tanggal_lahir" not in found:
         data = data.with_columns(_split_ttl(found))
-    if "nama_kelompok" not in found:
-        data, group_rows = _group_lines(data, grid, body[out_pos], rows[:i])
+    # A group-name column left empty while the groups stand on lines of their own: the lines.
+    unnamed = "nama_kelompok" in found and data.height > 0 and data.select(
+        pl.col("nama_kelompok").str.strip_chars().replace("", None).is_null().all()).item()
+    if "nama_kelompok" not in found or unnamed:
+        lined, group_rows = _group_lines(data.drop("nama_kelompok", strict=False), grid, body[out_pos], rows[:i])
+        if group_rows or not unnamed:
+            data = lined
+        if group_rows and unnamed:
+            found = {f: j for f, j in found.items() if f != "nama_kelompok"}
         for item in skipped:  # "NAMA KELOMPOK : …" groups the rows below it: a section, not a blank
             if item["row"] in group_rows:
                 item["why"] = "section"
