@@ -150,6 +150,9 @@ def test_results_page_lists_rejected_rows_with_reasons(site):
     # The rows set aside are listed with their reason, and the code filter names each code.
     assert "Baris yang dilewati, bukan data penerima (14)" in text and "blok tanda tangan" in text
     assert f"NIK_EXCEL — {load_rules().catalog['NIK_EXCEL'].title_id} (5)" in text
+    # Each code says what the kecamatan must do, with the program's values filled in.
+    assert "Yang harus dilakukan: Format kolom NIK sebagai Teks, lalu ketik ulang NIK dari KTP/KK." in text
+    assert "{" not in re.sub(r"<style.*?</style>|<script.*?</script>", "", text, flags=re.S).split("Yang harus")[1][:400]
 
 
 def test_results_page_shows_the_lists_warnings_and_a_failed_file_goes_to_its_job(site):

@@ -13,6 +13,7 @@ from api.errors import ApiError, envelope
 from api.pages import text
 from api.pages.web import PageUser, refuse, render
 from api.routes.submissions import XLSX
+from validator.reports.messages import action_text, context_params
 from validator.store import query, run
 from validator.wilayah import load_regions
 
@@ -103,7 +104,9 @@ def result_page(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, sub
     rows = listed[(page - 1) * PER_PAGE: page * PER_PAGE]
     total, pages = len(listed), max(1, -(-len(listed) // PER_PAGE))
     catalog = ctx.rules.catalog
-    codes = [(c, n, catalog[c].title_id if c in catalog else c) for c, n in doc["summary"]["by_code"].items()]
+    actions = _actions(ctx, doc)
+    codes = [(c, n, catalog[c].title_id if c in catalog else c, actions.get(c, ""))
+             for c, n in doc["summary"]["by_code"].items()]
     if not paid_only:
         paid = finance.paid_by_rows(ctx, store, submission_id, [r["row"] for r in rows]) if paid_rows else {}
     rows = [r | {"paid_by": paid.get((r.get("sheet"), r["row"]), [])} for r in rows]
@@ -113,6 +116,16 @@ def result_page(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, sub
                   program=ctx.rules.programs.get(doc["program"]), catalog=catalog,
                   replaced_by=replaced[0][0] if replaced else None,
                   kecamatan=load_regions().describe(doc["kecamatan"]) if doc.get("kecamatan") else "-")
+
+
+def _actions(ctx, doc: dict) -> dict[str, str]:
+    """What the kecamatan must do for each code of the list, with the program's values (the
+    return workbook's Ringkasan says the same); a code the catalogue no longer has is left out."""
+    program, by_code = ctx.rules.programs.get(doc["program"]), doc["summary"]["by_code"]
+    if program is None or not by_code:
+        return {}
+    context = context_params(ctx.rules, program, load_regions(), doc.get("kecamatan"), "id")
+    return {c: action_text(ctx.rules.catalog[c].action_id, context) for c in by_code if c in ctx.rules.catalog}
 
 
 @router.get("/hasil/{submission_id}/berkas")
