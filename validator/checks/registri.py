@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import polars as pl
 from rapidfuzz import fuzz, process
@@ -99,6 +101,10 @@ def registry_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBP
     return {code: frame for code, frame in out.items() if frame.height and ctx.enabled(code)}
 
 
+FATHER_SIMILARITY = 0.7
+_DOUBLED = re.compile(r"(\w)\1+")
+
+
 def _name_mismatch(m: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """Names that differ beyond spelling variation: compared after the same Indonesian name
     normalisation as the list (titles, Muhammad/M./Moh., old spelling), then scored.
@@ -121,8 +127,10 @@ def _name_mismatch(m: pl.DataFrame, threshold: float) -> pl.DataFrame:
     both = fam["_father"].is_not_null() & fam["_reg_father"].is_not_null()
     fathers = process.cpdist(fam["_father"].fill_null("").to_list(), fam["_reg_father"].fill_null("").to_list(),
                              scorer=fuzz.token_set_ratio, workers=1)
+    # Fathers' names are compared more loosely than the person's (SULAIMAN, SULEMAN): only a
+    # father clearly different (HASAN, UMAR) makes two people.
     differ = ~(_alike(fam, "_name_key", "_reg_key", threshold) | _alike(fam, "_name_full", "_reg_full", threshold)) | (
-        both & (pl.Series(fathers, dtype=pl.Float64) < threshold * 100))
+        both & (pl.Series(fathers, dtype=pl.Float64) < FATHER_SIMILARITY * 100))
     return pl.concat([plain.select(out), fam.filter(differ).select(out)])
 
 
@@ -135,7 +143,10 @@ def _alike(frame: pl.DataFrame, a: str, b: str, threshold: float) -> pl.Series:
     ABDURRAHMAN) are compared without their spaces instead of word by word."""
     if frame.height == 0:
         return pl.Series(dtype=pl.Boolean)
-    keys = frame.select(pl.col(a).fill_null("").alias("a"), pl.col(b).fill_null("").alias("b"))
+    # EDDY and EDI, YENNY and YENI, HASSAN and HASAN: a doubled letter is one (on these few
+    # pairs only, in Python: polars' regex has no back-references).
+    keys = pl.DataFrame({x: [_DOUBLED.sub(r"\1", k) for k in frame[c].fill_null("").to_list()]
+                         for x, c in (("a", a), ("b", b))}, schema={"a": pl.Utf8, "b": pl.Utf8})
     whole = pl.Series(process.cpdist(keys["a"].to_list(), keys["b"].to_list(), scorer=fuzz.token_sort_ratio,
                                      workers=1), dtype=pl.Float64)
     words = keys.select(
@@ -147,6 +158,10 @@ def _alike(frame: pl.DataFrame, a: str, b: str, threshold: float) -> pl.Series:
     pairs = pairs.with_columns(pl.Series("_r", process.cpdist(pairs["_s"].fill_null("").to_list(),
                                                               pairs["_l"].fill_null("").to_list(),
                                                               scorer=fuzz.ratio, workers=1), dtype=pl.Float64))
+    # An initial stands for any word it begins: ENDANG S is ENDANG SRI, ABDUL R is ABDUL RAHMAN.
+    s, longer = pl.col("_s").fill_null(""), pl.col("_l").fill_null("")
+    initial = ((s.str.len_chars() == 1) & longer.str.starts_with(s)) | ((longer.str.len_chars() == 1) & s.str.starts_with(longer))
+    pairs = pairs.with_columns(pl.when(initial).then(100.0).otherwise(pl.col("_r")).alias("_r"))
     weakest = (pairs.group_by("_i", "_s").agg(pl.col("_r").max()).group_by("_i").agg(pl.col("_r").min())
                .sort("_i")["_r"])
     joined = pl.Series(process.cpdist(keys["a"].str.replace_all(" ", "").to_list(),
@@ -154,8 +169,12 @@ def _alike(frame: pl.DataFrame, a: str, b: str, threshold: float) -> pl.Series:
                        dtype=pl.Float64)
     split_apart = keys["a"].str.count_matches(" ") != keys["b"].str.count_matches(" ")
     words_alike = pl.select(pl.when(split_apart).then(joined).otherwise(weakest) >= threshold * 100).to_series()
-    # (Written apart, the sorted words no longer line up: the joined letters say it is one name.)
-    return ((whole >= threshold * 100) | (split_apart & (joined >= threshold * 100))) & words_alike
+    # Written apart, the sorted words no longer line up: the joined letters say it is one name.
+    # With an initial (A. RAHMAN, ABDUL RAHMAN) the whole is short of letters by design: the
+    # words, one for one, say it.
+    initials = keys.select(pl.any_horizontal(pl.col(x).str.contains(r"(?:^| )\S(?: |$)") for x in ("a", "b")))
+    return ((whole >= threshold * 100) | (split_apart & (joined >= threshold * 100))
+            | (~split_apart & initials.to_series())) & words_alike
 
 
 def exclusion_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBPyConnection,

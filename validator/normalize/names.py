@@ -28,6 +28,7 @@ _APOSTROPHES = ["'", "`", "\u2018", "\u2019", "\u00b4"]
 # point, which keeps name_key idempotent.
 _SPELLING = {"OE": "U", "CH": "KH", "Y": "J", "C": "TJ"}
 _D_BEFORE_J = "D+J"
+_FINAL_Y = r"Y\b"
 _SPACES = r"\s{2,}|[^\S ]"  # only what is not already a single plain space
 _INVISIBLE = f"[{INVISIBLE}]"  # zero-width characters pasted with a name
 
@@ -41,7 +42,7 @@ def _dotted(title: str) -> str:
 
 def _spell(name: pl.Expr) -> pl.Expr:
     """Spelling-variant folding of upper-case text."""
-    return name.str.replace_many(_SPELLING, leftmost=True).str.replace_all(_D_BEFORE_J, "J")
+    return name.str.replace_all(_FINAL_Y, "I").str.replace_many(_SPELLING, leftmost=True).str.replace_all(_D_BEFORE_J, "J")
 
 
 def _spelled(words: list[str]) -> list[str]:
@@ -80,7 +81,9 @@ def display_name(text: pl.Expr) -> pl.Expr:
 def name_key(text: pl.Expr) -> pl.Expr:
     """Key for matching names: no titles, Muhammad variants merged, old spelling folded."""
     out = text.str.replace_all(_INVISIBLE, "").str.to_uppercase().str.replace_many(_APOSTROPHES, [""] * len(_APOSTROPHES))
-    out = out.str.replace_many(_SPELLING, leftmost=True)
+    # HERY and HERI, RUDY and RUDI, OEY and OEI: a word's last Y is an I (before Y becomes J, so
+    # that RUDY does not end in the old spelling DJ).
+    out = out.str.replace_all(_FINAL_Y, "I").str.replace_many(_SPELLING, leftmost=True)
     out = out.str.replace_all(_PUNCT_RE, " ").str.replace_all(_D_BEFORE_J, "J").str.strip_chars()
     # Staged: the key before title removal is needed again for a name that is only a title.
     f = pl.field
