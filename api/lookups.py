@@ -101,23 +101,27 @@ def story_rows(store: Store, nik: str, cache: StoreCache | None = None,
     # family once) this person's family: point queries on the NIK's and the KK's index.
     kks = sorted({r["no_kk"] for r in rows if r["no_kk"] and r["submission_id"] in subs
                   and subs[r["submission_id"]][1] in household})
-    paid: dict[tuple[str, str], tuple[str, str]] = {}
-    for program, period, bid, how in paid_of_person(store, nik, kks):
-        if how == "nik" or program in household:
-            paid.setdefault((program, period), (bid, how))
+    # Keyed by (program, period), and for the family by the KK too: a KK the person had on another
+    # list (a typo since corrected, a family since split) says nothing of this row.
+    paid: dict[tuple, str] = {}
+    for program, period, bid, how, matched in paid_of_person(store, nik, kks):
+        paid.setdefault((program, period) if how == "nik" else (program, period, matched), bid)
     out = []
     for r in rows:
         key = (r["submission_id"], r["row"])
-        del r["finding_codes"], r["no_kk"]  # now in `codes`, `paid_as`
+        kk = r.pop("no_kk")
+        del r["finding_codes"]  # now in `codes`
         if r["submission_id"] not in subs:
             continue
         created, program, period, kecamatan, superseded = subs[r["submission_id"]]
+        by_nik = paid.get((program, period))
+        by_kk = paid.get((program, period, kk)) if program in household and kk else None
         decision = decided.get(key, {"status": r["engine_status"], "decision": None, "decided_by": None,
                                      "decided_at": None})
         out.append(r | decision | {"created_at": created, "program": program, "period": period,
                                    "kecamatan": kecamatan, "superseded": superseded,
-                                   "paid_by": paid.get((program, period), (None, None))[0],
-                                   "paid_as": paid.get((program, period), (None, None))[1],
+                                   "paid_by": by_nik or by_kk,
+                                   "paid_as": "nik" if by_nik else "kk" if by_kk else None,
                                    "codes": list(dict.fromkeys(codes.get(key, [])))})
     return sorted(out, key=lambda r: (r["created_at"], r["row"]))
 
@@ -183,8 +187,10 @@ def _kinds(ctx: ApiContext, codes: list[tuple[str, str]], severity: str | None =
 
 
 def _next_step(ctx: ApiContext, r: dict) -> str:
-    if r.get("paid_by") and r["status"] == "accepted" and not r["superseded"]:
-        return (FAMILY_PAID_STEP if r.get("paid_as") == "kk" else PAID_STEP).format(batch=r["paid_by"])
+    if r.get("paid_by") and r.get("paid_as") == "kk" and r["status"] in ("accepted", "review") and not r["superseded"]:
+        return FAMILY_PAID_STEP.format(batch=r["paid_by"])
+    if r.get("paid_by") and r.get("paid_as") != "kk" and r["status"] == "accepted" and not r["superseded"]:
+        return PAID_STEP.format(batch=r["paid_by"])
     if r["superseded"]:
         return SUPERSEDED_STEP
     if r["decision"]:
@@ -247,14 +253,16 @@ def _stage(ctx: ApiContext, r: dict) -> dict:
     """The citizen's stage of one row: an approved disbursement file of its program and period
     first (the person was paid, whatever a list sent later says), then finance's decision, then
     the engine's status."""
-    if r["paid_by"] and r.get("paid_as") == "kk":
+    # The family paid through another member: the gate leaves out this row only while it is
+    # accepted or in review (a rejected row is told its own reason, below).
+    if r["paid_by"] and r.get("paid_as") == "kk" and r["status"] in ("accepted", "review"):
         return {"stage": "disetujui_untuk_pencairan", "in_approved_disbursement": False,
                 "family_in_approved_disbursement": True,
                 "message": f"Keluarga Anda (nomor KK yang sama) sudah termasuk dalam berkas pencairan periode "
                            f"{r['period']} yang disetujui Dinas Sosial, atas nama anggota keluarga lain. Bantuan "
                            "program ini diberikan satu kali per keluarga, jadi tidak dibayarkan lagi atas nama Anda. "
                            "Tanyakan kepada anggota keluarga itu, atau kepada pendamping."}
-    if r["paid_by"]:
+    if r["paid_by"] and r.get("paid_as") != "kk":
         # Neither the program nor the batch is named: today's answers never name the program,
         # and the batch id would (pkh_2026-T1_v1). The period is the person's own question.
         return {"stage": "disetujui_untuk_pencairan", "in_approved_disbursement": True,

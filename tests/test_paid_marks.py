@@ -266,5 +266,41 @@ def test_an_individual_program_pays_each_person_so_a_shared_kk_is_not_paid(tmp_p
             (None, 2): [("x_v1", "nik")], (None, 3): [("x_v1", "kk")]}
         assert p.paid_rows_of_list(store, "s", versions, True, rows=[3, 4]) == {(None, 3): [("x_v1", "kk")]}
         assert p.paid_count_of_list(store, "s", versions, True) == (2, ["x_v1"])
-        assert p.paid_of_person(store, "3333", ["K1"]) == [("x", "T", "x_v1", "kk")]
+        assert p.paid_of_person(store, "3333", ["K1"]) == [("x", "T", "x_v1", "kk", "K1")]
         assert p.paid_of_person(store, "2222", ["K2"]) == []  # only an open version holds it
+
+
+def test_a_kk_the_person_had_on_another_list_marks_nothing(tmp_path, rules):
+    """The family mark goes by the row's own KK: a KK typed wrong on an earlier list (since
+    corrected) that belongs to a family paid in the period says nothing of the live row, which
+    the gate pays; and a rejected row is told its own reason, not the family's payment."""
+    from api.lookups import _stage, story_rows
+    from validator.batch import paid as p
+    from validator.store import Store
+
+    person = "1271175505900002"
+    with Store(tmp_path / "s.duckdb") as store:
+        c = store.con
+        c.execute("INSERT INTO batches (id, program, period, state) VALUES ('pkh_T1_v1', 'pkh', 'T1', 'approved')")
+        c.execute("INSERT INTO paid_rows VALUES ('pkh_T1_v1', 'pkh', 'T1', '1271170101800001', 'KK_LAIN', 1), "
+                  "('pkh_T1_v1', 'pkh', 'T1', '1271170101800003', 'KK_ISTRI', 1)")
+        c.execute("""INSERT INTO submissions (id, program, period, kecamatan, created_at, superseded_by, state) VALUES
+                     ('s1', 'pkh', 'T1', '127117', TIMESTAMP '2026-01-01', 's2', 'complete'),
+                     ('s2', 'pkh', 'T1', '127117', TIMESTAMP '2026-01-02', NULL, 'complete')""")
+        c.execute(f"""INSERT INTO row_results (submission_id, row, sheet, nik, nik_ok, no_kk, tanggal_lahir, status,
+                                               finding_codes) VALUES
+                      ('s1', 2, NULL, '{person}', true, 'KK_LAIN', DATE '1990-05-15', 'accepted', []),
+                      ('s2', 2, NULL, '{person}', true, 'KK_SENDIRI', DATE '1990-05-15', 'accepted', [])""")
+        rows = story_rows(store, person, None, frozenset({"pkh"}))
+        assert [(r["superseded"], r["paid_as"]) for r in rows] == [(True, "kk"), (False, None)]
+        assert p.paid_rows_of_list(store, "s2", ["pkh_T1_v1"], True) == {}
+
+    class Ctx:
+        pass
+
+    ctx = Ctx()
+    ctx.rules = rules
+    rejected = {"paid_by": "pkh_T1_v1", "paid_as": "kk", "period": "T1", "decision": None, "status": "rejected",
+                "superseded": False, "codes": [("DAFTAR_PENGECUALIAN", "reject")]}
+    assert _stage(ctx, rejected)["stage"] == "tidak_memenuhi_syarat"
+    assert _stage(ctx, rejected | {"status": "review"})["family_in_approved_disbursement"] is True

@@ -67,14 +67,16 @@ def paid_count_of_list(store: Store, submission_id: str, versions: list[str], ho
     return count, batches or []
 
 
-def paid_of_person(store: Store, nik: str, kks: list[str]) -> list[tuple[str, str, str, str]]:
-    """(program, period, batch_id, "nik" or "kk") of the approved versions that paid this NIK, or a
-    family with one of these KKs, oldest version first. Point queries on the NIK's and the KK's
-    index, then the small batches table; the caller keeps the KK matches of household programs."""
-    found = [(*r, "nik") for r in run(store.con, "SELECT program, period, batch_id FROM paid_rows WHERE nik = ?", [nik])]
+def paid_of_person(store: Store, nik: str, kks: list[str]) -> list[tuple[str, str, str, str, str]]:
+    """(program, period, batch_id, "nik" or "kk", the NIK or KK matched) of the approved versions
+    that paid this NIK, or a family with one of these KKs, oldest version first. Point queries on
+    the NIK's and the KK's index, then the small batches table. The caller matches a KK to the row
+    that holds it, in a household program only."""
+    found = [(*r, "nik", nik) for r in run(store.con, "SELECT program, period, batch_id FROM paid_rows WHERE nik = ?",
+                                           [nik])]
     if kks:
-        found += [(*r, "kk") for r in run(store.con, f"""SELECT program, period, batch_id FROM paid_rows
-                                                          WHERE no_kk IN ({', '.join('?' * len(kks))})""", kks)]
+        found += [(p, q, b, "kk", kk) for p, q, b, kk in run(store.con, f"""
+            SELECT program, period, batch_id, no_kk FROM paid_rows WHERE no_kk IN ({', '.join('?' * len(kks))})""", kks)]
     if not found:
         return []
     approved = {b for (b,) in run(store.con, "SELECT id FROM batches WHERE state = 'approved'")}
