@@ -339,6 +339,8 @@ def test_a_partial_return_workbook_without_its_note_is_still_refused(tmp_path, m
     """The operator deletes the note above the table, or copies the rows to a new workbook: the
     verdict columns still say the rows came from a longer list, most of which is missing here.
     Sent, the few rows would replace the kecamatan's whole list."""
+    import xlsxwriter
+
     from validator.engine import validate
     from validator.errors import UserError
     from validator.ingest import layout
@@ -351,6 +353,18 @@ def test_a_partial_return_workbook_without_its_note_is_still_refused(tmp_path, m
     headers, body = make_rows("pkh", people)
     src = write_csv(tmp_path / "l.csv", headers, body)
     full = write_outputs(validate(src, "pkh"), tmp_path / "full")
+    # A whole list whose rows stand apart (a blank row under each, as printed lists have): its
+    # return workbook keeps each row on its own row, BARIS ASAL past the limit or not.
+    spaced = tmp_path / "berjarak.xlsx"
+    wb = xlsxwriter.Workbook(str(spaced))
+    ws = wb.add_worksheet("Sheet1")
+    ws.write_row(0, 0, headers)
+    for k, line in enumerate(body):
+        ws.write_row(1 + 2 * k, 0, [str(v) for v in line])
+    wb.close()
+    back = write_outputs(validate(spaced, "pkh"), tmp_path / "berjarak")
+    monkeypatch.setattr(layout, "FULL_SHEET_LIMIT", 4)  # its BARIS ASAL reaches 16
+    assert validate(back["xlsx"], "pkh").summary["rows"] == 8
     for module in (workbook, layout):
         monkeypatch.setattr(module, "FULL_SHEET_LIMIT", 4)
     partial = write_outputs(validate(src, "pkh"), tmp_path / "partial")

@@ -424,17 +424,21 @@ def _column_numbers(cells: list[str]) -> bool:
 def _partial_rows(grid: Grid, headers: list[str], at: int) -> bool:
     """The rows of a partial return workbook without its note (deleted, or the rows copied to a
     new file): the verdict columns are there, BARIS ASAL names a row beyond the limit under which
-    the return workbook holds the whole list (so the list first sent was longer), and fewer than
-    half of the rows up to it are here. (A whole list sent back keeps every row on its own row.)"""
+    the return workbook holds the whole list (so the list first sent was longer), no row says
+    DITERIMA (only rows with findings are listed), and most rows are not on the row BARIS ASAL
+    names (a whole list sent back keeps every row on its own row)."""
     keys = [h.strip().upper() for h in headers]
     n = len(VERDICT_HEADERS)
     starts = [j for j in range(len(keys) - n + 1) if tuple(keys[j:j + n]) == VERDICT_HEADERS]
     if not starts:
         return False
-    origin = grid.frame.get_column(f"c{starts[-1] + n - 1}").slice(at + 1)
-    numbers = origin.str.strip_chars().cast(pl.Int64, strict=False)
-    highest = numbers.max()
-    return highest is not None and highest > FULL_SHEET_LIMIT and numbers.count() * 2 < highest
+    body = grid.frame.slice(at + 1).select(
+        pl.col(f"c{starts[-1]}").str.strip_chars().str.to_uppercase().alias("status"),
+        pl.col(f"c{starts[-1] + n - 1}").str.strip_chars().cast(pl.Int64, strict=False).alias("origin"),
+        pl.col("_row").cast(pl.Int64)).filter(pl.col("origin").is_not_null())
+    if body.height == 0 or body["origin"].max() <= FULL_SHEET_LIMIT or (body["status"] == "DITERIMA").any():
+        return False
+    return (body["origin"] != body["_row"]).sum() * 2 > body.height
 
 
 def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
