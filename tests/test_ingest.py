@@ -1238,6 +1238,12 @@ def test_a_birth_date_typed_as_a_number_follows_the_workbooks_date_system(tmp_pa
     codes = set(outcome.findings["code"])
     assert "NIK_TGL_LAHIR_BEDA" not in codes and "TGL_LAHIR_TIDAK_VALID" not in codes, codes
     assert outcome.listing.date1904 is system_1904 and outcome.summary["rows"] == 2
+    # The return workbook counts as the operator's did: sent again, the same dates.
+    from validator.reports import write_outputs
+
+    back = validate(write_outputs(outcome, tmp_path / "o")["xlsx"], "maghrib_mengaji", today=TODAY)
+    assert back.listing.date1904 is system_1904
+    assert not {"NIK_TGL_LAHIR_BEDA", "TGL_LAHIR_TIDAK_VALID"} & set(back.findings["code"])
 
 
 def test_kube_group_lines_over_an_empty_group_column_name_the_groups(tmp_path, rules):

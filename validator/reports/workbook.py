@@ -160,7 +160,10 @@ def write_workbook(outcome, path: Path, tmpdir: Path | None = None) -> None:
     marks = {(i, c): m for i, c, m in _cell_marks(outcome).iter_rows()}
     damaged = _excel_damaged(outcome)
 
+    # A workbook counting serials from 1904 goes back so: a birth date the operator typed as a
+    # number (kept a number) keeps its meaning when the return workbook is sent again.
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                         "date_1904": listing.date1904,
                                          "strings_to_urls": False, "strings_to_numbers": False,
                                          "tmpdir": str(tmpdir if tmpdir is not None else path.parent)})
     w = _Writer(wb)
