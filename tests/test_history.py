@@ -407,3 +407,16 @@ def test_the_diff_counts_a_deleted_row_whose_nik_could_not_be_read(tmp_path):
     assert again.compared_to["counts"]["removed"] == 0
     assert again.compared_to["removed_rows_without_nik"] == 1
     assert again.compared_to["unmatched_rows_without_nik"] == 0
+
+
+def test_rows_without_a_nik_that_stay_are_not_counted_as_removed(tmp_path):
+    """Two rows without a readable NIK and of one name cannot be matched by name (the name is not
+    on one row only): sent again unchanged, nothing was removed."""
+    db = tmp_path / "h.duckdb"
+    people = _people(4)
+    for k in (1, 2):
+        people[k] = dict(people[k], nik="12711715067500", nama="SITI ROHANI")
+    submit(tmp_path, db, "pkh", "127117", "2026-T1", people)
+    again = submit(tmp_path, db, "pkh", "127117", "2026-T1", people, name="lagi.csv")
+    assert again.compared_to["removed_rows_without_nik"] == 0
+    assert again.compared_to["counts"]["removed"] == again.compared_to["counts"]["added"] == 0

@@ -203,9 +203,11 @@ def compare_to(store: Store, previous: dict, current: pl.DataFrame) -> dict:
                  for k, v in groups.items()},
         "rows_capped_at": DIFF_ROWS_CAP,
         "unmatched_rows_without_nik": unmatched_now.filter(~pl.col("nik_ok")).height,
-        # The earlier list's rows without a readable NIK that no row here matched: most often
-        # deleted by the operator (a rejected row taken off the list).
-        "removed_rows_without_nik": unmatched_prev.filter(~pl.col("nik_ok")).height,
+        # How many more rows without a readable NIK the earlier list had unmatched than this one:
+        # rows taken off the list (most often rejected ones). Rows that could not be matched on
+        # both sides (two such rows of one name) are not counted as gone.
+        "removed_rows_without_nik": max(0, unmatched_prev.filter(~pl.col("nik_ok")).height
+                                        - unmatched_now.filter(~pl.col("nik_ok")).height),
     }
 
 
