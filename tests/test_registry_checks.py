@@ -224,6 +224,18 @@ def test_an_extract_that_can_match_no_one_is_refused(tmp_path, people, code):
     assert err.value.code == code
 
 
+def test_one_intact_nik_does_not_let_a_damaged_extract_through(tmp_path):
+    """Most of the list not found, and most of the extract's NIKs damaged: the one row typed by
+    hand that matches does not make the rest 'not registered'."""
+    from validator.errors import UserError
+
+    others = [{"nik": f"12711715067500{k:02d}", "kk": f"12711701011000{k:02d}", "jk": "L", "tgl": "15-06-1975",
+               "nama": f"ORANG {k}"} for k in (2, 3)]
+    with pytest.raises(UserError) as err:
+        run(tmp_path, "pkh", [{}, *others], [{}, {"nik": "1.27117E+15"}, {"nik": "1.27117E+15"}, {"nik": "1.27117E+15"}])
+    assert err.value.code == "registry_nik_damaged"
+
+
 def test_an_extract_of_other_people_still_validates(tmp_path):
     outcome = run(tmp_path, "pkh", [{}], [{"nik": "1271171506750002"}])
     assert codes_by_row(outcome) == [{"DTKS_TIDAK_TERDAFTAR"}]

@@ -91,17 +91,19 @@ def test_broken_extract_counts_every_problem_and_still_imports(tmp_path, store):
         ["12711755068000A1", "", "NIK HURUF", "kemarin", "X", "12.71.17.1001", "x", "hilang"],
         ["", "", "", "1980-06-15", "", "12.71.17", "0", ""],
         [BUDI, "", "BUDI", "1975-03-12", "L", "12.71.17.1002", "2", "Tidak Ditemukan"],
+        [ANI, "", "ANI", "1990-02-21", "P", "12.71.17.1003", "3", "aktif"],
+        ["1271176102900004", "", "ANI B", "1990-02-21", "P", "12.71.17.1003", "3", "aktif"],
     ]
     path = write(tmp_path / "rusak.csv", rows)
     report = check_extract(path)
-    assert report.rows == 5
+    assert report.rows == 7
     assert report.failures == {
         "nik_kosong": 1, "nik_16_digit": 2, "nama_kosong": 1, "tanggal_lahir_terbaca": 2,
         "jenis_kelamin_dikenal": 1, "kode_wilayah_10_digit": 1, "desil_terbaca": 1, "desil_1_10": 2,
         "status_kosong": 1, "status_dikenal": 3,
     }
     assert report.unknown_status == {"hilang": 2, "tidak ditemukan": 1}
-    assert report.empty["jenis_kelamin"] == 1 and report.empty["no_kk"] == 5
+    assert report.empty["jenis_kelamin"] == 1 and report.empty["no_kk"] == 7
     # Examples carry the CSV line (header = 1) and never a whole NIK.
     ex = report.examples["nik_16_digit"]
     assert [(e.row, e.column, e.value) for e in ex] == [(3, "nik", "127117******0000"),
@@ -118,7 +120,7 @@ def test_broken_extract_counts_every_problem_and_still_imports(tmp_path, store):
     imported = import_registry(path, store)
     assert imported.failures == report.failures
     assert store.con.execute("SELECT count(*), count(*) FILTER (NOT nik_valid), "
-                             "count(*) FILTER (desil = 12) FROM registry").fetchone() == (5, 3, 1)
+                             "count(*) FILTER (desil = 12) FROM registry").fetchone() == (7, 3, 1)
     assert store.con.execute("SELECT malformed_nik FROM registry_imports").fetchone() == (3,)
 
 
@@ -355,3 +357,29 @@ def test_a_pipe_as_the_extract_is_refused_before_a_store_is_made(tmp_path):
     result = runner.invoke(app, ["registry", "import", str(fifo), "--store", str(tmp_path / "baru.duckdb")])
     assert isinstance(result.exception, UserError) and "bukan berkas biasa" in result.exception.message_id
     assert not (tmp_path / "baru.duckdb").exists()
+
+
+def test_an_extract_with_mostly_damaged_niks_does_not_replace_the_registry(tmp_path, store):
+    """Imported, it would reject every later list as not registered (the same refusal as with
+    --registry); the registry imported before stays."""
+    import_registry(write(tmp_path / "baik.csv", SMALL[:2]), store)
+    before = registry_rows(store)
+    damaged = [["1,27117E+15", "", f"ORANG {k}", "", "", "", "3", "aktif"] for k in range(3)] + [SMALL[0]]
+    with pytest.raises(UserError) as err:
+        import_registry(write(tmp_path / "rusak.csv", damaged), store)
+    assert err.value.code == "registry_nik_damaged" and "Registri lama tetap dipakai" in str(err.value)
+    assert registry_rows(store) == before
+
+
+def test_a_recipient_list_is_not_taken_for_the_registry(tmp_path, store):
+    header = ["NIK", "No KK", "Nama", "Bank", "No Rekening", "Nominal"]
+    path = write(tmp_path / "daftar.csv", [[SITI, "1271170101100001", "SITI", "BRI", "300201000123507", "600000"]],
+                 header=header)
+    for attempt in (lambda: check_extract(path), lambda: import_registry(path, store)):
+        with pytest.raises(UserError) as err:
+            attempt()
+        assert err.value.code == "not_an_extract" and "daftar penerima" in str(err.value)
+    assert registry_rows(store) == []
+    # An extract that also has the bank (some do) but a status is an extract.
+    path = write(tmp_path / "ekstrak.csv", [[SITI, "SITI", "BRI", "aktif"]], header=["nik", "nama", "bank", "status"])
+    assert import_registry(path, store).rows == 1

@@ -144,12 +144,12 @@ def _unusable_extract(con: duckdb.DuckDBPyConnection, registry: Path) -> None:
     if ok < n / 2:
         raise UserError(
             f"Sebagian besar NIK di ekstrak registri {registry.name} bukan 16 digit ({_n(n - ok)} dari {_n(n)} "
-            "baris yang diperiksa), kemungkinan rusak oleh format angka Excel (1,27117E+15), sehingga tidak satu pun "
-            "penerima ditemukan di registri. Pemeriksaan dihentikan. Ekspor ulang ekstrak sebagai CSV dengan kolom "
+            "baris yang diperiksa), kemungkinan rusak oleh format angka Excel (1,27117E+15), sehingga hampir tidak ada "
+            "penerima yang ditemukan di registri. Pemeriksaan dihentikan. Ekspor ulang ekstrak sebagai CSV dengan kolom "
             "NIK bertipe teks, lalu jalankan lagi.",
             f"Most NIKs in the registry extract {registry.name} are not 16 digits ({n - ok:,} of the {n:,} rows "
-            "checked), probably damaged by Excel's number format (1.27117E+15), so no recipient was found in the "
-            "registry. Checking stopped. Export the extract again as CSV with the NIK column as text and run again.",
+            "checked), probably damaged by Excel's number format (1.27117E+15), so hardly any recipient was found in "
+            "the registry. Checking stopped. Export the extract again as CSV with the NIK column as text and run again.",
             code="registry_nik_damaged")
 
 
@@ -177,8 +177,8 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
             name, have = imported_fields(con) or ("registri", set(registri.COLUMN_CHECKS))
         found = _reading(name, lambda: registri.registry_findings(rows, ctx, con, source))
         missing = found.get("DTKS_TIDAK_TERDAFTAR")
-        if registry is not None and rows.height and missing is not None and missing.height == rows.height:
-            _unusable_extract(con, registry)  # not one NIK found: an empty or damaged file says so
+        if registry is not None and rows.height and missing is not None and missing.height * 2 > rows.height:
+            _unusable_extract(con, registry)  # most NIKs not found: an empty or damaged file says so
         # An extract without the column a check reads would let that check pass every row.
         for column, code in registri.COLUMN_CHECKS.items():
             if column not in have and ctx.enabled(code) and registri.applies(code, ctx):

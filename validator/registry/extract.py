@@ -165,6 +165,30 @@ def match_columns(src: Source, fields: tuple[str, ...], required: tuple[str, ...
     return found
 
 
+# Columns a recipient list has and a registry extract has not (contracts §6: the bank, the
+# account, the amount). With neither desil nor status, such a file is a list given by mistake.
+_LIST_ONLY = {"bank", "namabank", "bankpenyalur", "norekening", "nomorrekening", "norek", "rekening", "nominal",
+              "jumlahbantuan", "nilaibantuan"}
+
+
+def registry_columns(src: Source) -> dict[str, str]:
+    """The registry fields of an extract (match_columns), refusing a recipient list given as the
+    registry: used, it would pass everyone it holds (no desil, no status to read) and, imported,
+    replace the registry with the list's rows."""
+    cols = match_columns(src, FIELDS, ("nik",), "Ekstrak registri")
+    listed = [h for h in src.columns if _key(h) in _LIST_ONLY]
+    if listed and "desil" not in cols and "status" not in cols:
+        raise UserError(
+            f"Berkas {src.path.name} tampaknya daftar penerima, bukan ekstrak DTKS/DTSEN: ada kolom "
+            f"{', '.join(repr(h) for h in listed[:3])} tetapi tidak ada kolom desil maupun status. Sebutkan ekstrak "
+            "registri dari Pusdatin/SIKS-NG (kolom nik, no_kk, nama, desil, status, …); daftar penerima diperiksa "
+            "dengan bansos validate.",
+            f"{src.path.name} looks like a recipient list, not a DTKS/DTSEN extract: it has {', '.join(listed[:3])} "
+            "but neither desil nor status. Give the registry extract; a list is checked with bansos validate.",
+            code="not_an_extract")
+    return cols
+
+
 def _text(header: str | None) -> str:
     """The cell as text, trimmed, empty -> NULL."""
     return "NULL::VARCHAR" if header is None else f"nullif(trim(CAST({_ident(header)} AS VARCHAR)), '')"
@@ -228,7 +252,7 @@ def scan_extract_fields(con: duckdb.DuckDBPyConnection, path: Path,
 
     With `keys` (a table or view with a `nik` column), only the extract rows whose NIK is there."""
     src = open_source(con, path)
-    cols = match_columns(src, FIELDS, ("nik",), "Ekstrak registri")
+    cols = registry_columns(src)
     return (f"(SELECT nik, no_kk, nama, tanggal_lahir, jenis_kelamin, kode_wilayah, desil, status, "
             f"coalesce(regexp_full_match(nik, '[0-9]{{16}}'), false) AS nik_valid "
             f"FROM {_normalised(src, cols, False, keys)})"), set(cols)
@@ -508,7 +532,7 @@ def check_extract(path: Path, *, sample_rows: int | None = None) -> ExtractRepor
     con = duckdb.connect()
     try:
         src = open_source(con, path)
-        cols = match_columns(src, FIELDS, ("nik",), "Ekstrak registri")
+        cols = registry_columns(src)
         present = [f for f in FIELDS if f in cols]
         keep = present + [f"{f}_teks" for f in TEXT_KEPT if f in cols]
         sql = f"SELECT {', '.join(keep)} FROM {_normalised(src, cols, True)}"
@@ -549,6 +573,16 @@ def import_registry(path: Path, store: Store) -> ExtractReport:
         raise UserError(f"Ekstrak {path.name} tidak berisi baris data; registri lama tetap dipakai.",
                         f"{path.name} holds no data rows; the registry was not changed.",
                         code="empty_extract")
+    if report.malformed_nik * 2 > report.rows:
+        # Imported, it would replace a good registry and every later list would be rejected as
+        # not registered: the same refusal as for such a file given with --registry.
+        raise UserError(
+            f"Sebagian besar NIK di ekstrak {path.name} kosong atau bukan 16 digit ({_n(report.malformed_nik)} dari "
+            f"{_n(report.rows)} baris), kemungkinan rusak oleh format angka Excel (1,27117E+15). Registri lama tetap "
+            "dipakai. Ekspor ulang ekstrak sebagai CSV dengan kolom NIK bertipe teks, lalu impor lagi.",
+            f"Most NIKs in {path.name} are empty or not 16 digits ({report.malformed_nik:,} of {report.rows:,} "
+            "rows), probably damaged by Excel's number format. The registry was not changed. Export the extract "
+            "again as CSV with the NIK column as text and import it again.", code="registry_nik_damaged")
     t0 = time.perf_counter()
     with store.transaction() as con:
         con.execute("DELETE FROM registry")
