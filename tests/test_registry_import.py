@@ -383,3 +383,22 @@ def test_a_recipient_list_is_not_taken_for_the_registry(tmp_path, store):
     # An extract that also has the bank (some do) but a status is an extract.
     path = write(tmp_path / "ekstrak.csv", [[SITI, "SITI", "BRI", "aktif"]], header=["nik", "nama", "bank", "status"])
     assert import_registry(path, store).rows == 1
+
+
+def test_a_broken_line_in_a_small_extract_is_named(tmp_path):
+    """DuckDB gives up on a short file without saying where ("Error when sniffing file"): the
+    line with more columns than the header is found and named, with what to do."""
+    rows = [[f"12711755068{k:05d}", "", f"ORANG {k}", "", "", "", "3", "aktif"] for k in range(1, 30)]
+    path = write(tmp_path / "retak.csv", rows)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[7] = lines[7].replace("ORANG 7", "ORANG, S.PD")  # an unquoted comma: nine columns
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        check_extract(path)
+    assert err.value.code == "unreadable" and "Baris 8 berisi 9 kolom, padahal baris judul 8 kolom" in str(err.value)
+
+
+def test_a_header_only_extract_is_not_said_to_pass(tmp_path):
+    report = check_extract(write(tmp_path / "judul.csv", []))
+    text = "\n".join(report.lines_id())
+    assert "tidak berisi baris data" in text and "Semua baris lolos" not in text

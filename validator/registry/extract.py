@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import json
@@ -133,9 +134,28 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
     except duckdb.Error as exc:
         advice = ("Periksa bahwa berkas UTF-8 dan setiap baris punya kolom sebanyak baris judul." if kind == "csv"
                   else "Berkas itu rusak atau bukan Parquet; ekspor ulang dari sumbernya.")
+        ragged = _first_ragged_line(readable, delim) if kind == "csv" else None
+        if ragged is not None:
+            line, got, want = ragged
+            advice = (f"Baris {line} berisi {got} kolom, padahal baris judul {want} kolom: perbaiki baris itu (mis. "
+                      "pemisah atau tanda kutip yang berlebih), lalu ulangi.")
         raise UserError(f"Berkas {path.name} tidak dapat dibaca sebagai {kind.upper()} ({_duck_error(exc)}). {advice}",
                         f"{path.name} cannot be read as {kind.upper()}.", code="unreadable") from None
     return Source(path, kind, relation, columns, delim)
+
+
+def _first_ragged_line(path: Path, delim: str) -> tuple[int, int, int] | None:
+    """(line, its columns, the header's) of the first non-blank line whose column count differs
+    from the header's: where DuckDB's reader gave up on a file without saying where."""
+    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+        reader = csv.reader(fh, delimiter=delim)
+        header = next(reader, None)
+        if header is None:
+            return None
+        for row in reader:
+            if len(row) != len(header) and any(cell.strip() for cell in row):
+                return reader.line_num, len(row), len(header)
+    return None
 
 
 def match_columns(src: Source, fields: tuple[str, ...], required: tuple[str, ...],
@@ -368,11 +388,12 @@ class ExtractReport:
         empty = ", ".join(f"{k} {n(v)}" for k, v in self.empty.items() if v)
         if empty:
             out.append(t("Kosong (diperbolehkan): ", "Empty (allowed): ") + empty)
-        out.append(t("Masalah per pemeriksaan (skema RegistryRow; baris tetap diimpor):",
-                     "Problems per check (RegistryRow schema; rows are still imported):")
-                   if self.failures else
-                   t("Semua baris lolos pemeriksaan skema RegistryRow.",
-                     "Every row passes the RegistryRow schema checks."))
+        if self.failures:
+            out.append(t("Masalah per pemeriksaan (skema RegistryRow; baris tetap diimpor):",
+                         "Problems per check (RegistryRow schema; rows are still imported):"))
+        elif self.rows:  # (an extract without rows is told so in the warnings, not "every row passes")
+            out.append(t("Semua baris lolos pemeriksaan skema RegistryRow.",
+                         "Every row passes the RegistryRow schema checks."))
         for name, count in self.failures.items():
             out.append(f"  {name}: {n(count)} — {CHECKS.get(name, (name, name))[en]}")
             ex = "; ".join(f"{t('baris', 'row')} {e.row} {e.column}="
