@@ -575,6 +575,8 @@ def _other_table_warning(skipped: list[dict], data_rows: pl.Series) -> list[dict
     """Say where each table under the list begins and how many of its rows went unchecked: if
     they are recipients after all, the operator must move them into the list."""
     rows = sorted(s["row"] for s in skipped if s["why"] == "other_table")
+    if not rows:  # (the common case: a long list is not copied into Python for nothing)
+        return []
     listed = data_rows.to_list()
     runs: list[list[int]] = []
     for r in rows:  # a new table where list rows stand between two of its rows
