@@ -32,6 +32,9 @@ FAMILY_PAID_STEP = ("keluarganya (nomor KK yang sama) sudah masuk berkas pencair
                     "Sosial lewat anggota keluarga lain; program ini membayar satu kali per keluarga, jadi baris "
                     "ini tidak dibayar lagi")
 SUPERSEDED_STEP = "digantikan oleh daftar yang dikirim ulang kecamatan (lihat peristiwa sesudahnya)"
+ELSEWHERE_STEP = ("terdaftar juga di daftar kecamatan lain atau program lain yang berlaku untuk periode ini; tidak ada "
+                  "data yang perlu diperbaiki, tetapi salah satu daftar harus mengeluarkan orang ini")
+CROSS_LIST = {"GANDA_ANTAR_KECAMATAN", "GANDA_ANTAR_PROGRAM"}
 INELIGIBLE_STEP = "tidak memenuhi syarat menurut DTKS/DTSEN atau daftar pengecualian"
 DECIDED_STEP = {"accepted": "disetujui untuk pencairan oleh Dinas Sosial; menunggu pencairan",
                 "rejected": "tidak memenuhi syarat menurut pemeriksaan Dinas Sosial ({kinds})"}
@@ -45,7 +48,7 @@ FIX_KIND = {"nik": "data kependudukan (NIK, nomor KK, nama atau tanggal lahir)",
             "identitas": "data kependudukan (NIK, nomor KK, nama atau tanggal lahir)",
             "rekening": "data rekening bank", "nominal": "nominal bantuan",
             "wilayah": "data wilayah atau kelompok", "ganda": "data ganda (terdaftar lebih dari sekali)",
-            "antar_daftar": "terdaftar juga di kecamatan atau program lain",
+            "antar_daftar": "data ganda dengan daftar kecamatan atau program lain",
             "registri": "kecocokan dengan data DTKS/DTSEN"}
 NOT_FOUND = {"stage": "tidak_ditemukan",
              "message": "Data tidak ditemukan untuk NIK dan tanggal lahir ini. Periksa kembali keduanya, atau "
@@ -186,13 +189,30 @@ def _kinds(ctx: ApiContext, codes: list[tuple[str, str]], severity: str | None =
     return "; ".join(kinds) or "data pengajuan"
 
 
+def _paid(r: dict) -> bool:
+    """The person on this row was paid by an approved batch version of its program and period:
+    told before anything else, on a list since replaced too, whatever a later list says (the
+    payment happened). A family paid through another member counts only for a row the gate leaves
+    out for it: accepted or in review, on the live list."""
+    if not r.get("paid_by"):
+        return False
+    return r.get("paid_as") != "kk" or (r["status"] in ("accepted", "review") and not r["superseded"])
+
+
+def _elsewhere(r: dict) -> bool:
+    """Rejected only because the person is on another live list (another kecamatan's, or a program
+    excluding this one): nothing in the row to fix; one of the two lists must drop the person."""
+    rejects = {c for c, sev in r["codes"] if sev == "reject"}
+    return r["status"] == "rejected" and bool(rejects) and rejects <= CROSS_LIST
+
+
 def _next_step(ctx: ApiContext, r: dict) -> str:
-    if r.get("paid_by") and r.get("paid_as") == "kk" and r["status"] in ("accepted", "review") and not r["superseded"]:
-        return FAMILY_PAID_STEP.format(batch=r["paid_by"])
-    if r.get("paid_by") and r.get("paid_as") != "kk" and r["status"] == "accepted" and not r["superseded"]:
-        return PAID_STEP.format(batch=r["paid_by"])
+    if _paid(r):
+        return (FAMILY_PAID_STEP if r.get("paid_as") == "kk" else PAID_STEP).format(batch=r["paid_by"])
     if r["superseded"]:
         return SUPERSEDED_STEP
+    if _elsewhere(r) and not r["decision"]:
+        return ELSEWHERE_STEP
     if r["decision"]:
         return DECIDED_STEP[r["decision"]].format(kinds=_kinds(ctx, r["codes"]))
     if r["status"] == "rejected" and {c for c, sev in r["codes"] if sev == "reject"} & INELIGIBLE:
@@ -242,11 +262,23 @@ def citizen_status(ctx: ApiContext, store: Store, client: str, nik: str, tanggal
     digits = nik_digits(nik)
     born = parse_birth_date(tanggal_lahir)
     _record(ctx, store, client, "status", digits)
-    live = [r for r in story_rows(store, digits, ctx.cache, _household(ctx)) if r["nik_ok"] and not r["superseded"]]
-    latest = next((r for r in live if r["created_at"] == live[-1]["created_at"]), None) if live else None
+    rows = [r for r in story_rows(store, digits, ctx.cache, _household(ctx)) if r["nik_ok"]]
+    latest = _citizen_row(rows)
     if latest is None or latest["tanggal_lahir"] != born:
         return dict(NOT_FOUND)
     return _stage(ctx, latest)
+
+
+def _citizen_row(rows: list[dict]) -> dict | None:
+    """The row a citizen's question is about: the latest on a live list, leaving out a row rejected
+    only for being on another live list while that other row stands (it is the one that counts);
+    with no live row left, the latest the person was paid on (a payment stays a payment when the
+    kecamatan later sends its list without the person). Oldest first in, one out."""
+    live = [r for r in rows if not r["superseded"]]
+    standing = [r for r in live if not _elsewhere(r)] or live
+    if not standing:
+        standing = [r for r in rows if r.get("paid_by") and r.get("paid_as") != "kk"]
+    return max(standing, key=lambda r: r["created_at"]) if standing else None
 
 
 def _stage(ctx: ApiContext, r: dict) -> dict:
@@ -288,6 +320,11 @@ def _stage(ctx: ApiContext, r: dict) -> dict:
                 "message": "Menurut data terpadu kesejahteraan sosial (DTKS/DTSEN) atau daftar pengecualian, Anda "
                            "tidak memenuhi syarat program ini. Untuk keberatan, datangi kantor kecamatan atau "
                            "Dinas Sosial dengan KTP dan KK."}
+    if _elsewhere(r):
+        return {"stage": "perlu_diperbaiki_kecamatan", "fix": "data ganda dengan daftar lain",
+                "message": "Anda juga tercantum di daftar kecamatan lain atau program lain untuk periode ini, "
+                           "sehingga hanya satu yang dapat dibayar. Tanyakan ke kantor kecamatan atau pendamping "
+                           "daftar mana yang berlaku untuk Anda."}
     fix = _kinds(ctx, r["codes"], "reject")
     return {"stage": "perlu_diperbaiki_kecamatan", "fix": fix,
             "message": f"Anda sudah diajukan, tetapi kecamatan perlu memperbaiki {fix} sebelum pencairan. "

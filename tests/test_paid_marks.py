@@ -304,3 +304,49 @@ def test_a_kk_the_person_had_on_another_list_marks_nothing(tmp_path, rules):
                 "superseded": False, "codes": [("DAFTAR_PENGECUALIAN", "reject")]}
     assert _stage(ctx, rejected)["stage"] == "tidak_memenuhi_syarat"
     assert _stage(ctx, rejected | {"status": "review"})["family_in_approved_disbursement"] is True
+
+
+def _row(**kw) -> dict:
+    import datetime as dt
+
+    base = {"paid_by": None, "paid_as": None, "period": "2026-T1", "decision": None, "status": "accepted",
+            "superseded": False, "codes": [], "created_at": dt.datetime(2026, 1, 1), "nik_ok": True}
+    return base | kw
+
+
+def test_what_the_council_and_the_citizen_are_told_follows_the_payment(rules):
+    """A payment stays a payment: on a list since replaced, on a row back in review, and when the
+    kecamatan later sends its list without the person. A row rejected only for being on another
+    live list is not what a citizen's answer is about while the other row stands."""
+    import datetime as dt
+
+    from api.lookups import ELSEWHERE_STEP, _citizen_row, _next_step, _stage
+    from api.pages.text import story
+
+    class Ctx:
+        pass
+
+    ctx = Ctx()
+    ctx.rules = rules
+    paid_before = _row(paid_by="pkh_2026-T1_v1", paid_as="nik", superseded=True)
+    assert "masuk berkas pencairan pkh_2026-T1_v1" in _next_step(ctx, paid_before)
+    assert _citizen_row([paid_before]) is paid_before
+    assert _stage(ctx, paid_before)["in_approved_disbursement"] is True
+    in_review = _row(paid_by="pkh_2026-T1_v1", paid_as="nik", status="review")
+    assert "masuk berkas pencairan" in _next_step(ctx, in_review)
+    # Another kecamatan's list holds the person too: nothing to fix in the row.
+    here = _row(created_at=dt.datetime(2026, 1, 1))
+    there = _row(status="rejected", codes=[("GANDA_ANTAR_KECAMATAN", "reject")], created_at=dt.datetime(2026, 2, 1))
+    assert _next_step(ctx, there) == ELSEWHERE_STEP
+    assert _citizen_row([here, there]) is here
+    alone = _stage(ctx, there)
+    assert alone["stage"] == "perlu_diperbaiki_kecamatan" and "daftar mana yang berlaku" in alone["message"]
+    # A row with a fault of its own besides is told its fault.
+    both = there | {"codes": [("GANDA_ANTAR_KECAMATAN", "reject"), ("REKENING_PANJANG", "reject")]}
+    assert _next_step(ctx, both) != ELSEWHERE_STEP and _citizen_row([here, both]) is both
+    # The page: finance's decision on a list since replaced says the decision, then the replacement.
+    event = {"period": "2026-T1", "time": "2026-01-01T10:00:00", "status": "rejected", "engine_status": "review",
+             "reasons": [], "superseded": True, "next_step": _next_step(ctx, _row(superseded=True)),
+             "decision": {"decision": "rejected", "decided_by": "K", "decided_at": "2026-01-02T10:00:00"}}
+    sentence = story(event, "Medan Baru", "PKH")
+    assert "keputusan Dinas Sosial, 2 Januari 2026: ditolak; digantikan oleh daftar" in sentence

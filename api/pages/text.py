@@ -43,8 +43,13 @@ def story(event: dict, kecamatan_name: str, program_name: str) -> str:
     reasons = [r["message"][:1].lower() + r["message"][1:] for r in event["reasons"]]
     parts.append(f"{STATUS_TEXT[engine]}: {', '.join(reasons)}" if reasons and engine != "accepted"
                  else STATUS_TEXT[engine])
-    if event.get("decision"):  # finance's decision on a review row is the step that counts now
-        parts.append(f"keputusan Dinas Sosial, {tanggal(event['decision']['decided_at'])}: {event['next_step']}")
+    decision = event.get("decision")
+    if decision and (event.get("superseded") or "berkas pencairan" in event["next_step"]):
+        # The decision, then what came after it (the list replaced, the person paid).
+        parts.append(f"keputusan Dinas Sosial, {tanggal(decision['decided_at'])}: "
+                     f"{STATUS_TEXT.get(decision['decision'], decision['decision'])}; {event['next_step']}")
+    elif decision:  # finance's decision on a review row is the step that counts now
+        parts.append(f"keputusan Dinas Sosial, {tanggal(decision['decided_at'])}: {event['next_step']}")
     else:
         parts.append(event["next_step"])
     return "; ".join(parts)
