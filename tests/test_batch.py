@@ -428,3 +428,26 @@ def test_rows_of_people_already_paid_are_paid_before_whether_accepted_or_in_revi
     assert marked == ["paid_before", "paid_before", "rejected", "paid_before"]
     individual = mark_paid_before(rows, before, rules.program("maghrib_mengaji"))["effective_status"].to_list()
     assert individual == ["paid_before", "paid_before", "rejected", "accepted"]
+
+
+@pytest.mark.parametrize("typed,expected", [
+    ("Rp 1.500.000.000", 1_500_000_000), ("1500000000", 1_500_000_000), ("2.500", 2500), ("Rp. 20.000.000", 20_000_000),
+    ("20000000.00", 20_000_000), ("10.0", 10), ("1,500,000,000", 1_500_000_000), ("52.875.000,00", 52_875_000),
+    ("", None),
+])
+def test_pagu_and_kuota_are_read_as_finance_types_them(typed, expected):
+    from validator.batch.service import parse_number
+
+    assert parse_number(typed, "Pagu") == expected
+
+
+@pytest.mark.parametrize("typed", ["2500.7", "52.875.000,75", "1,5 M", "1,5", "15 jt", "NIK 1271171404511017"])
+def test_a_pagu_that_cannot_be_read_exactly_is_refused_not_guessed(typed):
+    """'20000000.00' was read as two billion and '1,5 M' as one rupiah: a misread pagu lets the
+    gate pass a batch over budget. Anything not exactly a whole amount is refused, masked."""
+    from validator.batch.service import parse_number
+    from validator.errors import UserError
+
+    with pytest.raises(UserError) as err:
+        parse_number(typed, "Pagu")
+    assert err.value.code == "bad_number" and "1271171404511017" not in str(err.value)

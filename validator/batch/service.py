@@ -22,7 +22,7 @@ import polars as pl
 from validator.batch import files
 from validator.batch.rows import PAID_BEFORE, PAY, fingerprint, gate_frame, live_rows, paid_before
 from validator.batch.summary import summarize
-from validator.errors import UserError, id_as_period
+from validator.errors import UserError, id_as_period, mask_echo
 from validator.ingest import sha256_of
 from validator.reports import sweep_dead
 from validator.rulebook import Rulebook
@@ -57,16 +57,36 @@ def clean_period(period: str) -> str:
     return period
 
 
+# How finance types an amount: Indonesian thousands (1.500.000.000, 1.500.000,00), English ones
+# (1,500,000,000.00), or plain digits with at most two decimals (20000000.00, 2500,5).
+_GROUPED_ID = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,(\d+))?")
+_GROUPED_EN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.(\d+))?")
+_PLAIN = re.compile(r"\d+(?:[.,](\d{1,2}))?")
+
+
 def parse_number(text: str | None, what: str) -> int | None:
-    """'Rp 1.500.000.000', '1500000000' or '2.500' as finance types them; empty: not entered."""
+    """'Rp 1.500.000.000', '1500000000', '2.500', '20000000.00' or '1,500,000' as finance types
+    them; empty: not entered. Anything else (1,5 M; 2500.7 of a kuota) is refused, never guessed:
+    a misread pagu or kuota would let the gate pass a batch over its budget."""
     text = (text or "").strip()
     if not text:
         return None
-    whole = re.sub(r"(?i)^rp\.?", "", text).strip().split(",")[0].replace(".", "").replace(" ", "")
-    if not whole.isdigit():
+    plain = re.sub(r"(?i)^rp\.?", "", text).replace(" ", "").replace("\u00a0", "")
+    whole: str | None = None
+    for pattern, group in ((_GROUPED_ID, "."), (_GROUPED_EN, ","), (_PLAIN, None)):
+        m = pattern.fullmatch(plain)
+        if m:
+            decimals = m.group(1) or ""
+            if not decimals.strip("0"):  # a fraction of a rupiah or of a person is no pagu or kuota
+                head = plain[: len(plain) - len(decimals) - (1 if decimals else 0)]
+                whole = head.replace(group, "") if group else head
+            break
+    if whole is None or not whole.isdigit():
         example = "2.500" if what.lower().startswith("kuota") else "1.500.000.000"
-        raise UserError(f"{what} harus berupa angka bulat, mis. {example} (tertulis: {text[:30]}).",
-                        f"{what} must be a whole number.", code="bad_number")
+        raise UserError(f"{what} harus berupa angka bulat, mis. {example} (tertulis: {mask_echo(text[:30])}). "
+                        "Tulis tanpa singkatan seperti 'M' atau 'jt', dan tanpa angka di belakang koma.",
+                        f"{what} must be a whole number, e.g. {example}, without abbreviations or decimals.",
+                        code="bad_number")
     return int(whole)
 
 
