@@ -38,10 +38,10 @@ def row(r: int, kec: str, **over) -> dict:
 
 
 def add_list(db: Store, sid: str, kec: str, period: str, rows: list[dict], *, superseded_by=None,
-             minutes: int = 0, findings: dict[int, str] | None = None) -> None:
+             minutes: int = 0, findings: dict[int, str] | None = None, program: str = "pkh") -> None:
     created = dt.datetime(2026, 11, 1, 9, 0) + dt.timedelta(minutes=minutes)
-    run(db.con, "INSERT INTO submissions VALUES (?, 'pkh', ?, ?, 'daftar.csv', '', ?, '2026.1+test', ?, 0, 0, 0, ?, "
-        "'complete')", [sid, period, kec, created, len(rows), superseded_by])
+    run(db.con, "INSERT INTO submissions VALUES (?, ?, ?, ?, 'daftar.csv', '', ?, '2026.1+test', ?, 0, 0, 0, ?, "
+        "'complete')", [sid, program, period, kec, created, len(rows), superseded_by])
     for r in rows:
         run(db.con, "INSERT INTO row_results (submission_id, row, sheet, nik, nik_ok, no_kk, nama, tanggal_lahir, "
             "status, nominal, bank, no_rekening) VALUES (?, ?, NULL, ?, true, ?, ?, NULL, ?, ?, ?, ?)",
@@ -451,3 +451,26 @@ def test_a_pagu_that_cannot_be_read_exactly_is_refused_not_guessed(typed):
     with pytest.raises(UserError) as err:
         parse_number(typed, "Pagu")
     assert err.value.code == "bad_number" and "1271171404511017" not in str(err.value)
+
+
+def test_a_person_an_exclusive_program_paid_is_not_paid_again(tmp_path, rules):
+    """PKH paid the person for 2026-T1 and the kecamatan then dropped them from its PKH list, so
+    GANDA_ANTAR_PROGRAM (live lists only) no longer sees them on the BST list of March: the BST
+    gate does, and refuses to pay them; BPNT (not exclusive with PKH) is not concerned."""
+    root = tmp_path / "berkas"
+    with Store(tmp_path / "s.duckdb") as db:
+        add_list(db, "pkh1", BARU, "2026-T1", [row(r, BARU) for r in range(2, 5)])
+        assert service.check(db, rules, "pkh", "2026-T1", pagu=1e9, kuota=100, root=root, actor="uji")["check"]["passed"]
+        service.approve(db, rules, "pkh", "2026-T1", actor="Kabid")
+        add_list(db, "pkh2", BARU, "2026-T1", [row(r, BARU) for r in range(3, 5)], minutes=5)
+        run(db.con, "UPDATE submissions SET superseded_by = 'pkh2' WHERE id = 'pkh1'")
+        bst = [row(2, BARU, nominal=300000.0), row(9, BARU, nominal=300000.0)]
+        add_list(db, "bst1", BARU, "2026-03", bst, minutes=6, program="bst")
+        got = service.check(db, rules, "bst", "2026-03", pagu=1e9, kuota=100, root=root, actor="uji")["check"]
+        verdict = {e["key"]: e for e in got["result"]["expectations"]}["tidak_dibayar_program_lain"]
+        assert not got["passed"] and verdict["success"] is False and verdict["unexpected_count"] == 1
+        assert [r["row"] for r in verdict["rows"]] == [2] and verdict["rows"][0]["detail"] == "sudah dibayar program lain"
+        add_list(db, "bpnt1", BARU, "2026-T1", [row(2, BARU, nominal=200000.0)], minutes=7, program="bpnt")
+        bpnt = {e["key"]: e for e in service.check(db, rules, "bpnt", "2026-T1", pagu=1e9, kuota=100, root=root,
+                                                   actor="uji")["check"]["result"]["expectations"]}
+        assert bpnt["tidak_dibayar_program_lain"]["success"] is True  # BPNT excludes BST only, which paid nobody

@@ -41,6 +41,12 @@ def _expectations(gxe, Column, rules: Rulebook, program: Program, limits: Limits
          "No NIK paid twice in the batch, across kecamatan",
          gxe.ExpectColumnValuesToBeUnique(column="nik_id", row_condition=pay), None),
     ]
+    if rules.exclusive_partners(program.id):
+        out.append(("tidak_dibayar_program_lain",
+                    "Tidak ada yang sudah dibayar program lain yang tidak boleh bersamaan, untuk periode yang sama",
+                    "No one already paid by a mutually exclusive program for the same period",
+                    gxe.ExpectColumnValuesToBeInSet(column="dibayar_program_lain", value_set=[False],
+                                                    row_condition=pay), None))
     if program.unit == "household":
         out.append(("kk_unik", "Satu KK dibayar sekali dalam batch (program keluarga)",
                     "No KK paid twice in a household program",
@@ -152,6 +158,8 @@ def _detail(key: str, row: dict) -> str | None:
         return row["bank"]
     if key == "tidak_ada_review":
         return "masih review"
+    if key == "tidak_dibayar_program_lain":
+        return "sudah dibayar program lain"
     return None
 
 

@@ -22,6 +22,28 @@ def paid_before(store: Store, program_id: str, period: str) -> pl.DataFrame:
                  [program_id, period])
 
 
+def paid_by_exclusive(store: Store, rules, program, period: str) -> pl.DataFrame:
+    """(nik, no_kk or null) of the people, or in household programs the families, that approved
+    versions of the programs excluding this one (programs.md, symmetric) paid for a period
+    overlapping this one (2026-03 lies in 2026-T1). GANDA_ANTAR_PROGRAM sees only live lists; a
+    person paid by PKH and since left off its list would otherwise be paid by BST as well."""
+    from validator.store.history import periods_overlap
+
+    partners = sorted(rules.exclusive_partners(program.id))
+    empty = pl.DataFrame(schema={"nik": pl.Utf8, "no_kk": pl.Utf8})
+    if not partners:
+        return empty
+    paid = query(store.con, f"""SELECT program, period, nik, no_kk FROM ({APPROVED_PAID})
+                                WHERE program IN ({', '.join('?' * len(partners))})""", partners)
+    if paid.height == 0:
+        return empty
+    periods = [p for p in paid["period"].unique().to_list() if periods_overlap(p, period)]
+    household = {p.id for p in rules.programs.values() if p.unit == "household"}
+    by_kk = program.unit == "household"
+    return paid.filter(pl.col("period").is_in(periods)).select(
+        "nik", pl.when(pl.lit(by_kk) & pl.col("program").is_in(list(household))).then(pl.col("no_kk")).alias("no_kk"))
+
+
 def approved_versions(store: Store, program_id: str, period: str) -> list[str]:
     """The approved batch versions of a program and period, oldest first (empty: nothing paid)."""
     return [b for (b,) in run(store.con, "SELECT id FROM batches WHERE program = ? AND period = ? AND state = 'approved'"

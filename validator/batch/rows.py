@@ -52,6 +52,16 @@ def mark_paid_before(rows: pl.DataFrame, before: pl.DataFrame, program: Program)
         .otherwise(pl.col("effective_status")).alias("effective_status"))
 
 
+def mark_paid_elsewhere(rows: pl.DataFrame, elsewhere: pl.DataFrame) -> pl.DataFrame:
+    """`paid_elsewhere`: the row's person (or family) an approved version of a program excluding
+    this one paid for an overlapping period (paid.paid_by_exclusive). The gate refuses to pay them."""
+    hit = pl.col("nik").is_in(elsewhere["nik"].drop_nulls().implode())
+    kks = elsewhere["no_kk"].drop_nulls()
+    if kks.len():
+        hit = hit | pl.col("no_kk").is_in(kks.implode())
+    return rows.with_columns(hit.fill_null(False).alias("paid_elsewhere"))
+
+
 def live_rows(store: Store, program: Program, period: str) -> pl.DataFrame:
     """The live rows, those an earlier approved version paid marked `paid_before`."""
     rows = query(store.con, LIVE_ROWS, [program.id, period])
@@ -107,6 +117,7 @@ def gate_frame(rows: pl.DataFrame, rules: Rulebook, program: Program) -> pl.Data
         _account_note(program).alias("rekening_catatan"),
         pl.col("nominal"),
         pl.col("effective_status").alias("status"),
+        (pl.col("paid_elsewhere") if "paid_elsewhere" in rows.columns else pl.lit(False)).alias("dibayar_program_lain"),
     )
 
 

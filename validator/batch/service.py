@@ -20,7 +20,16 @@ from pathlib import Path
 import polars as pl
 
 from validator.batch import files
-from validator.batch.rows import PAID_BEFORE, PAY, fingerprint, gate_frame, live_rows, paid_before
+from validator.batch.paid import paid_by_exclusive
+from validator.batch.rows import (
+    PAID_BEFORE,
+    PAY,
+    fingerprint,
+    gate_frame,
+    live_rows,
+    mark_paid_elsewhere,
+    paid_before,
+)
 from validator.batch.summary import summarize
 from validator.errors import UserError, id_as_period, mask_echo
 from validator.ingest import sha256_of
@@ -174,8 +183,9 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
                                        for r in changed.head(MAX_CHANGED).iter_rows(named=True)]}
     remaining = Limits(None if pagu is None else pagu - earlier["amount"],
                        None if kuota is None else kuota - earlier["rows"])
+    elsewhere = mark_paid_elsewhere(rows, paid_by_exclusive(store, rules, program, period))
     try:
-        gate = run_gate(gate_frame(rows, rules, program), rules, program, period, remaining, staging)
+        gate = run_gate(gate_frame(elsewhere, rules, program), rules, program, period, remaining, staging)
         paid = rows.filter(pl.col("effective_status") == PAY)
         result = gate | {"summary": summarize(store, rules, rows), "pay_rows": paid.height,
                          "total": float(paid["nominal"].sum() or 0), "paid_before": earlier,
