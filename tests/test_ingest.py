@@ -1262,3 +1262,16 @@ def test_kube_group_lines_over_an_empty_group_column_name_the_groups(tmp_path, r
     listing = read_list(_hidden_workbook(tmp_path / "p.xlsx", [("KUBE", plain, True)]), header_map)
     assert listing.frame["nama_kelompok"].str.strip_chars().replace("", None).null_count() == 3
     assert "nama_kelompok" in listing.fields
+
+
+def test_csv_cells_written_as_formula_text_are_read_as_excel_shows_them(tmp_path):
+    """Web systems export IDs as ="1271175506800001" so that Excel keeps them text: Excel shows
+    the digits, and so are they read (not NIK_FORMAT for 'letters')."""
+    path = tmp_path / "ekspor.csv"
+    path.write_text('sep=;\nNIK;No KK;Nama;Tanggal Lahir;Jenis Kelamin;Bank;No Rekening;Nominal\n'
+                    '="1271175506800001";="1271170101100001";="SITI ""UCOK"" AMINAH";15/06/1980;P;BRI;'
+                    '="300201000123507";600.000\n', encoding="utf-8")
+    outcome = validate(path, "pkh", today=TODAY)
+    assert outcome.summary["accepted"] == 1, outcome.summary
+    assert outcome.rows["nik"].to_list() == ["1271175506800001"]
+    assert outcome.listing.frame["nama"].to_list() == ['SITI "UCOK" AMINAH']

@@ -112,7 +112,19 @@ def _grid(path: Path, sample: str, transcoded: io.BytesIO | None) -> Grid:
         pre = [(r[j] if j < len(r) and r[j] != "" else None) for r in head[:start]]
         col = body.get_column(body.columns[j]) if j < body.width else pl.repeat(None, body.height, dtype=pl.Utf8, eager=True)
         texts.append(pl.concat([pl.Series(pre, dtype=pl.Utf8), col]) if pre else col)
+    if '="' in sample:
+        texts = [_formula_text(t) for t in texts]
     return grid_from_columns(texts, [None] * width, 1, None)
+
+
+def _formula_text(col: pl.Series) -> pl.Series:
+    """="1271175506800001": web systems write IDs so that Excel keeps them as text, and Excel
+    shows the text between the quotes. The cell is that text (a NIK kept whole, not 'letters')."""
+    wrapped = col.str.starts_with('="') & col.str.ends_with('"') & (col.str.len_chars() >= 3)
+    if not wrapped.any():
+        return col
+    inner = col.str.strip_prefix("=").str.slice(1, col.str.len_chars() - 3).str.replace_all('""', '"', literal=True)
+    return pl.select(pl.when(wrapped).then(inner).otherwise(col)).to_series().alias(col.name)
 
 
 def _is_utf8(path: Path) -> bool:
