@@ -21,7 +21,7 @@ from validator.batch.paid import paid_of_person
 from validator.errors import UserError, mask_echo
 from validator.normalize import name_key
 from validator.store import Store, query, run
-from validator.store.history import mask_nik
+from validator.store.history import mask_nik, periods_overlap
 from validator.wilayah import load_regions, place_key
 
 NEXT_STEP = {"rejected": "menunggu perbaikan dari kecamatan",
@@ -275,7 +275,11 @@ def _citizen_row(rows: list[dict]) -> dict | None:
     with no live row left, the latest the person was paid on (a payment stays a payment when the
     kecamatan later sends its list without the person). Oldest first in, one out."""
     live = [r for r in rows if not r["superseded"]]
-    standing = [r for r in live if not _elsewhere(r)] or live
+    # The other row counts only when it is this person's, on a list for the same period: a family
+    # member's (the KK matched), a list since resent without the person, or another quarter's
+    # list leave this row's answer to this row.
+    standing = [r for r in live if not (_elsewhere(r) and any(
+        not _elsewhere(o) and periods_overlap(o["period"], r["period"]) for o in live))]
     if not standing:
         standing = [r for r in rows if r.get("paid_by") and r.get("paid_as") != "kk"]
     return max(standing, key=lambda r: r["created_at"]) if standing else None

@@ -433,6 +433,7 @@ def test_rows_of_people_already_paid_are_paid_before_whether_accepted_or_in_revi
 @pytest.mark.parametrize("typed,expected", [
     ("Rp 1.500.000.000", 1_500_000_000), ("1500000000", 1_500_000_000), ("2.500", 2500), ("Rp. 20.000.000", 20_000_000),
     ("20000000.00", 20_000_000), ("10.0", 10), ("1,500,000,000", 1_500_000_000), ("52.875.000,00", 52_875_000),
+    ("Rp1.500.000.000,-", 1_500_000_000), ("2.500,-", 2500),
     ("", None),
 ])
 def test_pagu_and_kuota_are_read_as_finance_types_them(typed, expected):

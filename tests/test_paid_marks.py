@@ -350,3 +350,19 @@ def test_what_the_council_and_the_citizen_are_told_follows_the_payment(rules):
              "decision": {"decision": "rejected", "decided_by": "K", "decided_at": "2026-01-02T10:00:00"}}
     sentence = story(event, "Medan Baru", "PKH")
     assert "keputusan Dinas Sosial, 2 Januari 2026: ditolak; digantikan oleh daftar" in sentence
+
+
+def test_a_duplicate_row_is_set_aside_only_for_a_standing_row_of_the_same_period():
+    """Paid in 2026-T1 and 2026-T2, rejected in 2026-T3 for a family member on another program's
+    list: the citizen asking now is told about T3, not that T2 was paid."""
+    import datetime as dt
+
+    from api.lookups import _citizen_row
+
+    t1 = _row(period="2026-T1", paid_by="pkh_2026-T1_v1", paid_as="nik", created_at=dt.datetime(2026, 1, 1))
+    t2 = _row(period="2026-T2", paid_by="pkh_2026-T2_v1", paid_as="nik", created_at=dt.datetime(2026, 4, 1))
+    t3 = _row(period="2026-T3", status="rejected", codes=[("GANDA_ANTAR_PROGRAM", "reject")],
+              created_at=dt.datetime(2026, 7, 1))
+    assert _citizen_row([t1, t2, t3]) is t3
+    march = _row(period="2026-03", created_at=dt.datetime(2026, 2, 1))
+    assert _citizen_row([t1, march | {"status": "rejected", "codes": [("GANDA_ANTAR_PROGRAM", "reject")]}]) is t1

@@ -402,3 +402,27 @@ def test_a_header_only_extract_is_not_said_to_pass(tmp_path):
     report = check_extract(write(tmp_path / "judul.csv", []))
     text = "\n".join(report.lines_id())
     assert "tidak berisi baris data" in text and "Semua baris lolos" not in text
+
+
+def test_extracts_as_web_systems_and_excel_write_them(tmp_path, store):
+    """IDs written ="…" (kept text for Excel) are the digits; Excel's hidden "sep=;" line names the
+    delimiter; a list whose amount column is headed with a unit is still a list, not an extract;
+    an unclosed quote is told as such, at the line where it opens."""
+    path = tmp_path / "web.csv"
+    path.write_text('sep=;\nnik;no_kk;nama;desil;status\n="1271175506800001";="1271170101100001";SITI;3;aktif\n',
+                    encoding="utf-8")
+    import_registry(path, store)
+    assert store.con.execute("SELECT nik, no_kk, nik_valid FROM registry").fetchall() == [
+        ("1271175506800001", "1271170101100001", True)]
+    listed = write(tmp_path / "tunai.csv", [[SITI, "SITI", "300000"]], header=["NIK", "Nama", "Nilai Bantuan (Rp)"])
+    with pytest.raises(UserError) as err:
+        check_extract(listed)
+    assert err.value.code == "not_an_extract"
+    rows = [[f"12711755068{k:05d}", "", f"ORANG {k}", "", "", "", "3", "aktif"] for k in range(1, 30)]
+    quoted = write(tmp_path / "kutip.csv", rows)
+    lines = quoted.read_text(encoding="utf-8").splitlines()
+    lines[4] = lines[4].replace("ORANG 4", '"ORANG 4')
+    quoted.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        check_extract(quoted)
+    assert "Tanda kutip (\") di baris 5 tidak ditutup" in str(err.value)

@@ -77,7 +77,7 @@ def fingerprint(rows: pl.DataFrame) -> str:
     """What the gate saw: approval is refused when the rows changed since the last check (a new
     list, a finance decision), so the paid list is exactly the checked one."""
     cols = ["submission_id", "row", "nik", "no_kk", "nama", "nominal", "bank", "no_rekening",
-            "effective_status"]
+            "effective_status"] + (["paid_elsewhere"] if "paid_elsewhere" in rows.columns else [])
     return hashlib.sha256(rows.select(cols).sort("submission_id", "row").write_csv().encode()).hexdigest()
 
 

@@ -80,7 +80,8 @@ def parse_number(text: str | None, what: str) -> int | None:
     text = (text or "").strip()
     if not text:
         return None
-    plain = re.sub(r"(?i)^rp\.?", "", text).replace(" ", "").replace("\u00a0", "")
+    # "Rp1.500.000.000,-": the rupiah sign before, the dash of a whole amount after.
+    plain = re.sub(r"[.,]?-+$", "", re.sub(r"(?i)^rp\.?", "", text).replace(" ", "").replace("\u00a0", ""))
     whole: str | None = None
     for pattern, group in ((_GROUPED_ID, "."), (_GROUPED_EN, ","), (_PLAIN, None)):
         m = pattern.fullmatch(plain)
@@ -155,7 +156,9 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
 
     program, period = rules.program(program_id), clean_period(period)
     _limits(pagu, kuota)
-    rows = live_rows(store, program, period)
+    # Who a mutually exclusive program already paid is part of what the gate sees (and of its
+    # fingerprint: a partner approved after this check makes the check stale).
+    rows = mark_paid_elsewhere(live_rows(store, program, period), paid_by_exclusive(store, rules, program, period))
     latest = latest_batch(store, program.id, period)
     if latest is not None:  # the period's pagu and kuota carry over to a next version too
         pagu = latest["pagu"] if pagu is None else pagu
@@ -183,9 +186,8 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
                                        for r in changed.head(MAX_CHANGED).iter_rows(named=True)]}
     remaining = Limits(None if pagu is None else pagu - earlier["amount"],
                        None if kuota is None else kuota - earlier["rows"])
-    elsewhere = mark_paid_elsewhere(rows, paid_by_exclusive(store, rules, program, period))
     try:
-        gate = run_gate(gate_frame(elsewhere, rules, program), rules, program, period, remaining, staging)
+        gate = run_gate(gate_frame(rows, rules, program), rules, program, period, remaining, staging)
         paid = rows.filter(pl.col("effective_status") == PAY)
         result = gate | {"summary": summarize(store, rules, rows), "pay_rows": paid.height,
                          "total": float(paid["nominal"].sum() or 0), "paid_before": earlier,
@@ -261,7 +263,7 @@ def approve(store: Store, rules: Rulebook, program_id: str, period: str, *, acto
             raise GateRefused(f"Batch {batch['id']} tidak dapat disetujui: pemeriksaan terakhir gagal "
                               f"({'; '.join(failed)}).", "The latest gate check failed; approval refused.",
                               code="gate_failed")
-        rows = live_rows(store, program, period)
+        rows = mark_paid_elsewhere(live_rows(store, program, period), paid_by_exclusive(store, rules, program, period))
         if fingerprint(rows) != last["fingerprint"]:
             raise GateRefused(f"Data batch {batch['id']} berubah sejak pemeriksaan terakhir (daftar baru atau "
                               "keputusan keuangan). Jalankan pemeriksaan lagi sebelum menyetujui.",

@@ -112,19 +112,28 @@ def _grid(path: Path, sample: str, transcoded: io.BytesIO | None) -> Grid:
         pre = [(r[j] if j < len(r) and r[j] != "" else None) for r in head[:start]]
         col = body.get_column(body.columns[j]) if j < body.width else pl.repeat(None, body.height, dtype=pl.Utf8, eager=True)
         texts.append(pl.concat([pl.Series(pre, dtype=pl.Utf8), col]) if pre else col)
-    if '="' in sample:
+    if '="' in sample or _in_tail(transcoded or path, b'="'):
         texts = [_formula_text(t) for t in texts]
     return grid_from_columns(texts, [None] * width, 1, None)
+
+
+def _in_tail(source, needle: bytes) -> bool:
+    """The needle in the file's last 64 KB (an export may start using a form after its first rows)."""
+    if isinstance(source, io.BytesIO):
+        data = source.getbuffer()
+        return needle in bytes(data[-_SNIFF_BYTES:])
+    with source.open("rb") as fh:
+        fh.seek(max(0, source.stat().st_size - _SNIFF_BYTES))
+        return needle in fh.read()
 
 
 def _formula_text(col: pl.Series) -> pl.Series:
     """="1271175506800001": web systems write IDs so that Excel keeps them as text, and Excel
     shows the text between the quotes. The cell is that text (a NIK kept whole, not 'letters')."""
-    wrapped = col.str.starts_with('="') & col.str.ends_with('"') & (col.str.len_chars() >= 3)
-    if not wrapped.any():
+    if not col.str.contains('="', literal=True).any():
         return col
-    inner = col.str.strip_prefix("=").str.slice(1, col.str.len_chars() - 3).str.replace_all('""', '"', literal=True)
-    return pl.select(pl.when(wrapped).then(inner).otherwise(col)).to_series().alias(col.name)
+    inner = col.str.extract(r'^="(.*)"$', 1).str.replace_all('""', '"', literal=True)
+    return pl.select(pl.coalesce(inner, col)).to_series().alias(col.name)
 
 
 def _is_utf8(path: Path) -> bool:

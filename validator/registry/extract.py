@@ -66,13 +66,20 @@ def _duck_error(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
 
 
-def _sniff_delimiter(path: Path) -> str:
+_SEP_LINE = re.compile(r'"?sep=(.)"?\s*', re.IGNORECASE)
+
+
+def _sniff_delimiter(path: Path) -> tuple[str, int]:
+    """The delimiter, and the lines before the header: 1 when Excel's hidden "sep=;" line names
+    the delimiter, else 0."""
     with path.open("rb") as fh:
         head = fh.read(65536).decode("utf-8", errors="replace").lstrip("\ufeff")
     line = head.splitlines()[0] if head.strip() else ""
     if not line:
         raise UserError(f"Berkas {path.name} kosong.", f"{path.name} is empty.", code="empty_file")
-    return max((",", ";", "\t"), key=line.count)  # a tie (one column) stays ','
+    if sep := _SEP_LINE.fullmatch(line):
+        return sep.group(1), 1
+    return max((",", ";", "\t"), key=line.count), 0  # a tie (one column) stays ","
 
 
 def _is_utf8(path: Path) -> bool:
@@ -120,12 +127,13 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
         kind, delim = "parquet", None
         relation = f"read_parquet({_lit(str(path))})"
     elif suffix in (".csv", ".txt"):
-        kind, delim = "csv", _sniff_delimiter(path)
-        # Every column as text: a NIK never passes through a number. skip=0: the header is line 1
-        # (the sniffer would otherwise start at a later, wider line of a ragged file).
+        kind, (delim, skip) = "csv", _sniff_delimiter(path)
+        # Every column as text: a NIK never passes through a number. skip: the header is line 1,
+        # or 2 after a "sep=" line (the sniffer would otherwise start at a later, wider line of a
+        # ragged file).
         readable = path if _is_utf8(path) else _utf8_copy(path)  # Windows-1252: read from a UTF-8 copy
         relation = (f"read_csv({_lit(str(readable))}, delim={_lit(delim)}, header=true, all_varchar=true, "
-                    "quote='\"', escape='\"', skip=0)")
+                    f"quote='\"', escape='\"', skip={skip})")
     else:
         raise UserError(f"Berkas {path.name} bukan CSV atau Parquet.",
                         f"{path.name} is neither CSV nor Parquet.", code="bad_format")
@@ -134,28 +142,36 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
     except duckdb.Error as exc:
         advice = ("Periksa bahwa berkas UTF-8 dan setiap baris punya kolom sebanyak baris judul." if kind == "csv"
                   else "Berkas itu rusak atau bukan Parquet; ekspor ulang dari sumbernya.")
-        ragged = _first_ragged_line(readable, delim) if kind == "csv" else None
+        ragged = _first_ragged_line(readable, delim, skip) if kind == "csv" else None
         if ragged is not None:
-            line, got, want = ragged
-            advice = (f"Baris {line} berisi {got} kolom, padahal baris judul {want} kolom: perbaiki baris itu (mis. "
+            line, got, want, lines = ragged
+            advice = (f"Tanda kutip (\") di baris {line} tidak ditutup, sehingga baris-baris sesudahnya terbaca "
+                      "sebagai satu sel: tutup atau hapus tanda kutip itu, lalu ulangi." if lines > 1 else
+                      f"Baris {line} berisi {got} kolom, padahal baris judul {want} kolom: perbaiki baris itu (mis. "
                       "pemisah atau tanda kutip yang berlebih), lalu ulangi.")
         raise UserError(f"Berkas {path.name} tidak dapat dibaca sebagai {kind.upper()} ({_duck_error(exc)}). {advice}",
                         f"{path.name} cannot be read as {kind.upper()}.", code="unreadable") from None
     return Source(path, kind, relation, columns, delim)
 
 
-def _first_ragged_line(path: Path, delim: str) -> tuple[int, int, int] | None:
-    """(line, its columns, the header's) of the first non-blank line whose column count differs
-    from the header's: where DuckDB's reader gave up on a file without saying where."""
+def _first_ragged_line(path: Path, delim: str, skip: int = 0) -> tuple[int, int, int, int] | None:
+    """(line where the record starts, its columns, the header's, the lines it spans) of the first
+    non-blank record whose column count differs from the header's: where DuckDB's reader gave up
+    on a file without saying where. A record spanning many lines is an unclosed quote."""
     with path.open(newline="", encoding="utf-8", errors="replace") as fh:
         reader = csv.reader(fh, delimiter=delim)
+        for _ in range(skip):
+            next(reader, None)
         header = next(reader, None)
         if header is None:
             return None
-        for row in reader:
+        while True:
+            start = reader.line_num + 1
+            row = next(reader, None)
+            if row is None:
+                return None
             if len(row) != len(header) and any(cell.strip() for cell in row):
-                return reader.line_num, len(row), len(header)
-    return None
+                return start, len(row), len(header), reader.line_num - start + 1
 
 
 def match_columns(src: Source, fields: tuple[str, ...], required: tuple[str, ...],
@@ -185,10 +201,19 @@ def match_columns(src: Source, fields: tuple[str, ...], required: tuple[str, ...
     return found
 
 
-# Columns a recipient list has and a registry extract has not (contracts §6: the bank, the
-# account, the amount). With neither desil nor status, such a file is a list given by mistake.
-_LIST_ONLY = {"bank", "namabank", "bankpenyalur", "norekening", "nomorrekening", "norek", "rekening", "nominal",
-              "jumlahbantuan", "nilaibantuan"}
+# Fields a recipient list has and a registry extract has not (contracts §6: the bank, the
+# account, the amount). With neither desil nor status, a file with one is a list given by mistake.
+_LIST_ONLY = ("nama_bank", "no_rekening", "nominal")
+
+
+@functools.cache
+def _list_only_headers() -> frozenset[str]:
+    """The headers (as header_key compares them: case, spaces, a unit such as (Rp) ignored) that
+    name a list-only field in rules/columns.yaml."""
+    from validator.rulebook import header_key, load_rules
+
+    columns = load_rules().columns.fields
+    return frozenset(header_key(h) for f in _LIST_ONLY for h in [f, *columns.get(f, [])])
 
 
 def registry_columns(src: Source) -> dict[str, str]:
@@ -196,7 +221,9 @@ def registry_columns(src: Source) -> dict[str, str]:
     registry: used, it would pass everyone it holds (no desil, no status to read) and, imported,
     replace the registry with the list's rows."""
     cols = match_columns(src, FIELDS, ("nik",), "Ekstrak registri")
-    listed = [h for h in src.columns if _key(h) in _LIST_ONLY]
+    from validator.rulebook import header_key
+
+    listed = [h for h in src.columns if header_key(h) in _list_only_headers()]
     if listed and "desil" not in cols and "status" not in cols:
         raise UserError(
             f"Berkas {src.path.name} tampaknya daftar penerima, bukan ekstrak DTKS/DTSEN: ada kolom "
@@ -210,8 +237,13 @@ def registry_columns(src: Source) -> dict[str, str]:
 
 
 def _text(header: str | None) -> str:
-    """The cell as text, trimmed, empty -> NULL."""
-    return "NULL::VARCHAR" if header is None else f"nullif(trim(CAST({_ident(header)} AS VARCHAR)), '')"
+    """The cell as text, trimmed, empty -> NULL; a cell written ="1271175506800001" (web exports
+    keep IDs as text so in Excel) is the text between the quotes, as Excel shows it."""
+    if header is None:
+        return "NULL::VARCHAR"
+    x = f"CAST({_ident(header)} AS VARCHAR)"
+    return (f"nullif(trim(CASE WHEN starts_with({x}, '=\"') AND ends_with({x}, '\"') AND length({x}) >= 3 "
+            f"THEN replace(substr({x}, 3, length({x}) - 3), '\"\"', '\"') ELSE {x} END), '')")
 
 
 def _id_digits(expr: str) -> str:
