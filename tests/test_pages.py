@@ -96,8 +96,16 @@ def test_login_goes_back_to_the_page_asked_for_and_logout_ends_the_session(site)
     # Only a path on this site, never another host.
     r = c.post("/masuk", data={"token": site.tokens["operator"], "next": "//evil.example"}, follow_redirects=False)
     assert r.headers["location"] == "/unggah"
+    copied = c.cookies["bansos_sesi"]
     assert c.post("/keluar", follow_redirects=False).headers["location"] == "/masuk"
     assert c.get("/riwayat", follow_redirects=False).status_code == 303
+    # The cookie copied before logging out opens nothing afterwards: the session ended in the store.
+    thief = site.client()
+    thief.cookies.set("bansos_sesi", copied)
+    assert thief.get("/riwayat", follow_redirects=False).status_code == 303
+    # Another login's session stays open.
+    other = site.client("operator")
+    assert other.get("/riwayat", follow_redirects=False).status_code == 200
 
 
 def test_session_cookie_is_signed(site):

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from api.pages import admin, auth, catalogue, council, finance, operator
-from api.pages.web import STATIC_DIR, install_login_redirect, session_secret
+from api.pages.web import SESSION_HOURS, STATIC_DIR, install_login_redirect, session_secret
 
 router = APIRouter(include_in_schema=False)
 for _module in (auth, operator, council, catalogue, finance, admin):
@@ -23,6 +23,6 @@ def install(app: FastAPI, data_dir: Path) -> None:
     # same_site="lax": the browser does not send the cookie on a cross-site form POST, so another
     # site cannot upload or look up in the user's name.
     app.add_middleware(SessionMiddleware, secret_key=session_secret(data_dir),
-                       session_cookie="bansos_sesi", max_age=12 * 3600, same_site="lax")
+                       session_cookie="bansos_sesi", max_age=SESSION_HOURS * 3600, same_site="lax")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_login_redirect(app)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
-from api.accounts import user_by_token
-from api.deps import StoreDep
+from api.accounts import token_hash, user_by_token
+from api.deps import Ctx, StoreDep
 from api.pages.web import MaybeUser, render
+from validator.store import run
 
 router = APIRouter()
 HOME = {"operator": "/unggah", "finance": "/keuangan", "council": "/telusur", "admin": "/admin/akun"}
@@ -31,18 +34,26 @@ def login_page(request: Request, user: MaybeUser, next: str | None = None):
 
 
 @router.post("/masuk")
-def login(request: Request, store: StoreDep, token: Annotated[str, Form(max_length=200)],
+def login(request: Request, ctx: Ctx, store: StoreDep, token: Annotated[str, Form(max_length=200)],
           next: Annotated[str, Form(max_length=300)] = ""):
     user = user_by_token(store, token.strip())
     if user is None:
         return render(request, "login.html", None, status_code=401, next=_safe_next(next) or "",
                       error="Token tidak dikenal atau akun dinonaktifkan. Periksa lagi token dari admin.")
+    sid = secrets.token_urlsafe(24)
+    with ctx.write_lock.keeping_caches():  # sessions are in no cache
+        run(store.con, "INSERT INTO page_sessions VALUES (?, ?, ?, NULL)", [token_hash(sid), user.id, dt.datetime.now()])
     request.session.clear()
-    request.session["uid"] = user.id
+    request.session.update({"uid": user.id, "sid": sid})
     return RedirectResponse(_safe_next(next) or HOME[user.role], status_code=303)
 
 
 @router.post("/keluar")
-def logout(request: Request):
+def logout(request: Request, ctx: Ctx, store: StoreDep):
+    """Ends the session in the store too: the cookie, copied before, opens nothing afterwards."""
+    if sid := request.session.get("sid"):
+        with ctx.write_lock.keeping_caches():
+            run(store.con, "UPDATE page_sessions SET ended_at = ? WHERE sid_sha256 = ? AND ended_at IS NULL",
+                [dt.datetime.now(), token_hash(sid)])
     request.session.clear()
     return RedirectResponse("/masuk", status_code=303)

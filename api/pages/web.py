@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -12,7 +13,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from api.accounts import ROLE_TEXT, User
+from api.accounts import ROLE_TEXT, User, token_hash
 from api.deps import StoreDep
 from api.pages import text
 from validator.ingest import WHY_TEXT
@@ -56,9 +57,23 @@ def user_by_id(store: Store, user_id: str) -> User | None:
     return User(*found[0]) if found else None
 
 
+SESSION_HOURS = 12
+
+
+def session_user(store: Store, session) -> User | None:
+    """The account of a page session still open: logged in within SESSION_HOURS, not logged out,
+    the account not disabled. One point query on the session's key."""
+    uid, sid = session.get("uid"), session.get("sid")
+    if not uid or not sid:
+        return None
+    since = dt.datetime.now() - dt.timedelta(hours=SESSION_HOURS)
+    found = run(store.con, """SELECT 1 FROM page_sessions WHERE sid_sha256 = ? AND user_id = ? AND ended_at IS NULL
+                              AND created_at > ?""", [token_hash(sid), uid, since])
+    return user_by_id(store, uid) if found else None
+
+
 def page_user(request: Request, store: StoreDep) -> User:
-    uid = request.session.get("uid")
-    user = user_by_id(store, uid) if uid else None
+    user = session_user(store, request.session)
     if user is None:
         request.session.clear()
         raise LoginRequired()
@@ -66,8 +81,7 @@ def page_user(request: Request, store: StoreDep) -> User:
 
 
 def optional_user(request: Request, store: StoreDep) -> User | None:
-    uid = request.session.get("uid")
-    return user_by_id(store, uid) if uid else None
+    return session_user(store, request.session)
 
 
 PageUser = Annotated[User, Depends(page_user)]

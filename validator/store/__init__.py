@@ -88,6 +88,10 @@ DDL = [
     # period pays only the others, so nobody is paid twice when a list changes after approval.
     """CREATE TABLE IF NOT EXISTS paid_rows (
         batch_id VARCHAR, program VARCHAR, period VARCHAR, nik VARCHAR, no_kk VARCHAR, nominal DOUBLE)""",
+    # A login to the web pages: its cookie names the session, which logging out ends here, so a
+    # copied cookie is worth nothing after "Keluar" (the id is kept hashed, like tokens).
+    """CREATE TABLE IF NOT EXISTS page_sessions (
+        sid_sha256 VARCHAR PRIMARY KEY, user_id VARCHAR, created_at TIMESTAMP, ended_at TIMESTAMP)""",
     "CREATE INDEX IF NOT EXISTS paid_rows_nik ON paid_rows (nik)",  # the council look-up's point query
     # ...and its family's, in a household program (one payment a family: validator/batch/paid.py)
     "CREATE INDEX IF NOT EXISTS paid_rows_kk ON paid_rows (no_kk)",
