@@ -490,3 +490,28 @@ def test_a_browser_gets_errors_as_pages_and_clients_get_the_envelope(site):
     assert r.status_code == 401 and r.json()["error"]["code"]
     r = op.get("/tidak-ada-halaman-ini")
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+
+
+def test_a_resent_list_says_what_changed_since_the_list_it_replaced(site):
+    """The operator fixes a row and sends the list again: the new results page says how many rows
+    were fixed, still fail, fail anew, were added or removed, and which rows; a page past the last
+    shows the last."""
+    op = site.client("operator")
+    head = "NIK,No KK,Nama,Tanggal Lahir,Jenis Kelamin,Bank,No Rekening,Nominal\n"
+    good = "1271175506800001,1271170101100001,SITI AMINAH,15-06-1980,P,BRI,300201000123507,600000\n"
+    bad = "1271171506750002,1271170101100002,BUDI SANTOSO,15-06-1975,L,BRI,12345,600000\n"
+    gone = "1271176102900003,1271170101100003,ANI LUBIS,21-02-1990,P,BRI,300201000123509,600000\n"
+
+    def send(body: str) -> str:
+        r = op.post("/unggah", files={"file": ("daftar.csv", (head + body).encode())},
+                    data={"program": "pkh", "period": "2026-T4"}, follow_redirects=False)
+        return wait_done(op, r.headers["location"].rsplit("/", 1)[1])["submission_id"]
+
+    first = send(good + bad + gone)
+    assert 'id="diff"' not in op.get(f"/hasil/{first}").text
+    again = send(good + bad.replace(",12345,", ",300201000123508,"))
+    page = op.get(f"/hasil/{again}?status=accepted").text
+    assert 'id="diff"' in page and "1 diperbaiki" in page and "0 baru bermasalah" in page and "1 dihapus" in page
+    assert "Diperbaiki: baris 3" in page and "Dihapus: baris 4 (nomor baris di daftar sebelumnya)" in page
+    last = op.get(f"/hasil/{again}?status=accepted&page=9").text
+    assert "SITI AMINAH" in last and "Tidak ada baris untuk saringan ini" not in last

@@ -100,9 +100,9 @@ def result_page(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, sub
         listed = [r for r in doc["rows"] if (r.get("sheet"), r["row"]) in paid]
     else:
         listed = doc["rows"] if status else [r for r in doc["rows"] if r["findings"]]
-    page = max(1, page)
-    rows = listed[(page - 1) * PER_PAGE: page * PER_PAGE]
     total, pages = len(listed), max(1, -(-len(listed) // PER_PAGE))
+    page = min(max(1, page), pages)  # a page past the last (an old link) shows the last one
+    rows = listed[(page - 1) * PER_PAGE: page * PER_PAGE]
     catalog = ctx.rules.catalog
     actions = _actions(ctx, doc)
     codes = [(c, n, catalog[c].title_id if c in catalog else c, actions.get(c, ""))
