@@ -515,3 +515,14 @@ def test_a_resent_list_says_what_changed_since_the_list_it_replaced(site):
     assert "Diperbaiki: baris 3" in page and "Dihapus: baris 4 (nomor baris di daftar sebelumnya)" in page
     last = op.get(f"/hasil/{again}?status=accepted&page=9").text
     assert "SITI AMINAH" in last and "Tidak ada baris untuk saringan ini" not in last
+
+
+def test_an_error_page_keeps_the_signed_in_header(site):
+    """A request the app refuses before the page runs (a malformed query) is an error page; the
+    operator still sees their name and Keluar, not a page that looks logged out."""
+    op = site.client("operator")
+    r = op.get(f"/hasil/{site.sid}?page=abc", headers={"Accept": "text/html"})
+    assert r.status_code == 422 and "<html" in r.text
+    assert "Operator Medan Baru" in r.text and "/keluar" in r.text
+    anonymous = site.client().get(f"/hasil/{site.sid}?page=abc", headers={"Accept": "text/html"})
+    assert "Operator Medan Baru" not in anonymous.text
