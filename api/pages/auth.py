@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from api.accounts import token_hash, user_by_token
 from api.deps import Ctx, StoreDep
-from api.pages.web import MaybeUser, render
+from api.pages.web import SESSION_HOURS, MaybeUser, render
 from validator.store import run
 
 router = APIRouter()
@@ -41,8 +41,11 @@ def login(request: Request, ctx: Ctx, store: StoreDep, token: Annotated[str, For
         return render(request, "login.html", None, status_code=401, next=_safe_next(next) or "",
                       error="Token tidak dikenal atau akun dinonaktifkan. Periksa lagi token dari admin.")
     sid = secrets.token_urlsafe(24)
+    now = dt.datetime.now()
     with ctx.write_lock.keeping_caches():  # sessions are in no cache
-        run(store.con, "INSERT INTO page_sessions VALUES (?, ?, ?, NULL)", [token_hash(sid), user.id, dt.datetime.now()])
+        # Sessions past their hours open nothing any more: they go as the next one comes.
+        run(store.con, "DELETE FROM page_sessions WHERE created_at < ?", [now - dt.timedelta(hours=SESSION_HOURS)])
+        run(store.con, "INSERT INTO page_sessions VALUES (?, ?, ?, NULL)", [token_hash(sid), user.id, now])
     request.session.clear()
     request.session.update({"uid": user.id, "sid": sid})
     return RedirectResponse(_safe_next(next) or HOME[user.role], status_code=303)
