@@ -528,3 +528,35 @@ def test_an_error_page_keeps_the_signed_in_header(site):
     assert "Operator Medan Baru" in r.text and "/keluar" in r.text
     anonymous = site.client().get(f"/hasil/{site.sid}?page=abc", headers={"Accept": "text/html"})
     assert "Operator Medan Baru" not in anonymous.text
+
+
+def test_logging_in_and_out_does_not_wait_for_a_long_write(site):
+    """A registry import holds the store's write lock for a minute: logging in and out must not
+    wait for it (page sessions have a lock of their own)."""
+    import threading
+
+    lock = site.app.state.ctx.write_lock
+    held, release = threading.Event(), threading.Event()
+
+    def importing():
+        with lock:
+            held.set()
+            release.wait(30)
+
+    t = threading.Thread(target=importing)
+    t.start()
+    assert held.wait(10)
+    done = {}
+
+    def log_in_and_out():
+        c = site.client("operator")
+        done["out"] = c.post("/keluar", follow_redirects=False).status_code
+
+    try:
+        worker = threading.Thread(target=log_in_and_out)
+        worker.start()
+        worker.join(15)
+        assert done.get("out") == 303, "logging in or out waited for the store's write lock"
+    finally:
+        release.set()
+        t.join()

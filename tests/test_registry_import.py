@@ -426,3 +426,16 @@ def test_extracts_as_web_systems_and_excel_write_them(tmp_path, store):
     with pytest.raises(UserError) as err:
         check_extract(quoted)
     assert "Tanda kutip (\") di baris 5 tidak ditutup" in str(err.value)
+
+
+def test_an_unclosed_quote_early_in_a_long_extract_is_named(tmp_path):
+    """The rest of the file becomes one field, past the csv module's field limit: still told as
+    an unclosed quote at its line, never an internal error."""
+    rows = [[f"12711755068{k:05d}", "", f"ORANG {k}", "", "", "", "3", "aktif"] for k in range(1, 20_000)]
+    path = write(tmp_path / "kutip.csv", rows)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("ORANG 1,", '"ORANG 1,')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        check_extract(path)
+    assert "Tanda kutip (\") di baris 2 tidak ditutup" in str(err.value)

@@ -157,7 +157,15 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
 def _first_ragged_line(path: Path, delim: str, skip: int = 0) -> tuple[int, int, int, int] | None:
     """(line where the record starts, its columns, the header's, the lines it spans) of the first
     non-blank record whose column count differs from the header's: where DuckDB's reader gave up
-    on a file without saying where. A record spanning many lines is an unclosed quote."""
+    on a file without saying where. A record spanning many lines is an unclosed quote. Never
+    raises: it only helps word an error already being raised."""
+    try:
+        return _ragged(path, delim, skip)
+    except Exception:  # noqa: BLE001 - the original error is the one to report then
+        return None
+
+
+def _ragged(path: Path, delim: str, skip: int) -> tuple[int, int, int, int] | None:
     with path.open(newline="", encoding="utf-8", errors="replace") as fh:
         reader = csv.reader(fh, delimiter=delim)
         for _ in range(skip):
@@ -167,7 +175,10 @@ def _first_ragged_line(path: Path, delim: str, skip: int = 0) -> tuple[int, int,
             return None
         while True:
             start = reader.line_num + 1
-            row = next(reader, None)
+            try:
+                row = next(reader, None)
+            except csv.Error:  # the field an unclosed quote opened grew past the csv module's limit
+                return start, 0, len(header), 2
             if row is None:
                 return None
             if len(row) != len(header) and any(cell.strip() for cell in row):
