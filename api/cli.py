@@ -4,8 +4,10 @@ Only typer is imported here: FastAPI and uvicorn load when `serve` runs, so othe
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -40,6 +42,28 @@ def user_add(
     typer.echo(token)
 
 
+def check_port(host: str, port: int, again: str) -> None:
+    """The port is free to listen on, else one clear line before anything starts (uvicorn would
+    say it in English after the start-up, and the demo would already have printed its tokens).
+    `again` is the command to run with another port."""
+    from validator.errors import UserError
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a closing socket is no user
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            busy = exc.errno == errno.EADDRINUSE
+            raise UserError(
+                (f"Port {port} di {host} sudah dipakai program lain. Hentikan program itu, atau jalankan dengan "
+                 f"port lain: {again}." if busy else
+                 f"Tidak dapat mendengarkan di {host}:{port} ({exc.strerror}). Periksa alamat dan port, atau "
+                 f"jalankan dengan port lain: {again}."),
+                (f"Port {port} on {host} is in use by another program. Stop it, or run with another port: {again}."
+                 if busy else f"Cannot listen on {host}:{port} ({exc.strerror}); try {again}."),
+                code="port_busy") from None
+
+
 def serve(
     store: Annotated[Path | None, typer.Option("--store", help="Basis data riwayat (berkas DuckDB); atau env BANSOS_STORE")] = None,
     host: Annotated[str, typer.Option("--host", help="Alamat yang didengarkan")] = "127.0.0.1",
@@ -61,6 +85,7 @@ def serve(
     # Open the store once here so a busy or broken file stops with one clear line (exit 2)
     # instead of a traceback from the server's start-up.
     Store(store).close()
+    check_port(host, port, f"bansos serve --port {port + 1}")
     # Ctrl+C is how a server is stopped: uvicorn shuts down cleanly and hands the signal back,
     # which is no cancelled validation ("nothing was written" would be wrong here).
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
+import sys
 from pathlib import Path
 
 from api import jobs
@@ -94,6 +96,9 @@ def print_accounts(accounts, url: str) -> None:
     if nik:
         print(f"  NIK untuk ditelusuri (dewan, keuangan) / a NIK to look up: {nik}")
     print("  Aturan program (tanpa login): " + url + "aturan    API: " + url + "docs")
+    print("  Data demo dibuat ulang setiap `make run`: token dan unggahan sebelumnya tidak berlaku lagi.")
+    print("  Demo data is rebuilt on every `make run`: earlier tokens and uploads are gone.")
+    print("  Tekan Ctrl+C untuk berhenti / press Ctrl+C to stop.")
     print(line, flush=True)
 
 
@@ -108,13 +113,25 @@ def main(argv: list[str] | None = None) -> None:
     import uvicorn
 
     from api.app import create_app
+    from api.cli import check_port
+    from validator.errors import UserError
 
+    try:  # before the demo store is rebuilt and tokens printed that would open another program's page
+        check_port(args.host, args.port, f"make run PORT={args.port + 1}")
+    except UserError as exc:
+        print(f"Kesalahan: {exc.message_id} / {exc.message_en}", file=sys.stderr)
+        raise SystemExit(2) from None
     # Fresh every run: tokens are shown only once, so a reused store would leave no usable token.
     shutil.rmtree(args.dir, ignore_errors=True)
     accounts = setup(args.dir)
     print_accounts(accounts, f"http://{args.host}:{args.port}/")
     store_path, data_dir = paths(args.dir)
-    uvicorn.run(create_app(store_path, data_dir), host=args.host, port=args.port)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        uvicorn.run(create_app(store_path, data_dir), host=args.host, port=args.port)
+    except KeyboardInterrupt:
+        pass
+    print("Server demo dihentikan. / Demo server stopped.", file=sys.stderr)
 
 
 if __name__ == "__main__":

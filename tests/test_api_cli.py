@@ -82,3 +82,20 @@ def test_serve_needs_a_store(monkeypatch):
     monkeypatch.delenv("BANSOS_STORE", raising=False)
     r = bansos("serve")
     assert r.returncode == 2 and "BANSOS_STORE" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_port_in_use_is_told_before_anything_starts(tmp_path):
+    """`bansos serve` and the demo (`make run`) on a port another program listens on: one line,
+    in Indonesian first, saying how to pick another port, exit 2; the demo prints no tokens (they
+    would open the other program's page) and leaves its folder alone."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        r = bansos("serve", "--store", str(tmp_path / "s.duckdb"), "--port", str(port))
+        assert r.returncode == 2 and f"Port {port} di 127.0.0.1 sudah dipakai" in r.stderr
+        assert f"--port {port + 1}" in r.stderr and "Traceback" not in r.stderr
+        demo = subprocess.run([sys.executable, "-m", "api.demo", "--port", str(port), "--dir", str(tmp_path / "demo")],
+                              capture_output=True, text=True, timeout=120)
+        assert demo.returncode == 2 and f"make run PORT={port + 1}" in demo.stderr
+        assert "token" not in demo.stdout.lower() and not (tmp_path / "demo").exists()
