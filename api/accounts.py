@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -35,13 +36,28 @@ def create_user(store: Store, name: str, role: str, kecamatan: str | None = None
     from validator.engine import parse_kecamatan
     from validator.wilayah import load_regions
 
-    name = name.strip()
-    if not name:
-        raise UserError("Nama akun tidak boleh kosong.", "The account name is empty.", code="bad_name")
+    name = " ".join(name.replace("\u200b", "").replace("\ufeff", "").split())
+    if not name or not any(ch.isalpha() for ch in name):
+        raise UserError("Nama akun harus berisi huruf (nama orang atau jabatannya).",
+                        "The account name must hold letters.", code="bad_name")
+    if any(ord(ch) < 32 for ch in name) or len(re.sub(r"\D", "", name)) >= 10:
+        # A NIK or a phone number typed as the name would be shown on every page and in the audit.
+        raise UserError("Nama akun tidak boleh berisi NIK, nomor telepon atau karakter kendali; tulis nama orang "
+                        "atau jabatannya.", "The account name must not hold a NIK, a phone number or control "
+                        "characters.", code="bad_name")
     if role not in ROLES:
         raise UserError(f"Peran '{mask_echo(role)}' tidak dikenal. Pilih salah satu: {', '.join(ROLES)}.",
                         f"Unknown role '{mask_echo(role)}'. Choose one of: {', '.join(ROLES)}.", code="bad_role")
     code = parse_kecamatan(kecamatan, load_regions())
+    if role != "operator" and code is not None:
+        raise UserError("Hanya akun operator yang terikat pada kecamatan; kosongkan kecamatan untuk peran ini.",
+                        "Only operator accounts belong to a kecamatan; leave it empty for this role.",
+                        code="kecamatan_not_for_role")
+    if run(store.con, "SELECT 1 FROM users WHERE lower(name) = lower(?) AND NOT disabled", [name]):
+        # The audit of look-ups records who by name: two active accounts of one name are one actor.
+        raise UserError(f"Sudah ada akun aktif bernama '{name}'. Pakai nama lain (mis. tambahkan jabatan atau "
+                        "kecamatan), atau nonaktifkan akun lama lebih dulu.",
+                        f"An active account named '{name}' exists already; use another name.", code="duplicate_name")
     if role == "operator" and code is None:
         raise UserError("Akun operator harus punya kecamatan (--kecamatan, mis. 12.71.17): operator hanya "
                         "melihat dan mengirim daftar kecamatannya sendiri.",

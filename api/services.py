@@ -27,8 +27,13 @@ def max_upload_bytes(megabytes: float | None = None) -> int:
     return int(megabytes * 2**20)
 
 
-def too_large(limit: int) -> Exception:
+def too_large(limit: int, import_: bool = False) -> Exception:
     mb = f"{limit / 2**20:g}"
+    if import_:  # a registry extract or an exclusion list: CSV or Parquet, and the CLI has no limit
+        return api_error(413, "too_large", f"Berkas lebih dari {mb} MB. Simpan ekstrak sebagai Parquet (jauh lebih "
+                         "kecil dari CSV), atau impor di server dengan: bansos registry import BERKAS --store PATH.",
+                         f"The file is larger than {mb} MB. Save the extract as Parquet, or import it on the server "
+                         "with: bansos registry import FILE --store PATH.")
     return api_error(413, "too_large", f"Berkas lebih dari {mb} MB. Pecah daftar per kecamatan atau per bulan, "
                      "atau simpan sebagai .xlsx (lebih kecil dari .csv), lalu kirim lagi.",
                      f"The file is larger than {mb} MB. Split the list, or save it as .xlsx, and send it again.")

@@ -99,3 +99,25 @@ def test_a_port_in_use_is_told_before_anything_starts(tmp_path):
                               capture_output=True, text=True, timeout=120)
         assert demo.returncode == 2 and f"make run PORT={port + 1}" in demo.stderr
         assert "token" not in demo.stdout.lower() and not (tmp_path / "demo").exists()
+
+
+@pytest.mark.parametrize("name,role,kecamatan,code", [
+    ("Operator Medan Baru", "operator", "127117", "duplicate_name"),
+    ("operator medan baru", "finance", None, "duplicate_name"),
+    ("\u200b\u200b", "council", None, "bad_name"),
+    ("Pak 1271171404511017", "council", None, "bad_name"),
+    ("Baris\x00baru", "council", None, "bad_name"),
+    ("Keuangan Dinsos", "finance", "127117", "kecamatan_not_for_role"),
+])
+def test_account_names_are_people_and_one_active_account_a_name(tmp_path, name, role, kecamatan, code):
+    """The audit records who looked a person up by the account's name: two active accounts of one
+    name are one actor, and a NIK or a blank typed as a name would show on every page."""
+    from api.accounts import create_user
+    from validator.errors import UserError
+    from validator.store import Store
+
+    with Store(tmp_path / "s.duckdb") as db:
+        create_user(db, "Operator Medan Baru", "operator", "127117")
+        with pytest.raises(UserError) as err:
+            create_user(db, name, role, kecamatan)
+        assert err.value.code == code and "1271171404511017" not in str(err.value)

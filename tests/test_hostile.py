@@ -210,3 +210,14 @@ def test_a_bad_limit_setting_is_one_clear_line(monkeypatch, value):
     assert refused.value.code == "bad_setting" and "BANSOS_MAX_UPLOAD_MB" in refused.value.message_id
     monkeypatch.setenv("BANSOS_MAX_UPLOAD_MB", "1.5")
     assert max_upload_bytes() == int(1.5 * 2**20)
+
+
+def test_only_an_admin_may_send_an_import_ten_times_a_list(server, tmp_path):
+    """The larger body an import may have is read before FastAPI checks anyone: without an admin's
+    token it is a list's limit (an anonymous client could otherwise send gigabytes)."""
+    client, headers, _ = server
+    body = b"x" * int((UPLOAD_LIMIT_MB + 2) * 2**20)
+    for who in ({}, headers, {"Authorization": "Bearer bukan-token"}):  # nobody, an operator, a wrong token
+        r = client.post("/api/v1/admin/registry", headers=who, files={"file": ("dtks.csv", io.BytesIO(body))})
+        error = assert_envelope(r, 413, "too_large")
+        assert f"{UPLOAD_LIMIT_MB} MB" in error["message"] and "Parquet" in error["message"]

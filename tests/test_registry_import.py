@@ -439,3 +439,32 @@ def test_an_unclosed_quote_early_in_a_long_extract_is_named(tmp_path):
     with pytest.raises(UserError) as err:
         check_extract(path)
     assert "Tanda kutip (\") di baris 2 tidak ditutup" in str(err.value)
+
+
+def test_an_exclusion_list_or_a_bare_nik_column_is_not_taken_for_the_registry(tmp_path, store):
+    import_registry(write(tmp_path / "baik.csv", SMALL[:2]), store)
+    before = registry_rows(store)
+    for name, header, row in (("pengecualian.csv", ["nik", "kategori", "keterangan"], [SITI, "ASN", "guru"]),
+                              ("nik.csv", ["NIK"], [SITI])):
+        with pytest.raises(UserError) as err:
+            import_registry(write(tmp_path / name, [row], header=header), store)
+        assert err.value.code == "not_an_extract" and "bukan ekstrak DTKS/DTSEN" in str(err.value)
+    assert registry_rows(store) == before
+
+
+def test_an_exclusion_list_with_damaged_niks_does_not_replace_the_list(tmp_path, store):
+    header = ["nik", "kategori", "keterangan"]
+    import_exclusions(write(tmp_path / "baik.csv", [[SITI, "ASN", "guru"]], header=header), store)
+    damaged = [["1,27117E+15", "ASN", ""], ["1,27117E+15", "TNI", ""], [BUDI, "POLRI", ""]]
+    with pytest.raises(UserError) as err:
+        import_exclusions(write(tmp_path / "rusak.csv", damaged, header=header), store)
+    assert err.value.code == "exclusions_nik_damaged" and "Daftar lama tetap dipakai" in str(err.value)
+    assert store.con.execute("SELECT nik FROM exclusions").fetchall() == [(SITI,)]
+
+
+def test_a_duckdb_error_names_the_file_not_the_servers_folder():
+    from validator.registry.extract import _duck_error
+
+    msg = _duck_error(Exception('Invalid Input Error: Error when sniffing file "/srv/data/imports/ab12/dtks.csv".\n'
+                                "1271175506800001,SITI"))
+    assert msg == 'Invalid Input Error: Error when sniffing file "dtks.csv".'

@@ -14,6 +14,7 @@ from api.deps import Ctx, StoreDep
 from api.errors import ApiError
 from api.pages.web import PageUser, refuse, render
 from validator.errors import UserError
+from validator.store import run
 from validator.wilayah import load_regions
 
 router = APIRouter()
@@ -34,7 +35,9 @@ def _users_page(request: Request, store, user, status_code: int = 200, **extra):
 def users(request: Request, store: StoreDep, user: PageUser, nonaktif: str = ""):
     if user.role != "admin":
         return refuse(request, user, 403, ADMIN_ONLY)
-    return _users_page(request, store, user, disabled_name=nonaktif[:120])
+    # The banner names an account the admin disabled, never any text put in the link.
+    gone = run(store.con, "SELECT name FROM users WHERE name = ? AND disabled", [nonaktif[:120]]) if nonaktif else []
+    return _users_page(request, store, user, disabled_name=gone[0][0] if gone else "")
 
 
 @router.post("/admin/akun")

@@ -63,7 +63,9 @@ def _key(header: str) -> str:
 
 def _duck_error(exc: Exception) -> str:
     # Only the first line: DuckDB's later lines quote the offending row, which holds personal data.
-    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    # A path it quotes is the server's (an upload folder): the file's name is enough.
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return re.sub(r'"[^"]*[/\\]([^"/\\]+)"', r'"\1"', first)[:200]
 
 
 _SEP_LINE = re.compile(r'"?sep=(.)"?\s*', re.IGNORECASE)
@@ -234,6 +236,18 @@ def registry_columns(src: Source) -> dict[str, str]:
     cols = match_columns(src, FIELDS, ("nik",), "Ekstrak registri")
     from validator.rulebook import header_key
 
+    exclusion = "desil" not in cols and "status" not in cols and any(_key(h) == "kategori" for h in src.columns)
+    if exclusion or set(cols) == {"nik"}:
+        # An exclusion list (nik, kategori) or a NIK column alone: imported, it would replace the
+        # registry with people it knows nothing of.
+        what = ("daftar pengecualian (ada kolom kategori, tanpa desil maupun status)" if exclusion
+                else "daftar NIK saja (tanpa kolom nama, no_kk, desil atau status)")
+        raise UserError(
+            f"Berkas {src.path.name} tampaknya {what}, bukan ekstrak DTKS/DTSEN. Sebutkan ekstrak registri dari "
+            "Pusdatin/SIKS-NG (kolom nik, no_kk, nama, desil, status, …); daftar pengecualian diimpor dengan "
+            "bansos exclusions import.",
+            f"{src.path.name} looks like an exclusion list or a bare list of NIKs, not a DTKS/DTSEN extract. "
+            "Give the registry extract.", code="not_an_extract")
     listed = [h for h in src.columns if header_key(h) in _list_only_headers()]
     if listed and "desil" not in cols and "status" not in cols:
         raise UserError(
@@ -700,6 +714,14 @@ def import_exclusions(path: Path, store: Store) -> dict:
                 raise UserError(f"Daftar pengecualian {path.name} tidak berisi NIK; daftar lama tetap dipakai.",
                                 f"{path.name} holds no NIK; the exclusion list was not changed.",
                                 code="empty_exclusions")
+            if bad_nik * 2 > total - no_nik:
+                # Imported, it would exclude nobody any more (no NIK of a list matches a damaged one).
+                raise UserError(
+                    f"Sebagian besar NIK di daftar pengecualian {path.name} bukan 16 digit ({_n(bad_nik)} dari "
+                    f"{_n(total - no_nik)}), kemungkinan rusak oleh format angka Excel (1,27117E+15). Daftar lama "
+                    "tetap dipakai. Ekspor ulang sebagai CSV dengan kolom NIK bertipe teks, lalu impor lagi.",
+                    f"Most NIKs in {path.name} are not 16 digits ({bad_nik:,} of {total - no_nik:,}), probably "
+                    "damaged by Excel. The exclusion list was not changed.", code="exclusions_nik_damaged")
             con.execute("DELETE FROM exclusions")
             con.execute(f"INSERT INTO exclusions SELECT nik, kategori, keterangan, ?, ? FROM {scan} "
                         "WHERE nik IS NOT NULL", [path.name, dt.datetime.now()])
