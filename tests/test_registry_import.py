@@ -418,27 +418,26 @@ def test_extracts_as_web_systems_and_excel_write_them(tmp_path, store):
     with pytest.raises(UserError) as err:
         check_extract(listed)
     assert err.value.code == "not_an_extract"
-    rows = [[f"12711755068{k:05d}", "", f"ORANG {k}", "", "", "", "3", "aktif"] for k in range(1, 30)]
-    quoted = write(tmp_path / "kutip.csv", rows)
-    lines = quoted.read_text(encoding="utf-8").splitlines()
-    lines[4] = lines[4].replace("ORANG 4", '"ORANG 4')
-    quoted.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(UserError) as err:
-        check_extract(quoted)
-    assert "Tanda kutip (\") di baris 5 tidak ditutup" in str(err.value)
+    assert "Tanda kutip (\") di baris 5 tidak ditutup" in _unclosed_quote(tmp_path, 30, 4)
 
 
 def test_an_unclosed_quote_early_in_a_long_extract_is_named(tmp_path):
     """The rest of the file becomes one field, past the csv module's field limit: still told as
     an unclosed quote at its line, never an internal error."""
-    rows = [[f"12711755068{k:05d}", "", f"ORANG {k}", "", "", "", "3", "aktif"] for k in range(1, 20_000)]
-    path = write(tmp_path / "kutip.csv", rows)
+    assert "Tanda kutip (\") di baris 2 tidak ditutup" in _unclosed_quote(tmp_path, 20_000, 1)
+
+
+def _unclosed_quote(tmp_path: Path, rows: int, at: int) -> str:
+    """check_extract's message on an extract of `rows` people whose line `at` (0 = the header)
+    opens a quote it never closes."""
+    people = [[f"12711755068{k:05d}", "", f"ORANG {k}", "", "", "", "3", "aktif"] for k in range(1, rows)]
+    path = write(tmp_path / "kutip.csv", people)
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1].replace("ORANG 1,", '"ORANG 1,')
+    lines[at] = lines[at].replace(f"ORANG {at},", f'"ORANG {at},')
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(UserError) as err:
         check_extract(path)
-    assert "Tanda kutip (\") di baris 2 tidak ditutup" in str(err.value)
+    return str(err.value)
 
 
 def test_an_exclusion_list_or_a_bare_nik_column_is_not_taken_for_the_registry(tmp_path, store):
