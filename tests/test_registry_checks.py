@@ -256,3 +256,31 @@ def test_an_exclusion_without_a_category_says_no_empty_category(tmp_path):
     outcome = run(tmp_path, "pkh", [{}], [{}], exclusions=[(SITI["nik"], "")])
     [message] = outcome.findings.filter(code="DAFTAR_PENGECUALIAN")["message"].to_list()
     assert message == "NIK ini ada di daftar pengecualian dinas."
+
+
+def test_a_partly_damaged_registry_is_named_beside_the_rows_it_may_have_failed(tmp_path):
+    """A few per cent of the extract's NIKs damaged by Excel: the rows not found are still told
+    DTKS_TIDAK_TERDAFTAR, and the result warns that the registry, not the person, may be why."""
+    others = [{"nik": f"12711715067500{k:02d}", "kk": f"12711701011000{k:02d}", "jk": "L", "tgl": "15-06-1975",
+               "nama": f"ORANG {k}"} for k in (2, 3)]
+    people = [{}] + [{"nik": f"12711715067501{k:02d}"} for k in range(40)] + [{"nik": "1,27117E+15"}] * 3
+    outcome = run(tmp_path, "pkh", [{}, *others[:1]], people)
+    assert "DTKS_TIDAK_TERDAFTAR" in set(outcome.findings["code"])
+    warned = [w for w in outcome.listing.warnings if w["code"] == "registry_partly_damaged"]
+    assert len(warned) == 1 and "6,8% NIK di ekstrak DTKS/DTSEN" in warned[0]["message"]
+    clean = run(tmp_path, "pkh", [{}, *others[:1]], people[:-3])
+    assert not [w for w in clean.listing.warnings if w["code"] == "registry_partly_damaged"]
+
+
+def test_a_partly_damaged_imported_registry_is_named_too(tmp_path):
+    from validator.registry import import_registry
+    from validator.store import Store
+
+    people = [{}] + [{"nik": f"12711715067501{k:02d}"} for k in range(40)] + [{"nik": "1,27117E+15"}] * 3
+    headers, body = make_rows("pkh", [{}, {"nik": "1271171506750002", "kk": "1271170101100002", "jk": "L",
+                                           "tgl": "15-06-1975", "nama": "BUDI"}])
+    path = write_csv(tmp_path / "l.csv", headers, body)
+    with Store(tmp_path / "s.duckdb") as store:
+        import_registry(registry_file(tmp_path, people), store)
+        outcome = validate(path, "pkh", kecamatan="127117", period="2026-T1", today=TODAY, store=store)
+    assert [w["code"] for w in outcome.listing.warnings if w["code"] == "registry_partly_damaged"]

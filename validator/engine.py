@@ -153,10 +153,43 @@ def _unusable_extract(con: duckdb.DuckDBPyConnection, registry: Path) -> None:
             code="registry_nik_damaged")
 
 
+# From this share of damaged NIKs in the registry on, a list's DTKS_TIDAK_TERDAFTAR rows may be
+# the registry's fault rather than the person's: the result says so.
+DAMAGED_REGISTRY_SHARE = 0.01
+
+
+def _damaged_share(con: duckdb.DuckDBPyConnection, registry: Path | None, name: str) -> dict | None:
+    """The warning registry_partly_damaged, or None: the share of the registry's NIKs that are
+    empty or not 16 digits (the imported registry's count, or the first 10,000 rows of a file)."""
+    if registry is None:
+        found = con.execute("SELECT rows, malformed_nik FROM registry_imports ORDER BY imported_at DESC LIMIT 1"
+                            ).fetchall()
+        n, bad = found[0] if found else (0, 0)
+    else:
+        from validator.registry import scan_extract_fields
+
+        source, _ = scan_extract_fields(con, registry)
+        n, ok = con.execute(f"SELECT count(*), count(*) FILTER (WHERE nik_valid) FROM (SELECT nik_valid FROM {source} "
+                            "LIMIT 10000)").fetchone()
+        bad = n - ok
+    if not n or not bad or bad < n * DAMAGED_REGISTRY_SHARE:
+        return None
+    share = f"{100 * bad / n:.1f}".replace(".", ",")
+    return {
+        "code": "registry_partly_damaged",
+        "message": f"{share}% NIK di ekstrak DTKS/DTSEN {name} kosong atau bukan 16 digit (rusak, mis. oleh format "
+                   "angka Excel). Sebagian baris DTKS_TIDAK_TERDAFTAR mungkin karena itu, bukan karena orangnya tidak "
+                   "terdaftar: beri tahu Dinas Sosial agar ekstraknya diperbaiki dan diimpor ulang.",
+        "message_en": f"{share.replace(',', '.')}% of the NIKs in the DTKS/DTSEN extract {name} are empty or not 16 "
+                      "digits (damaged, e.g. by Excel). Some DTKS_TIDAK_TERDAFTAR rows may come from that rather "
+                      "than from the person not being registered: ask the Dinas Sosial to fix and re-import it.",
+    }
+
+
 def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: CheckContext, *,
                          registry: Path | None,
                          exclusions: Path | None, store: Store | None, period: str | None,
-                         skipped: list[dict]) -> list[pl.DataFrame]:
+                         skipped: list[dict], warnings: list[dict] | None = None) -> list[pl.DataFrame]:
     """Registry, exclusion-list and history checks; each one that cannot run says why."""
     from validator.checks import registri
 
@@ -179,6 +212,10 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
         missing = found.get("DTKS_TIDAK_TERDAFTAR")
         if registry is not None and rows.height and missing is not None and missing.height * 2 > rows.height:
             _unusable_extract(con, registry)  # most NIKs not found: an empty or damaged file says so
+        if missing is not None and missing.height and warnings is not None:
+            damaged = _damaged_share(con, registry, name)
+            if damaged is not None:
+                warnings.append(damaged)
         # An extract without the column a check reads would let that check pass every row.
         for column, code in registri.COLUMN_CHECKS.items():
             if column not in have and ctx.enabled(code) and registri.applies(code, ctx):
@@ -310,7 +347,7 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
     step("registry", 0.6)
     skipped = list(ctx.skipped)
     extra = _cross_list_findings(prepared, findings, ctx, registry=registry, exclusions=exclusions, store=store,
-                                 period=period, skipped=skipped)
+                                 period=period, skipped=skipped, warnings=listing.warnings)
     if extra:
         findings = pl.concat([findings, *extra], how="vertical_relaxed")
     timings["registry"] = time.perf_counter() - t0
