@@ -35,6 +35,9 @@ SUPERSEDED_STEP = "digantikan oleh daftar yang dikirim ulang kecamatan (lihat pe
 ELSEWHERE_STEP = ("terdaftar juga di daftar kecamatan lain atau program lain yang berlaku untuk periode ini; tidak ada "
                   "data yang perlu diperbaiki, tetapi salah satu daftar harus mengeluarkan orang ini")
 CROSS_LIST = {"GANDA_ANTAR_KECAMATAN", "GANDA_ANTAR_PROGRAM"}
+PAID_ELSEWHERE_STEP = ("sudah dibayar lewat berkas pencairan {batch} yang disetujui, dari program yang tidak boleh "
+                       "diterima bersamaan dengan program ini untuk periode yang sama; baris ini tidak akan dibayar "
+                       "(kecamatan perlu mengeluarkannya dari daftar)")
 INELIGIBLE_STEP = "tidak memenuhi syarat menurut DTKS/DTSEN atau daftar pengecualian"
 DECIDED_STEP = {"accepted": "disetujui untuk pencairan oleh Dinas Sosial; menunggu pencairan",
                 "rejected": "tidak memenuhi syarat menurut pemeriksaan Dinas Sosial ({kinds})"}
@@ -62,6 +65,11 @@ ROWS_OF_NIK = """SELECT submission_id, row, status, nik_ok, tanggal_lahir, no_kk
 ROW_KEYS = ["submission_id", "row", "engine_status", "nik_ok", "tanggal_lahir", "no_kk", "finding_codes"]
 
 
+def _partners(ctx: ApiContext) -> dict[str, frozenset[str]]:
+    """Each program's mutually exclusive partners (programs.md: symmetric)."""
+    return {p: frozenset(ctx.rules.exclusive_partners(p)) for p in ctx.rules.programs}
+
+
 def _household(ctx: ApiContext) -> frozenset[str]:
     """The programs that pay a family once (by KK)."""
     return frozenset(p for p, rule_set in ctx.rules.programs.items() if rule_set.unit == "household")
@@ -87,7 +95,7 @@ SUBMISSION = """SELECT created_at, program, period, kecamatan, superseded_by IS 
 
 
 def story_rows(store: Store, nik: str, cache: StoreCache | None = None,
-               household: frozenset[str] = frozenset()) -> list[dict]:
+               household: frozenset[str] = frozenset(), partners: dict[str, frozenset[str]] | None = None) -> list[dict]:
     """Every row that held this NIK on a recorded list, oldest first: engine and effective status,
     finance's decision, and the (code, severity) pairs of its findings.
 
@@ -119,12 +127,17 @@ def story_rows(store: Store, nik: str, cache: StoreCache | None = None,
         created, program, period, kecamatan, superseded = subs[r["submission_id"]]
         by_nik = paid.get((program, period))
         by_kk = paid.get((program, period, kk)) if program in household and kk else None
+        # Paid by a program excluding this one for an overlapping period: the gate refuses to pay
+        # this row (tidak_dibayar_program_lain), so no answer may say it waits for payment.
+        elsewhere = next((bid for k, bid in paid.items() if len(k) == 2 and k[0] in (partners or {}).get(program, ())
+                          and periods_overlap(k[1], period)), None)
         decision = decided.get(key, {"status": r["engine_status"], "decision": None, "decided_by": None,
                                      "decided_at": None})
         out.append(r | decision | {"created_at": created, "program": program, "period": period,
                                    "kecamatan": kecamatan, "superseded": superseded,
                                    "paid_by": by_nik or by_kk,
                                    "paid_as": "nik" if by_nik else "kk" if by_kk else None,
+                                   "paid_elsewhere": None if by_nik or by_kk else elsewhere,
                                    "codes": list(dict.fromkeys(codes.get(key, [])))})
     return sorted(out, key=lambda r: (r["created_at"], r["row"]))
 
@@ -176,7 +189,7 @@ def _decisions(store: Store, nik: str, sids: list[str], nums: list[int],
 def lookup(ctx: ApiContext, store: Store, user: User, nik: str, channel: str = "api") -> dict:
     check_lookup(ctx.lookup_limiter, user.id)
     digits = nik_digits(nik)
-    rows = story_rows(store, digits, ctx.cache, _household(ctx))
+    rows = story_rows(store, digits, ctx.cache, _household(ctx), _partners(ctx))
     _record(ctx, store, user.name, channel, digits)  # "web" from the look-up page
     return {"nik_masked": mask_nik(digits), "events": _events(ctx, rows)}
 
@@ -211,6 +224,8 @@ def _next_step(ctx: ApiContext, r: dict) -> str:
         return (FAMILY_PAID_STEP if r.get("paid_as") == "kk" else PAID_STEP).format(batch=r["paid_by"])
     if r["superseded"]:
         return SUPERSEDED_STEP
+    if r.get("paid_elsewhere") and r["status"] in ("accepted", "review"):
+        return PAID_ELSEWHERE_STEP.format(batch=r["paid_elsewhere"])
     if _elsewhere(r) and not r["decision"]:
         return ELSEWHERE_STEP
     if r["decision"]:
@@ -262,7 +277,7 @@ def citizen_status(ctx: ApiContext, store: Store, client: str, nik: str, tanggal
     digits = nik_digits(nik)
     born = parse_birth_date(tanggal_lahir)
     _record(ctx, store, client, "status", digits)
-    rows = [r for r in story_rows(store, digits, ctx.cache, _household(ctx)) if r["nik_ok"]]
+    rows = [r for r in story_rows(store, digits, ctx.cache, _household(ctx), _partners(ctx)) if r["nik_ok"]]
     latest = _citizen_row(rows)
     if latest is None or latest["tanggal_lahir"] != born:
         return dict(NOT_FOUND)
@@ -305,6 +320,11 @@ def _stage(ctx: ApiContext, r: dict) -> dict:
                 "message": f"Anda termasuk dalam berkas pencairan periode {r['period']} yang sudah disetujui "
                            "Dinas Sosial. Bantuan dibayarkan melalui penyalur (bank atau kantor pos); jadwal "
                            "dan tempatnya diumumkan oleh pendamping atau penyalur."}
+    if r.get("paid_elsewhere") and r["status"] in ("accepted", "review"):
+        return {"stage": "tidak_memenuhi_syarat", "reason": "sudah menerima bantuan lain pada periode ini",
+                "message": "Anda sudah menerima bantuan lain untuk periode ini yang tidak dapat diterima bersamaan "
+                           "dengan bantuan ini, sehingga bantuan ini tidak dibayarkan. Untuk pertanyaan, datangi "
+                           "kantor kecamatan atau Dinas Sosial dengan KTP dan KK."}
     if r["decision"] == "rejected":
         kinds = _kinds(ctx, r["codes"])
         return {"stage": "tidak_memenuhi_syarat", "reason": kinds,
@@ -383,7 +403,7 @@ def by_name(ctx: ApiContext, store: Store, user: User, nama: str, kecamatan: str
         JOIN submissions s ON s.id = r.submission_id AND s.state = 'complete'
         WHERE s.kecamatan = ? AND r.nik_ok AND list_contains(?::VARCHAR[], r.nama)
         GROUP BY r.nik ORDER BY r.nik LIMIT ?""", [code, same, MAX_NAME_MATCHES + 1]) if same else []
-    matches = [{"nik_masked": mask_nik(nik), "nama": shown, "events": _events(ctx, story_rows(store, nik, ctx.cache, _household(ctx)))}
+    matches = [{"nik_masked": mask_nik(nik), "nama": shown, "events": _events(ctx, story_rows(store, nik, ctx.cache, _household(ctx), _partners(ctx)))}
                for nik, shown in people[:MAX_NAME_MATCHES]]
     # One record per person shown, each with what was searched (the name masked and digested);
     # a search that found nobody is recorded too, with the search alone.

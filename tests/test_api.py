@@ -438,7 +438,7 @@ def test_user_error_keeps_its_code(api, monkeypatch):
     from api import lookups
     from validator.errors import UserError
 
-    def busy(store, nik, cache=None, household=frozenset()):
+    def busy(store, nik, cache=None, household=frozenset(), partners=None):
         raise UserError("Basis data riwayat sedang dipakai.", "The store is busy.", code="store_busy")
 
     monkeypatch.setattr(lookups, "story_rows", busy)

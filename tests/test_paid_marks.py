@@ -366,3 +366,38 @@ def test_a_duplicate_row_is_set_aside_only_for_a_standing_row_of_the_same_period
     assert _citizen_row([t1, t2, t3]) is t3
     march = _row(period="2026-03", created_at=dt.datetime(2026, 2, 1))
     assert _citizen_row([t1, march | {"status": "rejected", "codes": [("GANDA_ANTAR_PROGRAM", "reject")]}]) is t1
+
+
+def test_a_row_an_exclusive_program_already_paid_is_not_told_waiting_for_payment(tmp_path, rules):
+    """PKH paid the person for 2026-T1; a BST list of March holds them too (PKH and BST exclude each
+    other): the gate will not pay that row, so the council is told why and the citizen is told
+    they already received another aid; a BPNT row (not exclusive with PKH) is unaffected."""
+    from api.lookups import PAID_ELSEWHERE_STEP, _next_step, _stage, story_rows
+    from validator.store import Store
+
+    person = "1271175505900002"
+    partners = {p: frozenset(rules.exclusive_partners(p)) for p in rules.programs}
+    with Store(tmp_path / "s.duckdb") as store:
+        c = store.con
+        c.execute("INSERT INTO batches (id, program, period, state) VALUES ('pkh_2026-T1_v1', 'pkh', '2026-T1', "
+                  "'approved')")
+        c.execute(f"INSERT INTO paid_rows VALUES ('pkh_2026-T1_v1', 'pkh', '2026-T1', '{person}', 'KK1', 1)")
+        c.execute("""INSERT INTO submissions (id, program, period, kecamatan, created_at, superseded_by, state) VALUES
+                     ('bst1', 'bst', '2026-03', '127117', TIMESTAMP '2026-03-01', NULL, 'complete'),
+                     ('bpnt1', 'bpnt', '2026-03', '127117', TIMESTAMP '2026-03-02', NULL, 'complete')""")
+        c.execute(f"""INSERT INTO row_results (submission_id, row, sheet, nik, nik_ok, no_kk, tanggal_lahir, status,
+                                               finding_codes) VALUES
+                      ('bst1', 2, NULL, '{person}', true, 'KK1', DATE '1990-05-15', 'accepted', []),
+                      ('bpnt1', 2, NULL, '{person}', true, 'KK1', DATE '1990-05-15', 'accepted', [])""")
+        rows = {r["program"]: r for r in story_rows(store, person, None, frozenset({"pkh", "bpnt", "bst"}), partners)}
+
+    class Ctx:
+        pass
+
+    ctx = Ctx()
+    ctx.rules = rules
+    assert rows["bst"]["paid_elsewhere"] == "pkh_2026-T1_v1" and rows["bpnt"]["paid_elsewhere"] is None
+    assert _next_step(ctx, rows["bst"]) == PAID_ELSEWHERE_STEP.format(batch="pkh_2026-T1_v1")
+    told = _stage(ctx, rows["bst"])
+    assert told["stage"] == "tidak_memenuhi_syarat" and "sudah menerima bantuan lain" in told["message"]
+    assert "pkh" not in told["message"].lower() and _next_step(ctx, rows["bpnt"]) == "menunggu pencairan"
