@@ -123,16 +123,21 @@ def _reading(name: str, run: Callable[[], dict]) -> dict:
             "quotes and UTF-8 encoding; then run again.", code="registry_unreadable") from None
 
 
-def _unusable_extract(con: duckdb.DuckDBPyConnection, registry: Path) -> None:
-    """Refuse an extract that cannot match anyone (no rows, or NIKs Excel turned into numbers)
-    rather than reject every recipient as not registered."""
+def _nik_sample(con: duckdb.DuckDBPyConnection, registry: Path) -> tuple[int, int]:
+    """(rows, rows with a 16-digit NIK) among the first 10,000 rows of an extract file."""
     from validator.registry import scan_extract_fields
-    from validator.registry.extract import _n  # a count as Indonesian writes it: 20.143
 
     source, _ = scan_extract_fields(con, registry)
-    n, ok = _reading(registry.name, lambda: con.execute(
+    return _reading(registry.name, lambda: con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE nik_valid) FROM (SELECT nik_valid FROM {source} LIMIT 10000)"
     ).fetchone())
+
+
+def _unusable_extract(registry: Path, n: int, ok: int) -> None:
+    """Refuse an extract that cannot match anyone (no rows, or NIKs Excel turned into numbers)
+    rather than reject every recipient as not registered. `n`, `ok`: its _nik_sample."""
+    from validator.registry.extract import _n  # a count as Indonesian writes it: 20.143
+
     if n == 0:
         raise UserError(
             f"Ekstrak registri {registry.name} tidak berisi data (hanya baris judul); jika dipakai, semua penerima akan "
@@ -158,20 +163,9 @@ def _unusable_extract(con: duckdb.DuckDBPyConnection, registry: Path) -> None:
 DAMAGED_REGISTRY_SHARE = 0.01
 
 
-def _damaged_share(con: duckdb.DuckDBPyConnection, registry: Path | None, name: str) -> dict | None:
-    """The warning registry_partly_damaged, or None: the share of the registry's NIKs that are
-    empty or not 16 digits (the imported registry's count, or the first 10,000 rows of a file)."""
-    if registry is None:
-        found = con.execute("SELECT rows, malformed_nik FROM registry_imports ORDER BY imported_at DESC LIMIT 1"
-                            ).fetchall()
-        n, bad = found[0] if found else (0, 0)
-    else:
-        from validator.registry import scan_extract_fields
-
-        source, _ = scan_extract_fields(con, registry)
-        n, ok = con.execute(f"SELECT count(*), count(*) FILTER (WHERE nik_valid) FROM (SELECT nik_valid FROM {source} "
-                            "LIMIT 10000)").fetchone()
-        bad = n - ok
+def _damaged_share(n: int, bad: int, name: str) -> dict | None:
+    """The warning registry_partly_damaged, or None: `bad` of the registry's `n` NIKs are empty or
+    not 16 digits (the imported registry's count, or a file's _nik_sample)."""
     if not n or not bad or bad < n * DAMAGED_REGISTRY_SHARE:
         return None
     share = f"{100 * bad / n:.1f}".replace(".", ",")
@@ -210,11 +204,20 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
             name, have = imported_fields(con) or ("registri", set(registri.COLUMN_CHECKS))
         found = _reading(name, lambda: registri.registry_findings(rows, ctx, con, source))
         missing = found.get("DTKS_TIDAK_TERDAFTAR")
-        if registry is not None and rows.height and missing is not None and missing.height * 2 > rows.height:
-            _unusable_extract(con, registry)  # most NIKs not found: an empty or damaged file says so
-        if missing is not None and missing.height and warnings is not None:
-            damaged = _damaged_share(con, registry, name)
-            if damaged is not None:
+        if missing is not None and missing.height:
+            # How many of the registry's NIKs are damaged: a file's first rows (read once), else
+            # what the import counted.
+            if registry is not None:
+                n, ok = _nik_sample(con, registry)
+                bad = n - ok
+                if missing.height * 2 > rows.height:
+                    _unusable_extract(registry, n, ok)  # most NIKs not found: an empty or damaged file says so
+            else:
+                found_import = con.execute("SELECT rows, malformed_nik FROM registry_imports ORDER BY imported_at "
+                                           "DESC LIMIT 1").fetchall()
+                n, bad = found_import[0] if found_import else (0, 0)
+            damaged = _damaged_share(n, bad, name)
+            if damaged is not None and warnings is not None:
                 warnings.append(damaged)
         # An extract without the column a check reads would let that check pass every row.
         for column, code in registri.COLUMN_CHECKS.items():

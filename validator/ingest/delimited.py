@@ -56,6 +56,10 @@ def _head_encoding(head: bytes) -> str | None:
     return None
 
 
+# Excel's hidden first line naming the delimiter ("sep=;"), in lists and in registry extracts.
+SEP_LINE = re.compile(r'"?sep=(.)"?\s*', re.IGNORECASE)
+
+
 def read_delimited(path: Path) -> Grid:
     with path.open("rb") as fh:
         head = fh.read(_SNIFF_BYTES)
@@ -96,7 +100,7 @@ def _grid(path: Path, sample: str, transcoded: io.BytesIO | None) -> Grid:
     lines = sample.splitlines()
     # Excel writes (and hides) a first line "sep=;" naming the delimiter: the operator's row 1 is
     # the line after it.
-    sep = re.fullmatch(r'"?sep=(.)"?\s*', lines[0], flags=re.IGNORECASE) if lines else None
+    sep = SEP_LINE.fullmatch(lines[0]) if lines else None
     delimiter = sep.group(1) if sep else sniff_delimiter(sample)
     hidden = 1 if sep else 0
     # polars takes the width of a CSV from its first row, and title lines above the header are

@@ -20,6 +20,7 @@ from pandera.errors import SchemaErrors
 
 from validator.errors import UserError, disk_full, disk_full_error
 from validator.ingest import check_file, sha256_of
+from validator.ingest.delimited import SEP_LINE
 from validator.ingest.layout import headers_shown
 from validator.registry.schema import CHECKS, RegistryRow, base_column
 from validator.store import Store
@@ -68,9 +69,6 @@ def _duck_error(exc: Exception) -> str:
     return re.sub(r'"[^"]*[/\\]([^"/\\]+)"', r'"\1"', first)[:200]
 
 
-_SEP_LINE = re.compile(r'"?sep=(.)"?\s*', re.IGNORECASE)
-
-
 def _sniff_delimiter(path: Path) -> tuple[str, int]:
     """The delimiter, and the lines before the header: 1 when Excel's hidden "sep=;" line names
     the delimiter, else 0."""
@@ -79,7 +77,7 @@ def _sniff_delimiter(path: Path) -> tuple[str, int]:
     line = head.splitlines()[0] if head.strip() else ""
     if not line:
         raise UserError(f"Berkas {path.name} kosong.", f"{path.name} is empty.", code="empty_file")
-    if sep := _SEP_LINE.fullmatch(line):
+    if sep := SEP_LINE.fullmatch(line):
         return sep.group(1), 1
     return max((",", ";", "\t"), key=line.count), 0  # a tie (one column) stays ","
 
