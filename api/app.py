@@ -78,24 +78,10 @@ def create_app(store_path: Path, data_dir: Path | None = None, *, status_limit: 
 def _admin_caller(scope) -> bool:
     """The request comes from a signed-in admin (a Bearer token, or a page session): only then
     is an import body allowed ten times a list's size, read before FastAPI checks anyone."""
-    from api.accounts import user_by_token
-    from api.pages.web import session_user
+    from api.pages.web import scope_user
 
-    ctx = getattr(getattr(scope.get("app"), "state", None), "ctx", None)
-    if ctx is None:
-        return False
-    auth = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
-    view = ctx.view()
-    try:
-        if auth.lower().startswith("bearer "):
-            user = user_by_token(view, auth[7:].strip())
-        else:
-            user = session_user(view, scope.get("session") or {})
-        return user is not None and user.role == "admin"
-    except Exception:  # noqa: BLE001 - a store that cannot answer grants no larger body
-        return False
-    finally:
-        view.close()
+    user = scope_user(scope)
+    return user is not None and user.role == "admin"
 
 
 class BodyLimit:

@@ -106,31 +106,12 @@ def wants_page(scope) -> bool:
     return b"text/html" in accept
 
 
-def _signed_in(scope):
-    """The account of the page session, if any, so that an error page keeps the header of a
-    person who is logged in (their name, Keluar) instead of looking logged out."""
-    from api.pages.web import session_user
-
-    session = scope.get("session") or {}
-    ctx = getattr(getattr(scope.get("app"), "state", None), "ctx", None)
-    if not session.get("uid") or ctx is None or getattr(ctx, "store", None) is None:
-        return None
-    try:
-        view = ctx.view()
-    except Exception:  # noqa: BLE001 - an error page never fails for want of the header
-        return None
-    try:
-        return session_user(view, session)
-    except Exception:  # noqa: BLE001
-        return None
-    finally:
-        view.close()
-
-
 def error_page(scope, status: int, message: str, headers: dict[str, str] | None = None):
-    from api.pages.web import render  # the pages import this module: resolve at call time
+    # (The pages import this module: resolve at call time.)
+    from api.pages.web import render, scope_user
 
-    response = render(Request(scope), "error.html", _signed_in(scope), status_code=status, status=status,
+    # The signed-in person keeps their header (their name, Keluar) instead of looking logged out.
+    response = render(Request(scope), "error.html", scope_user(scope), status_code=status, status=status,
                       message=message)
     response.headers.update(headers or {})
     return response

@@ -212,6 +212,12 @@ def _paid(r: dict) -> bool:
     return r.get("paid_as") != "kk" or (r["status"] in ("accepted", "review") and not r["superseded"])
 
 
+def _paid_elsewhere(r: dict) -> bool:
+    """A program excluding this one paid the person for the period, and the gate refuses to pay
+    this row for it (accepted or in review)."""
+    return bool(r.get("paid_elsewhere")) and r["status"] in ("accepted", "review")
+
+
 def _elsewhere(r: dict) -> bool:
     """Rejected only because the person is on another live list (another kecamatan's, or a program
     excluding this one): nothing in the row to fix; one of the two lists must drop the person."""
@@ -224,7 +230,7 @@ def _next_step(ctx: ApiContext, r: dict) -> str:
         return (FAMILY_PAID_STEP if r.get("paid_as") == "kk" else PAID_STEP).format(batch=r["paid_by"])
     if r["superseded"]:
         return SUPERSEDED_STEP
-    if r.get("paid_elsewhere") and r["status"] in ("accepted", "review"):
+    if _paid_elsewhere(r):
         return PAID_ELSEWHERE_STEP.format(batch=r["paid_elsewhere"])
     if _elsewhere(r) and not r["decision"]:
         return ELSEWHERE_STEP
@@ -306,21 +312,21 @@ def _stage(ctx: ApiContext, r: dict) -> dict:
     the engine's status."""
     # The family paid through another member: the gate leaves out this row only while it is
     # accepted or in review (a rejected row is told its own reason, below).
-    if r["paid_by"] and r.get("paid_as") == "kk" and r["status"] in ("accepted", "review"):
+    if _paid(r) and r.get("paid_as") == "kk":
         return {"stage": "disetujui_untuk_pencairan", "in_approved_disbursement": False,
                 "family_in_approved_disbursement": True,
                 "message": f"Keluarga Anda (nomor KK yang sama) sudah termasuk dalam berkas pencairan periode "
                            f"{r['period']} yang disetujui Dinas Sosial, atas nama anggota keluarga lain. Bantuan "
                            "program ini diberikan satu kali per keluarga, jadi tidak dibayarkan lagi atas nama Anda. "
                            "Tanyakan kepada anggota keluarga itu, atau kepada pendamping."}
-    if r["paid_by"] and r.get("paid_as") != "kk":
+    if _paid(r):
         # Neither the program nor the batch is named: today's answers never name the program,
         # and the batch id would (pkh_2026-T1_v1). The period is the person's own question.
         return {"stage": "disetujui_untuk_pencairan", "in_approved_disbursement": True,
                 "message": f"Anda termasuk dalam berkas pencairan periode {r['period']} yang sudah disetujui "
                            "Dinas Sosial. Bantuan dibayarkan melalui penyalur (bank atau kantor pos); jadwal "
                            "dan tempatnya diumumkan oleh pendamping atau penyalur."}
-    if r.get("paid_elsewhere") and r["status"] in ("accepted", "review"):
+    if _paid_elsewhere(r):
         return {"stage": "tidak_memenuhi_syarat", "reason": "sudah menerima bantuan lain pada periode ini",
                 "message": "Anda sudah menerima bantuan lain untuk periode ini yang tidak dapat diterima bersamaan "
                            "dengan bantuan ini, sehingga bantuan ini tidak dibayarkan. Untuk pertanyaan, datangi "

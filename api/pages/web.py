@@ -72,6 +72,30 @@ def session_user(store: Store, session) -> User | None:
     return user_by_id(store, uid) if found else None
 
 
+def scope_user(scope) -> User | None:
+    """The account behind a request seen outside FastAPI's dependencies (a middleware, an error
+    handler): its Bearer token, else its page session; None when there is none or the store
+    cannot answer (what asks only withholds something then)."""
+    from api.accounts import user_by_token
+
+    ctx = getattr(getattr(scope.get("app"), "state", None), "ctx", None)
+    if ctx is None or getattr(ctx, "store", None) is None:
+        return None
+    auth = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
+    try:
+        view = ctx.view()
+    except Exception:  # noqa: BLE001
+        return None
+    try:
+        if auth.lower().startswith("bearer "):
+            return user_by_token(view, auth[7:].strip())
+        return session_user(view, scope.get("session") or {})
+    except Exception:  # noqa: BLE001
+        return None
+    finally:
+        view.close()
+
+
 def page_user(request: Request, store: StoreDep) -> User:
     user = session_user(store, request.session)
     if user is None:
