@@ -209,13 +209,27 @@ def paid_by_rows(ctx: ApiContext, store: Store, submission_id: str,
     return paid.paid_rows_of_list(store, submission_id, *_paid_scope(ctx, store, submission_id), rows)
 
 
+def paid_elsewhere_rows(ctx: ApiContext, store: Store, submission_id: str,
+                        rows: list[int] | None = None) -> dict[tuple, list[tuple[str, str]]]:
+    """(version, "nik" or "kk") of the approved batch versions of programs excluding this one that
+    paid each row's person or family for an overlapping period, keyed by (sheet, row): rows the
+    gate refuses to pay (tidak_dibayar_program_lain). With `rows`, only those rows."""
+    found = run(store.con, "SELECT program, period FROM submissions WHERE id = ?", [submission_id])
+    if rows == [] or not found or (rule_set := ctx.rules.programs.get(found[0][0])) is None:
+        return {}
+    return paid.paid_elsewhere_of_list(store, ctx.rules, rule_set, found[0][1], submission_id, rows)
+
+
 def with_paid_by(ctx: ApiContext, store: Store, submission_id: str, doc: dict) -> dict:
     """A page of result.json whose rows each gain `paid_by`: the approved batch versions of the
-    same program and period that already paid the row's person or family (empty when none)."""
+    same program and period that already paid the row's person or family (empty when none), and
+    `paid_elsewhere`: those of a program excluding this one (the gate will not pay the row)."""
     if not doc["rows"]:
         return doc
-    by = paid_by_rows(ctx, store, submission_id, [r["row"] for r in doc["rows"]])
-    return doc | {"rows": [r | {"paid_by": [b for b, _ in by.get((r.get("sheet"), r["row"]), [])]}
+    shown = [r["row"] for r in doc["rows"]]
+    by, elsewhere = paid_by_rows(ctx, store, submission_id, shown), paid_elsewhere_rows(ctx, store, submission_id, shown)
+    return doc | {"rows": [r | {"paid_by": [b for b, _ in by.get((r.get("sheet"), r["row"]), [])],
+                                "paid_elsewhere": [b for b, _ in elsewhere.get((r.get("sheet"), r["row"]), [])]}
                            for r in doc["rows"]]}
 
 

@@ -129,8 +129,10 @@ def story_rows(store: Store, nik: str, cache: StoreCache | None = None,
         by_kk = paid.get((program, period, kk)) if program in household and kk else None
         # Paid by a program excluding this one for an overlapping period: the gate refuses to pay
         # this row (tidak_dibayar_program_lain), so no answer may say it waits for payment.
-        elsewhere = next((bid for k, bid in paid.items() if len(k) == 2 and k[0] in (partners or {}).get(program, ())
-                          and periods_overlap(k[1], period)), None)
+        # A family counts when both programs pay a family once (paid.paid_by_exclusive).
+        elsewhere = next((bid for k, bid in paid.items() if k[0] in (partners or {}).get(program, ())
+                          and periods_overlap(k[1], period)
+                          and (len(k) == 2 or (program in household and k[0] in household and k[2] == kk))), None)
         decision = decided.get(key, {"status": r["engine_status"], "decision": None, "decided_by": None,
                                      "decided_at": None})
         out.append(r | decision | {"created_at": created, "program": program, "period": period,

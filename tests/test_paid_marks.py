@@ -98,8 +98,9 @@ def test_submission_rows_in_the_api_name_the_paying_batch(paid):
 
 def test_paid_rows_are_read_per_page_not_per_row(paid, monkeypatch):
     """However many rows the page lists, paid_rows is read twice (the list's count, the page's
-    marks), each after a look at the submission and the small batches table; the API once per
-    page of rows."""
+    marks), each after a look at the submission and the small batches table; the marks of rows an
+    exclusive program paid look at the submission and the batches table once more, and read
+    paid_rows only when such a program approved a batch (none here); the API once per page of rows."""
     calls: list[str] = []
 
     def counting(con, sql, params=None):
@@ -113,7 +114,7 @@ def test_paid_rows_are_read_per_page_not_per_row(paid, monkeypatch):
         calls.clear()
         page = c.get(f"/hasil/{paid.sid}{query}").text
         assert page.count("Sudah dibayar (batch") > 2
-        assert sum("paid_rows" in sql for sql in calls) == 2 and len(calls) == 6, query
+        assert sum("paid_rows" in sql for sql in calls) == 2 and len(calls) == 8, query
     calls.clear()
     doc = paid.client.get(f"/api/v1/submissions/{paid.sid}?per_page=1000", headers=paid.headers["operator"]).json()
     assert len(doc["rows"]) > 2 and sum("paid_rows" in sql for sql in calls) == 1
@@ -375,7 +376,7 @@ def test_a_row_an_exclusive_program_already_paid_is_not_told_waiting_for_payment
     from api.lookups import PAID_ELSEWHERE_STEP, _next_step, _stage, story_rows
     from validator.store import Store
 
-    person = "1271175505900002"
+    person, spouse, other = "1271175505900002", "1271176505920003", "1271176505920004"
     partners = {p: frozenset(rules.exclusive_partners(p)) for p in rules.programs}
     with Store(tmp_path / "s.duckdb") as store:
         c = store.con
@@ -388,8 +389,16 @@ def test_a_row_an_exclusive_program_already_paid_is_not_told_waiting_for_payment
         c.execute(f"""INSERT INTO row_results (submission_id, row, sheet, nik, nik_ok, no_kk, tanggal_lahir, status,
                                                finding_codes) VALUES
                       ('bst1', 2, NULL, '{person}', true, 'KK1', DATE '1990-05-15', 'accepted', []),
-                      ('bpnt1', 2, NULL, '{person}', true, 'KK1', DATE '1990-05-15', 'accepted', [])""")
-        rows = {r["program"]: r for r in story_rows(store, person, None, frozenset({"pkh", "bpnt", "bst"}), partners)}
+                      ('bpnt1', 2, NULL, '{person}', true, 'KK1', DATE '1990-05-15', 'accepted', []),
+                      ('bst1', 3, NULL, '{spouse}', true, 'KK1', DATE '1992-05-25', 'accepted', []),
+                      ('bst1', 4, NULL, '{other}', true, 'KK2', DATE '1992-05-25', 'accepted', [])""")
+        households = frozenset({"pkh", "bpnt", "bst"})
+        rows = {r["program"]: r for r in story_rows(store, person, None, households, partners)}
+        # PKH and BST each pay a family once: the spouse's BST row (same KK) is not paid either,
+        # as the gate's paid_by_exclusive says; another family's row is.
+        [wife] = story_rows(store, spouse, None, households, partners)
+        [stranger] = story_rows(store, other, None, households, partners)
+    assert wife["paid_elsewhere"] == "pkh_2026-T1_v1" and stranger["paid_elsewhere"] is None
 
     class Ctx:
         pass
@@ -401,3 +410,39 @@ def test_a_row_an_exclusive_program_already_paid_is_not_told_waiting_for_payment
     told = _stage(ctx, rows["bst"])
     assert told["stage"] == "tidak_memenuhi_syarat" and "sudah menerima bantuan lain" in told["message"]
     assert "pkh" not in told["message"].lower() and _next_step(ctx, rows["bpnt"]) == "menunggu pencairan"
+
+
+def test_rows_an_exclusive_program_paid_are_marked_on_the_page_and_in_the_api(paid):
+    """BST (exclusive with PKH, both household programs) paid one person of a later PKH list, and
+    another member of a second row's family: the gate will not pay those rows
+    (tidak_dibayar_program_lain), so the kecamatan's page and the API say so on exactly those rows."""
+    sid = _send(paid, "2026-T3")
+    (nik1, row1), (kk2, row2) = paid.query("""SELECT nik, row FROM row_results WHERE submission_id = ?
+                                              AND status = 'accepted' AND nik_ok ORDER BY row LIMIT 1""", [sid])[0], \
+        paid.query("""SELECT no_kk, row FROM row_results WHERE submission_id = ? AND status = 'accepted' AND nik_ok
+                      AND no_kk IS NOT NULL ORDER BY row DESC LIMIT 1""", [sid])[0]
+    ctx = paid.app.state.ctx
+    with ctx.write_lock:
+        ctx.store.con.execute("INSERT INTO batches (id, program, period, state) VALUES "
+                              "('bst_2026-09_v1', 'bst', '2026-09', 'approved')")
+        ctx.store.con.execute("INSERT INTO paid_rows VALUES ('bst_2026-09_v1', 'bst', '2026-09', ?, NULL, 1), "
+                              "('bst_2026-09_v1', 'bst', '2026-09', '3', ?, 1)", [nik1, kk2])
+    try:
+        page = _page_client(paid, "operator").get(f"/hasil/{sid}?status=accepted").text
+        assert page.count("dibayar program lain (batch bst_2026-09_v1)") == 2
+        assert "Sudah dibayar program lain (batch bst_2026-09_v1)" in page
+        assert "Keluarga (KK sama) dibayar program lain (batch bst_2026-09_v1)" in page
+        doc = paid.client.get(f"/api/v1/submissions/{sid}?per_page=1000", headers=paid.headers["operator"]).json()
+        marked = {r["row"] for r in doc["rows"] if r["paid_elsewhere"] == ["bst_2026-09_v1"]}
+        assert marked == {row1, row2} and all(r["paid_by"] == [] for r in doc["rows"])
+        # The gate's own list of such people is the same one.
+        view = ctx.view()
+        try:
+            gate = paid_module.paid_by_exclusive(view, ctx.rules, ctx.rules.programs["pkh"], "2026-T3")
+        finally:
+            view.close()
+        assert sorted(gate["nik"].to_list()) == sorted([nik1, "3"]) and gate["no_kk"].to_list().count(kk2) == 1
+    finally:
+        with ctx.write_lock:
+            ctx.store.con.execute("DELETE FROM paid_rows WHERE batch_id = 'bst_2026-09_v1'")
+            ctx.store.con.execute("DELETE FROM batches WHERE id = 'bst_2026-09_v1'")

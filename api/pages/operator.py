@@ -109,7 +109,10 @@ def result_page(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, sub
              for c, n in doc["summary"]["by_code"].items()]
     if not paid_only:
         paid = finance.paid_by_rows(ctx, store, submission_id, [r["row"] for r in rows]) if paid_rows else {}
-    rows = [r | {"paid_by": paid.get((r.get("sheet"), r["row"]), [])} for r in rows]
+    # ...and those a program excluding this one paid for the period: the gate will not pay them.
+    elsewhere = finance.paid_elsewhere_rows(ctx, store, submission_id, [r["row"] for r in rows])
+    rows = [r | {"paid_by": paid.get((r.get("sheet"), r["row"]), []),
+                 "paid_elsewhere": elsewhere.get((r.get("sheet"), r["row"]), [])} for r in rows]
     return render(request, "result.html", user, doc=doc, rows=rows, total=total, pages=pages, page=page, status=status, code=code.strip().upper(), codes=codes,
                   paid_rows=paid_rows, paid_batches=paid_batches,
                   paid_only=paid_only,

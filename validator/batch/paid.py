@@ -22,26 +22,47 @@ def paid_before(store: Store, program_id: str, period: str) -> pl.DataFrame:
                  [program_id, period])
 
 
-def paid_by_exclusive(store: Store, rules, program, period: str) -> pl.DataFrame:
-    """(nik, no_kk or null) of the people, or in household programs the families, that approved
-    versions of the programs excluding this one (programs.md, symmetric) paid for a period
-    overlapping this one (2026-03 lies in 2026-T1). GANDA_ANTAR_PROGRAM sees only live lists; a
-    person paid by PKH and since left off its list would otherwise be paid by BST as well."""
+def exclusive_versions(store: Store, rules, program, period: str) -> tuple[list[str], list[str]]:
+    """The approved versions of the programs excluding this one (programs.md, symmetric) for a
+    period overlapping this one (2026-03 lies in 2026-T1): those that count by NIK only, and those
+    that count by KK as well (both programs household ones: a family is paid once by either)."""
     from validator.store.history import periods_overlap
 
     partners = sorted(rules.exclusive_partners(program.id))
-    empty = pl.DataFrame(schema={"nik": pl.Utf8, "no_kk": pl.Utf8})
     if not partners:
-        return empty
-    paid = query(store.con, f"""SELECT program, period, nik, no_kk FROM ({APPROVED_PAID})
-                                WHERE program IN ({', '.join('?' * len(partners))})""", partners)
-    if paid.height == 0:
-        return empty
-    periods = [p for p in paid["period"].unique().to_list() if periods_overlap(p, period)]
+        return [], []
     household = {p.id for p in rules.programs.values() if p.unit == "household"}
-    by_kk = program.unit == "household"
-    return paid.filter(pl.col("period").is_in(periods)).select(
-        "nik", pl.when(pl.lit(by_kk) & pl.col("program").is_in(list(household))).then(pl.col("no_kk")).alias("no_kk"))
+    by_nik, by_kk = [], []
+    for bid, partner, their in run(store.con, f"""SELECT id, program, period FROM batches WHERE state = 'approved'
+                                               AND program IN ({', '.join('?' * len(partners))}) ORDER BY id""",
+                                  partners):
+        if periods_overlap(their, period):
+            (by_kk if program.unit == "household" and partner in household else by_nik).append(bid)
+    return by_nik, by_kk
+
+
+def paid_by_exclusive(store: Store, rules, program, period: str) -> pl.DataFrame:
+    """(nik, no_kk or null) of the people, or in household programs the families, that approved
+    versions of the programs excluding this one paid for an overlapping period. GANDA_ANTAR_PROGRAM
+    sees only live lists; a person paid by PKH and since left off its list would otherwise be paid
+    by BST as well."""
+    by_nik, by_kk = exclusive_versions(store, rules, program, period)
+    if not by_nik + by_kk:
+        return pl.DataFrame(schema={"nik": pl.Utf8, "no_kk": pl.Utf8})
+    return query(store.con, """SELECT nik, CASE WHEN list_contains(?, batch_id) THEN no_kk END AS no_kk
+                               FROM paid_rows WHERE list_contains(?, batch_id)""", [by_kk, by_nik + by_kk])
+
+
+def paid_elsewhere_of_list(store: Store, rules, program, period: str, submission_id: str,
+                           rows: list[int] | None = None) -> dict[tuple, list[tuple[str, str]]]:
+    """(version, "nik" or "kk") of the approved versions of programs excluding this one that paid
+    each row's person (or family), keyed by (sheet, row): the rows the gate refuses to pay
+    (tidak_dibayar_program_lain), the same people as paid_by_exclusive."""
+    by_nik, by_kk = exclusive_versions(store, rules, program, period)
+    found = paid_rows_of_list(store, submission_id, by_nik, False, rows)
+    for key, hits in paid_rows_of_list(store, submission_id, by_kk, True, rows).items():
+        found[key] = sorted(found.get(key, []) + hits)
+    return found
 
 
 def approved_versions(store: Store, program_id: str, period: str) -> list[str]:
