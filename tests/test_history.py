@@ -81,6 +81,17 @@ def test_only_the_latest_list_of_a_kecamatan_counts(tmp_path):
     assert "GANDA_ANTAR_KECAMATAN" not in set(other.findings["code"])
 
 
+def test_a_kk_repeated_in_the_list_is_still_matched_with_an_exclusive_programs_family(tmp_path):
+    """Two rows of one family in a PKH list (GANDA_KK) whose KK a live BST list holds: both rows
+    are told the family is on BST too, so deleting one row does not lead to a second rejection."""
+    db = tmp_path / "h.duckdb"
+    submit(tmp_path, db, "bst", A, "2026-03", [dict(SITI, nominal="300000")])
+    pkh = submit(tmp_path, db, "pkh", B, "2026-T1", [dict(BUDI, kk=SITI_KK, kec="Medan Sunggal"),
+                                                      dict(BUDI, nik="1271171506750003", kk=SITI_KK, kec="Medan Sunggal",
+                                                           rek="300201000987655")])
+    assert {"GANDA_KK", "GANDA_ANTAR_PROGRAM"} <= codes(pkh, 0) and {"GANDA_KK", "GANDA_ANTAR_PROGRAM"} <= codes(pkh, 1)
+
+
 def test_exclusive_programs_both_ways_and_by_kk(tmp_path):
     db = tmp_path / "h.duckdb"
     submit(tmp_path, db, "bst", A, "2026-03", [dict(SITI, nominal="300000")])

@@ -79,6 +79,11 @@ CASES = [
     ("malformed kk not compared", "DTKS_KK_BEDA", "pkh", [{"kk": "12711701011"}], [{"no_kk": "1271170101100009"}], []),
     ("kk with its own finding (KK_SAMA_NIK) not compared", "DTKS_KK_BEDA", "pkh", [{"kk": "1271175506800001"}],
      [{"no_kk": "1271170101100009"}], []),
+    # A KK repeated on another row (GANDA_KK) is no fault of the cell: the registry still tells
+    # which of the two rows holds the wrong family.
+    ("kk repeated in the list still compared", "DTKS_KK_BEDA", "pkh",
+     [{}, {"nik": "1271171506750002", "nama": "BUDI", "jk": "L"}],
+     [{}, {"nik": "1271171506750002", "nama": "BUDI", "no_kk": "1271170101100009"}], [1]),
     ("deceased", "DTKS_MENINGGAL", "pkh", [{}], [{"status": "meninggal"}], [0]),
     ("deceased applies without membership rule", "DTKS_MENINGGAL", "maghrib_mengaji", [{}], [{"status": "Meninggal"}], [0]),
     ("alive", "DTKS_MENINGGAL", "pkh", [{}], [{"status": "aktif"}], []),

@@ -17,9 +17,12 @@ def list_rows(prepared: pl.DataFrame, findings: pl.DataFrame) -> pl.DataFrame:
     """Registry checks need a readable NIK (a 16-digit NIK with a bad date is still looked up).
 
     A KK or name with a finding of its own (KK_SAMA_NIK, NAMA_TIDAK_WAJAR, …) is not compared
-    with the registry: one problem, one finding."""
-    kk_faulty = findings.filter(pl.col("field") == "no_kk")["_idx"].unique()
-    name_faulty = findings.filter(pl.col("field") == "nama")["_idx"].unique()
+    with the registry: one problem, one finding. A KK repeated on another row of the list
+    (GANDA_KK) is not a fault of the cell: it is still compared with the registry (DTKS_KK_BEDA
+    tells which row holds the wrong family) and with other programs' lists (GANDA_ANTAR_PROGRAM)."""
+    own = ~pl.col("code").str.starts_with("GANDA_")
+    kk_faulty = findings.filter((pl.col("field") == "no_kk") & own)["_idx"].unique()
+    name_faulty = findings.filter((pl.col("field") == "nama") & own)["_idx"].unique()
     return prepared.lazy().filter(pl.col("_nik_ok")).select(
         "_idx", pl.col("_nik").alias("nik"),
         pl.when(pl.col("_kk_ok") & ~pl.col("_idx").is_in(kk_faulty.implode())).then(pl.col("_kk")).alias("kk"),
