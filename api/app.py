@@ -69,6 +69,7 @@ def create_app(store_path: Path, data_dir: Path | None = None, *, status_limit: 
                   responses={code: {"model": ErrorEnvelope} for code in (401, 403, 404, 422)})
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=upload_limit)
+    app.add_middleware(NoStore)
     for module in (submissions, jobs, lookup, finance, council, admin, batch, batch_pages, pages):
         app.include_router(module.router)
     pages.install(app, data_dir)  # session cookie, /static, login redirect of the web pages
@@ -82,6 +83,29 @@ def _admin_caller(scope) -> bool:
 
     user = scope_user(scope)
     return user is not None and user.role == "admin"
+
+
+class NoStore:
+    """`Cache-Control: no-store` on every response but the static files: pages, results, exports
+    and look-ups carry NIKs and account numbers, and a browser on a shared office PC must not keep
+    them after "Keluar" (nor a proxy between)."""
+
+    HEADERS = [(b"cache-control", b"no-store"), (b"pragma", b"no-cache")]
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("path", "").startswith("/static/"):
+            return await self.app(scope, receive, send)
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                held = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (b"cache-control", b"pragma")]
+                message = message | {"headers": held + self.HEADERS}
+            await send(message)
+
+        return await self.app(scope, receive, sending)
 
 
 class BodyLimit:

@@ -444,3 +444,17 @@ def test_user_error_keeps_its_code(api, monkeypatch):
     monkeypatch.setattr(lookups, "story_rows", busy)
     r = api.client.get("/api/v1/lookup?nik=1271171404511017", headers=api.headers["finance"])
     assert assert_envelope(r, 503, "store_busy")["message_en"] == "The store is busy."
+
+
+def test_responses_with_personal_data_are_never_cached(api):
+    """Results, workbooks, look-ups and pages carry NIKs: a shared office browser must not keep
+    them (no-store, also over a handler's own header); the static style sheet may be cached."""
+    sid, h = api.sent["submission_id"], api.headers["operator"]
+    for path in (f"/api/v1/submissions/{sid}", f"/api/v1/submissions/{sid}/workbook", "/api/v1/nope"):
+        r = api.client.get(path, headers=h)
+        assert r.headers["cache-control"] == "no-store" and r.headers["pragma"] == "no-cache", path
+    page = TestClient(api.app)
+    token = h["Authorization"].removeprefix("Bearer ")
+    assert page.post("/masuk", data={"token": token}, follow_redirects=False).headers["cache-control"] == "no-store"
+    assert page.get(f"/hasil/{sid}").headers["cache-control"] == "no-store"
+    assert "no-store" not in page.get("/static/style.css").headers.get("cache-control", "")
