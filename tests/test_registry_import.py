@@ -346,6 +346,26 @@ def test_a_windows_1252_extract_is_read(tmp_path, store):
     assert dict(store.con.execute("SELECT nik, nama FROM registry").fetchall())[SITI] == "CAFÉ"
 
 
+def test_the_utf8_copy_of_an_extract_does_not_outlive_its_import(tmp_path, store, monkeypatch):
+    """The copy holds every NIK of the extract: gone once the import is done (a server runs for
+    days), refused or not; a copy left by a killed process goes with the next copy made."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    dead = tmp_path / "tmp" / "bansos-utf8-999999999-abc.csv"
+    dead.write_text("nik\n")
+    path = tmp_path / "dtks_1252.csv"
+    path.write_bytes(f"nik;nama;status\n{SITI};JOSÉ NUÑEZ;aktif\n".encode("cp1252"))
+    import_registry(path, store)
+    assert list((tmp_path / "tmp").iterdir()) == []
+    bad = tmp_path / "rusak.csv"
+    bad.write_bytes("nik;nama\n1,27117E+15;JOSÉ\n1,27117E+15;NUÑEZ\n".encode("cp1252"))
+    with pytest.raises(UserError):
+        import_registry(bad, store)
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
 def test_a_pipe_as_the_extract_is_refused_before_a_store_is_made(tmp_path):
     import os
 

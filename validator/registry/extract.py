@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import functools
 import json
+import os
 import re
 import time
 import uuid
@@ -95,19 +96,25 @@ def _is_utf8(path: Path) -> bool:
 
 
 _UTF8_COPIES: dict[tuple[str, int, int], Path] = {}
+_COPY_NAME = re.compile(r"^bansos-utf8-(\d+)-")  # group 1: the process that made the copy
 
 
 def _utf8_copy(path: Path) -> Path:
     """A Windows-1252 CSV rewritten as UTF-8 beside the system's temp files (DuckDB reads only
     UTF-8, UTF-16 and Latin-1, and Latin-1 refuses 1252's quotes and dashes): once per file and
-    process, removed when the process ends."""
+    process. It holds every NIK of the extract: an import removes it when done
+    (release_utf8_copy), any other run when the process ends, and a copy left by a killed
+    process is removed by the next one that makes a copy."""
     import atexit
     import tempfile
+
+    from validator.reports import sweep_dead
 
     st = path.stat()
     key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
     if key not in _UTF8_COPIES:
-        fd, name = tempfile.mkstemp(prefix="bansos-utf8-", suffix=".csv")
+        sweep_dead(Path(tempfile.gettempdir()), _COPY_NAME)
+        fd, name = tempfile.mkstemp(prefix=f"bansos-utf8-{os.getpid()}-", suffix=".csv")
         with open(fd, "w", encoding="utf-8", newline="") as out, path.open(
                 "r", encoding="cp1252", errors="replace", newline="") as src:
             for chunk in iter(lambda: src.read(1 << 22), ""):
@@ -116,6 +123,13 @@ def _utf8_copy(path: Path) -> Path:
         atexit.register(copy.unlink, missing_ok=True)
         _UTF8_COPIES[key] = copy
     return _UTF8_COPIES[key]
+
+
+def release_utf8_copy(path: Path) -> None:
+    """Remove the UTF-8 copies of this file (a server imports for days without exiting)."""
+    where = str(Path(path).resolve())
+    for key in [k for k in _UTF8_COPIES if k[0] == where]:
+        _UTF8_COPIES.pop(key).unlink(missing_ok=True)
 
 
 def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
@@ -641,6 +655,13 @@ def _record_import(con: duckdb.DuckDBPyConnection, path: Path, sha: str, report:
 def import_registry(path: Path, store: Store) -> ExtractReport:
     """Checks the extract, then replaces the registry in one transaction (all or nothing)."""
     path = Path(path)
+    try:
+        return _import_registry(path, store)
+    finally:
+        release_utf8_copy(path)
+
+
+def _import_registry(path: Path, store: Store) -> ExtractReport:
     with ThreadPoolExecutor(1) as pool:  # hashing overlaps the check pass (hashlib frees the GIL)
         digest = pool.submit(sha256_of, path) if path.is_file() else None
         report = check_extract(path)
@@ -701,6 +722,13 @@ def scan_exclusions(con: duckdb.DuckDBPyConnection, path: Path) -> str:
 def import_exclusions(path: Path, store: Store) -> dict:
     """Replaces the exclusion list in one transaction; rows without a NIK are left out and counted."""
     path = Path(path)
+    try:
+        return _import_exclusions(path, store)
+    finally:
+        release_utf8_copy(path)
+
+
+def _import_exclusions(path: Path, store: Store) -> dict:
     with store.transaction() as con:
         try:
             scan = scan_exclusions(con, path)
