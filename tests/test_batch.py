@@ -457,7 +457,8 @@ def test_a_pagu_that_cannot_be_read_exactly_is_refused_not_guessed(typed):
 def test_a_person_an_exclusive_program_paid_is_not_paid_again(tmp_path, rules):
     """PKH paid the person for 2026-T1 and the kecamatan then dropped them from its PKH list, so
     GANDA_ANTAR_PROGRAM (live lists only) no longer sees them on the BST list of March: the BST
-    gate does, and refuses to pay them; BPNT (not exclusive with PKH) is not concerned."""
+    batch leaves them out (listed for finance) and pays the others, instead of holding the whole
+    period up on a row finance cannot decide; BPNT (not exclusive with PKH) is not concerned."""
     root = tmp_path / "berkas"
     with Store(tmp_path / "s.duckdb") as db:
         add_list(db, "pkh1", BARU, "2026-T1", [row(r, BARU) for r in range(2, 5)])
@@ -469,8 +470,14 @@ def test_a_person_an_exclusive_program_paid_is_not_paid_again(tmp_path, rules):
         add_list(db, "bst1", BARU, "2026-03", bst, minutes=6, program="bst")
         got = service.check(db, rules, "bst", "2026-03", pagu=1e9, kuota=100, root=root, actor="uji")["check"]
         verdict = {e["key"]: e for e in got["result"]["expectations"]}["tidak_dibayar_program_lain"]
-        assert not got["passed"] and verdict["success"] is False and verdict["unexpected_count"] == 1
-        assert [r["row"] for r in verdict["rows"]] == [2] and verdict["rows"][0]["detail"] == "sudah dibayar program lain"
+        assert got["passed"] and verdict["success"] is True and got["result"]["pay_rows"] == 1
+        left = got["result"]["paid_elsewhere"]
+        assert left["rows"] == 1 and left["amount"] == 300000.0 and [r["row"] for r in left["list"]] == [2]
+        assert "*" in left["list"][0]["nik_masked"]
+        assert got["result"]["summary"]["counts"] == {"accepted": 1, "review": 0, "rejected": 0, "paid_elsewhere": 1}
+        approved = service.approve(db, rules, "bst", "2026-03", actor="Kabid")
+        paid_rows = run(db.con, "SELECT nik FROM paid_rows WHERE batch_id = ?", [approved["batch_id"]])
+        assert paid_rows == [(row(9, BARU)["nik"],)]
         add_list(db, "bpnt1", BARU, "2026-T1", [row(2, BARU, nominal=200000.0)], minutes=7, program="bpnt")
         bpnt = {e["key"]: e for e in service.check(db, rules, "bpnt", "2026-T1", pagu=1e9, kuota=100, root=root,
                                                    actor="uji")["check"]["result"]["expectations"]}

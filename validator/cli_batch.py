@@ -99,13 +99,22 @@ def check_cmd(program: Program, period: Period, store: StorePath,
             for r in earlier["amount_changed_rows"][:SHOWN]:
                 out.print(f"  kecamatan {r['kecamatan']} baris {r['row']} NIK {r['nik_masked']}: dibayar "
                           f"{_rupiah(r['paid'])}, kini {_rupiah(r['now'])}", highlight=False)
+    elsewhere = result.get("paid_elsewhere") or {}
+    if elsewhere.get("rows"):
+        out.print(f"[yellow]Tidak dibayar[/]: {elsewhere['rows']} baris ({_rupiah(elsewhere['amount'])}) sudah dibayar "
+                  "program lain yang tidak boleh diterima bersamaan untuk periode yang sama; kecamatan perlu "
+                  "mengeluarkannya dari daftar. / Left out: already paid by a mutually exclusive program.",
+                  highlight=False)
+        for r in elsewhere["list"][:SHOWN]:
+            out.print(f"  kecamatan {r['kecamatan']} baris {r['row']} NIK {r['nik_masked']}", highlight=False)
     out.print(f"Data Docs: {Path(last['docs']) / 'index.html'}", highlight=False)
     if not result["passed"]:
         err.print(f"Gerbang GAGAL: batch {batch['id']} belum dapat disetujui. / The gate failed.", highlight=False)
         raise SystemExit(GATE_FAILED)
-    if result["pay_rows"] == 0 and earlier.get("rows"):
+    if result["pay_rows"] == 0 and (earlier.get("rows") or elsewhere.get("rows")):
         out.print(f"Gerbang lulus, tetapi batch {batch['id']} tidak membayar siapa pun yang belum dibayar versi "
-                  "sebelumnya: tidak ada yang perlu disetujui. / Nobody new to pay: nothing to approve.",
+                  "sebelumnya atau program lain: tidak ada yang perlu disetujui. / Nobody new to pay: nothing to "
+                  "approve.",
                   highlight=False)
         return
     out.print(f"[green]Gerbang LULUS[/]: batch {batch['id']} dapat disetujui (bansos batch approve). / The gate passed.",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from validator.batch.rows import PAID_BEFORE, PAY, banks_of
+from validator.batch.rows import PAID_BEFORE, PAID_ELSEWHERE, PAY, banks_of
 from validator.rulebook import Program, Rulebook
 
 MAX_ROWS_SHOWN = 200  # offending rows kept per expectation; the count is always complete
@@ -36,7 +36,7 @@ def _expectations(gxe, Column, rules: Rulebook, program: Program, limits: Limits
     out = [
         ("tidak_ada_review", "Tidak ada baris yang masih menunggu pemeriksaan (review)",
          "No row still in review",
-         gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["accepted", "rejected", PAID_BEFORE]), None),
+         gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["accepted", "rejected", PAID_BEFORE, PAID_ELSEWHERE]), None),
         ("nik_unik", "Satu NIK dibayar sekali dalam batch, lintas kecamatan",
          "No NIK paid twice in the batch, across kecamatan",
          gxe.ExpectColumnValuesToBeUnique(column="nik_id", row_condition=pay), None),

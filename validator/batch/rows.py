@@ -31,6 +31,10 @@ ORDER BY l.kecamatan, e.row"""
 PAY = "accepted"
 # An accepted row whose person an earlier approved version of the same program and period paid.
 PAID_BEFORE = "paid_before"
+# An accepted (or review) row whose person, or family, an approved version of a program excluding
+# this one paid for an overlapping period: left out of the batch, as the kecamatan cannot be paid
+# twice and finance could not otherwise take the row out (it is not theirs to decide).
+PAID_ELSEWHERE = "paid_elsewhere"
 
 
 def paid_before(store: Store, program: Program, period: str) -> pl.DataFrame:
@@ -54,12 +58,17 @@ def mark_paid_before(rows: pl.DataFrame, before: pl.DataFrame, program: Program)
 
 def mark_paid_elsewhere(rows: pl.DataFrame, elsewhere: pl.DataFrame) -> pl.DataFrame:
     """`paid_elsewhere`: the row's person (or family) an approved version of a program excluding
-    this one paid for an overlapping period (paid.paid_by_exclusive). The gate refuses to pay them."""
+    this one paid for an overlapping period (paid.paid_by_exclusive). Accepted or review rows among
+    them get the effective status `paid_elsewhere`: the batch leaves them out (the check lists
+    them), and the rest of the batch is not held up by one kecamatan's row."""
     hit = pl.col("nik").is_in(elsewhere["nik"].drop_nulls().implode())
     kks = elsewhere["no_kk"].drop_nulls()
     if kks.len():
         hit = hit | pl.col("no_kk").is_in(kks.implode())
-    return rows.with_columns(hit.fill_null(False).alias("paid_elsewhere"))
+    rows = rows.with_columns(hit.fill_null(False).alias("paid_elsewhere"))
+    return rows.with_columns(
+        pl.when(pl.col("effective_status").is_in([PAY, "review"]) & pl.col("paid_elsewhere")).then(pl.lit(PAID_ELSEWHERE))
+        .otherwise(pl.col("effective_status")).alias("effective_status"))
 
 
 def live_rows(store: Store, program: Program, period: str) -> pl.DataFrame:

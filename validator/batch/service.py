@@ -23,6 +23,7 @@ from validator.batch import files
 from validator.batch.paid import paid_by_exclusive
 from validator.batch.rows import (
     PAID_BEFORE,
+    PAID_ELSEWHERE,
     PAY,
     fingerprint,
     gate_frame,
@@ -189,8 +190,15 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
     try:
         gate = run_gate(gate_frame(rows, rules, program), rules, program, period, remaining, staging)
         paid = rows.filter(pl.col("effective_status") == PAY)
+        elsewhere = rows.filter(pl.col("effective_status") == PAID_ELSEWHERE)
         result = gate | {"summary": summarize(store, rules, rows), "pay_rows": paid.height,
                          "total": float(paid["nominal"].sum() or 0), "paid_before": earlier,
+                         # Left out: an exclusive program paid them (GANDA_ANTAR_PROGRAM sees live lists only).
+                         "paid_elsewhere": {"rows": elsewhere.height,
+                                            "amount": float(elsewhere["nominal"].sum() or 0),
+                                            "list": [{"kecamatan": r["kecamatan"], "row": r["row"],
+                                                      "nik_masked": mask_nik(r["nik"])}
+                                                     for r in elsewhere.head(MAX_CHANGED).iter_rows(named=True)]},
                          "rule_set_version": f"{program.version}+{rules.digest}"}
         with lock or contextlib.nullcontext(), store.transaction():
             batch = _open_version(store, program.id, period, root, actor)
@@ -220,6 +228,11 @@ def _sweep_staging(folder: Path) -> None:
     """Staging folders of a check or an approval killed mid-way (its process is gone): an
     approval's holds the disbursement file with every payee's NIK and account, so it must not stay."""
     sweep_dead(folder, _STAGING)
+
+
+def _left_out(result: dict) -> int:
+    """Rows of the batch left out as paid already: by an earlier version, or by an exclusive program."""
+    return sum((result.get(k) or {}).get("rows", 0) for k in ("paid_before", "paid_elsewhere"))
 
 
 def _open_version(store: Store, program: str, period: str, root: Path, actor: str) -> dict:
@@ -253,10 +266,11 @@ def approve(store: Store, rules: Rulebook, program_id: str, period: str, *, acto
         last = latest_check(store, batch["id"])
         if last is None:
             raise GateRefused(f"Batch {batch['id']} belum diperiksa.", "Not checked yet.", code="not_checked")
-        if last["passed"] and last["result"].get("pay_rows") == 0 and last["result"].get("paid_before", {}).get("rows"):
-            raise GateRefused(f"Batch {batch['id']} tidak membayar siapa pun yang belum dibayar versi sebelumnya: "
-                              "tidak ada yang perlu disetujui.", "Nobody is left to pay that an earlier approved "
-                              "version did not pay; nothing to approve.", code="nothing_to_pay")
+        if last["passed"] and last["result"].get("pay_rows") == 0 and _left_out(last["result"]):
+            raise GateRefused(f"Batch {batch['id']} tidak membayar siapa pun yang belum dibayar versi sebelumnya "
+                              "atau program lain yang tidak boleh bersamaan: tidak ada yang perlu disetujui.",
+                              "Nobody is left to pay that an earlier approved version or a mutually exclusive "
+                              "program did not pay; nothing to approve.", code="nothing_to_pay")
         if not last["passed"]:
             failed = [e["title"] + (f" — {e['skipped']}" if e.get("skipped") else "")
                       for e in last["result"]["expectations"] if e["success"] is not True]
@@ -308,6 +322,9 @@ def _freeze(store: Store, rules: Rulebook, program, batch: dict, last: dict, row
             "rows_paid": paid.height, "total_amount": float(paid["nominal"].sum() or 0),
             # Paid by earlier approved versions of this program and period: not paid again here.
             "paid_in_earlier_versions": last["result"].get("paid_before", {"rows": 0, "amount": 0.0}),
+            # Left out: a mutually exclusive program paid them for the period (count and amount).
+            "left_out_paid_elsewhere": {k: (last["result"].get("paid_elsewhere") or {}).get(k, 0)
+                                        for k in ("rows", "amount")},
             "files": {n: sha256_of(staging / n) for n in names.values()},
             "approved_by": actor, "approved_at": now.isoformat(timespec="seconds"),
             "previous_manifest": None if previous is None else

@@ -14,11 +14,13 @@ from validator.wilayah import load_regions
 def summarize(store: Store, rules: Rulebook, rows: pl.DataFrame) -> dict:
     status = pl.col("effective_status")
     paid = status == "accepted"
-    # Held: still in review or rejected. Rows an earlier approved version paid are neither.
+    # Held: still in review or rejected. Rows an earlier approved version, or an exclusive
+    # program, paid are neither.
     held = status.is_in(["review", "rejected"])
     per_kec = (rows.group_by("kecamatan", "submission_id", maintain_order=True).agg(
         pl.len().alias("rows"), paid.sum().alias("accepted"), (status == "review").sum().alias("review"),
         (status == "rejected").sum().alias("rejected"), (status == "paid_before").sum().alias("paid_before"),
+        (status == "paid_elsewhere").sum().alias("paid_elsewhere"),
         pl.col("nominal").filter(paid).sum().alias("amount_paid"),
         pl.col("nominal").filter(held).sum().alias("amount_held"),
     ).sort("kecamatan"))
@@ -40,6 +42,8 @@ def summarize(store: Store, rules: Rulebook, rows: pl.DataFrame) -> dict:
     counts = {s: int((rows["effective_status"] == s).sum()) for s in ("accepted", "review", "rejected")}
     if (before := int((rows["effective_status"] == "paid_before").sum())):
         counts["paid_before"] = before  # paid by an earlier approved version, not paid again
+    if (elsewhere := int((rows["effective_status"] == "paid_elsewhere").sum())):
+        counts["paid_elsewhere"] = elsewhere  # paid by an exclusive program, left out
     return {"rows": total, "counts": counts,
             "amount_paid": float(rows.filter(paid)["nominal"].sum() or 0),
             "amount_held": float(rows.filter(held)["nominal"].sum() or 0),
