@@ -289,3 +289,22 @@ def test_a_partly_damaged_imported_registry_is_named_too(tmp_path):
         import_registry(registry_file(tmp_path, people), store)
         outcome = validate(path, "pkh", kecamatan="127117", period="2026-T1", today=TODAY, store=store)
     assert [w["code"] for w in outcome.listing.warnings if w["code"] == "registry_partly_damaged"]
+
+
+def test_the_registry_record_of_another_kecamatans_resident_is_quoted_masked(tmp_path):
+    """An operator cannot read the registry's name and KK of people their kecamatan does not
+    serve by listing their NIKs: quoted whole for a resident (by the registry's region, else the
+    NIK's), masked for anyone else; the finding itself is the same."""
+    other = {"nik": "1271021506750002", "nama": "BUDI", "jk": "L"}
+    people = [{"nama": "RATNA DEWI", "no_kk": "1271170101100009"},
+              {"nik": other["nik"], "nama": "SUGIANTO SUSANTO", "no_kk": "1271020101100007",
+               "kode_wilayah": "12.71.02.1001"}]
+    outcome = run(tmp_path, "pkh", [{}, other], people)
+    msgs = {(r["_idx"], r["code"]): r["message"] for r in outcome.findings.iter_rows(named=True)}
+    assert "'RATNA DEWI'" in msgs[(0, "DTKS_NAMA_BEDA")] and "1271170101100009" in msgs[(0, "DTKS_KK_BEDA")]
+    assert "SUGIANTO" not in msgs[(1, "DTKS_NAMA_BEDA")] and "'S*** S***'" in msgs[(1, "DTKS_NAMA_BEDA")]
+    assert "1271020101100007" not in msgs[(1, "DTKS_KK_BEDA")] and "127102******0007" in msgs[(1, "DTKS_KK_BEDA")]
+    # No region in the extract: the NIK's says where the person lives.
+    people[1] = people[1] | {"kode_wilayah": ""}
+    again = run(tmp_path, "pkh", [{}, other], people)
+    assert "SUGIANTO" not in " ".join(again.findings.filter(_idx=1)["message"])

@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 from validator.checks.base import CheckContext
 from validator.normalize import BIN_WORD, father_key, name_key, name_key_with_father
 from validator.store import query
+from validator.store.history import mask_name, mask_nik
 
 
 def list_rows(prepared: pl.DataFrame, findings: pl.DataFrame) -> pl.DataFrame:
@@ -63,7 +64,7 @@ def registry_matches(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, registr
     try:
         return query(con, f"""
             SELECT k._idx, r.nik IS NOT NULL AS found, r.nama AS reg_nama, r.no_kk AS reg_kk,
-                   r.status AS reg_status, r.desil AS reg_desil
+                   r.status AS reg_status, r.desil AS reg_desil, r.kode_wilayah AS reg_wilayah
             FROM bansos_list_keys k LEFT JOIN {registry_sql} r ON r.nik = k.nik
             QUALIFY row_number() OVER (PARTITION BY k._idx
                                        ORDER BY regexp_matches(r.status, '{DECEASED}') DESC
@@ -101,7 +102,27 @@ def registry_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBP
         "_idx", pl.col("kk").alias("value"), pl.col("reg_kk").alias("expected"))
     out["DTKS_NAMA_BEDA"] = _name_mismatch(m.filter(found & ~pl.col("_name_bad") & pl.col("reg_nama").is_not_null()),
                                            program.name_similarity)
-    return {code: frame for code, frame in out.items() if frame.height and ctx.enabled(code)}
+    out = {code: frame for code, frame in out.items() if frame.height and ctx.enabled(code)}
+    return _masked_elsewhere(out, m, ctx.sender)
+
+
+def _masked_elsewhere(out: dict[str, pl.DataFrame], m: pl.DataFrame, sender: str | None) -> dict[str, pl.DataFrame]:
+    """The registry's name and KK are quoted whole only for residents of the sending kecamatan
+    (the registry's region code, else the NIK's): a list is no way to read the registry record of
+    anyone a kecamatan does not serve, so for others they are masked ('S*** A***',
+    127102******0012). Without a kecamatan (a local run on one's own extract) nothing is masked."""
+    if sender is None:
+        return out
+    region = pl.coalesce(pl.col("reg_wilayah"), pl.col("nik"))
+    elsewhere = m.filter(~region.str.starts_with(sender).fill_null(False))["_idx"]
+    masks = {"DTKS_NAMA_BEDA": mask_name, "DTKS_KK_BEDA": mask_nik}
+    for code, mask in masks.items():
+        if code in out:
+            hide = pl.col("_idx").is_in(elsewhere.implode())
+            out[code] = out[code].with_columns(
+                pl.when(hide).then(pl.col("expected").map_elements(mask, return_dtype=pl.Utf8))
+                .otherwise(pl.col("expected")).alias("expected"))
+    return out
 
 
 FATHER_SIMILARITY = 0.7
