@@ -267,7 +267,9 @@ def test_a_list_validated_on_29_february(tmp_path):
     ("pkh", {"rek": "3,00201E+14"}, "REKENING_HURUF", "notasi ilmiah"),
     ("pkh", {"rek": "30020100O123507"}, "REKENING_HURUF", "berisi huruf"),
     ("bst", {"bank": "BTN", "rek": 1234567812345678}, "REKENING_EXCEL", "dengan 16 digit"),
-    ("bst", {"bank": "BRI", "rek": 30020100012350}, "REKENING_EXCEL", "harus 15 digit"),
+    ("bst", {"bank": "BRI", "rek": 30020100012350}, "REKENING_EXCEL", "angka 0 di depannya hilang"),
+    # A digit too many in a number cell is no lost zero: the message must not say one was lost.
+    ("pkh", {"bank": "BNI", "rek": 10293847561}, "REKENING_EXCEL", "panjangnya 11 digit, padahal rekening BNI harus 10"),
 ])
 def test_messages_fit_the_case(tmp_path, program, row, code, words):
     outcome = run_rows(tmp_path, program, [row])

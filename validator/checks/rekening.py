@@ -89,7 +89,10 @@ def account_rules(ctx: CheckContext) -> list[Rule]:
              variant=pl.when(pl.col("_bank_raw").is_null()).then(pl.lit("empty"))),
         Rule("REKENING_EXCEL", excel, value=raw, bank=bank, expected=expected, actual=n,
              # More than 15 digits: the digits after the 15th are gone whatever the bank's length.
-             variant=pl.when(n > 15).then(pl.lit("too_long"))),
+             # More digits than the bank uses: no zero was lost, the number is wrong.
+             variant=pl.when(n > 15).then(pl.lit("too_long")).when(n > bank.replace_strict(
+                 {b.name: max(b.digits) for b in ctx.rules.banks if b.digits}, default=None,
+                 return_dtype=pl.UInt32)).then(pl.lit("longer"))),
         Rule("REKENING_PANJANG", judged & ~excel & known & ~fits, value=raw, bank=bank, expected=expected,
              actual=n, variant=pl.when(raw.str.contains(DECIMAL_TAIL)).then(pl.lit("decimal"))),
     ]
