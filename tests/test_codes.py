@@ -131,6 +131,13 @@ CASES = [
     ("holder name with title and old spelling", "NAMA_REKENING_BEDA", "pkh",
      [{"nama": "SUKARNO", "Nama Rekening": "Drs. Soekarno", "_extra_headers": ["Nama Rekening"],
        "nik": "1271171506800001", "jk": "L"}], []),
+    # Part of the name is not the name: the surname alone is often a relative's account.
+    ("holder is only the surname", "NAMA_REKENING_BEDA", "pkh",
+     [{"Nama Rekening": "AMINAH", "_extra_headers": ["Nama Rekening"]}], [0]),
+    ("holder another first name", "NAMA_REKENING_BEDA", "pkh",
+     [{"Nama Rekening": "SITI AISYAH", "_extra_headers": ["Nama Rekening"]}], [0]),
+    ("holder with an initial and doubled letters", "NAMA_REKENING_BEDA", "pkh",
+     [{"nama": "SITI AMINAH NASUTION", "Nama Rekening": "SITI AMMINAH N", "_extra_headers": ["Nama Rekening"]}], []),
     ("amount letter", "NOMINAL_TIDAK_VALID", "pkh", [{"nominal": "600.00o"}], [0]),
     ("amount negative", "NOMINAL_TIDAK_VALID", "pkh", [{"nominal": "-600.000"}], [0]),
     ("amount zero", "NOMINAL_TIDAK_VALID", "pkh", [{"nominal": "0"}], [0]),

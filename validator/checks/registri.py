@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import duckdb
 import polars as pl
 from rapidfuzz import fuzz, process
 
 from validator.checks.base import CheckContext
-from validator.normalize import BIN_WORD, father_key, name_key, name_key_with_father
+from validator.normalize import BIN_WORD, father_key, name_key, name_key_with_father, names_alike
 from validator.store import query
 from validator.store.history import mask_name, mask_nik
 
@@ -126,7 +124,6 @@ def _masked_elsewhere(out: dict[str, pl.DataFrame], m: pl.DataFrame, sender: str
 
 
 FATHER_SIMILARITY = 0.7
-_DOUBLED = re.compile(r"(\w)\1+")
 
 
 def _name_mismatch(m: pl.DataFrame, threshold: float) -> pl.DataFrame:
@@ -141,7 +138,7 @@ def _name_mismatch(m: pl.DataFrame, threshold: float) -> pl.DataFrame:
     out = pl.col("_idx"), pl.col("nama").alias("value"), pl.col("reg_nama").alias("expected")
     fathered = pl.col("nama").str.contains(BIN_WORD) | pl.col("reg_nama").str.contains(BIN_WORD)
     cand = m.filter(~fathered & (pl.col("_reg_key") != pl.col("_name_key")))
-    plain = cand.filter(~_alike(cand, "_name_key", "_reg_key", threshold))
+    plain = cand.filter(~names_alike(cand, "_name_key", "_reg_key", threshold))
     fam = m.filter(fathered).with_columns(
         name_key_with_father(pl.col("nama")).alias("_name_full"), name_key_with_father(pl.col("reg_nama")).alias("_reg_full"),
         father_key(pl.col("nama").str.to_uppercase()).alias("_father"),
@@ -153,52 +150,9 @@ def _name_mismatch(m: pl.DataFrame, threshold: float) -> pl.DataFrame:
                              scorer=fuzz.token_set_ratio, workers=1)
     # Fathers' names are compared more loosely than the person's (SULAIMAN, SULEMAN): only a
     # father clearly different (HASAN, UMAR) makes two people.
-    differ = ~(_alike(fam, "_name_key", "_reg_key", threshold) | _alike(fam, "_name_full", "_reg_full", threshold)) | (
+    differ = ~(names_alike(fam, "_name_key", "_reg_key", threshold) | names_alike(fam, "_name_full", "_reg_full", threshold)) | (
         both & (pl.Series(fathers, dtype=pl.Float64) < FATHER_SIMILARITY * 100))
     return pl.concat([plain.select(out), fam.filter(differ).select(out)])
-
-
-def _alike(frame: pl.DataFrame, a: str, b: str, threshold: float) -> pl.Series:
-    """Two name keys are one name spelled differently: alike as a whole (token_sort_ratio), and
-    every word of the shorter name alike to a word of the other. A one-letter slip in a long
-    word passes (AMINA, AMINAH); another first name under the same surname does not (DEDI and
-    DEWI SIMANJUNTAK, SITI AMINAH and SITI AISYAH: alike as a whole, a spouse or another person).
-    Names split into a different number of words (ERNA WATI, ERNAWATI; ABDUL RAHMAN,
-    ABDURRAHMAN) are compared without their spaces instead of word by word."""
-    if frame.height == 0:
-        return pl.Series(dtype=pl.Boolean)
-    # EDDY and EDI, YENNY and YENI, HASSAN and HASAN: a doubled letter is one (on these few
-    # pairs only, in Python: polars' regex has no back-references).
-    keys = pl.DataFrame({x: [_DOUBLED.sub(r"\1", k) for k in frame[c].fill_null("").to_list()]
-                         for x, c in (("a", a), ("b", b))}, schema={"a": pl.Utf8, "b": pl.Utf8})
-    whole = pl.Series(process.cpdist(keys["a"].to_list(), keys["b"].to_list(), scorer=fuzz.token_sort_ratio,
-                                     workers=1), dtype=pl.Float64)
-    words = keys.select(
-        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"),
-        *(pl.col(x).str.split(" ").alias(f"_{x}") for x in ("a", "b")),
-    ).select("_i", pl.when(pl.col("_a").list.len() <= pl.col("_b").list.len()).then("_a").otherwise("_b").alias("_s"),
-             pl.when(pl.col("_a").list.len() <= pl.col("_b").list.len()).then("_b").otherwise("_a").alias("_l"))
-    pairs = words.explode("_s").explode("_l")
-    pairs = pairs.with_columns(pl.Series("_r", process.cpdist(pairs["_s"].fill_null("").to_list(),
-                                                              pairs["_l"].fill_null("").to_list(),
-                                                              scorer=fuzz.ratio, workers=1), dtype=pl.Float64))
-    # An initial stands for any word it begins: ENDANG S is ENDANG SRI, ABDUL R is ABDUL RAHMAN.
-    s, longer = pl.col("_s").fill_null(""), pl.col("_l").fill_null("")
-    initial = ((s.str.len_chars() == 1) & longer.str.starts_with(s)) | ((longer.str.len_chars() == 1) & s.str.starts_with(longer))
-    pairs = pairs.with_columns(pl.when(initial).then(100.0).otherwise(pl.col("_r")).alias("_r"))
-    weakest = (pairs.group_by("_i", "_s").agg(pl.col("_r").max()).group_by("_i").agg(pl.col("_r").min())
-               .sort("_i")["_r"])
-    joined = pl.Series(process.cpdist(keys["a"].str.replace_all(" ", "").to_list(),
-                                      keys["b"].str.replace_all(" ", "").to_list(), scorer=fuzz.ratio, workers=1),
-                       dtype=pl.Float64)
-    split_apart = keys["a"].str.count_matches(" ") != keys["b"].str.count_matches(" ")
-    words_alike = pl.select(pl.when(split_apart).then(joined).otherwise(weakest) >= threshold * 100).to_series()
-    # Written apart, the sorted words no longer line up: the joined letters say it is one name.
-    # With an initial (A. RAHMAN, ABDUL RAHMAN) the whole is short of letters by design: the
-    # words, one for one, say it.
-    initials = keys.select(pl.any_horizontal(pl.col(x).str.contains(r"(?:^| )\S(?: |$)") for x in ("a", "b")))
-    return ((whole >= threshold * 100) | (split_apart & (joined >= threshold * 100))
-            | (~split_apart & initials.to_series())) & words_alike
 
 
 def exclusion_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBPyConnection,

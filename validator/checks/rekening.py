@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import polars as pl
-from rapidfuzz import fuzz, process
 
 from validator.checks.base import CheckContext, Rule
 from validator.normalize import (
@@ -12,6 +11,7 @@ from validator.normalize import (
     OTHER_DIGITS,
     is_placeholder_name,
     is_scientific,
+    names_alike,
 )
 
 # A placeholder account: one digit repeated, or a straight run of at least five digits up or
@@ -113,10 +113,11 @@ def holder_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     cand = cand.filter(~is_placeholder_name(pl.col("_holder_raw")))
     if cand.height == 0:
         return cand.select("_idx", "_holder_raw", "_name")
-    score = process.cpdist(cand["_holder_key"].to_list(), cand["_name_key"].to_list(),
-                           scorer=fuzz.token_set_ratio, workers=1)
-    keep = pl.Series(score) < ctx.program.name_similarity * 100
-    return cand.filter(keep).select("_idx", "_holder_raw", "_name")
+    # The same test as the registry's name (DTKS_NAMA_BEDA): spelling, initials and words written
+    # apart pass; a name of which the holder is only a part (SANTOSO for BUDI SANTOSO, often a
+    # relative's account) or another first name does not.
+    return cand.filter(~names_alike(cand, "_holder_key", "_name_key", ctx.program.name_similarity)).select(
+        "_idx", "_holder_raw", "_name")
 
 
 def amount_rules(ctx: CheckContext) -> list[Rule]:

@@ -20,6 +20,7 @@ from validator.normalize.names import (
     is_placeholder_name,
     name_key,
     name_key_with_father,
+    names_alike,
 )
 from validator.normalize.values import parse_amount, parse_sex, sex_present
 
@@ -38,6 +39,7 @@ __all__ = [
     "display_name",
     "father_key",
     "name_key_with_father",
+    "names_alike",
     "is_placeholder_name",
     "is_scientific",
     "name_key",
