@@ -213,7 +213,7 @@ def paid_elsewhere_rows(ctx: ApiContext, store: Store, submission_id: str,
                         rows: list[int] | None = None) -> dict[tuple, list[tuple[str, str]]]:
     """(version, "nik" or "kk") of the approved batch versions of programs excluding this one that
     paid each row's person or family for an overlapping period, keyed by (sheet, row): rows the
-    gate refuses to pay (tidak_dibayar_program_lain). With `rows`, only those rows."""
+    batch leaves out as `paid_elsewhere`. With `rows`, only those rows."""
     found = run(store.con, "SELECT program, period FROM submissions WHERE id = ?", [submission_id])
     if rows == [] or not found or (rule_set := ctx.rules.programs.get(found[0][0])) is None:
         return {}

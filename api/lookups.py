@@ -127,8 +127,8 @@ def story_rows(store: Store, nik: str, cache: StoreCache | None = None,
         created, program, period, kecamatan, superseded = subs[r["submission_id"]]
         by_nik = paid.get((program, period))
         by_kk = paid.get((program, period, kk)) if program in household and kk else None
-        # Paid by a program excluding this one for an overlapping period: the gate refuses to pay
-        # this row (tidak_dibayar_program_lain), so no answer may say it waits for payment.
+        # Paid by a program excluding this one for an overlapping period: the batch leaves this
+        # row out (paid_elsewhere), so no answer may say it waits for payment.
         # A family counts when both programs pay a family once (paid.paid_by_exclusive).
         elsewhere = next((bid for k, bid in paid.items() if k[0] in (partners or {}).get(program, ())
                           and periods_overlap(k[1], period)

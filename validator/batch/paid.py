@@ -56,8 +56,8 @@ def paid_by_exclusive(store: Store, rules, program, period: str) -> pl.DataFrame
 def paid_elsewhere_of_list(store: Store, rules, program, period: str, submission_id: str,
                            rows: list[int] | None = None) -> dict[tuple, list[tuple[str, str]]]:
     """(version, "nik" or "kk") of the approved versions of programs excluding this one that paid
-    each row's person (or family), keyed by (sheet, row): the rows the gate refuses to pay
-    (tidak_dibayar_program_lain), the same people as paid_by_exclusive."""
+    each row's person (or family), keyed by (sheet, row): the rows the batch leaves out as
+    `paid_elsewhere`, the same people as paid_by_exclusive."""
     by_nik, by_kk = exclusive_versions(store, rules, program, period)
     found = paid_rows_of_list(store, submission_id, by_nik, False, rows)
     for key, hits in paid_rows_of_list(store, submission_id, by_kk, True, rows).items():
