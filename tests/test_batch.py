@@ -482,3 +482,23 @@ def test_a_person_an_exclusive_program_paid_is_not_paid_again(tmp_path, rules):
         bpnt = {e["key"]: e for e in service.check(db, rules, "bpnt", "2026-T1", pagu=1e9, kuota=100, root=root,
                                                    actor="uji")["check"]["result"]["expectations"]}
         assert bpnt["tidak_dibayar_program_lain"]["success"] is True  # BPNT excludes BST only, which paid nobody
+
+
+def test_the_cli_check_lists_rows_left_out_as_paid_by_an_exclusive_program(tmp_path, rules, monkeypatch, capsys):
+    from validator.cli import main
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as db:
+        add_list(db, "pkh1", BARU, "2026-T1", [row(r, BARU) for r in range(2, 5)])
+        assert service.check(db, rules, "pkh", "2026-T1", pagu=1e9, kuota=100, root=tmp_path / "b", actor="uji")["check"]["passed"]
+        service.approve(db, rules, "pkh", "2026-T1", actor="Kabid")
+        add_list(db, "bst1", BARU, "2026-03", [row(2, BARU, nominal=300000.0), row(9, BARU, nominal=300000.0)],
+                 minutes=6, program="bst")
+    monkeypatch.setattr(sys, "argv", ["bansos", "batch", "check", "--program", "bst", "--period", "2026-03",
+                                      "--store", str(path), "--pagu", "1.000.000", "--kuota", "10"])
+    with pytest.raises(SystemExit) as ex:
+        main()
+    shown = " ".join(capsys.readouterr().out.split())
+    assert ex.value.code == 0 and "Gerbang LULUS" in shown
+    assert "Tidak dibayar: 1 baris (Rp300.000) sudah dibayar program lain" in shown
+    assert f"kecamatan {BARU} baris 2 NIK" in shown and row(2, BARU)["nik"] not in shown

@@ -75,8 +75,7 @@ def check_cmd(program: Program, period: Period, store: StorePath,
             out.print(f"[bold]{e['title']}[/] — {e['unexpected_count']} baris:", highlight=False)
             for r in e["rows"][:SHOWN]:
                 detail = f" ({r['detail']})" if r["detail"] else ""
-                out.print(f"  kecamatan {r['kecamatan']} baris {r['row']} NIK {r['nik_masked']}{detail}",
-                          highlight=False)
+                out.print(_row_line(r, detail), highlight=False)
             if e["unexpected_count"] > SHOWN:
                 out.print(f"  … dan {e['unexpected_count'] - SHOWN} baris lain (lihat Data Docs)", highlight=False)
     out.print(f"Baris dibayar / rows to pay: {result['pay_rows']}, jumlah / total {_rupiah(result['total'])}; "
@@ -97,8 +96,7 @@ def check_cmd(program: Program, period: Period, store: StorePath,
                       "Paid people whose amount has changed: the difference is not paid by this batch.",
                       highlight=False)
             for r in earlier["amount_changed_rows"][:SHOWN]:
-                out.print(f"  kecamatan {r['kecamatan']} baris {r['row']} NIK {r['nik_masked']}: dibayar "
-                          f"{_rupiah(r['paid'])}, kini {_rupiah(r['now'])}", highlight=False)
+                out.print(_row_line(r, f": dibayar {_rupiah(r['paid'])}, kini {_rupiah(r['now'])}"), highlight=False)
     elsewhere = result.get("paid_elsewhere") or {}
     if elsewhere.get("rows"):
         out.print(f"[yellow]Tidak dibayar[/]: {elsewhere['rows']} baris ({_rupiah(elsewhere['amount'])}) sudah dibayar "
@@ -106,7 +104,7 @@ def check_cmd(program: Program, period: Period, store: StorePath,
                   "mengeluarkannya dari daftar. / Left out: already paid by a mutually exclusive program.",
                   highlight=False)
         for r in elsewhere["list"][:SHOWN]:
-            out.print(f"  kecamatan {r['kecamatan']} baris {r['row']} NIK {r['nik_masked']}", highlight=False)
+            out.print(_row_line(r), highlight=False)
     out.print(f"Data Docs: {Path(last['docs']) / 'index.html'}", highlight=False)
     if not result["passed"]:
         err.print(f"Gerbang GAGAL: batch {batch['id']} belum dapat disetujui. / The gate failed.", highlight=False)
@@ -119,6 +117,11 @@ def check_cmd(program: Program, period: Period, store: StorePath,
         return
     out.print(f"[green]Gerbang LULUS[/]: batch {batch['id']} dapat disetujui (bansos batch approve). / The gate passed.",
               highlight=False)
+
+
+def _row_line(r: dict, tail: str = "") -> str:
+    """One offending or left-out row as finance reads it: where it is, the NIK masked."""
+    return f"  kecamatan {r['kecamatan']} baris {r['row']} NIK {r['nik_masked']}{tail}"
 
 
 @batch_app.command("approve")
