@@ -593,3 +593,30 @@ def test_a_long_or_control_character_period_and_a_locked_folder_are_told(tmp_pat
     monkeypatch.setattr(Path, "is_dir", locked)
     with pytest.raises(UserError, match="tidak ada izin membuka foldernya"):
         check_file(good_list)
+
+
+def test_a_store_that_cannot_be_written_is_told_so_not_called_broken(tmp_path, monkeypatch):
+    """A good store on a read-only disk, or without write permission, was 'not a history store'
+    (an operator might delete it). (Run as root, permissions do not bite: the refusal DuckDB
+    gives and the answer of access(2) are stood in for.)"""
+    import duckdb
+
+    from validator import store as store_module
+    from validator.errors import UserError
+
+    path = tmp_path / "riwayat.duckdb"
+    with store_module.Store(path):
+        pass
+
+    def refuse(*a, **k):
+        raise duckdb.IOException(f'IO Error: Cannot open file "{path}": Read-only file system')
+
+    monkeypatch.setattr(store_module.duckdb, "connect", refuse)
+    monkeypatch.setattr(store_module.os, "access", lambda p, mode: False)
+    with pytest.raises(UserError) as err:
+        store_module.Store(path)
+    assert err.value.code == "store_not_writable" and "tidak dapat ditulis" in err.value.message_id
+    monkeypatch.setattr(store_module.os, "access", lambda p, mode: True)
+    with pytest.raises(UserError) as err:
+        store_module.Store(path)
+    assert err.value.code == "store_unreadable"

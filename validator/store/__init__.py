@@ -218,6 +218,14 @@ class Store:
         if disk_full(exc):
             return disk_full_error(f"basis data riwayat {self.path.name}", "Riwayat tidak berubah.",
                                    f"the history store {self.path.name}")
+        where = self.path if self.path.exists() else self.path.parent
+        if not self.read_only and where.exists() and not os.access(where, os.W_OK):
+            # A good store on a read-only disk or without write permission is not "not a store".
+            return UserError(
+                f"Basis data riwayat {self.path.name} tidak dapat ditulis (tidak ada izin menulis, atau disk hanya "
+                "dapat dibaca). Beri izin menulis atau salin ke folder yang dapat ditulis, lalu ulangi.",
+                f"The history store {self.path.name} cannot be written (no write permission, or a read-only "
+                "disk). Allow writing or copy it to a writable folder, then try again.", code="store_not_writable")
         return UserError(
             f"Berkas {self.path.name} bukan basis data riwayat yang dapat dibuka. "
             "Periksa jalur --store.",
