@@ -17,7 +17,7 @@ from api.accounts import User
 from api.context import ApiContext, StoreCache
 from api.errors import api_error
 from api.ratelimit import check_lookup
-from validator.batch.paid import paid_of_person
+from validator.batch.paid import exclusive_how, paid_of_person
 from validator.errors import UserError, mask_echo
 from validator.normalize import name_key
 from validator.store import Store, query, run
@@ -129,10 +129,12 @@ def story_rows(store: Store, nik: str, cache: StoreCache | None = None,
         by_kk = paid.get((program, period, kk)) if program in household and kk else None
         # Paid by a program excluding this one for an overlapping period: the batch leaves this
         # row out (paid_elsewhere), so no answer may say it waits for payment.
-        # A family counts when both programs pay a family once (paid.paid_by_exclusive).
-        elsewhere = next((bid for k, bid in paid.items() if k[0] in (partners or {}).get(program, ())
-                          and periods_overlap(k[1], period)
-                          and (len(k) == 2 or (program in household and k[0] in household and k[2] == kk))), None)
+        # The gate's own rule (paid.exclusive_how): the family counts when both programs pay a
+        # family once, and only a payment to this row's KK.
+        elsewhere = next((bid for k, bid in paid.items()
+                          if (how := exclusive_how(program, period, k[0], k[1], (partners or {}).get(program, ()),
+                                                   household)) and (len(k) == 2 or (how == "kk" and k[2] == kk))),
+                         None)
         decision = decided.get(key, {"status": r["engine_status"], "decision": None, "decided_by": None,
                                      "decided_at": None})
         out.append(r | decision | {"created_at": created, "program": program, "period": period,

@@ -22,12 +22,23 @@ def paid_before(store: Store, program_id: str, period: str) -> pl.DataFrame:
                  [program_id, period])
 
 
-def exclusive_versions(store: Store, rules, program, period: str) -> tuple[list[str], list[str]]:
-    """The approved versions of the programs excluding this one (programs.md, symmetric) for a
-    period overlapping this one (2026-03 lies in 2026-T1): those that count by NIK only, and those
-    that count by KK as well (both programs household ones: a family is paid once by either)."""
+def exclusive_how(program_id: str, period: str, paid_program: str, paid_period: str,
+                  partners, household) -> str | None:
+    """How a payment by `paid_program` for `paid_period` bars a row of this program and period:
+    "kk" when both programs pay a family once (the whole family is barred), "nik" when the person
+    only, None when the programs may be combined or the periods do not overlap (2026-03 lies in
+    2026-T1). `partners`: the programs excluding this one; `household`: the household programs."""
     from validator.store.history import periods_overlap
 
+    if paid_program not in partners or not periods_overlap(paid_period, period):
+        return None
+    return "kk" if program_id in household and paid_program in household else "nik"
+
+
+def exclusive_versions(store: Store, rules, program, period: str) -> tuple[list[str], list[str]]:
+    """The approved versions of the programs excluding this one (programs.md, symmetric) for a
+    period overlapping this one: those that count by NIK only, and those that count by KK as well
+    (exclusive_how)."""
     partners = sorted(rules.exclusive_partners(program.id))
     if not partners:
         return [], []
@@ -36,8 +47,9 @@ def exclusive_versions(store: Store, rules, program, period: str) -> tuple[list[
     for bid, partner, their in run(store.con, f"""SELECT id, program, period FROM batches WHERE state = 'approved'
                                                AND program IN ({', '.join('?' * len(partners))}) ORDER BY id""",
                                   partners):
-        if periods_overlap(their, period):
-            (by_kk if program.unit == "household" and partner in household else by_nik).append(bid)
+        how = exclusive_how(program.id, period, partner, their, partners, household)
+        if how is not None:
+            (by_kk if how == "kk" else by_nik).append(bid)
     return by_nik, by_kk
 
 
