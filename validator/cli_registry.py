@@ -41,6 +41,7 @@ def registry_import(
     store: StoreOpt,
 ) -> None:
     """Periksa ekstrak lalu ganti registri (semua atau tidak sama sekali) / check, then replace the registry."""
+    from validator.errors import thousands
     from validator.ingest import check_file
     from validator.registry import import_registry
     from validator.store import Store
@@ -49,7 +50,7 @@ def registry_import(
     with Store(store) as db:
         report = import_registry(file, db)
     print_report(report)
-    rows = f"{report.rows:,}".replace(",", ".")
+    rows = thousands(report.rows)
     secs = report.timings.get("check", 0) + report.timings.get("import", 0)
     out.print(f"\nRegistri diganti: {rows} baris dari {Path(file).name} ({secs:.1f} detik). "
               "/ Registry replaced.", markup=False, highlight=False, soft_wrap=True)

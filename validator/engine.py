@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from validator.checks import CheckContext, rule_like, run_checks
-from validator.errors import UserError, id_as_period, mask_echo
+from validator.errors import UserError, id_as_period, mask_echo, thousands
 from validator.ingest import ListData, check_file, read_list, sha256_of
 from validator.reports.messages import context_params, render
 from validator.rulebook import Program, Rulebook, load_rules
@@ -136,8 +136,6 @@ def _nik_sample(con: duckdb.DuckDBPyConnection, registry: Path) -> tuple[int, in
 def _unusable_extract(registry: Path, n: int, ok: int) -> None:
     """Refuse an extract that cannot match anyone (no rows, or NIKs Excel turned into numbers)
     rather than reject every recipient as not registered. `n`, `ok`: its _nik_sample."""
-    from validator.registry.extract import _n  # a count as Indonesian writes it: 20.143
-
     if n == 0:
         raise UserError(
             f"Ekstrak registri {registry.name} tidak berisi data (hanya baris judul); jika dipakai, semua penerima akan "
@@ -148,7 +146,7 @@ def _unusable_extract(registry: Path, n: int, ok: int) -> None:
             code="empty_extract")
     if ok < n / 2:
         raise UserError(
-            f"Sebagian besar NIK di ekstrak registri {registry.name} bukan 16 digit ({_n(n - ok)} dari {_n(n)} "
+            f"Sebagian besar NIK di ekstrak registri {registry.name} bukan 16 digit ({thousands(n - ok)} dari {thousands(n)} "
             "baris yang diperiksa), kemungkinan rusak oleh format angka Excel (1,27117E+15), sehingga hampir tidak ada "
             "penerima yang ditemukan di registri. Pemeriksaan dihentikan. Ekspor ulang ekstrak sebagai CSV dengan kolom "
             "NIK bertipe teks, lalu jalankan lagi.",
@@ -418,7 +416,7 @@ def _shrunk(previous: dict, rows: int) -> dict | None:
     before = previous.get("rows") or 0
     if before < SHRINK_FROM_ROWS or rows * 2 >= before:
         return None
-    n_before, n_now, n_gone = (f"{n:,}".replace(",", ".") for n in (before, rows, before - rows))
+    n_before, n_now, n_gone = (thousands(n) for n in (before, rows, before - rows))
     return {
         "code": "list_shrunk",
         "message": f"Daftar ini berisi {n_now} baris, sedangkan daftar sebelumnya untuk program, periode dan "

@@ -36,6 +36,11 @@ def env_number(name: str, default: float) -> float:
     return value
 
 
+def thousands(n: int) -> str:
+    """A count as Indonesian writes it, thousands with a dot: 20.143."""
+    return f"{n:,}".replace(",", ".")
+
+
 # Digits with up to four separators of any kind between them: a NIK typed "1271 1719.1175-0015"
 # is one run.
 _ECHO_RUN = re.compile(r"\d+(?:[\W_]{1,4}\d+)*")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from validator.errors import UserError, mask_echo
+from validator.errors import UserError, mask_echo, thousands
 from validator.ingest.columnar import read_parquet
 from validator.ingest.delimited import read_delimited
 from validator.ingest.excel import (
@@ -247,7 +247,7 @@ def _sheets_not_read(others: list[tuple[str, int, bool]], read: str) -> dict:
     names = series_text(shown + ([f"{rest} sheet lainnya"] if rest else []), "dan")
     names_en = series_text(shown_en + ([f"{rest} more"] if rest else []), "and")
     one = len(others) == 1
-    rows_id = f"{rows:,}".replace(",", ".")
+    rows_id = thousands(rows)
     return {
         "code": "sheet_not_read",
         "message": f"Hanya sheet '{mask_echo(read)}' yang diperiksa. Sheet lain, yaitu {names}, juga berisi kolom NIK "

@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 from pandera.errors import SchemaErrors
 
-from validator.errors import UserError, disk_full, disk_full_error
+from validator.errors import UserError, disk_full, disk_full_error, thousands
 from validator.ingest import check_file, sha256_of
 from validator.ingest.delimited import SEP_LINE
 from validator.ingest.layout import headers_shown
@@ -377,10 +377,6 @@ def mask(value: str | None) -> str | None:
     return value[:6] + "******" + value[-4:] if len(value) >= 12 else value[:2] + "******"
 
 
-def _n(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def _pct(part: int, whole: int, en: bool) -> str:
     text = f"{100 * part / whole:.1f}%" if whole else "0%"
     return text if en else text.replace(".", ",")
@@ -434,7 +430,7 @@ class ExtractReport:
             return text_en if en else text_id
 
         def n(x: int) -> str:
-            return f"{x:,}" if en else _n(x)
+            return f"{x:,}" if en else thousands(x)
 
         fmt = self.format.upper() + (f", {t('pemisah', 'delimiter')} '{self.delimiter}'"
                                      if self.delimiter else "")
@@ -583,7 +579,7 @@ def _warnings(rep: ExtractReport) -> list[dict[str, str]]:
         warn("tanpa_baris", "ekstrak tidak berisi baris data.", "the extract holds no data rows.")
     if rep.duplicate_nik:
         warn("nik_ganda",
-             f"{_n(rep.duplicate_nik)} NIK muncul di lebih dari satu baris ekstrak; semua baris disimpan.",
+             f"{thousands(rep.duplicate_nik)} NIK muncul di lebih dari satu baris ekstrak; semua baris disimpan.",
              f"{rep.duplicate_nik:,} NIKs appear on more than one row; every row is stored.")
     if rep.rows and rep.malformed_nik > MALFORMED_WARN * rep.rows:
         warn("nik_rusak",
@@ -674,8 +670,8 @@ def _import_registry(path: Path, store: Store) -> ExtractReport:
         # Imported, it would replace a good registry and every later list would be rejected as
         # not registered: the same refusal as for such a file given with --registry.
         raise UserError(
-            f"Sebagian besar NIK di ekstrak {path.name} kosong atau bukan 16 digit ({_n(report.malformed_nik)} dari "
-            f"{_n(report.rows)} baris), kemungkinan rusak oleh format angka Excel (1,27117E+15). Registri lama tetap "
+            f"Sebagian besar NIK di ekstrak {path.name} kosong atau bukan 16 digit ({thousands(report.malformed_nik)} dari "
+            f"{thousands(report.rows)} baris), kemungkinan rusak oleh format angka Excel (1,27117E+15). Registri lama tetap "
             "dipakai. Ekspor ulang ekstrak sebagai CSV dengan kolom NIK bertipe teks, lalu impor lagi.",
             f"Most NIKs in {path.name} are empty or not 16 digits ({report.malformed_nik:,} of {report.rows:,} "
             "rows), probably damaged by Excel's number format. The registry was not changed. Export the extract "
@@ -743,8 +739,8 @@ def _import_exclusions(path: Path, store: Store) -> dict:
             if bad_nik * 2 > total - no_nik:
                 # Imported, it would exclude nobody any more (no NIK of a list matches a damaged one).
                 raise UserError(
-                    f"Sebagian besar NIK di daftar pengecualian {path.name} bukan 16 digit ({_n(bad_nik)} dari "
-                    f"{_n(total - no_nik)}), kemungkinan rusak oleh format angka Excel (1,27117E+15). Daftar lama "
+                    f"Sebagian besar NIK di daftar pengecualian {path.name} bukan 16 digit ({thousands(bad_nik)} dari "
+                    f"{thousands(total - no_nik)}), kemungkinan rusak oleh format angka Excel (1,27117E+15). Daftar lama "
                     "tetap dipakai. Ekspor ulang sebagai CSV dengan kolom NIK bertipe teks, lalu impor lagi.",
                     f"Most NIKs in {path.name} are not 16 digits ({bad_nik:,} of {total - no_nik:,}), probably "
                     "damaged by Excel. The exclusion list was not changed.", code="exclusions_nik_damaged")

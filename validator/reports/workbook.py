@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
+from validator.errors import thousands
 from validator.ingest import WHY_TEXT
 from validator.ingest.layout import FULL_SHEET_LIMIT, PARTIAL_NOTE, VERDICT_HEADERS
 from validator.normalize import EXCEL_MARK, EXCEL_MARK_PATTERN
@@ -173,7 +174,7 @@ def write_workbook(outcome, path: Path, tmpdir: Path | None = None) -> None:
     r = 0
     if partial:
         # Thousands with a dot, as Indonesian writes them (20.143), and only in the numbers.
-        total, listed = (f"{n:,}".replace(",", ".") for n in (outcome.rows.height, table.height))
+        total, listed = (thousands(n) for n in (outcome.rows.height, table.height))
         ws.write_string(r, 0, (f"Daftar berisi {total} baris; {PARTIAL_NOTE} "
                                f"{listed} baris yang perlu diperbaiki atau diperiksa. Nomor di kolom "
                                "BARIS ASAL adalah nomor baris di berkas asli: perbaiki baris itu di berkas "
