@@ -497,6 +497,13 @@ def test_display_name(text, expected):
         "M. Yusuf, S.H.": "MUHAMMAD JUSUF",
         "Andi S.Pd, M.Pd": "ANDI",
         "Cici": "TJITJI",
+        # ST. before a name is Siti; the degree S.T. after it goes
+        "ST. AMINAH": "SITI AMINAH",
+        "Hj. St. Aminah": "SITI AMINAH",
+        "St.Aminah Nasution": "SITI AMINAH NASUTION",
+        "Budi, S.T.": "BUDI",
+        "Ir. Budi, ST": "BUDI",
+        "Steven": "STEVEN",
         "Siti 2": "SITI 2",
         # punctuation
         "Ma'ruf": "MARUF",
@@ -528,6 +535,8 @@ def test_name_key(text, expected):
         ("NYOMAN", "NJOMAN"),
         ("SYARIFAH", "SJARIFAH"),
         ("MA'RUF", "MARUF"),
+        ("ST. AMINAH", "SITI AMINAH"),
+        ("HJ. ST AMINAH", "Hj. Siti Aminah"),
     ],
     ids=repr,
 )

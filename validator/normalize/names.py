@@ -63,6 +63,9 @@ _PUNCT_RE = rf" ?{_JUNK_NOT_SPACE}{_JUNK}*| {{2,}}{_JUNK}*"
 # Titles anywhere, and BIN/BINTI with the father's name after it, both simply go. A title takes
 # the space before it, so a following " BIN" still has its own space to be found by.
 _DROP_RE = rf" ?\b(?:{'|'.join(_spelled(_TITLES))})\b| (?:BINTI|BIN|BTE|BT)(?: .*)?$"
+# ST. before a name is SITI (ST. AMINAH, HJ. ST. AMINAH), the way lists in Sumatra write it; the
+# degree S.T. comes after the name ("BUDI, S.T.") and still goes with the titles.
+_SITI_RE = rf"^((?:(?:{'|'.join(_spelled(_TITLES))}) )*)ST "
 _MUHAMMAD_SPELLED = _spelled(_MUHAMMAD)
 _MUHAMMAD_RE = rf"\b(?:{'|'.join(_MUHAMMAD_SPELLED)}) "
 
@@ -88,6 +91,7 @@ def name_key(text: pl.Expr) -> pl.Expr:
     # that RUDY does not end in the old spelling DJ).
     out = out.str.replace_all(_FINAL_Y, "I").str.replace_many(_SPELLING, leftmost=True)
     out = out.str.replace_all(_PUNCT_RE, " ").str.replace_all(_D_BEFORE_J, "J").str.strip_chars()
+    out = out.str.replace(_SITI_RE, "${1}SITI ")
     # Staged: the key before title removal is needed again for a name that is only a title.
     f = pl.field
     s = pl.struct(out.alias("full"))
