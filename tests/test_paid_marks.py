@@ -446,3 +446,15 @@ def test_rows_an_exclusive_program_paid_are_marked_on_the_page_and_in_the_api(pa
         with ctx.write_lock:
             ctx.store.con.execute("DELETE FROM paid_rows WHERE batch_id = 'bst_2026-09_v1'")
             ctx.store.con.execute("DELETE FROM batches WHERE id = 'bst_2026-09_v1'")
+
+
+def test_a_reason_inside_the_lookup_sentence_keeps_an_abbreviation_whole():
+    """'NIK ganda dalam daftar' is told mid-sentence as it is, never 'nIK ganda'; an ordinary
+    title starts lower case."""
+    from api.pages.text import story
+
+    event = {"period": "2026-T1", "time": "2026-01-01T10:00:00", "status": "rejected",
+             "reasons": [{"code": "GANDA_NIK", "message": "NIK ganda dalam daftar"},
+                         {"code": "KK_KOSONG", "message": "Nomor KK kosong"}], "next_step": "menunggu perbaikan"}
+    sentence = story(event, "Medan Baru", "PKH")
+    assert "ditolak: NIK ganda dalam daftar, nomor KK kosong;" in sentence

@@ -34,13 +34,19 @@ def rupiah(n: int | float | None) -> str:
     return "-" if n is None else "Rp" + angka(n)
 
 
+def _mid_sentence(title: str) -> str:
+    """A reason's title inside a sentence: 'Nomor KK kosong' -> 'nomor KK kosong', but an
+    abbreviation keeps its capitals ('NIK ganda dalam daftar', never 'nIK ganda')."""
+    return title[:1].lower() + title[1:] if title[1:2].islower() else title
+
+
 def story(event: dict, kecamatan_name: str, program_name: str) -> str:
     """One event of a look-up as a sentence: 'diajukan Kecamatan Medan Baru, 3 Maret 2026;
     ditolak: nomor rekening rusak oleh format angka Excel; menunggu perbaikan dari kecamatan'."""
     parts = [f"{program_name} periode {event['period']}: diajukan Kecamatan {kecamatan_name}, "
              f"{tanggal(event['time'])}"]
     engine = event.get("engine_status", event["status"])
-    reasons = [r["message"][:1].lower() + r["message"][1:] for r in event["reasons"]]
+    reasons = [_mid_sentence(r["message"]) for r in event["reasons"]]
     parts.append(f"{STATUS_TEXT[engine]}: {', '.join(reasons)}" if reasons and engine != "accepted"
                  else STATUS_TEXT[engine])
     decision = event.get("decision")
