@@ -40,6 +40,10 @@ CASES = [
     ("nik unknown province", "NIK_WILAYAH", "pkh", [{"nik": "9971175506800001"}], [0]),
     ("nik unknown kabupaten", "NIK_WILAYAH", "pkh", [{"nik": "1299175506800001"}], [0]),
     ("nik old papua code valid", "NIK_WILAYAH", "pkh", [{"nik": "9101015506800001"}], []),
+    # Kalimantan Utara's kabupaten were 64.xx until 2012: NIKs issued then keep 6404, 6473...
+    ("nik kaltara code before 2013 valid", "NIK_WILAYAH", "pkh", [{"nik": "6473015506800001"}], []),
+    ("nik kaltara kecamatan before 2013 valid", "NIK_KECAMATAN", "pkh", [{"nik": "6404015506800001"}], []),
+    ("kk kaltara code before 2013 valid", "KK_WILAYAH", "pkh", [{"kk": "6405010101100022"}], []),
     ("nik unknown kecamatan", "NIK_KECAMATAN", "pkh", [{"nik": "1271995506800001"}], [0]),
     ("nik unknown province not kecamatan", "NIK_KECAMATAN", "pkh", [{"nik": "9971175506800001"}], []),
     ("nik day 32", "NIK_TANGGAL", "pkh", [{"nik": "1271173206800001", "tgl": ""}], [0]),

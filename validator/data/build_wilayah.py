@@ -12,9 +12,37 @@ import polars as pl
 
 HERE = Path(__file__).parent
 
+# Codes retired before the oldest version of the source (2016): Kalimantan Utara was formed from
+# Kalimantan Timur in 2012 (UU 20/2012) and its kabupaten/kota moved from 64.xx to 65.xx
+# (Permendagri 66/2011 lists them under 64; Permendagri 18/2013 under 65). A NIK keeps the code
+# of the region that issued it, so NIKs and KKs issued there before 2013 still begin 6404, 6473...
+# old code -> current code; the kecamatan under them keep their own two digits.
+KALTARA_BEFORE_2013 = {
+    "64.04": "65.01",  # Kabupaten Bulungan
+    "64.05": "65.03",  # Kabupaten Nunukan
+    "64.06": "65.02",  # Kabupaten Malinau
+    "64.10": "65.04",  # Kabupaten Tana Tidung
+    "64.73": "65.71",  # Kota Tarakan
+}
+
+
+def _before_2016(hist: pl.DataFrame) -> pl.DataFrame:
+    """The kabupaten/kota and kecamatan codes of KALTARA_BEFORE_2013, named as today, in the
+    columns of wilayah_historis.csv (seen 2011-2012)."""
+    rows = []
+    for old, new in KALTARA_BEFORE_2013.items():
+        under = hist.filter((pl.col("kode") == new) | pl.col("kode").str.starts_with(new + ".")
+                            & pl.col("level").is_in(["3"]))
+        for code, name, level in under.select("kode", "nama", "level").unique("kode").iter_rows():
+            rows.append({"kode": old + code[len(new):], "nama": name, "level": level,
+                         "first_seen": "2011", "last_seen": "2012", "versions": "2011"})
+    return pl.DataFrame(rows, schema=dict.fromkeys(hist.columns, pl.Utf8))
+
 
 def build(source_dir: Path, target: Path = HERE / "wilayah.parquet") -> pl.DataFrame:
     hist = pl.read_csv(source_dir / "wilayah_historis.csv", infer_schema=False)
+    old = _before_2016(hist)
+    hist = pl.concat([hist, old.filter(~pl.col("kode").is_in(hist["kode"].implode()))])
     current = set(pl.read_csv(source_dir / "wilayah_2025.csv", infer_schema=False)["kode"])
     table = (
         hist.select(
