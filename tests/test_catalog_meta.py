@@ -20,6 +20,17 @@ def test_every_code_has_both_messages_and_an_action(rules):
             assert text.strip(), entry.code
 
 
+def test_excel_damage_messages_say_what_to_do(rules):
+    """reason-codes.md: the NIK_EXCEL message itself (the ALASAN cell, the page) tells the operator
+    to format the column as Text and retype, not only the action on the Ringkasan sheet."""
+    for code in ("NIK_EXCEL", "KK_EXCEL"):
+        entry = rules.catalog[code]
+        for text in [entry.message_id, *(v.message_id for v in entry.variants.values())]:
+            assert "sebagai Teks" in text and "ketik ulang" in text, (code, text)
+        for text in [entry.message_en, *(v.message_en for v in entry.variants.values())]:
+            assert "as Text" in text and "retype" in text, (code, text)
+
+
 def test_every_per_list_code_has_a_firing_case_and_a_near_miss(rules):
     firing = {c[1] for c in CASES if c[4]}
     near = {c[1] for c in CASES if not c[4]}

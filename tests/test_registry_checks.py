@@ -263,7 +263,7 @@ def test_statuses_that_are_not_death(tmp_path, status):
 def test_an_exclusion_without_a_category_says_no_empty_category(tmp_path):
     outcome = run(tmp_path, "pkh", [{}], [{}], exclusions=[(SITI["nik"], "")])
     [message] = outcome.findings.filter(code="DAFTAR_PENGECUALIAN")["message"].to_list()
-    assert message == "NIK ini ada di daftar pengecualian dinas."
+    assert message == "NIK ini ada di daftar pengecualian Dinas Sosial."
 
 
 def test_a_partly_damaged_registry_is_named_beside_the_rows_it_may_have_failed(tmp_path):
