@@ -114,18 +114,23 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </sheetData></worksheet>"""
 
 
-def ods(path: Path, table: list[list[str]]) -> Path:
-    """An OpenDocument spreadsheet written by hand: a zip with mimetype first, stored."""
+def ods(path: Path, table: list[list[str | int]], *, null_date: str | None = None) -> Path:
+    """An OpenDocument spreadsheet written by hand: a zip with mimetype first, stored. An int is a
+    number cell; `null_date` the day serial 0 stands for (LibreOffice's 1899-12-30 by default)."""
     cells = "".join(
         "<table:table-row>" + "".join(
+            f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
+            if isinstance(v, int) else
             f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
             for v in row) + "</table:table-row>" for row in table)
+    settings = (f'<table:calculation-settings><table:null-date table:date-value="{null_date}"/>'
+                "</table:calculation-settings>") if null_date else ""
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="DAFTAR">{cells}</table:table>'
+        f'<office:body><office:spreadsheet>{settings}<table:table table:name="DAFTAR">{cells}</table:table>'
         "</office:spreadsheet></office:body></office:document-content>")
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>'
@@ -140,11 +145,12 @@ def ods(path: Path, table: list[list[str]]) -> Path:
     return path
 
 
-def xls(path: Path, table: list[list[str]]) -> Path:
+def xls(path: Path, table: list[list[str | int]], *, dates_1904: bool = False) -> Path:
     """Excel 97-2003 (BIFF8 in an OLE container), written by xlwt."""
     import xlwt
 
     book = xlwt.Workbook(encoding="utf-8")
+    book.dates_1904 = dates_1904
     sheet = book.add_sheet("DAFTAR")
     for r, row in enumerate(table):
         for c, v in enumerate(row):

@@ -1246,6 +1246,26 @@ def test_a_birth_date_typed_as_a_number_follows_the_workbooks_date_system(tmp_pa
     assert not {"NIK_TGL_LAHIR_BEDA", "TGL_LAHIR_TIDAK_VALID"} & set(back.findings["code"])
 
 
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+@pytest.mark.parametrize("system_1904", [True, False])
+def test_the_1904_date_system_is_read_from_xls_and_ods_too(tmp_path, suffix, system_1904):
+    """A workbook saved once with Excel for Mac's 1904 system keeps it when saved again as .xls
+    (its DATEMODE record) or by LibreOffice as .ods (its null date): the serial 24177 typed as a
+    number is then 12-03-1970 there as in the .xlsx, not four years and a day earlier."""
+    from tests.hostile_corpus import ods, xls
+
+    serial = 24177 if system_1904 else 25639
+    table = [["NIK", "Nama", "Tanggal Lahir", "Jenis Kelamin"], ["1271171203700001", "AHMAD SYUKRI", serial, "L"]]
+    path = tmp_path / f"mac{suffix}"
+    if suffix == ".xls":
+        xls(path, table, dates_1904=system_1904)
+    else:
+        ods(path, table, null_date="1904-01-01" if system_1904 else "1899-12-30")
+    outcome = validate(path, "maghrib_mengaji", today=TODAY)
+    assert outcome.listing.date1904 is system_1904
+    assert not {"NIK_TGL_LAHIR_BEDA", "TGL_LAHIR_TIDAK_VALID"} & set(outcome.findings["code"])
+
+
 def test_kube_group_lines_over_an_empty_group_column_name_the_groups(tmp_path, rules):
     """A template's NAMA KELOMPOK column left empty, each group under its own line: the lines
     name the groups (not 'nama kelompok kosong' on every row). With no lines, the empty column

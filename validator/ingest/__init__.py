@@ -99,7 +99,7 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tupl
                 best = (score, grid)
     assert best is not None
     grid = best[1]
-    grid.date1904 = container(path) == "zip" and date1904(path)
+    grid.date1904 = date1904(path)
     grid.formulas_without_values = errors.result()[1].get(grid.sheet or "", 0) if errors is not None else 0
     return grid, [s for s in with_nik if s[0] != grid.sheet and s[1] > 0]  # (an empty template leaves nothing out)
 

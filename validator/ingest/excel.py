@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import struct
 import zipfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
@@ -104,14 +105,53 @@ _FORMULA_NO_VALUE = re.compile(rb"<c\b[^>]*>\s*<f\b(?:[^>]*/>|[^>]*>[^<]*</f>)\s
 
 
 def date1904(path: Path) -> bool:
-    """The workbook counts date serials from 1904-01-01 (`<workbookPr date1904="1"/>`, an option of
-    Excel for Mac), not from 1900: a serial typed as a number means a date 1,462 days later."""
+    """The workbook counts date serials from 1904-01-01 (an option of Excel for Mac, kept when the
+    file is saved again anywhere), not from 1900: a serial typed as a number means a date 1,462
+    days later. xlsx: `<workbookPr date1904="1"/>`; ods: `<table:null-date
+    table:date-value="1904-01-01"/>`; xls: the DATEMODE record of the workbook globals."""
     try:
+        if container(path) == "ole":
+            return _xls_date1904(path)
         with zipfile.ZipFile(path) as z:
-            head = z.read("xl/workbook.xml")[:65536].decode("utf-8", "replace")
+            members = set(z.namelist())
+            if "xl/workbook.xml" in members:
+                head = z.read("xl/workbook.xml")[:65536].decode("utf-8", "replace")
+                return re.search(r'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"', head) is not None
+            if "content.xml" in members:
+                # The calculation settings come before the first table.
+                with z.open("content.xml") as fh:
+                    head = fh.read(1 << 20).decode("utf-8", "replace")
+                return re.search(r'<table:null-date\b[^>]*\btable:date-value="1904-01-01"', head) is not None
     except (KeyError, OSError, zipfile.BadZipFile):
+        pass
+    return False
+
+
+_DATEMODE, _BIFF_EOF = 0x0022, 0x000A
+
+
+def _xls_date1904(path: Path) -> bool:
+    """DATEMODE = 1 among the records of an .xls workbook's globals (BIFF5/8), which end at the
+    first EOF record."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
+            if stream is None:
+                return False
+            data = ole.openstream(stream).read(4 << 20)
+    except (OSError, ValueError):  # olefile's OleFileError is an OSError
         return False
-    return re.search(r'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"', head) is not None
+    at = 0
+    while at + 4 <= len(data):
+        kind, size = struct.unpack_from("<HH", data, at)
+        if kind == _DATEMODE and size >= 2:
+            return struct.unpack_from("<H", data, at + 4)[0] == 1
+        if kind == _BIFF_EOF:
+            return False
+        at += 4 + size
+    return False
 
 
 def _sheet_members(z: zipfile.ZipFile) -> dict[str, str]:
