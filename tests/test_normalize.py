@@ -504,6 +504,13 @@ def test_display_name(text, expected):
         "Budi, S.T.": "BUDI",
         "Ir. Budi, ST": "BUDI",
         "Steven": "STEVEN",
+        # degrees after the comma ending a name
+        "Drs. H. Abdul Manaf, M.A": "ABDUL MANAF",
+        "H. Ahmad, Lc": "AHMAD",
+        "dr. Rina, Sp.A": "RINA",
+        "Siti Aminah, S.Pd., M.Pd": "SITI AMINAH",
+        "Nasution, Ali": "NASUTION ALI",
+        "M. A. Rahman": "MUHAMMAD A RAHMAN",
         "Siti 2": "SITI 2",
         # punctuation
         "Ma'ruf": "MARUF",

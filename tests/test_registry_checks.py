@@ -76,6 +76,17 @@ CASES = [
     ("ST. for Siti", "DTKS_NAMA_BEDA", "pkh", [{"nama": "ST. AMINAH NASUTION"}], [{"nama": "SITI AMINAH NASUTION"}], []),
     ("ST. for Siti, another name", "DTKS_NAMA_BEDA", "pkh", [{"nama": "ST. AISYAH NASUTION"}],
      [{"nama": "SITI AMINAH NASUTION"}], [0]),
+    # One sound, two spellings: F/P, Z/S, AI/AE, final D/T, Y/I, KH/H.
+    *[(f"spelled {a} / {b}", "DTKS_NAMA_BEDA", "pkh", [{"nama": a}], [{"nama": b}], []) for a, b in (
+        ("YUSUP NASUTION", "YUSUF NASUTION"), ("RAHMAD HIDAYAT", "RAHMAT HIDAYAT"), ("ZAINAL ABIDIN", "ZAENAL ABIDIN"),
+        ("SOFYAN HADI", "SOFIAN HADI"), ("RIZKI AMALIA", "RISKI AMALIA"), ("KHAIRUL ANWAR", "HAIRUL ANWAR"),
+        ("TAUFIQ HIDAYAT", "TAUFIK HIDAYAT"))],
+    # Degrees after the comma ending a name are titles too, M.A is not MUHAMMAD A.
+    *[(f"degree {a}", "DTKS_NAMA_BEDA", "pkh", [{"nama": a}], [{"nama": b}], []) for a, b in (
+        ("DRS. H. ABDUL MANAF, M.A", "ABDUL MANAF"), ("IR. SUGIANTO, M.T", "SUGIANTO"), ("H. AHMAD, Lc", "AHMAD"),
+        ("dr. RINA, Sp.A", "RINA"))],
+    ("another name, alike in sound only", "DTKS_NAMA_BEDA", "pkh", [{"nama": "RIZKI AMALIA"}], [{"nama": "RAFI AMALIA"}],
+     [0]),
     ("a spouse", "DTKS_NAMA_BEDA", "pkh", [{"nama": "DEWI SIMANJUNTAK"}], [{"nama": "DEDI SIMANJUNTAK"}], [0]),
     ("kk differs", "DTKS_KK_BEDA", "pkh", [{}], [{"no_kk": "1271170101100009"}], [0]),
     ("kk same", "DTKS_KK_BEDA", "pkh", [{}], [{}], []),

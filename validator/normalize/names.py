@@ -66,6 +66,16 @@ _DROP_RE = rf" ?\b(?:{'|'.join(_spelled(_TITLES))})\b| (?:BINTI|BIN|BTE|BT)(?: .
 # ST. before a name is SITI (ST. AMINAH, HJ. ST. AMINAH), the way lists in Sumatra write it; the
 # degree S.T. comes after the name ("BUDI, S.T.") and still goes with the titles.
 _SITI_RE = rf"^((?:(?:{'|'.join(_spelled(_TITLES))}) )*)ST "
+# Degrees after the comma that ends a name ("ABDUL MANAF, M.A", "AHMAD, Lc", "RINA, Sp.A",
+# "SITI, S.Pd., M.Pd"): dotted abbreviations, or degrees written without dots. Read before the
+# spelling and Muhammad rules, which would take M.A for MUHAMMAD A and Lc for LTJ. A word after a
+# comma that is neither ("NASUTION, ALI") stays.
+_UNDOTTED_DEGREES = (
+    "LC MA MT MH MKES MKOM MHUM MPSI MBA PHD SSI SKES SHUM SPSI SSTP STP SFARM APT SPA SPOG SPPD SPB "
+    "SE SH ST SPD SPDI SAG SSOS SKOM SIP SKM SKEP SKED AMD AMK AMKEB AMDKEB AMAPD MPD MSI MM MAG"
+)
+_DEGREE = rf"(?:[A-Z]{{1,4}}(?:\s*\.\s*[A-Z]{{1,4}})+|(?:{'|'.join(_UNDOTTED_DEGREES.split())})\b)"
+_DEGREES_AFTER_COMMA = rf",[\s,]*(?:{_DEGREE}\.?[\s,]*)+$"
 _MUHAMMAD_SPELLED = _spelled(_MUHAMMAD)
 _MUHAMMAD_RE = rf"\b(?:{'|'.join(_MUHAMMAD_SPELLED)}) "
 
@@ -87,6 +97,7 @@ def display_name(text: pl.Expr) -> pl.Expr:
 def name_key(text: pl.Expr) -> pl.Expr:
     """Key for matching names: no titles, Muhammad variants merged, old spelling folded."""
     out = text.str.replace_all(_INVISIBLE, "").str.to_uppercase().str.replace_many(_APOSTROPHES, [""] * len(_APOSTROPHES))
+    out = out.str.replace(_DEGREES_AFTER_COMMA, "")
     # HERY and HERI, RUDY and RUDI, OEY and OEI: a word's last Y is an I (before Y becomes J, so
     # that RUDY does not end in the old spelling DJ).
     out = out.str.replace_all(_FINAL_Y, "I").str.replace_many(_SPELLING, leftmost=True)
@@ -130,6 +141,20 @@ def is_placeholder_name(text: pl.Expr) -> pl.Expr:
 
 
 _DOUBLED = re.compile(r"(\w)\1+")
+# Letters written for one sound in Indonesian names, folded for the comparison only (names_alike):
+# YUSUF and YUSUP, RIZKI and RISKI, ZAINAL and ZAENAL, RAHMAT and RAHMAD, KHAIRUL and HAIRUL,
+# TAUFIQ and TAUFIK, SOFYAN and SOFIAN (Y is J in the key: a J between a consonant and a vowel
+# is the I of the other spelling), DZULKIFLI and ZULKIFLI, FATHUR and FATUR.
+_SOUNDS = [(re.compile(p), r) for p, r in (
+    (r"DZ", "Z"), (r"Z", "S"), (r"KH", "H"), (r"TH", "T"), (r"Q", "K"), (r"[FV]", "P"), (r"AE", "AI"),
+    (r"D\b", "T"), (r"(?<=[^AIUEO ])J(?=[AIUEO])", "I"),
+)]
+
+
+def _sounded(key: str) -> str:
+    for pattern, repl in _SOUNDS:
+        key = pattern.sub(repl, key)
+    return key
 
 
 def names_alike(frame: pl.DataFrame, a: str, b: str, threshold: float) -> pl.Series:
@@ -143,7 +168,7 @@ def names_alike(frame: pl.DataFrame, a: str, b: str, threshold: float) -> pl.Ser
         return pl.Series(dtype=pl.Boolean)
     # EDDY and EDI, YENNY and YENI, HASSAN and HASAN: a doubled letter is one (on these few
     # pairs only, in Python: polars' regex has no back-references).
-    keys = pl.DataFrame({x: [_DOUBLED.sub(r"\1", k) for k in frame[c].fill_null("").to_list()]
+    keys = pl.DataFrame({x: [_DOUBLED.sub(r"\1", _sounded(k)) for k in frame[c].fill_null("").to_list()]
                          for x, c in (("a", a), ("b", b))}, schema={"a": pl.Utf8, "b": pl.Utf8})
     whole = pl.Series(process.cpdist(keys["a"].to_list(), keys["b"].to_list(), scorer=fuzz.token_sort_ratio,
                                      workers=1), dtype=pl.Float64)
