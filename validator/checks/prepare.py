@@ -105,6 +105,13 @@ def resolve_kecamatan(regions: Regions, written: str, near: list[str]) -> str | 
     digits = re.sub(r"\D", "", written)
     if len(digits) == 6 and not re.search(r"[A-Za-z]", written):
         return digits
+    # The name with its code: "Medan Baru (127117)", "12.71.17 - Medan Baru". The code counts when
+    # the name is the code's own or no kecamatan's; two kecamatan in one cell are none.
+    coded = re.fullmatch(r"(.*?)\(?\b(\d{2})\.?(\d{2})\.?(\d{2})\b\)?(.*)", written.strip())
+    if coded and len(digits) == 6:
+        code, rest = "".join(coded.group(2, 3, 4)), f"{coded.group(1)} {coded.group(5)}".strip(" -,:;/")
+        named = resolve_kecamatan(regions, rest, [code]) if rest else None
+        return code if named in (None, code) else None
     key = place_key(written)
     # "PERCUT SEITUAN" for Percut Sei Tuan: spacing is the commonest slip in a typed name.
     codes = regions.kecamatan_by_key.get(key, ()) or regions.kecamatan_by_compact_key.get(key.replace(" ", ""), ())
