@@ -177,6 +177,19 @@ CASES = [
     ("same kk individual program", "GANDA_KK", "maghrib_mengaji", [{}, {**OTHER, "kk": "1271170101100001"}], []),
     ("same nik and kk is GANDA_NIK only", "GANDA_KK", "pkh", [{}, {}], []),
     ("same account different nik", "GANDA_REKENING", "pkh", [{}, {**OTHER, "rek": "300201000123507"}], [0, 1]),
+    # KUBE is paid to the group's account (programs.md): its members may all give it.
+    ("a group's account on its members", "GANDA_REKENING", "kube",
+     [dict(m, rek="300201000123509") for m in kube_group(5)], []),
+    ("one account for two groups", "GANDA_REKENING", "kube",
+     [dict(m, rek="300201000123509") for m in kube_group(5)]
+     + [dict(m, rek="300201000123509", nik=m["nik"][:-1] + "9", kk=m["kk"][:-1] + "9", nama=m["nama"] + " B")
+        for m in kube_group(5, name="KUBE MELATI")], list(range(10))),
+    ("a group's account held by the group", "NAMA_REKENING_BEDA", "kube",
+     [dict(m, rek="300201000123509", **{"Nama Rekening": "KUBE MAWAR", "_extra_headers": ["Nama Rekening"]})
+      for m in kube_group(5)], []),
+    ("a member's own account held by another", "NAMA_REKENING_BEDA", "kube",
+     [dict(m, **{"Nama Rekening": "JOKO SUSILO" if i == 0 else m["nama"], "_extra_headers": ["Nama Rekening"]})
+      for i, m in enumerate(kube_group(5))], [0]),
     ("same faulty account", "GANDA_REKENING", "pkh",
      [{"rek": "30020100O123507"}, {**OTHER, "rek": "30020100O123507"}], []),
     ("same name and birth date", "DUGAAN_GANDA", "pkh",

@@ -39,6 +39,7 @@ def run_checks(frame: pl.DataFrame, ctx: CheckContext) -> tuple[pl.DataFrame, pl
     frame independently: they run side by side on a small thread pool (polars releases the GIL
     while it computes), so a two-core machine works on both at once."""
     prepared = prepare(frame, ctx).with_columns(rekening.account_columns(ctx))
+    prepared = prepared.with_columns(tempat.group_accounts(prepared, ctx).alias("_group_acct"))
     lazy = prepared.lazy()
     field_of = {c: e.field for c, e in ctx.rules.catalog.items()}
     rules = [r for r in _simple_rules(ctx) if ctx.enabled(r.code)]
@@ -63,8 +64,9 @@ def run_checks(frame: pl.DataFrame, ctx: CheckContext) -> tuple[pl.DataFrame, pl
                 faulty = faulty | r.when.fill_null(False)
         return ~faulty
 
-    clean_accts = pl.col("_acct_digits") & without(("REKENING_HURUF", "REKENING_POLA", "REKENING_PANJANG",
-                                                     "REKENING_EXCEL"))
+    # (The account of a group, on its members' rows, is not a duplicate: tempat.group_accounts.)
+    clean_accts = pl.col("_acct_digits") & ~pl.col("_group_acct") & without((
+        "REKENING_HURUF", "REKENING_POLA", "REKENING_PANJANG", "REKENING_EXCEL"))
     clean_kks = pl.col("_kk_ok") & without(("KK_WILAYAH", "KK_SAMA_NIK"))
 
     tasks: list[Callable[[], pl.DataFrame | None]] = [

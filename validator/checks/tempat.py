@@ -38,17 +38,7 @@ def group_findings(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame | Non
     if not ctx.has("nama_kelompok"):
         ctx.skip("KELOMPOK_TIDAK_SESUAI", "tidak ada kolom nama kelompok", "no group-name column")
         return None
-    group = (pl.col("nama_kelompok").str.to_uppercase().str.replace_all(r"\s+", " ").str.strip_chars()
-             .replace("", None))
-    raw = pl.col("nama_kelompok")
-    if _written_once(frame.select(group.alias("_g")).to_series()):
-        # The group's name typed on its first member's row only, the rows below left blank
-        # (a merged cell typed without merging): the blank rows belong to the group above, up to
-        # a row set aside (the blank row or the line between two groups). Rows after it with no
-        # name are a group nobody named, not more members of the group before.
-        block = (pl.col("_row").diff().fill_null(1) != 1).cum_sum()
-        raw = pl.when(group.is_null()).then(None).otherwise(raw).forward_fill().over(block)
-        group = group.forward_fill().over(block)
+    group, raw = _group_of(frame)
     title = (pl.col("jabatan").str.to_uppercase().str.replace_all(r"[^A-Z ]", " ").str.strip_chars()
              .str.replace_all(r"\s+", " ") if ctx.has("jabatan") else pl.lit(None, pl.Utf8))
     leader = rule.leader_title.upper()
@@ -75,6 +65,36 @@ def group_findings(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame | Non
         pl.when(pl.col("_grp").is_null()).then(pl.lit("no_group"))
         .when(pl.lit(not ctx.has("jabatan"))).then(pl.lit("size_only")).alias("variant"),
     )
+
+
+def _group_of(frame: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
+    """Each row's group (normalised name) and the name as written."""
+    group = (pl.col("nama_kelompok").str.to_uppercase().str.replace_all(r"\s+", " ").str.strip_chars()
+             .replace("", None))
+    raw = pl.col("nama_kelompok")
+    if _written_once(frame.select(group.alias("_g")).to_series()):
+        # The group's name typed on its first member's row only, the rows below left blank
+        # (a merged cell typed without merging): the blank rows belong to the group above, up to
+        # a row set aside (the blank row or the line between two groups). Rows after it with no
+        # name are a group nobody named, not more members of the group before.
+        block = (pl.col("_row").diff().fill_null(1) != 1).cum_sum()
+        raw = pl.when(group.is_null()).then(None).otherwise(raw).forward_fill().over(block)
+        group = group.forward_fill().over(block)
+    return group, raw
+
+
+def group_accounts(frame: pl.DataFrame, ctx: CheckContext) -> pl.Series:
+    """True on rows whose account is their group's, in a program paid to a group account (KUBE:
+    programs.md): the same account on two or more rows, all of one named group. Such rows are
+    not GANDA_REKENING, and the holder (often the group's name) is not compared with the
+    member's (NAMA_REKENING_BEDA). An account shared across groups is still both."""
+    if ctx.program.group is None or not ctx.has("nama_kelompok"):
+        return pl.repeat(False, frame.height, eager=True)
+    group, acct = pl.col("_g"), pl.col("_acct")
+    shared = (acct.is_not_null() & group.is_not_null()
+              & (pl.len().over(acct) >= 2) & (group.n_unique().over(acct) == 1)
+              & (group.null_count().over(acct) == 0))
+    return frame.select(_group_of(frame)[0].alias("_g"), acct).select(shared.fill_null(False)).to_series()
 
 
 def _written_once(groups: pl.Series) -> bool:
