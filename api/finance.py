@@ -11,7 +11,7 @@ from api.accounts import User
 from api.context import ApiContext
 from api.errors import api_error
 from validator.batch import paid
-from validator.errors import UserError, mask_echo
+from validator.errors import STATUS_TEXT, UserError, mask_echo
 from validator.store import Store, run
 from validator.store.history import canonical_period
 from validator.wilayah import load_regions
@@ -141,8 +141,8 @@ def decide(ctx: ApiContext, store: Store, user: User, submission_id: str, row: i
         raise api_error(404, "row_not_found", f"Baris {typed} tidak ada dalam pengajuan ini.",
                         f"Row {typed} is not in this submission.")
     if found[0][0] != "review":
-        raise api_error(409, "not_review", f"Baris {row} berstatus '{found[0][0]}', bukan 'review': hanya baris "
-                        "yang perlu pemeriksaan yang dapat diputuskan keuangan.",
+        raise api_error(409, "not_review", f"Baris {row} berstatus '{STATUS_TEXT.get(found[0][0], found[0][0])}', bukan 'perlu "
+                        "diperiksa': hanya baris yang perlu diperiksa yang dapat diputuskan keuangan.",
                         "Only rows with status 'review' can be decided.")
     now = dt.datetime.now()
     with ctx.write_lock:

@@ -342,9 +342,9 @@ def _stage(ctx: ApiContext, r: dict) -> dict:
                            f"(jenis alasan: {kinds}). Untuk keberatan, datangi kantor kecamatan atau Dinas Sosial "
                            "dengan KTP dan KK."}
     if r["status"] == "accepted":
-        checked = "sudah diperiksa Dinas Sosial" if r["decision"] else "lolos pemeriksaan"
+        checked = "sudah diperiksa dan disetujui Dinas Sosial" if r["decision"] else "lolos pemeriksaan"
         return {"stage": "disetujui_untuk_pencairan",
-                "message": f"Data Anda {checked} dan disetujui untuk pencairan. Jadwal pencairan "
+                "message": f"Data Anda {checked}, dan kini menunggu pencairan. Jadwal pencairan "
                            "diumumkan oleh pendamping atau bank penyalur."}
     if r["status"] == "review":
         return {"stage": "diajukan",

@@ -397,7 +397,7 @@ def test_lookup_tells_finance_decisions_without_the_note(api, decided):
 def test_citizen_status_follows_finance_decisions(api, decided):
     c = api.client_from("10.9.0.1")
     yes = c.post("/api/v1/status", json={"nik": "1271175506800001", "tanggal_lahir": "15-06-1980"}).json()
-    assert yes["stage"] == "disetujui_untuk_pencairan" and "diperiksa Dinas Sosial" in yes["message"]
+    assert yes["stage"] == "disetujui_untuk_pencairan" and "disetujui Dinas Sosial" in yes["message"] and "menunggu pencairan" in yes["message"]
     r = c.post("/api/v1/status", json={"nik": "1271175707850002", "tanggal_lahir": "1985-07-17"})
     no = r.json()
     assert no["stage"] == "tidak_memenuhi_syarat" and no["reason"].startswith("data kependudukan")

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from validator.errors import UserError, disk_full, disk_full_error, mask_echo
+from validator.errors import STATUS_TEXT, UserError, disk_full, disk_full_error, mask_echo
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Validasi daftar penerima bansos / Validate bansos recipient lists.")
@@ -217,7 +217,6 @@ def _mount_batch_commands() -> None:
 _mount_batch_commands()
 
 
-STATUS_TEXT = {"accepted": "diterima", "review": "perlu diperiksa", "rejected": "ditolak"}
 
 
 

@@ -36,6 +36,10 @@ def env_number(name: str, default: float) -> float:
     return value
 
 
+# A row's status as every Indonesian text names it (CLI, pages, API errors).
+STATUS_TEXT = {"accepted": "diterima", "review": "perlu diperiksa", "rejected": "ditolak"}
+
+
 def thousands(n: int) -> str:
     """A count as Indonesian writes it, thousands with a dot: 20.143."""
     return f"{n:,}".replace(",", ".")

@@ -101,7 +101,7 @@ def summary(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, batch_i
     people = Markup(bar_chart([(k["kecamatan_name"], k["accepted"], angka(k["accepted"])) for k in s["kecamatan"]],
                               title="Penerima per kecamatan", color="#3c8d5a"))
     rates = Markup(bar_chart([(c["code"], c["rate"], f"{c['rate'] * 100:.1f}% ({angka(c['rows'])} baris)")
-                              for c in s["by_code"][:15]], title="Tingkat penolakan per kode alasan",
+                              for c in s["by_code"][:15]], title="Persentase baris per kode alasan",
                              color="#b5473a"))
     return render(request, "batch_summary.html", user, batch=batch, last=last, s=s, charts={
         "amounts": amounts, "people": people, "rates": rates}, printable=bool(cetak),

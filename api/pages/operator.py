@@ -53,7 +53,7 @@ def upload(request: Request, ctx: Ctx, store: StoreDep, user: PageUser,
 @router.get("/pekerjaan/{job_id}")
 def job_page(request: Request, store: StoreDep, user: PageUser, job_id: str):
     if user.role not in READERS:
-        return refuse(request, user, 403, "Akun Anda tidak melihat pengajuan.")
+        return refuse(request, user, 403, "Akun Anda tidak berhak melihat pengajuan ini.")
     try:
         state = services.job_state(store, user, job_id)
     except ApiError as exc:
@@ -77,7 +77,7 @@ def job_state(store: StoreDep, user: PageUser, job_id: str):
 def result_page(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, submission_id: str,
                 status: str = "", code: str = "", page: int = 1, dibayar: str = ""):
     if user.role not in READERS:
-        return refuse(request, user, 403, "Akun Anda tidak melihat pengajuan.")
+        return refuse(request, user, 403, "Akun Anda tidak berhak melihat pengajuan ini.")
     status = status if status in text.STATUS_TEXT else ""
     try:
         # All rows at once (result.json is parsed once and cached by the service), paged here:
@@ -134,7 +134,7 @@ def _actions(ctx, doc: dict) -> dict[str, str]:
 @router.get("/hasil/{submission_id}/berkas")
 def workbook(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, submission_id: str):
     if user.role not in READERS:
-        return refuse(request, user, 403, "Akun Anda tidak melihat pengajuan.")
+        return refuse(request, user, 403, "Akun Anda tidak berhak melihat pengajuan ini.")
     try:
         path = services.workbook_path(ctx, store, user, submission_id)
     except ApiError as exc:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from validator.errors import STATUS_TEXT
+
 BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
          "Oktober", "November", "Desember"]
-STATUS_TEXT = {"accepted": "diterima", "review": "perlu diperiksa", "rejected": "ditolak"}
 CHANNEL_TEXT = {"api": "penelusuran NIK (API)", "api-name": "penelusuran nama (API)",
                 "web": "penelusuran NIK (halaman web)", "web-name": "penelusuran nama (halaman web)",
                 "status": "status warga (publik)", "cli": "baris perintah"}
