@@ -169,6 +169,9 @@ def test_workbook_golden(tmp_path):
     assert values["DITERIMA (accepted)"] == data["summary"]["accepted"]
     for code, n in data["summary"]["by_code"].items():
         assert values[code] == n
+    # Checks not run are named in Indonesian, not by their ids.
+    assert {"DTKS/DTSEN", "daftar pengecualian", "riwayat pengajuan"} <= set(values)
+    assert not {"registry", "exclusions", "history"} & set(values)
     assert BASE["nik"]  # the base row stays the reference row
 
 

@@ -227,8 +227,10 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
                     "reason_en": f"the registry extract {name} has no {column} column; {code} not checked"})
         parts |= found
     else:
-        skipped.append({"check": "registry", "reason": "tidak ada data DTKS/DTSEN (--registry atau impor ke --store)",
-                        "reason_en": "no registry extract (--registry, or imported into --store)"})
+        skipped.append({"check": "registry", "reason": "data DTKS/DTSEN belum tersedia (belum diimpor oleh Dinas Sosial, atau --registry "
+                                  "tidak diisi): kode DTKS_* tidak diperiksa",
+                        "reason_en": "no registry data (not imported by the Dinas Sosial, or no --registry): the "
+                                     "DTKS_* codes were not checked"})
     if exclusions is not None or (store is not None and store.has_exclusions()):
         from validator.registry import scan_exclusions
 
@@ -237,8 +239,10 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
         parts |= _reading(exclusions.name if exclusions is not None else "pengecualian",
                           lambda: registri.exclusion_findings(rows, ctx, con, source))
     else:
-        skipped.append({"check": "exclusions", "reason": "tidak ada daftar pengecualian (--exclusions)",
-                        "reason_en": "no exclusion list (--exclusions)"})
+        skipped.append({"check": "exclusions", "reason": "daftar pengecualian belum tersedia (belum diimpor oleh Dinas Sosial, atau "
+                                  "--exclusions tidak diisi): DAFTAR_PENGECUALIAN tidak diperiksa",
+                        "reason_en": "no exclusion list (not imported by the Dinas Sosial, or no --exclusions): "
+                                     "DAFTAR_PENGECUALIAN was not checked"})
     if store is not None and ctx.sender and period:
         rules, program = ctx.rules, ctx.program
         parts |= {code: frame for code, frame in history.cross_findings(
@@ -249,8 +253,10 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
             regions=ctx.regions, program_names={p.id: p.id.upper() for p in rules.programs.values()},
         ).items() if ctx.enabled(code)}
     else:
-        skipped.append({"check": "history", "reason": "tidak ada riwayat pengajuan (--store dengan --kecamatan dan --period)",
-                        "reason_en": "no history store (--store with --kecamatan and --period)"})
+        skipped.append({"check": "history", "reason": "riwayat pengajuan tidak dipakai (--store dengan --kecamatan dan --period): "
+                                  "GANDA_ANTAR_KECAMATAN dan GANDA_ANTAR_PROGRAM tidak diperiksa",
+                        "reason_en": "no submission history (--store with --kecamatan and --period): "
+                                     "GANDA_ANTAR_KECAMATAN and GANDA_ANTAR_PROGRAM were not checked"})
     return [rule_like(frame, code, field_of) for code, frame in parts.items()]
 
 
@@ -390,10 +396,10 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
         if approved is not None:
             listing.warnings.append({
                 "code": "period_approved",
-                "message": f"Pencairan {program.id.upper()} periode {period} sudah disetujui keuangan (versi "
+                "message": f"Pencairan {program.name} periode {period} sudah disetujui keuangan (versi "
                            f"{approved}). Daftar ini tetap dicatat, tetapi baru dibayar jika keuangan memeriksa dan "
                            "menyetujui versi berikutnya; beri tahu bagian keuangan Dinas Sosial.",
-                "message_en": f"The {program.id.upper()} payment for {period} is already approved by finance "
+                "message_en": f"The {program.name} payment for {period} is already approved by finance "
                               f"(version {approved}). This list is recorded, but is paid only if finance checks and "
                               "approves a next version; tell the Dinas Sosial finance office.",
             })

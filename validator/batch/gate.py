@@ -34,7 +34,7 @@ def _expectations(gxe, Column, rules: Rulebook, program: Program, limits: Limits
     """(key, Indonesian title, English title, expectation or None when it cannot run, why not)."""
     pay = Column("status") == PAY
     out = [
-        ("tidak_ada_review", "Tidak ada baris yang masih menunggu pemeriksaan (review)",
+        ("tidak_ada_review", "Tidak ada baris yang masih perlu diperiksa",
          "No row still in review",
          gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["accepted", "rejected", PAID_BEFORE, PAID_ELSEWHERE]), None),
         ("nik_unik", "Satu NIK dibayar sekali dalam batch, lintas kecamatan",
@@ -157,7 +157,7 @@ def _detail(key: str, row: dict) -> str | None:
     if key == "bank_penyalur":
         return row["bank"]
     if key == "tidak_ada_review":
-        return "masih review"
+        return "masih perlu diperiksa"
     if key == "tidak_dibayar_program_lain":
         return "sudah dibayar program lain"
     return None

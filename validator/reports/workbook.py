@@ -24,6 +24,10 @@ MAX_CELL = 32_767
 STATUS_ID = {"accepted": "DITERIMA", "review": "PERIKSA", "rejected": "DITOLAK"}
 
 
+# The checks a run may skip whole, as the Indonesian sheet names them (other entries are codes).
+CHECK_NAMES = {"registry": "DTKS/DTSEN", "exclusions": "daftar pengecualian", "history": "riwayat pengajuan"}
+
+
 class _Writer:
     def __init__(self, wb: xlsxwriter.Workbook):
         self.wb = wb
@@ -281,7 +285,7 @@ def _summary_sheet(wb, w: _Writer, outcome) -> None:
         ws.write_string(r, 0, "PEMERIKSAAN TIDAK DIJALANKAN", w.bold)
         for item in outcome.checks_skipped:
             r += 1
-            w.cell(ws, r, 0, item["check"])
+            w.cell(ws, r, 0, CHECK_NAMES.get(item["check"], item["check"]))
             w.cell(ws, r, 2, item["reason"])
     # What result.json's warnings say (a sheet not read, an unknown period…): the return file is
     # what the kecamatan reads, and it must not look complete when it is not.
