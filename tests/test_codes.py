@@ -518,3 +518,13 @@ def test_groups_written_one_after_another_under_a_name_line_are_checked(tmp_path
     assert [(s["row"], s["why"]) for s in outcome.listing.skipped if s["why"] == "section"] == [(2, "section"), (10, "section")]
     found = outcome.findings.filter(code="KELOMPOK_TIDAK_SESUAI")
     assert set(found["value"].to_list()) == {"KUBE MELATI"} and found.height == 4  # four members: too few
+
+
+def test_how_many_more_is_written_the_indonesian_way(tmp_path):
+    """1.234, not 1234: the count of rows not named follows the Indonesian number style."""
+    from validator.checks.ganda import MAX_RELATED
+
+    outcome = run_rows(tmp_path, "pkh", [{}] * (MAX_RELATED + 1_235))
+    last = outcome.findings.filter(code="GANDA_NIK").sort("_idx")[-1]
+    assert last["message"][0].endswith(", dan 1.234 baris lainnya."), last["message"][0]
+    assert last["message_en"][0].endswith(", and 1234 more.")

@@ -13,7 +13,14 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from validator.errors import STATUS_TEXT, UserError, disk_full, disk_full_error, mask_echo
+from validator.errors import (
+    STATUS_TEXT,
+    UserError,
+    disk_full,
+    disk_full_error,
+    mask_echo,
+    thousands,
+)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Validasi daftar penerima bansos / Validate bansos recipient lists.")
@@ -109,11 +116,11 @@ def _print_summary(outcome, paths) -> None:
     t = Table(title=f"{outcome.program.name} — {outcome.file_name}", show_header=True)
     t.add_column("Status")
     t.add_column("Baris", justify="right")
-    t.add_row("[green]DITERIMA[/] (accepted)", str(s["accepted"]))
-    t.add_row("[yellow]PERIKSA[/] (review)", str(s["review"]))
-    t.add_row("[red]DITOLAK[/] (rejected)", str(s["rejected"]))
-    t.add_row("[bold]Jumlah baris data[/]", f"[bold]{s['rows']}[/]")
-    t.add_row("Baris dilewati, bukan data (skipped)", str(s["skipped_rows"]))
+    t.add_row("[green]DITERIMA[/] (accepted)", thousands(s["accepted"]))
+    t.add_row("[yellow]PERIKSA[/] (review)", thousands(s["review"]))
+    t.add_row("[red]DITOLAK[/] (rejected)", thousands(s["rejected"]))
+    t.add_row("[bold]Jumlah baris data[/]", f"[bold]{thousands(s['rows'])}[/]")
+    t.add_row("Baris dilewati, bukan data (skipped)", thousands(s["skipped_rows"]))
     out.print(t)
     if s["by_code"]:
         codes = Table(show_header=True)
@@ -121,7 +128,7 @@ def _print_summary(outcome, paths) -> None:
         codes.add_column("Jumlah", justify="right")
         codes.add_column("Arti")
         for code, n in s["by_code"].items():
-            codes.add_row(code, str(n), outcome.rules.catalog[code].title_id)
+            codes.add_row(code, thousands(n), outcome.rules.catalog[code].title_id)
         out.print(codes)
     for w in outcome.listing.warnings:
         out.print(f"[yellow]Perhatian:[/] {w['message']}", highlight=False)
@@ -131,10 +138,10 @@ def _print_summary(outcome, paths) -> None:
             out.print(f"  - {c['reason']}", highlight=False)
     if outcome.compared_to:
         c = outcome.compared_to["counts"]
-        out.print(f"Dibanding kiriman sebelumnya / compared to the previous list: diperbaiki {c['fixed']}, "
-                  f"masih salah {c['still_failing']}, baru salah {c['newly_failing']}, "
-                  f"ditambah {c['added']}, dihapus {c['removed']}"
-                  + (f" (dan {n} baris tanpa NIK terbaca)" if (n := outcome.compared_to["removed_rows_without_nik"])
+        out.print(f"Dibanding kiriman sebelumnya / compared to the previous list: diperbaiki {thousands(c['fixed'])}, "
+                  f"masih bermasalah {thousands(c['still_failing'])}, baru bermasalah {thousands(c['newly_failing'])}, "
+                  f"ditambah {thousands(c['added'])}, dihapus {thousands(c['removed'])}"
+                  + (f" (dan {thousands(n)} baris tanpa NIK terbaca)" if (n := outcome.compared_to["removed_rows_without_nik"])
                      else ""))
     if outcome.recorded:
         out.print(f"Tercatat sebagai pengajuan / recorded as submission {outcome.submission_id}")

@@ -97,6 +97,8 @@ def _template_expr(template: str, context: dict[str, str], lang: str = "id") -> 
             parts.append(pl.col("related").list.eval(pl.element().cast(pl.Utf8)).list.join(", ").fill_null(""))
             # A group larger than the rows named: say how many more, so the list does not read as whole.
             more = pl.col("more").cast(pl.Utf8)
+            if lang == "id":  # 1.234 baris lainnya
+                more = more.str.reverse().str.replace_all(r"(\d{3})", "$1.").str.reverse().str.strip_chars_start(".")
             parts.append(pl.when(pl.col("more") > 0).then(
                 pl.concat_str([pl.lit(", and " if lang == "en" else ", dan "), more,
                                pl.lit(" more" if lang == "en" else " baris lainnya")])).otherwise(pl.lit("")))
