@@ -43,7 +43,7 @@ def _open(store: Path):
 @batch_app.command("check")
 def check_cmd(program: Program, period: Period, store: StorePath,
               pagu: Annotated[str | None, typer.Option("--pagu", help="Pagu anggaran batch (Rupiah), mis. 1.500.000.000")] = None,
-              kuota: Annotated[str | None, typer.Option("--kuota", help="Kuota penerima batch, mis. 2500")] = None,
+              kuota: Annotated[str | None, typer.Option("--kuota", help="Kuota penerima batch, mis. 2.500")] = None,
               out_dir: Annotated[Path | None, typer.Option("--out", help="Folder batch (bawaan: <store>_files/batches)")] = None,
               ) -> None:
     """Periksa batch (semua kecamatan, keputusan keuangan diterapkan) dengan Great Expectations."""

@@ -52,7 +52,8 @@ def registry_import(
     print_report(report)
     rows = thousands(report.rows)
     secs = report.timings.get("check", 0) + report.timings.get("import", 0)
-    out.print(f"\nRegistri diganti: {rows} baris dari {Path(file).name} ({secs:.1f} detik). "
+    secs_id = f"{secs:.1f}".replace(".", ",")
+    out.print(f"\nRegistri diganti: {rows} baris dari {Path(file).name} ({secs_id} detik). "
               "/ Registry replaced.", markup=False, highlight=False, soft_wrap=True)
 
 
