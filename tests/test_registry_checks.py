@@ -149,7 +149,8 @@ def test_a_repeated_nik_counts_its_death_and_its_highest_desil(tmp_path):
     assert (desil["value"], desil["actual"], desil["expected"]) == (SITI["nik"], "7", "4")
 
 
-@pytest.mark.parametrize("desil", ["5", "05", "5.0", "5,0", "Desil 5", "DESIL 5", " desil5 "])
+@pytest.mark.parametrize("desil", ["5", "05", "5.0", "5,0", "Desil 5", "DESIL 5", " desil5 ", "Desil-5", "D5",
+                                   "5 (50%)"])
 def test_a_desil_written_as_words_or_with_a_decimal_is_read(tmp_path, desil):
     assert codes_by_row(run(tmp_path, "pkh", [{}], [{"desil": desil}])) == [{"DTKS_DESIL"}]
 
@@ -189,6 +190,35 @@ def test_an_extract_without_a_column_says_which_check_did_not_run(tmp_path, colu
     [note] = [s for s in outcome.checks_skipped if s["check"] == code]
     assert column in note["reason"] and "dtks.csv" in note["reason"]
     assert not [s for s in outcome.checks_skipped if s["check"] == "registry"]
+
+
+@pytest.mark.parametrize("via_store", [False, True], ids=["--registry", "imported"])
+def test_a_desil_column_mostly_unreadable_is_reported_not_passed(tmp_path, via_store):
+    """A desil column the registry holds but that cannot be read ('kelas-7') would let everyone
+    through as 'not yet ranked': DTKS_DESIL is named as not run, as for a missing column."""
+    from validator.registry import import_registry
+
+    people = [{"desil": "kelas-7"}] + [{"nik": f"12711715067500{i:02d}", "desil": f"kelas-{i % 9 + 1}"}
+                                       for i in range(2, 12)]
+    full = registry_file(tmp_path, people)
+    path = write_csv(tmp_path / "l.csv", *make_rows("pkh", [{}]))
+    if via_store:
+        with Store(tmp_path / "h.duckdb") as s:
+            report = import_registry(full, s)
+            outcome = validate(path, "pkh", kecamatan="127117", period="2026-03", today=TODAY, store=s)
+        assert report.unreadable_columns == ["desil"]
+        assert "kolom_tidak_terbaca" in [w["code"] for w in report.warnings]
+    else:
+        outcome = validate(path, "pkh", kecamatan="127117", today=TODAY, registry=full)
+    [note] = [s for s in outcome.checks_skipped if s["check"] == "DTKS_DESIL"]
+    assert "desil yang terbaca" in note["reason"]
+    # A few unreadable cells among readable ones are the rows' own problem, not the column's.
+    readable = registry_file(tmp_path, [{"desil": "7"}] + [{"nik": f"12711715067500{i:02d}", "desil": "3"}
+                                                           for i in range(2, 12)] + [{"nik": "1271171506750099",
+                                                                                       "desil": "kelas-7"}])
+    outcome = validate(path, "pkh", kecamatan="127117", today=TODAY, registry=readable)
+    assert "DTKS_DESIL" in set(outcome.findings["code"])
+    assert "DTKS_DESIL" not in {s["check"] for s in outcome.checks_skipped}
 
 
 def test_a_check_the_program_never_runs_is_not_reported_as_skipped(tmp_path):

@@ -190,12 +190,13 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
     rows = registri.list_rows(prepared, findings)  # readable NIKs: what every check below joins on
     con = store.con if store is not None else None
     if registry is not None or (store is not None and store.has_registry()):
-        from validator.registry import imported_fields, scan_extract_fields
+        from validator.registry import imported_fields, scan_extract_fields, unreadable_fields
 
         con = con or duckdb.connect()
         # Read from a file, the extract is narrowed to the list's NIKs before it is normalised.
         if registry is not None:
             source, have = scan_extract_fields(con, registry, keys=registri.KEYS)
+            have = have - _reading(registry.name, lambda: unreadable_fields(con, registry))
             name = registry.name
         else:
             source = "registry"
@@ -223,8 +224,9 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
                 found.pop(code, None)
                 skipped.append({
                     "check": code,
-                    "reason": f"ekstrak registri {name} tidak punya kolom {column}; {code} tidak diperiksa",
-                    "reason_en": f"the registry extract {name} has no {column} column; {code} not checked"})
+                    "reason": f"ekstrak registri {name} tidak punya kolom {column} yang terbaca; {code} tidak "
+                              "diperiksa",
+                    "reason_en": f"the registry extract {name} has no readable {column} column; {code} not checked"})
         parts |= found
     else:
         skipped.append({"check": "registry", "reason": "data DTKS/DTSEN belum tersedia (belum diimpor oleh Dinas Sosial, atau --registry "

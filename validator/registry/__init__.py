@@ -10,9 +10,10 @@ from validator.registry.extract import (
     scan_exclusions,
     scan_extract,
     scan_extract_fields,
+    unreadable_fields,
 )
 from validator.registry.schema import CHECKS, RegistryRow
 
 __all__ = ["CHECKS", "Example", "ExtractReport", "RegistryRow", "check_extract", "import_exclusions",
            "import_registry", "imported_fields", "scan_exclusions", "scan_extract",
-           "scan_extract_fields"]
+           "scan_extract_fields", "unreadable_fields"]

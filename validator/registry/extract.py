@@ -324,8 +324,9 @@ def _normalised(src: Source, cols: dict[str, str], with_text: bool, keys: str | 
         f"CASE WHEN {sex_key} IN ({', '.join(map(_lit, SEX_L))}) THEN 'L' "
         f"WHEN {sex_key} IN ({', '.join(map(_lit, SEX_P))}) THEN 'P' END AS jenis_kelamin",
         f"{_id_digits('t_kode_wilayah')} AS kode_wilayah",
-        # '3', '3.0' (a float column), '3,0', 'Desil 3' are decile 3; anything else is unreadable.
-        "CASE WHEN regexp_full_match(t_desil, '(?i)(desil\\s*)?[0-9]{1,9}([.,]0+)?') "
+        # '3', '3.0' (a float column), '3,0', 'Desil 3', 'Desil-3', 'D3', '3 (30%)' are decile 3;
+        # anything else is unreadable.
+        "CASE WHEN regexp_full_match(t_desil, '(?i)((desil|d)\\s*[-:.]?\\s*)?[0-9]{1,9}([.,]0+)?(\\s*\\(.*\\))?') "
         "THEN CAST(regexp_extract(t_desil, '[0-9]+', 0) AS INTEGER) END AS desil",
         f"lower({_words('t_status')}) AS status",
     ]
@@ -353,8 +354,22 @@ def imported_fields(con: duckdb.DuckDBPyConnection) -> tuple[str, set[str]] | No
     if not rows:
         return None
     row = rows[0]
-    missing = set(json.loads(row[1] or "{}").get("missing_columns") or [])
+    report = json.loads(row[1] or "{}")
+    missing = set(report.get("missing_columns") or []) | set(report.get("unreadable_columns") or [])
     return row[0], set(FIELDS) - missing
+
+
+def unreadable_fields(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
+    """Fields whose column an extract file has but cannot be read in most of the first 10,000
+    rows that fill it (a desil written 'kelas-3'): the check reading it would pass everyone."""
+    src = open_source(con, path)
+    cols = registry_columns(src)
+    if "desil" not in cols:
+        return set()
+    written, bad = con.execute(
+        f"SELECT count(desil_teks), count(desil_teks) FILTER (WHERE desil IS NULL) "
+        f"FROM (SELECT desil_teks, desil FROM {_normalised(src, cols, True)} LIMIT 10000)").fetchall()[0]
+    return {"desil"} if written and bad * 2 > written else set()
 
 
 def scan_extract(con: duckdb.DuckDBPyConnection, path: Path, keys: str | None = None) -> str:
@@ -410,6 +425,8 @@ class ExtractReport:
     timings: dict[str, float] = field(default_factory=dict)
     import_id: str | None = None
     duplicate_nik: int | None = None  # NIKs on more than one row; counted by the import only
+    # Columns there but unreadable in most rows that fill them (desil 'kelas-3'): as good as missing.
+    unreadable_columns: list[str] = field(default_factory=list)
 
     @property
     def malformed_nik(self) -> int:
@@ -554,6 +571,9 @@ class Tally:
             empty={f: self.empty[f] for f in EMPTY_ALLOWED if f not in missing},
             unknown_status=dict(self.status.most_common()), region=dict(self.region),
             sample_rows=sample_rows)
+        written = self.rows - self.empty.get("desil", 0)
+        if "desil" in cols and written and failures.get("desil_terbaca", 0) * 2 > written:
+            rep.unreadable_columns = ["desil"]
         rep.warnings = _warnings(rep)
         return rep
 
@@ -575,6 +595,17 @@ def _warnings(rep: ExtractReport) -> list[dict[str, str]]:
                 if lost else "."),
              f"column(s) {cols} missing; stored empty" + (f", so {lost} are not run (listed in checks_skipped)."
                                                            if lost else "."))
+    if rep.unreadable_columns:
+        from validator.checks.registri import COLUMN_CHECKS
+
+        cols = ", ".join(rep.unreadable_columns)
+        lost = ", ".join(COLUMN_CHECKS[c] for c in rep.unreadable_columns if c in COLUMN_CHECKS)
+        warn("kolom_tidak_terbaca",
+             f"kolom {cols} ada, tetapi sebagian besar isinya tidak terbaca (tulis angka 1-10, misalnya 3 atau "
+             f"Desil 3), jadi {lost} tidak dijalankan dan disebut di checks_skipped. Perbaiki kolomnya lalu impor "
+             "ulang.",
+             f"column(s) {cols} are there but mostly unreadable (write a number 1-10, e.g. 3 or Desil 3), so "
+             f"{lost} is not run (listed in checks_skipped). Fix the column and import again.")
     if rep.rows == 0:
         warn("tanpa_baris", "ekstrak tidak berisi baris data.", "the extract holds no data rows.")
     if rep.duplicate_nik:
