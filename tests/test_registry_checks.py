@@ -352,3 +352,28 @@ def test_the_registry_record_of_another_kecamatans_resident_is_quoted_masked(tmp
     people[1] = people[1] | {"kode_wilayah": ""}
     again = run(tmp_path, "pkh", [{}, other], people)
     assert "SUGIANTO" not in " ".join(again.findings.filter(_idx=1)["message"])
+
+
+@pytest.mark.parametrize("via_store", [False, True], ids=["--registry", "imported"])
+@pytest.mark.parametrize("form", ["mixed line ends", "utf-16 tabs"])
+def test_an_extract_with_mixed_line_ends_or_in_utf16_is_read(tmp_path, form, via_store):
+    """CRLF with rows added in an editor that writes LF, and Excel's 'Unicode Text' (UTF-16 with
+    tabs): both are read, as lists are."""
+    from validator.registry import import_registry
+
+    people = [{"desil": "7"}] + [{"nik": f"12711715067500{i:02d}"} for i in range(2, 12)]
+    lines = registry_file(tmp_path, people).read_text(encoding="utf-8").splitlines()
+    full = tmp_path / "dtks.csv"
+    if form == "mixed line ends":
+        full.write_bytes(("\r\n".join(lines[:-4]) + "\r\n" + "\n".join(lines[-4:]) + "\n").encode())
+    else:
+        full = tmp_path / "dtks.txt"
+        full.write_bytes(("\r\n".join(line.replace(",", "\t") for line in lines) + "\r\n").encode("utf-16"))
+    path = write_csv(tmp_path / "l.csv", *make_rows("pkh", [{}]))
+    if via_store:
+        with Store(tmp_path / "h.duckdb") as s:
+            assert import_registry(full, s).rows == len(people)
+            outcome = validate(path, "pkh", kecamatan="127117", period="2026-03", today=TODAY, store=s)
+    else:
+        outcome = validate(path, "pkh", kecamatan="127117", today=TODAY, registry=full)
+    assert codes_by_row(outcome) == [{"DTKS_DESIL"}]

@@ -70,17 +70,25 @@ def _duck_error(exc: Exception) -> str:
     return re.sub(r'"[^"]*[/\\]([^"/\\]+)"', r'"\1"', first)[:200]
 
 
-def _sniff_delimiter(path: Path) -> tuple[str, int]:
+def _sniff_delimiter(path: Path, name: str) -> tuple[str, int]:
     """The delimiter, and the lines before the header: 1 when Excel's hidden "sep=;" line names
-    the delimiter, else 0."""
+    the delimiter, else 0. (`path` is UTF-8; `name` the user's file.)"""
     with path.open("rb") as fh:
         head = fh.read(65536).decode("utf-8", errors="replace").lstrip("\ufeff")
     line = head.splitlines()[0] if head.strip() else ""
     if not line:
-        raise UserError(f"Berkas {path.name} kosong.", f"{path.name} is empty.", code="empty_file")
+        raise UserError(f"Berkas {name} kosong.", f"{name} is empty.", code="empty_file")
     if sep := SEP_LINE.fullmatch(line):
         return sep.group(1), 1
     return max((",", ";", "\t"), key=line.count), 0  # a tie (one column) stays ","
+
+
+def _read_csv(path: Path, delim: str, skip: int) -> str:
+    """Every column as text: a NIK never passes through a number. skip: the header is line 1, or
+    2 after a "sep=" line (the sniffer would otherwise start at a later, wider line of a ragged
+    file)."""
+    return (f"read_csv({_lit(str(path))}, delim={_lit(delim)}, header=true, all_varchar=true, "
+            f"quote='\"', escape='\"', skip={skip})")
 
 
 def _is_utf8(path: Path) -> bool:
@@ -95,30 +103,53 @@ def _is_utf8(path: Path) -> bool:
     return True
 
 
-_UTF8_COPIES: dict[tuple[str, int, int], Path] = {}
+def _encoding(path: Path) -> str:
+    """How a CSV extract is encoded: UTF-16 by its byte-order mark (Excel's "Unicode Text"),
+    UTF-8, else Windows-1252."""
+    with path.open("rb") as fh:
+        bom = fh.read(2)
+    if bom in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    return "utf-8" if _is_utf8(path) else "cp1252"
+
+
+def _mixed_newlines(path: Path) -> bool:
+    """Lines ending in CRLF and in LF alone in one file (rows added in another editor), which
+    DuckDB's CSV sniffer refuses."""
+    crlf = lf = 0
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            pairs = chunk.count(b"\r\n")
+            crlf, lf = crlf + pairs, lf + chunk.count(b"\n") - pairs
+            if crlf and lf:
+                return True
+    return False
+
+
+_UTF8_COPIES: dict[tuple[str, int, int, str, bool], Path] = {}
 _COPY_NAME = re.compile(r"^bansos-utf8-(\d+)-")  # group 1: the process that made the copy
 
 
-def _utf8_copy(path: Path) -> Path:
-    """A Windows-1252 CSV rewritten as UTF-8 beside the system's temp files (DuckDB reads only
-    UTF-8, UTF-16 and Latin-1, and Latin-1 refuses 1252's quotes and dashes): once per file and
-    process. It holds every NIK of the extract: an import removes it when done
-    (release_utf8_copy), any other run when the process ends, and a copy left by a killed
-    process is removed by the next one that makes a copy."""
+def _utf8_copy(path: Path, encoding: str = "cp1252", one_newline: bool = False) -> Path:
+    """A Windows-1252 or UTF-16 CSV rewritten as UTF-8 beside the system's temp files (DuckDB
+    reads only UTF-8, UTF-16 and Latin-1, and Latin-1 refuses 1252's quotes and dashes); with
+    `one_newline`, every line end as LF. Once per file and process. It holds every NIK of the
+    extract: an import removes it when done (release_utf8_copy), any other run when the process
+    ends, and a copy left by a killed process is removed by the next one that makes a copy."""
     import atexit
     import tempfile
 
     from validator.reports import sweep_dead
 
     st = path.stat()
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, encoding, one_newline)
     if key not in _UTF8_COPIES:
         sweep_dead(Path(tempfile.gettempdir()), _COPY_NAME)
         fd, name = tempfile.mkstemp(prefix=f"bansos-utf8-{os.getpid()}-", suffix=".csv")
         with open(fd, "w", encoding="utf-8", newline="") as out, path.open(
-                "r", encoding="cp1252", errors="replace", newline="") as src:
+                "r", encoding=encoding, errors="replace", newline=None if one_newline else "") as src:
             for chunk in iter(lambda: src.read(1 << 22), ""):
-                out.write(chunk)
+                out.write(chunk.lstrip("\ufeff") if out.tell() == 0 else chunk)
         copy = Path(name)
         atexit.register(copy.unlink, missing_ok=True)
         _UTF8_COPIES[key] = copy
@@ -141,18 +172,26 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
         kind, delim = "parquet", None
         relation = f"read_parquet({_lit(str(path))})"
     elif suffix in (".csv", ".txt"):
-        kind, (delim, skip) = "csv", _sniff_delimiter(path)
-        # Every column as text: a NIK never passes through a number. skip: the header is line 1,
-        # or 2 after a "sep=" line (the sniffer would otherwise start at a later, wider line of a
-        # ragged file).
-        readable = path if _is_utf8(path) else _utf8_copy(path)  # Windows-1252: read from a UTF-8 copy
-        relation = (f"read_csv({_lit(str(readable))}, delim={_lit(delim)}, header=true, all_varchar=true, "
-                    f"quote='\"', escape='\"', skip={skip})")
+        # Windows-1252 or UTF-16 (Excel's "Unicode Text"): read from a UTF-8 copy.
+        encoding = _encoding(path)
+        readable = path if encoding == "utf-8" else _utf8_copy(path, encoding)
+        kind, (delim, skip) = "csv", _sniff_delimiter(readable, path.name)
+        relation = _read_csv(readable, delim, skip)
     else:
         raise UserError(f"Berkas {path.name} bukan CSV atau Parquet.",
                         f"{path.name} is neither CSV nor Parquet.", code="bad_format")
+    # (On a cursor of its own: a file that fails here must not abort the caller's transaction.)
+    probe = con.cursor()
     try:
-        columns = tuple(r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall())
+        try:
+            columns = tuple(r[0] for r in probe.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall())
+        except duckdb.Error:
+            if kind != "csv" or not _mixed_newlines(readable):
+                raise
+            # CRLF and LF line ends in one file: read from a copy with one kind.
+            readable = _utf8_copy(path, encoding, one_newline=True)
+            relation = _read_csv(readable, delim, skip)
+            columns = tuple(r[0] for r in probe.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall())
     except duckdb.Error as exc:
         advice = ("Periksa bahwa berkas UTF-8 dan setiap baris punya kolom sebanyak baris judul." if kind == "csv"
                   else "Berkas itu rusak atau bukan Parquet; ekspor ulang dari sumbernya.")
@@ -163,8 +202,11 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
                       "sebagai satu sel: tutup atau hapus tanda kutip itu, lalu ulangi." if lines > 1 else
                       f"Baris {line} berisi {got} kolom, padahal baris judul {want} kolom: perbaiki baris itu (mis. "
                       "pemisah atau tanda kutip yang berlebih), lalu ulangi.")
-        raise UserError(f"Berkas {path.name} tidak dapat dibaca sebagai {kind.upper()} ({_duck_error(exc)}). {advice}",
+        said = _duck_error(exc).replace(str(readable), path.name).replace(readable.name, path.name)
+        raise UserError(f"Berkas {path.name} tidak dapat dibaca sebagai {kind.upper()} ({said}). {advice}",
                         f"{path.name} cannot be read as {kind.upper()}.", code="unreadable") from None
+    finally:
+        probe.close()
     return Source(path, kind, relation, columns, delim)
 
 
