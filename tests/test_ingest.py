@@ -309,6 +309,23 @@ def test_a_spacer_row_under_a_merged_cell_is_not_a_recipient(tmp_path):
     assert [(s["row"], s["why"]) for s in outcome.listing.skipped] == [(4, "blank")]
 
 
+def test_a_return_workbook_without_its_list_sheet_is_told_so(tmp_path):
+    """Only the Ringkasan sheet left (the list sheet deleted): exit 2 with what to send, not an
+    internal error."""
+    import openpyxl
+
+    from tests.conftest import run_rows
+    from validator.reports import write_outputs
+
+    paths = write_outputs(run_rows(tmp_path, "pkh", [{}]), tmp_path / "out")
+    wb = openpyxl.load_workbook(paths["xlsx"])
+    wb.remove(wb.worksheets[0])
+    wb.save(tmp_path / "ringkasan.xlsx")
+    with pytest.raises(UserError) as info:
+        validate(tmp_path / "ringkasan.xlsx", "pkh", today=TODAY)
+    assert info.value.code == "no_nik_column" and "sheet Ringkasan" in info.value.message_id
+
+
 def test_the_sheet_with_the_list_wins_over_a_template_and_ringkasan_is_a_name_like_any(tmp_path):
     import openpyxl
 

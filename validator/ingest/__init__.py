@@ -97,7 +97,12 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tupl
                 with_nik.append((name, below, visible))
             if best is None or score > best[0]:
                 best = (score, grid)
-    assert best is not None
+    if best is None:  # only the Ringkasan sheet of a return workbook, its list sheet deleted
+        raise UserError(
+            f"Berkas {path.name} hanya berisi sheet Ringkasan dari hasil validasi, bukan daftar penerima. Kirim "
+            "berkas hasil lengkap (dengan sheet daftarnya) atau berkas daftar asli.",
+            f"{path.name} holds only the Ringkasan sheet of a validation result, not a recipient list. Send the "
+            "whole result workbook (with its list sheet) or the original list.", code="no_nik_column")
     grid = best[1]
     grid.date1904 = date1904(path)
     grid.formulas_without_values = errors.result()[1].get(grid.sheet or "", 0) if errors is not None else 0
