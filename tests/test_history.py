@@ -147,8 +147,21 @@ def test_the_same_list_again_with_a_repeated_nik_adds_and_removes_nothing(tmp_pa
     rows = [SITI, BUDI, dict(BUDI, nama="BUDI S", rek="300201000111222")]
     submit(tmp_path, db, "pkh", A, "2026-T1", rows)
     again = submit(tmp_path, db, "pkh", A, "2026-T1", rows)
-    assert again.compared_to["counts"] == {"fixed": 0, "still_failing": 1, "newly_failing": 0, "added": 0,
+    # Both rows of the repeated NIK are matched, row for row: both still fail (GANDA_NIK).
+    assert again.compared_to["counts"] == {"fixed": 0, "still_failing": 2, "newly_failing": 0, "added": 0,
                                            "removed": 0}
+
+
+def test_a_duplicate_pasted_in_is_added_and_one_deleted_is_removed(tmp_path):
+    """Every row is accounted for: a second row of a NIK pasted in is added (and rejected), the
+    deleted twin of a repeated NIK is removed, not lost from the diff."""
+    db = tmp_path / "h.duckdb"
+    submit(tmp_path, db, "pkh", A, "2026-T1", [SITI, BUDI, dict(BUDI, nama="BUDI S", rek="300201000111222")])
+    again = submit(tmp_path, db, "pkh", A, "2026-T1", [SITI, BUDI, dict(SITI, rek="300201000111333")])
+    diff = again.compared_to
+    assert diff["counts"] == {"fixed": 1, "still_failing": 0, "newly_failing": 1, "added": 1, "removed": 1}
+    assert [r["row"] for r in diff["rows"]["added"]] == [4] and [r["row"] for r in diff["rows"]["removed"]] == [4]
+    assert diff["rows"]["added"][0]["nik"] == "1271175506800001" and diff["rows"]["removed"][0]["nik"] == BUDI["nik"]
 
 
 @pytest.mark.parametrize("a,b,same", [("2026-03", "2026-T1", True), ("2026-04", "2026-T1", False),

@@ -165,9 +165,11 @@ def compare_to(store: Store, previous: dict, current: pl.DataFrame) -> dict:
     cols = ["row", "nik", "nik_ok", "nama", "status", "codes"]
     now = current.select(cols).sort("row")
     prev = prev.select(cols).with_columns(pl.col("nik_ok").fill_null(False))
-    # A NIK listed twice is matched once (its first row).
-    by_nik = now.filter("nik_ok").unique("nik", keep="first", maintain_order=True).join(
-        prev.filter("nik_ok").unique("nik", keep="first", maintain_order=True), on="nik", suffix="_before")
+    # A NIK listed twice is matched row for row in order: its first row with the earlier list's
+    # first, its second with the second. A second row pasted in is added; one deleted, removed.
+    nth = pl.int_range(pl.len()).over("nik").alias("_nth")
+    by_nik = now.filter("nik_ok").with_columns(nth).join(
+        prev.filter("nik_ok").with_columns(nth), on=["nik", "_nth"], suffix="_before").drop("_nth")
     taken_now, taken_prev = by_nik["row"], by_nik["row_before"]
     rest_now = now.filter(~pl.col("row").is_in(taken_now.implode()))
     rest_prev = prev.filter(~pl.col("row").is_in(taken_prev.implode()))
@@ -189,9 +191,8 @@ def compare_to(store: Store, previous: dict, current: pl.DataFrame) -> dict:
         "fixed": both.filter(failing_before & ~failing_now),
         "still_failing": both.filter(failing_before & failing_now),
         "newly_failing": both.filter(~failing_before & failing_now),
-        # A NIK listed twice is one person: its second row is neither added nor removed.
-        "added": unmatched_now.filter(pl.col("nik_ok") & ~pl.col("nik").is_in(prev["nik"].implode())).select(shown),
-        "removed": unmatched_prev.filter(pl.col("nik_ok") & ~pl.col("nik").is_in(now["nik"].implode())).select(shown),
+        "added": unmatched_now.filter(pl.col("nik_ok")).select(shown),
+        "removed": unmatched_prev.filter(pl.col("nik_ok")).select(shown),
     }
     return {
         "submission_id": previous["id"],
