@@ -528,3 +528,18 @@ def test_how_many_more_is_written_the_indonesian_way(tmp_path):
     last = outcome.findings.filter(code="GANDA_NIK").sort("_idx")[-1]
     assert last["message"][0].endswith(", dan 1.234 baris lainnya."), last["message"][0]
     assert last["message_en"][0].endswith(", and 1234 more.")
+
+
+def test_a_date_column_written_month_first_is_read_so_and_said(tmp_path):
+    """07/31/1998 and 12/25/1970 (a CSV saved with English settings): the column is month first,
+    read so, and the result says it; a day-first column with one such slip stays day-first."""
+    women = [{"nik": f"127117{d + 40:02d}{m:02d}{y % 100:02d}000{i}", "kk": f"127117010110000{i}",
+              "tgl": f"{m:02d}/{d:02d}/{y}", "rek": f"30020100012350{i}"}
+             for i, (d, m, y) in enumerate([(31, 7, 1968), (25, 12, 1970), (9, 7, 1960), (2, 1, 1980)], 1)]
+    outcome = run_rows(tmp_path, "pkh", women)
+    assert codes_by_row(outcome) == [set()] * 4
+    assert "dates_month_first" in [w["code"] for w in outcome.listing.warnings]
+    day_first = [dict(w, tgl=f"{w['tgl'][3:5]}-{w['tgl'][:2]}-{w['tgl'][6:]}") for w in women[:3]]
+    slip = run_rows(tmp_path, "pkh", day_first + [dict(women[3], tgl="01/31/1980")])
+    assert "dates_month_first" not in [w["code"] for w in slip.listing.warnings]
+    assert codes_by_row(slip)[:3] == [set()] * 3 and "TGL_LAHIR_TIDAK_VALID" in codes_by_row(slip)[3]

@@ -349,6 +349,7 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
     ctx = CheckContext(rules=rules, program=program, regions=regions, today=today, sender=sender,
                        fields=listing.present, date1904=listing.date1904)
     prepared, findings = run_checks(listing.frame, ctx)
+    listing.warnings.extend(ctx.warnings)
     listing.warnings.extend(missing_columns(listing, program, ctx.enabled))
     timings["checks"] = time.perf_counter() - t0
 

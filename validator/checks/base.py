@@ -39,6 +39,7 @@ class CheckContext:
     fields: set[str] = field(default_factory=set)
     skipped: list[dict] = field(default_factory=list)
     date1904: bool = False  # the workbook's date serials count from 1904 (ListData.date1904)
+    warnings: list[dict] = field(default_factory=list)  # said about the list as a whole (result.json)
 
     def has(self, *names: str) -> bool:
         return all(n in self.fields for n in names)

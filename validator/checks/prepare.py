@@ -14,6 +14,7 @@ from validator.normalize import (
     display_name,
     is_placeholder_name,
     is_scientific,
+    month_first_column,
     name_key,
     nik_date_parts,
     parse_amount,
@@ -122,6 +123,17 @@ def resolve_kecamatan(regions: Regions, written: str, near: list[str]) -> str | 
     return codes[0] if codes else None
 
 
+MONTH_FIRST = {
+    "code": "dates_month_first",
+    "message": "Tanggal lahir di daftar ini ditulis bulan lebih dulu (BB/HH/TTTT, mis. 07/31/1998), seperti yang "
+               "disimpan Excel atau LibreOffice berbahasa Inggris, jadi dibaca demikian. Periksa beberapa tanggal; "
+               "sebaiknya tulis tanggal sebagai HH-BB-TTTT (31-07-1998).",
+    "message_en": "Birth dates in this list are written month first (MM/DD/YYYY, e.g. 07/31/1998), as Excel or "
+                  "LibreOffice with English settings saves them, and were read so. Check a few dates; better write "
+                  "them as DD-MM-YYYY (31-07-1998).",
+}
+
+
 def via_unique(frame: pl.DataFrame, keys: list[str], outputs: list[pl.Expr]) -> pl.DataFrame:
     """Compute text normalisations once per distinct value, then join them back.
 
@@ -169,8 +181,11 @@ def prepare(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         (name.is_null() | is_placeholder_name(pl.col("_name_raw")).fill_null(False)).alias("_name_bad"),
         name_key(pl.col("_name_raw")).alias("_name_key"),
     ])
-    out = via_unique(out, ["_dob_raw", "_dob_num"],
-                     [parse_date(pl.col("_dob_raw"), pl.col("_dob_num"), today, ctx.date1904).alias("_dob")])
+    month_first = month_first_column(out["_dob_raw"])
+    if month_first:
+        ctx.warnings.append(MONTH_FIRST)
+    out = via_unique(out, ["_dob_raw", "_dob_num"], [parse_date(
+        pl.col("_dob_raw"), pl.col("_dob_num"), today, ctx.date1904, month_first).alias("_dob")])
     out = via_unique(out, ["_sex_raw"], [parse_sex(pl.col("_sex_raw")).alias("_sex")])
     out = via_unique(out, ["_amount_raw", "_amount_num"],
                      [parse_amount(pl.col("_amount_raw"), pl.col("_amount_num")).alias("_amount")])

@@ -1,6 +1,12 @@
 """Vectorised normalisation of list cells: every function takes and returns a polars expression."""
 
-from validator.normalize.dates import century_year, nik_birth_date, nik_date_parts, parse_date
+from validator.normalize.dates import (
+    century_year,
+    month_first_column,
+    nik_birth_date,
+    nik_date_parts,
+    parse_date,
+)
 from validator.normalize.ids import (
     DECIMAL_TAIL,
     EXCEL_MARK,
@@ -45,6 +51,7 @@ __all__ = [
     "name_key",
     "nik_date_parts",
     "parse_amount",
+    "month_first_column",
     "parse_date",
     "parse_sex",
     "plain_digits",

@@ -62,11 +62,13 @@ def _from_serial(n: pl.Expr) -> pl.Expr:
 
 
 def parse_date(
-    text: pl.Expr, is_num: pl.Expr | bool | None = None, today: dt.date | None = None, date1904: bool = False
+    text: pl.Expr, is_num: pl.Expr | bool | None = None, today: dt.date | None = None, date1904: bool = False,
+    month_first: bool = False,
 ) -> pl.Expr:
     """Birth-date cell text (any accepted layout, Excel serials included) to a Date, else null.
     `date1904`: the workbook counts serials from 1904 (a numeric cell's serial is shifted; a
-    serial typed as text is read as the 1900 system's, as Excel shows such text no date at all)."""
+    serial typed as text is read as the 1900 system's, as Excel shows such text no date at all).
+    `month_first`: 07/31/1998 is month, day, year (the column's own layout: month_first_column)."""
     num = pl.lit(bool(is_num)) if is_num is None or isinstance(is_num, bool) else is_num
     t = text.str.replace_all(_INVISIBLE, "").str.strip_chars().str.to_uppercase()
     t = t.str.replace(_ISO_T, "$1 $2").str.replace(_TIME_TAIL, "$1")
@@ -118,8 +120,9 @@ def parse_date(
 
     n = f("ia")
     year = layout(n, f("yyyy"), n % 10_000, n // 10_000)
-    month = layout(f("ib"), f("mm"), n // 10_000 % 100, n // 100 % 100)
-    day = layout(f("ic"), n, n // 1_000_000, n % 100)
+    swapped = f("nb").is_between(1, 2) if month_first else pl.lit(False)  # numbers, not a month name
+    month = layout(f("ib"), pl.when(swapped).then(n).otherwise(f("mm")), n // 10_000 % 100, n // 100 % 100)
+    day = layout(f("ic"), pl.when(swapped).then(f("ib")).otherwise(n), n // 1_000_000, n % 100)
     # One date parse for every layout: they exclude each other.
     date = pl.coalesce(_iso(year, month, day), _from_serial(f("serial")))
     s = s.struct.with_fields(date=date)
@@ -128,6 +131,21 @@ def parse_date(
     ahead = f("day_first") & (f("nc") == 2) & (f("date") > pl.lit(today or dt.date.today()))
     s = s.struct.with_fields(date=pl.when(ahead).then(f("date").dt.offset_by("-100y")).otherwise(f("date")))
     return s.struct.field("date")
+
+
+_NUMERIC_DATE = r"^\s*['\u2018\u2019]?(\d{1,2})[-/.](\d{1,2})[-/.](?:\d{2}|\d{4})(?:[ T].*)?$"
+
+
+def month_first_column(texts: pl.Series) -> bool:
+    """A date column written month first (07/31/1998: Excel or LibreOffice with English settings
+    saving CSV): some dates have a second part above 12 and none a first part above 12. A
+    day-first column shows a day above 12 in most of its dates, so one such date keeps it
+    day-first; two or more the other way are needed to read it month first."""
+    parts = texts.drop_nulls().unique().str.extract_groups(_NUMERIC_DATE).struct.unnest()
+    if parts.height == 0:
+        return False
+    first, second = (parts[c].cast(pl.Int32, strict=False) for c in parts.columns[:2])
+    return bool((first > 12).sum() == 0 and (second > 12).sum() >= 2)
 
 
 def nik_birth_date(parts: pl.Expr, today: dt.date) -> pl.Expr:
