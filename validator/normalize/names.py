@@ -144,9 +144,10 @@ _DOUBLED = re.compile(r"(\w)\1+")
 # Letters written for one sound in Indonesian names, folded for the comparison only (names_alike):
 # YUSUF and YUSUP, RIZKI and RISKI, ZAINAL and ZAENAL, RAHMAT and RAHMAD, KHAIRUL and HAIRUL,
 # TAUFIQ and TAUFIK, SOFYAN and SOFIAN (Y is J in the key: a J between a consonant and a vowel
-# is the I of the other spelling), DZULKIFLI and ZULKIFLI, FATHUR and FATUR.
+# is the I of the other spelling), DZULKIFLI and ZULKIFLI, FATHUR and FATUR, and the old spelling
+# of Chinese-Indonesian names: TJHIN and CHIN (KHIN in the key).
 _SOUNDS = [(re.compile(p), r) for p, r in (
-    (r"DZ", "Z"), (r"Z", "S"), (r"KH", "H"), (r"TH", "T"), (r"Q", "K"), (r"[FV]", "P"), (r"AE", "AI"),
+    (r"DZ", "Z"), (r"Z", "S"), (r"TJH", "H"), (r"KH", "H"), (r"TH", "T"), (r"Q", "K"), (r"[FV]", "P"), (r"AE", "AI"),
     (r"D\b", "T"), (r"(?<=[^AIUEO ])J(?=[AIUEO])", "I"),
 )]
 
