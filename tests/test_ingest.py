@@ -1312,3 +1312,71 @@ def test_csv_cells_written_as_formula_text_are_read_as_excel_shows_them(tmp_path
     assert outcome.summary["accepted"] == 1, outcome.summary
     assert outcome.rows["nik"].to_list() == ["1271175506800001"]
     assert outcome.listing.frame["nama"].to_list() == ['SITI "UCOK" AMINAH']
+
+
+_LAYOUT_HEADER = ["NO", "NIK", "NO. KK", "NAMA KPM", "JENIS KELAMIN", "ALAMAT", "BANK", "NO. REKENING", "NOMINAL"]
+_LAYOUT_PEOPLE = [("1271170101600001", "1271171001100001", "AHMAD SYAHPUTRA", "L", "300101000000017", 600000),
+                  ("1271174806630002", "1271171001100002", "NURHAYATI", "P", "300101000104746", 750000),
+                  ("1271175511660003", "1271171001100003", "RATNA SARI", "P", "300101000209475", 225000)]
+
+
+def _layout(tmp_path, build) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """A workbook `build(ws, person)` fills; (rows read, rows set aside) as (row, name or why)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+
+    def person(r: int, n: int, p: tuple) -> None:
+        for c, v in enumerate([n, p[0], p[1], p[2], p[3], "JL. SEI BATANG HARI NO. 1", "BRI", p[4], p[5]], 1):
+            ws.cell(r, c, v)
+    build(ws, person)
+    wb.save(tmp_path / "layout.xlsx")
+    out = validate(tmp_path / "layout.xlsx", "pkh", kecamatan="127117", today=TODAY)
+    return ([(r, n) for r, n in out.rows.select("row", "nama").iter_rows()],
+            [(s["row"], s["why"]) for s in out.listing.skipped])
+
+
+def test_a_total_labelled_beside_a_count_is_a_total(tmp_path):
+    """JUMLAH KEL. MERDEKA in the name column with the count in the NIK or NO column, and SUB
+    JUMLAH: totals, not recipients with NIK_FORMAT."""
+    def build(ws, person):
+        ws.append(_LAYOUT_HEADER)
+        for k, p in enumerate(_LAYOUT_PEOPLE):
+            person(2 + k, k + 1, p)
+        ws.cell(5, 2, 3), ws.cell(5, 4, "JUMLAH KEL. MERDEKA"), ws.cell(5, 9, 1575000)
+        ws.cell(6, 1, 3), ws.cell(6, 4, "TOTAL"), ws.cell(6, 9, 1575000)
+        ws.cell(7, 4, "SUB JUMLAH"), ws.cell(7, 9, 1575000)
+    rows, skipped = _layout(tmp_path, build)
+    assert [r for r, _ in rows] == [2, 3, 4] and skipped == [(5, "total"), (6, "total"), (7, "total")]
+
+
+def test_label_value_headings_inside_the_list_are_no_recipients(tmp_path):
+    """Each kelurahan's block under its own heading written 'Kecamatan | : | Medan Baru'."""
+    def build(ws, person):
+        for top in (1, 9):
+            ws.cell(top, 1, "DAFTAR PENERIMA PKH TAHAP I TAHUN 2026")
+            ws.cell(top + 1, 1, "Kecamatan"), ws.cell(top + 1, 2, ":"), ws.cell(top + 1, 3, "Medan Baru")
+            ws.cell(top + 2, 1, "Kelurahan"), ws.cell(top + 2, 3, ": Merdeka")
+            for c, v in enumerate(_LAYOUT_HEADER, 1):
+                ws.cell(top + 4, c, v)
+        person(6, 1, _LAYOUT_PEOPLE[0]), person(7, 2, _LAYOUT_PEOPLE[1]), person(14, 3, _LAYOUT_PEOPLE[2])
+        ws.cell(16, 1, "KELURAHAN"), ws.cell(16, 2, ": DARAT")
+    rows, skipped = _layout(tmp_path, build)
+    assert [r for r, _ in rows] == [6, 7, 14]
+    assert {r: w for r, w in skipped}[10] == "section" and {r: w for r, w in skipped}[16] == "section"
+
+
+def test_a_nip_without_its_word_under_the_signer_is_no_nik(tmp_path):
+    """'19700101 199003 1 001' under the camat's name: the signature block, not a recipient."""
+    def build(ws, person):
+        ws.append(_LAYOUT_HEADER)
+        for k, p in enumerate(_LAYOUT_PEOPLE):
+            person(2 + k, k + 1, p)
+        ws.cell(5, 1, "*) KPM no. 2 pindah domisili, diganti ahli waris")
+        ws.cell(7, 2, "Medan,        Januari 2026"), ws.cell(8, 2, "Camat Medan Baru")
+        ws.cell(11, 2, "MUHAMMAD RIZAL, S.STP"), ws.cell(12, 2, "19700101 199003 1 001")
+    rows, skipped = _layout(tmp_path, build)
+    assert [r for r, _ in rows] == [2, 3, 4]
+    assert dict(skipped) == {5: "notes", 6: "blank", 7: "signature", 8: "signature", 9: "blank", 10: "blank",
+                             11: "signature", 12: "signature"}

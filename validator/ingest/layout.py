@@ -39,8 +39,9 @@ WHY_TEXT = {
     "other_table": ("tabel lain di bawah daftar, tidak diperiksa", "another table below the list, not checked"),
 }
 
-_TOTAL = r"^\W*(JUMLAH|TOTAL|JML|GRAND\s*TOTAL|SUB\s*TOTAL|SUBTOTAL)\b"
-_PLACE_DATE = r"^[A-Z .'-]{3,},\s*\d{1,2}\s+[A-Z]+\s+\d{4}\s*$"  # "Medan, 2 Januari 2026"
+_TOTAL = r"^\W*(?:SUB\s*|GRAND\s*)?(JUMLAH|TOTAL|JML)\b|^\W*SUBTOTAL\b"
+# "Medan, 2 Januari 2026", or with the day left blank to be written by hand.
+_PLACE_DATE = r"^[A-Z .'-]{3,},\s*(?:\d{1,2})?\s+[A-Z]+\s+\d{4}\s*$"
 _HEADS = r"KEPALA\s+(?:DESA|DINAS|BIDANG|SEKSI|KELURAHAN|LINGKUNGAN|DUSUN|KANTOR|UPTD?|BAGIAN|SUB\s*BAG\w*)"
 _SIGNATURE = (
     r"\b(MENGETAHUI|DIKETAHUI|DIPERIKSA|DIVERIFIKASI|MENYETUJUI|CAMAT|LURAH|" + _HEADS + r"|NIP\b|NIP\.|TTD\b|"
@@ -52,7 +53,8 @@ _SIGNATURE_LINE = (r"^\W*(MENGETAHUI|DIKETAHUI|DIPERIKSA|DIVERIFIKASI|MENYETUJUI
                    + _HEADS + r"\b|A\.\s*N\.|PLT\.?\s|DISETUJUI|DIBUAT\s+OLEH|YANG\s+MEMBUAT|YANG\s+MENYERAHKAN|"
                    r"TTD\b)|" + _PLACE_DATE)
 # Notes under the table: "Keterangan :", "Catatan: data per 1 Maret", "Sumber: SIKS-NG", "NB:".
-_NOTES = r"^\W*(?:KETERANGAN|KET\s*[.:]|CATATAN|SUMBER\s*(?:DATA)?\s*:|N\.?\s*B\s*[.:])"
+# A footnote marked "*)" likewise.
+_NOTES = r"^\W*(?:KETERANGAN|KET\s*[.:]|CATATAN|SUMBER\s*(?:DATA)?\s*:|N\.?\s*B\s*[.:])|^\s*\*+\s*\)"
 # A line that groups the rows below it: "KELURAHAN : MERDEKA", "Kecamatan Medan Baru", "DESA X".
 _SECTION = r"^\W*(?:(?:KELURAHAN|DESA|KECAMATAN|LINGKUNGAN|DUSUN|NAGARI|GAMPONG|JORONG|KELOMPOK)\b|KEL\.|KEC\.)"
 # The title of a list that is not this one, typed above a second table with the list's own header:
@@ -71,8 +73,13 @@ _SOMETHING = r"[\p{L}\p{N}]"
 _COLUMN_MARK = r"^\(?(\d{1,2}|[A-Za-z])\)?$"
 # A list marker before a heading: "A | KELURAHAN …", "B. KEL. BABURA", "II. Kelurahan Darat", "3) DESA …".
 _LIST_MARKER = r"^\W*(?:[A-Z]|[IVX]{1,4}|\d{1,3})[.)]?\s+"
-# An ID column that holds a signature line ("NIP. 19700101 199003 1 005") has six digits but no ID.
-_NIP = r"(?i)\bNIP\b"
+# An ID column that holds a signature line ("NIP. 19700101 199003 1 005") has six digits but no ID;
+# nor does a NIP written without the word (birth date, start of service, sex, serial: 18 digits).
+_NIP = r"(?i)\bNIP\b|^\s*(?:19|20)\d{6}\s+\d{6}\s+[12]\s+\d{3}\s*$"
+# A "label : value" line (KECAMATAN | : | MEDAN BARU, Kelurahan | : Merdeka) of a page's heading.
+_LABEL_LINE = r"^\W*[A-Z][A-Z .]{2,30}?\s*:"
+_SECTION_KV = _SECTION + r"[^:]{0,30}:"
+_KV_TITLE = r"^\W*(?:PROGRAM|BULAN|TAHUN|TAHAP|PERIODE|KABUPATEN|KOTA|PROVINSI|BANK\s+PENYALUR|JENIS\s+BANTUAN)\b"
 
 
 @dataclass
@@ -718,7 +725,10 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     looks_amount = ((amount_cell.str.contains(r"[1-9]") & ~amount_cell.str.contains(r"[A-Za-z]{3,}"))
                     | amount_cell.str.contains(r"(?i)^\s*=?\s*SUM\("))  # a 0 on an unused template row is no total
     unlabelled_total = (n <= 3) & nobody & looks_amount if "nominal" in found else pl.lit(False)
-    total = joined.str.contains(_TOTAL) | unlabelled_total
+    # The label may sit in any cell, a count of recipients left of it (NO or NIK column: =COUNTA).
+    total_cell = pl.any_horizontal([cell[j].fill_null("").str.to_uppercase().str.contains(_TOTAL) for j in content]) \
+        if content else pl.lit(False)
+    total = joined.str.contains(_TOTAL) | unlabelled_total | ((n <= 5) & total_cell)
     # The signature block comes after the list: after its last row with an ID (or, in a list
     # with no IDs typed at all, its last row of three or more cells). A word such as SEKRETARIS,
     # PETUGAS or "a.n." on a row inside the list is a jabatan, a job or a note, not a signature.
@@ -777,6 +787,12 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
         .when(footer & (n <= 2)).then(pl.lit("signature"))
         .when(heading & (joined.str.contains(_SECTION) | headline.str.contains(_SECTION))).then(pl.lit("section"))
         .when(heading & (joined.str.contains(_TITLE) | headline.str.contains(_TITLE))).then(pl.lit("title"))
+        # The same headings written "label : value" over two or three cells (KELURAHAN | : DARAT).
+        # (Without the colon, a second cell is a person's: DESA PURNAMASARI | P.)
+        .when((n <= 3) & (joined.str.contains(_SECTION_KV) | headline.str.contains(_SECTION_KV)))
+        .then(pl.lit("section"))
+        .when((n <= 3) & joined.str.contains(_LABEL_LINE) & joined.str.contains(_TITLE + "|" + _KV_TITLE))
+        .then(pl.lit("title"))
         .when((filled_cells == 1) & id_text).then(pl.lit("title"))
         .when((n >= 3) & (small == n)).then(pl.lit("column_numbers"))
         # The lower row of a two-row header, repeated on a later page (TEMPAT | TANGGAL).
