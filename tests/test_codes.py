@@ -122,6 +122,15 @@ CASES = [
     ("cash channel named on a cash row", "BANK_TIDAK_DIKENAL", "bst",
      [{"bank": b, "rek": ""} for b in ("PT POS INDONESIA", "Kantor Pos", "POS", "TUNAI", "PT. Pos Indonesia (Persero)")],
      []),
+    ("cash channel written as one word", "BANK_TIDAK_DIKENAL", "bst", [{"bank": "Kantorpos", "rek": ""}], []),
+    # The account cell saying there is none ("TUNAI", "BELUM ADA") is no account: no REKENING_HURUF,
+    # and the cash channel named as the bank is no finding either.
+    *[(f"no account: {rek}", code, "bst", [{"bank": "PT POS INDONESIA", "rek": rek}], [])
+      for rek in ("TUNAI", "POS", "NON REKENING", "BELUM ADA", "Melalui PT Pos", "NIHIL")
+      for code in ("REKENING_HURUF", "BANK_TIDAK_DIKENAL")],
+    ("no account in a transfer program is empty", "REKENING_KOSONG", "pkh", [{"rek": "BELUM ADA"}], [0]),
+    ("no account in a transfer program is no letters", "REKENING_HURUF", "pkh", [{"rek": "BELUM ADA"}], []),
+    ("an account with letters is still one", "REKENING_HURUF", "bst", [{"rek": "30020100O123507"}], [0]),
     ("cash channel in a transfer program", "BANK_TIDAK_DIKENAL", "pkh", [{"bank": "PT POS INDONESIA"}], [0]),
     ("cash channel in a group program paid to accounts", "BANK_TIDAK_DIKENAL", "kube",
      [dict(m, bank="PT POS INDONESIA", rek="") for m in kube_group(5)], [0, 1, 2, 3, 4]),
@@ -136,6 +145,9 @@ CASES = [
      [{"nama": "SUKARNO", "Nama Rekening": "Drs. Soekarno", "_extra_headers": ["Nama Rekening"],
        "nik": "1271171506800001", "jk": "L"}], []),
     # Part of the name is not the name: the surname alone is often a relative's account.
+    ("the cash channel as holder of a cash row", "NAMA_REKENING_BEDA", "bst",
+     [{"bank": "PT POS INDONESIA", "rek": "", "Nama Rekening": "PT POS INDONESIA", "_extra_headers": ["Nama Rekening"]}],
+     []),
     ("holder is only the surname", "NAMA_REKENING_BEDA", "pkh",
      [{"Nama Rekening": "AMINAH", "_extra_headers": ["Nama Rekening"]}], [0]),
     ("holder another first name", "NAMA_REKENING_BEDA", "pkh",

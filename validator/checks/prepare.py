@@ -26,6 +26,11 @@ from validator.rulebook import Rulebook, bank_key
 from validator.wilayah import Regions, place_key
 
 ID_FIELDS = {"nik": "_nik", "no_kk": "_kk", "no_rekening": "_acct"}
+# Words in the account cell that say there is no account: the cash channel (BST pays through PT
+# Pos), or none yet. The row has no account, as if the cell were empty.
+NO_ACCOUNT = (r"(?i)^\W*(?:(?:PT\.?\s*)?(?:KANTOR\s*)?POS\b|TUNAI|CASH|POSINDO|(?:MELALUI|VIA|LEWAT)\s+(?:PT\.?\s*)?POS\b"
+              r"|(?:TIDAK|TDK|BELUM|BLM)\s*(?:ADA|PUNYA)\b|NIHIL\b|KOSONG\b|NON\s*-?\s*REK(?:ENING)?\b"
+              r"|TANPA\s+REK(?:ENING)?\b)")
 _RAW_COLUMN = re.compile(r"^[cn]\d+$")
 
 
@@ -56,7 +61,10 @@ def _id_columns(frame: pl.DataFrame, ctx: CheckContext, field: str, prefix: str)
             at = dirty.filter(marked)
             raw = raw.scatter(at, raw.gather(at).str.replace(EXCEL_MARK_PATTERN, ""))
             part = part.with_columns(raw.alias("r"), part["num"].scatter(at, True))
-        fixed = part[dirty].select(clean_id(r).alias("r"), is_scientific(r).alias("sci"))
+        cleaned = clean_id(r)
+        if field == "no_rekening":  # "TUNAI", "BELUM ADA", "Melalui PT Pos": no account given
+            cleaned = pl.when(r.str.contains(NO_ACCOUNT)).then(None).otherwise(cleaned)
+        fixed = part[dirty].select(cleaned.alias("r"), is_scientific(r).alias("sci"))
         # Exact here (a regex, any length): the account checks read "digits only" from it.
         fixed = fixed.with_columns(r.str.contains(r"^[0-9]+$").fill_null(False).alias("plain"))
         part = part.with_columns(part[c].scatter(dirty, fixed[c]) for c in ("r", "plain", "sci"))

@@ -26,7 +26,7 @@ _PATTERNS = sorted(
 
 
 # The cash channel written where a bank would be: PT Pos Indonesia pays BST in cash.
-CASH = r"(?i)^\s*(?:PT\.?\s*)?(?:KANTOR\s+)?POS(?:\s*IND(?:ONESIA|O)?)?\b|^\s*(?:TUNAI|CASH|POSINDO)\b"
+CASH = r"(?i)^\s*(?:PT\.?\s*)?(?:KANTOR\s*)?POS(?:\s*IND(?:ONESIA|O)?)?\b|^\s*(?:TUNAI|CASH|POSINDO)\b"
 
 
 def program_banks(ctx: CheckContext) -> list[str]:
@@ -110,7 +110,8 @@ def holder_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     ).select("_idx", "_holder_raw", "_name", "_holder_key", "_name_key")
     # A holder cell that holds no name ("-", "TIDAK ADA", digits) is not compared, as for the
     # recipient's own name.
-    cand = cand.filter(~is_placeholder_name(pl.col("_holder_raw")))
+    # Nor is the cash channel written as the holder of a row paid in cash (PT POS INDONESIA).
+    cand = cand.filter(~is_placeholder_name(pl.col("_holder_raw")) & ~pl.col("_holder_raw").str.contains(CASH))
     if cand.height == 0:
         return cand.select("_idx", "_holder_raw", "_name")
     # The same test as the registry's name (DTKS_NAMA_BEDA): spelling, initials and words written
