@@ -112,8 +112,8 @@ def resolve_kecamatan(regions: Regions, written: str, near: list[str]) -> str | 
     """A kecamatan column cell as a 6-digit code: a code as written, else the name, preferring
     kecamatan inside `near` (the sender's kabupaten, the program's area) when names repeat."""
     digits = re.sub(r"\D", "", written)
-    if len(digits) == 6 and not re.search(r"[A-Za-z]", written):
-        return digits
+    if len(digits) in (6, 10) and not re.search(r"[A-Za-z]", written):
+        return digits[:6]  # a kelurahan's code (12.71.17.1001) lies in its kecamatan
     # The name with its code: "Medan Baru (127117)", "12.71.17 - Medan Baru". The code counts when
     # the name is the code's own or no kecamatan's; two kecamatan in one cell are none.
     coded = re.fullmatch(r"(.*?)\(?\b(\d{2})\.?(\d{2})\.?(\d{2})\b\)?(.*)", written.strip())
@@ -124,6 +124,11 @@ def resolve_kecamatan(regions: Regions, written: str, near: list[str]) -> str | 
     key = place_key(written)
     # "PERCUT SEITUAN" for Percut Sei Tuan: spacing is the commonest slip in a typed name.
     codes = regions.kecamatan_by_key.get(key, ()) or regions.kecamatan_by_compact_key.get(key.replace(" ", ""), ())
+    # The kecamatan with its kabupaten/kota or kelurahan after it: "Medan Baru, Kota Medan",
+    # "PERCUT SEI TUAN - DELI SERDANG", "Medan Baru Kota Medan", "Medan Baru / Padang Bulan".
+    first = re.split(r",|\s[-–/]\s|/|\(|\s(?:KOTA|KAB(?:UPATEN)?\.?)\s", written, maxsplit=1, flags=re.I)[0]
+    if not codes and first.strip() and first != written:
+        return resolve_kecamatan(regions, first, near)
     for prefix in near:
         inside = [c for c in codes if c.startswith(prefix)]
         if inside:
