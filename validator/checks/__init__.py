@@ -39,7 +39,7 @@ def run_checks(frame: pl.DataFrame, ctx: CheckContext) -> tuple[pl.DataFrame, pl
     frame independently: they run side by side on a small thread pool (polars releases the GIL
     while it computes), so a two-core machine works on both at once."""
     prepared = prepare(frame, ctx).with_columns(rekening.account_columns(ctx))
-    prepared = prepared.with_columns(tempat.group_accounts(prepared, ctx).alias("_group_acct"))
+    prepared = prepared.with_columns(tempat.group_accounts(prepared, ctx))
     lazy = prepared.lazy()
     field_of = {c: e.field for c, e in ctx.rules.catalog.items()}
     rules = [r for r in _simple_rules(ctx) if ctx.enabled(r.code)]

@@ -106,7 +106,7 @@ def holder_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     names differ are scored (rapidfuzz compares the pairs in C, not per row in Python)."""
     cand = frame.filter(
         pl.col("_holder_key").is_not_null() & pl.col("_name_key").is_not_null() & ~pl.col("_name_bad")
-        & (pl.col("_holder_key") != pl.col("_name_key")) & ~pl.col("_group_acct")
+        & (pl.col("_holder_key") != pl.col("_name_key")) & ~pl.col("_group_holder")
     ).select("_idx", "_holder_raw", "_name", "_holder_key", "_name_key")
     # A holder cell that holds no name ("-", "TIDAK ADA", digits) is not compared, as for the
     # recipient's own name.

@@ -83,18 +83,23 @@ def _group_of(frame: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
     return group, raw
 
 
-def group_accounts(frame: pl.DataFrame, ctx: CheckContext) -> pl.Series:
-    """True on rows whose account is their group's, in a program paid to a group account (KUBE:
-    programs.md): the same account on two or more rows, all of one named group. Such rows are
-    not GANDA_REKENING, and the holder (often the group's name) is not compared with the
-    member's (NAMA_REKENING_BEDA). An account shared across groups is still both."""
+def group_accounts(frame: pl.DataFrame, ctx: CheckContext) -> list[pl.Series]:
+    """In a program paid to a group account (KUBE: programs.md), `_group_acct`: the row's account
+    is its group's (the same account on two or more rows, all of one named group), so not
+    GANDA_REKENING; and `_group_holder`: that, or the holder named as the group ("KUBE MAWAR" on
+    the ketua's row), so the holder is not compared with the member (NAMA_REKENING_BEDA). An
+    account shared across groups is still both."""
     if ctx.program.group is None or not ctx.has("nama_kelompok"):
-        return pl.repeat(False, frame.height, eager=True)
+        no = pl.repeat(False, frame.height, eager=True)
+        return [no.alias("_group_acct"), no.alias("_group_holder")]
     group, acct = pl.col("_g"), pl.col("_acct")
     shared = (acct.is_not_null() & group.is_not_null()
               & (pl.len().over(acct) >= 2) & (group.n_unique().over(acct) == 1)
-              & (group.null_count().over(acct) == 0))
-    return frame.select(_group_of(frame)[0].alias("_g"), acct).select(shared.fill_null(False)).to_series()
+              & (group.null_count().over(acct) == 0)).fill_null(False)
+    holder = pl.col("_holder_raw").str.to_uppercase().str.replace_all(r"\s+", " ").str.strip_chars()
+    named = holder.str.starts_with(group).fill_null(False)
+    return frame.select(_group_of(frame)[0].alias("_g"), acct, "_holder_raw").select(
+        shared.alias("_group_acct"), (shared | named).alias("_group_holder")).get_columns()
 
 
 def _written_once(groups: pl.Series) -> bool:
