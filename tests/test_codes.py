@@ -206,6 +206,10 @@ CASES = [
     ("a group's account held by the group", "NAMA_REKENING_BEDA", "kube",
      [dict(m, rek="300201000123509", **{"Nama Rekening": "KUBE MAWAR", "_extra_headers": ["Nama Rekening"]})
       for m in kube_group(5)], []),
+    ("the group's bank named on the ketua's row only", "BANK_TIDAK_DIKENAL", "kube",
+     [dict(m, rek="300201000123509", bank="BRI" if i == 0 else "") for i, m in enumerate(kube_group(5))], []),
+    ("a member's own account without a bank", "BANK_TIDAK_DIKENAL", "kube",
+     [dict(m, bank="BRI" if i else "") for i, m in enumerate(kube_group(5))], [0]),
     ("the group's account given once, held by the group", "NAMA_REKENING_BEDA", "kube",
      [dict(m, **({"Nama Rekening": "KUBE MAWAR", "rek": "300201000123509"} if i == 0 else {"Nama Rekening": m["nama"]}),
            _extra_headers=["Nama Rekening"]) for i, m in enumerate(kube_group(5))], []),

@@ -38,8 +38,15 @@ def run_checks(frame: pl.DataFrame, ctx: CheckContext) -> tuple[pl.DataFrame, pl
     After the shared preparation, the row rules and the duplicate searches read the prepared
     frame independently: they run side by side on a small thread pool (polars releases the GIL
     while it computes), so a two-core machine works on both at once."""
-    prepared = prepare(frame, ctx).with_columns(rekening.account_columns(ctx))
+    prepared = prepare(frame, ctx)
     prepared = prepared.with_columns(tempat.group_accounts(prepared, ctx))
+    if ctx.program.group is not None:
+        # A group's account with its bank named on one member's row (the ketua's): the others'
+        # empty bank cell is that bank, not BANK_TIDAK_DIKENAL.
+        unnamed = pl.col("_group_acct") & pl.col("_bank_raw").is_null()
+        prepared = prepared.with_columns(pl.when(unnamed).then(pl.col(c).max().over("_acct")).otherwise(pl.col(c))
+                                         for c in ("_bank_raw", "_bank"))
+    prepared = prepared.with_columns(rekening.account_columns(ctx))
     lazy = prepared.lazy()
     field_of = {c: e.field for c, e in ctx.rules.catalog.items()}
     rules = [r for r in _simple_rules(ctx) if ctx.enabled(r.code)]
