@@ -129,6 +129,10 @@ CASES = [
       for rek in ("TUNAI", "POS", "NON REKENING", "BELUM ADA", "Melalui PT Pos", "NIHIL")
       for code in ("REKENING_HURUF", "BANK_TIDAK_DIKENAL")],
     ("no account in a transfer program is empty", "REKENING_KOSONG", "pkh", [{"rek": "BELUM ADA"}], [0]),
+    ("a number after POS is an account with letters", "REKENING_HURUF", "bst",
+     [{"bank": "BSI", "rek": "POS 7140382915"}, {"bank": "BSI", "rek": "CASH 7140382916"}], [0, 1]),
+    ("the cash channel as holder of a transfer row", "NAMA_REKENING_BEDA", "pkh",
+     [{"Nama Rekening": "PT POS INDONESIA", "_extra_headers": ["Nama Rekening"]}], [0]),
     ("no account in a transfer program is no letters", "REKENING_HURUF", "pkh", [{"rek": "BELUM ADA"}], []),
     ("an account with letters is still one", "REKENING_HURUF", "bst", [{"rek": "30020100O123507"}], [0]),
     ("cash channel in a transfer program", "BANK_TIDAK_DIKENAL", "pkh", [{"bank": "PT POS INDONESIA"}], [0]),
@@ -171,6 +175,10 @@ CASES = [
      [{"kec": k} for k in ("Medan Baru Kota Medan", "MEDAN BARU - KOTA MEDAN", "Kecamatan Medan Baru, Kota Medan",
                            "12.71.17.1001", "Medan Baru / Padang Bulan")], []),
     ("another kecamatan with its kota", "KECAMATAN_BEDA", "pkh", [{"kec": "Medan Sunggal, Kota Medan"}], [0]),
+    ("two kecamatan in one cell are none", "KECAMATAN_BEDA", "pkh", [{"kec": "Medan Baru / Medan Selayang"}], [0]),
+    # A kelurahan named like a kecamatan elsewhere (Merdeka) beside its own kecamatan: not judged.
+    ("a kelurahan before its kecamatan", "WILAYAH_DI_LUAR_PROGRAM", "maghrib_mengaji",
+     [{"kec": "Merdeka, Medan Baru"}, {"kec": "Merdeka / Medan Baru"}], []),
     ("another name beside the own code", "KECAMATAN_BEDA", "pkh", [{"kec": "Medan Sunggal (127117)"}], [0]),
     ("another code beside the own name", "KECAMATAN_BEDA", "pkh", [{"kec": "Medan Baru (12.71.02)"}], [0]),
     ("outside Kota Medan", "WILAYAH_DI_LUAR_PROGRAM", "maghrib_mengaji", [{"kec": "Percut Sei Tuan"}], [0]),
@@ -213,6 +221,11 @@ CASES = [
     ("the group's account given once, held by the group", "NAMA_REKENING_BEDA", "kube",
      [dict(m, **({"Nama Rekening": "KUBE MAWAR", "rek": "300201000123509"} if i == 0 else {"Nama Rekening": m["nama"]}),
            _extra_headers=["Nama Rekening"]) for i, m in enumerate(kube_group(5))], []),
+    ("a holder whose name begins with the group's", "NAMA_REKENING_BEDA", "kube",
+     [dict(m, **{"Nama Rekening": "MAWARDI" if i == 4 else m["nama"], "_extra_headers": ["Nama Rekening"]})
+      for i, m in enumerate(kube_group(5, name="MAWAR"))], [4]),
+    ("two members sharing one account where the others give their own", "GANDA_REKENING", "kube",
+     [dict(m, rek="300201000123504" if i >= 3 else m["rek"]) for i, m in enumerate(kube_group(5))], [3, 4]),
     ("a member's own account held by another", "NAMA_REKENING_BEDA", "kube",
      [dict(m, **{"Nama Rekening": "JOKO SUSILO" if i == 0 else m["nama"], "_extra_headers": ["Nama Rekening"]})
       for i, m in enumerate(kube_group(5))], [0]),

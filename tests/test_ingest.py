@@ -1380,3 +1380,17 @@ def test_a_nip_without_its_word_under_the_signer_is_no_nik(tmp_path):
     assert [r for r, _ in rows] == [2, 3, 4]
     assert dict(skipped) == {5: "notes", 6: "blank", 7: "signature", 8: "signature", 9: "blank", 10: "blank",
                              11: "signature", 12: "signature"}
+
+
+def test_a_person_with_a_total_word_in_a_note_stays_data(tmp_path):
+    """'JML ART 4' or 'Jumlah tanggungan 3' in the KETERANGAN of a person without a NIK: a
+    recipient (NIK_KOSONG), not a total set aside unchecked."""
+    path = tmp_path / "notes.csv"
+    path.write_text("NO,NIK,NO KK,NAMA,NOMINAL,KETERANGAN\n"
+                    "1,1271175501900001,1271170101200001,SITI AMINAH,600000,\n"
+                    "2,,,RINA WATI,600000,JML ART 4\n"
+                    "3,,,BUDI SANTOSO,600000,Jumlah tanggungan 3\n"
+                    "4,1271175501900004,1271170101200004,AHMAD YANI,600000,\n", encoding="utf-8")
+    outcome = validate(path, "bst", kecamatan="127117", today=TODAY)
+    assert outcome.rows["row"].to_list() == [2, 3, 4, 5] and outcome.listing.skipped == []
+    assert outcome.findings.filter(code="NIK_KOSONG").height == 2

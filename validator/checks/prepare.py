@@ -27,7 +27,8 @@ from validator.wilayah import Regions, place_key
 
 ID_FIELDS = {"nik": "_nik", "no_kk": "_kk", "no_rekening": "_acct"}
 # Words in the account cell that say there is no account: the cash channel (BST pays through PT
-# Pos), or none yet. The row has no account, as if the cell were empty.
+# Pos), or none yet. Without a digit in it, the row has no account, as if the cell were empty
+# ("POS 7140382915" is an account with letters).
 NO_ACCOUNT = (r"(?i)^\W*(?:(?:PT\.?\s*)?(?:KANTOR\s*)?POS\b|TUNAI|CASH|POSINDO|(?:MELALUI|VIA|LEWAT)\s+(?:PT\.?\s*)?POS\b"
               r"|(?:TIDAK|TDK|BELUM|BLM)\s*(?:ADA|PUNYA)\b|NIHIL\b|KOSONG\b|NON\s*-?\s*REK(?:ENING)?\b"
               r"|TANPA\s+REK(?:ENING)?\b)")
@@ -63,7 +64,7 @@ def _id_columns(frame: pl.DataFrame, ctx: CheckContext, field: str, prefix: str)
             part = part.with_columns(raw.alias("r"), part["num"].scatter(at, True))
         cleaned = clean_id(r)
         if field == "no_rekening":  # "TUNAI", "BELUM ADA", "Melalui PT Pos": no account given
-            cleaned = pl.when(r.str.contains(NO_ACCOUNT)).then(None).otherwise(cleaned)
+            cleaned = pl.when(r.str.contains(NO_ACCOUNT) & ~r.str.contains(r"\d")).then(None).otherwise(cleaned)
         fixed = part[dirty].select(cleaned.alias("r"), is_scientific(r).alias("sci"))
         # Exact here (a regex, any length): the account checks read "digits only" from it.
         fixed = fixed.with_columns(r.str.contains(r"^[0-9]+$").fill_null(False).alias("plain"))
@@ -126,9 +127,13 @@ def resolve_kecamatan(regions: Regions, written: str, near: list[str]) -> str | 
     codes = regions.kecamatan_by_key.get(key, ()) or regions.kecamatan_by_compact_key.get(key.replace(" ", ""), ())
     # The kecamatan with its kabupaten/kota or kelurahan after it: "Medan Baru, Kota Medan",
     # "PERCUT SEI TUAN - DELI SERDANG", "Medan Baru Kota Medan", "Medan Baru / Padang Bulan".
-    first = re.split(r",|\s[-–/]\s|/|\(|\s(?:KOTA|KAB(?:UPATEN)?\.?)\s", written, maxsplit=1, flags=re.I)[0]
-    if not codes and first.strip() and first != written:
-        return resolve_kecamatan(regions, first, near)
+    # Every part that names a kecamatan must name the same one: "Merdeka, Medan Baru" (a kelurahan
+    # named like a kecamatan elsewhere) and "Medan Baru / Medan Selayang" are none.
+    parts = [p for p in re.split(r",|\s[-–/]\s|/|\(|\)|\s(?:KOTA|KAB(?:UPATEN)?\.?)\s", written, flags=re.I)
+             if p.strip()]
+    if not codes and len(parts) > 1:
+        named = {c for c in (resolve_kecamatan(regions, p, near) for p in parts) if c}
+        return named.pop() if len(named) == 1 else None
     for prefix in near:
         inside = [c for c in codes if c.startswith(prefix)]
         if inside:

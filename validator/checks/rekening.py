@@ -107,11 +107,13 @@ def holder_mismatch(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     cand = frame.filter(
         pl.col("_holder_key").is_not_null() & pl.col("_name_key").is_not_null() & ~pl.col("_name_bad")
         & (pl.col("_holder_key") != pl.col("_name_key")) & ~pl.col("_group_holder")
+        # Nor is the cash channel written as the holder of a row paid in cash (PT POS INDONESIA).
+        & ~(pl.lit(ctx.program.cash_channel) & pl.col("_acct").is_null()
+            & pl.col("_holder_raw").str.contains(CASH).fill_null(False))
     ).select("_idx", "_holder_raw", "_name", "_holder_key", "_name_key")
     # A holder cell that holds no name ("-", "TIDAK ADA", digits) is not compared, as for the
     # recipient's own name.
-    # Nor is the cash channel written as the holder of a row paid in cash (PT POS INDONESIA).
-    cand = cand.filter(~is_placeholder_name(pl.col("_holder_raw")) & ~pl.col("_holder_raw").str.contains(CASH))
+    cand = cand.filter(~is_placeholder_name(pl.col("_holder_raw")))
     if cand.height == 0:
         return cand.select("_idx", "_holder_raw", "_name")
     # The same test as the registry's name (DTKS_NAMA_BEDA): spelling, initials and words written

@@ -93,11 +93,15 @@ def group_accounts(frame: pl.DataFrame, ctx: CheckContext) -> list[pl.Series]:
         no = pl.repeat(False, frame.height, eager=True)
         return [no.alias("_group_acct"), no.alias("_group_holder")]
     group, acct = pl.col("_g"), pl.col("_acct")
+    # (Every member giving an account gives this one: a group whose members give their own
+    # accounts has no group account, and two of them sharing one is GANDA_REKENING.)
     shared = (acct.is_not_null() & group.is_not_null()
               & (pl.len().over(acct) >= 2) & (group.n_unique().over(acct) == 1)
-              & (group.null_count().over(acct) == 0)).fill_null(False)
+              & (group.null_count().over(acct) == 0)
+              & (acct.filter(acct.is_not_null()).n_unique().over(group) == 1)).fill_null(False)
     holder = pl.col("_holder_raw").str.to_uppercase().str.replace_all(r"\s+", " ").str.strip_chars()
-    named = holder.str.starts_with(group).fill_null(False)
+    # The group's name whole ("KUBE MAWAR", "KUBE MAWAR (TONI)"), not a name it begins (MAWARDI).
+    named = ((holder == group) | holder.str.starts_with(group + " ")).fill_null(False)
     return frame.select(_group_of(frame)[0].alias("_g"), acct, "_holder_raw").select(
         shared.alias("_group_acct"), (shared | named).alias("_group_holder")).get_columns()
 

@@ -725,10 +725,15 @@ def _classify(body: pl.DataFrame, width: int, found: dict[str, int], headers: li
     looks_amount = ((amount_cell.str.contains(r"[1-9]") & ~amount_cell.str.contains(r"[A-Za-z]{3,}"))
                     | amount_cell.str.contains(r"(?i)^\s*=?\s*SUM\("))  # a 0 on an unused template row is no total
     unlabelled_total = (n <= 3) & nobody & looks_amount if "nominal" in found else pl.lit(False)
-    # The label may sit in any cell, a count of recipients left of it (NO or NIK column: =COUNTA).
-    total_cell = pl.any_horizontal([cell[j].fill_null("").str.to_uppercase().str.contains(_TOTAL) for j in content]) \
-        if content else pl.lit(False)
-    total = joined.str.contains(_TOTAL) | unlabelled_total | ((n <= 5) & total_cell)
+    # The label may sit in the NO, NIK, KK or name column with a count of recipients left of it
+    # (=COUNTA in the NO or NIK column); with a name beside it, a row is a person ("JML ART 4" in
+    # a note is no total).
+    label_cols = sorted(seq_cols | {found[f] for f in ("nik", "no_kk", "nama") if f in found})
+    total_cell = pl.any_horizontal([cell[j].fill_null("").str.to_uppercase().str.contains(_TOTAL)
+                                    for j in label_cols]) if label_cols else pl.lit(False)
+    name_cell = cell[found["nama"]].fill_null("") if "nama" in found else pl.lit("")
+    no_name = name_cell.str.contains(counts["nama"]) | name_cell.str.to_uppercase().str.contains(_TOTAL)
+    total = joined.str.contains(_TOTAL) | unlabelled_total | ((n <= 5) & total_cell & no_name)
     # The signature block comes after the list: after its last row with an ID (or, in a list
     # with no IDs typed at all, its last row of three or more cells). A word such as SEKRETARIS,
     # PETUGAS or "a.n." on a row inside the list is a jabatan, a job or a note, not a signature.
