@@ -510,6 +510,8 @@ def test_display_name(text, expected):
         "dr. Rina, Sp.A": "RINA",
         "Siti Aminah, S.Pd., M.Pd": "SITI AMINAH",
         "Nasution, Ali": "NASUTION ALI",
+        "Rosma, Br. Pane": "ROSMA BR PANE",
+        "Hasanuddin, M. Nur": "HASANUDDIN MUHAMMAD NUR",
         "M. A. Rahman": "MUHAMMAD A RAHMAN",
         "Siti 2": "SITI 2",
         # punctuation

@@ -87,6 +87,11 @@ CASES = [
         ("dr. RINA, Sp.A", "RINA"))],
     ("another name, alike in sound only", "DTKS_NAMA_BEDA", "pkh", [{"nama": "RIZKI AMALIA"}], [{"nama": "RAFI AMALIA"}],
      [0]),
+    # Two names, not two spellings: the folds hold only where the spellings are one name.
+    *[(f"two names {a} / {b}", "DTKS_NAMA_BEDA", "pkh", [{"nama": a}], [{"nama": b}], [0]) for a, b in (
+        ("AHMAD SAID", "AHMAD ZAID"), ("FENI ANGGRAINI", "PENI ANGGRAINI"), ("MARIO", "MARJO"))],
+    ("a clan name after a comma is no degree", "DTKS_NAMA_BEDA", "pkh", [{"nama": "ROSMA BR PANE"}],
+     [{"nama": "ROSMA, BR. PANE"}], []),
     ("a spouse", "DTKS_NAMA_BEDA", "pkh", [{"nama": "DEWI SIMANJUNTAK"}], [{"nama": "DEDI SIMANJUNTAK"}], [0]),
     ("kk differs", "DTKS_KK_BEDA", "pkh", [{}], [{"no_kk": "1271170101100009"}], [0]),
     ("kk same", "DTKS_KK_BEDA", "pkh", [{}], [{}], []),

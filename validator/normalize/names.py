@@ -74,7 +74,16 @@ _UNDOTTED_DEGREES = (
     "LC MA MT MH MKES MKOM MHUM MPSI MBA PHD SSI SKES SHUM SPSI SSTP STP SFARM APT SPA SPOG SPPD SPB "
     "SE SH ST SPD SPDI SAG SSOS SKOM SIP SKM SKEP SKED AMD AMK AMKEB AMDKEB AMAPD MPD MSI MM MAG"
 )
-_DEGREE = rf"(?:[A-Z]{{1,4}}(?:\s*\.\s*[A-Z]{{1,4}})+|(?:{'|'.join(_UNDOTTED_DEGREES.split())})\b)"
+# Written with dots: each one known, so that "ROSMA, BR. PANE" or "HASANUDDIN, M. NUR" keep
+# their words.
+_DOTTED_DEGREES = (
+    "S.PD.I S.PD.SD S.PD S.AG S.SOS S.E S.H S.KOM S.T S.IP S.KM S.KEP S.SI S.KES S.FARM S.PSI S.HUM S.STP "
+    "S.TR S.P S.PT S.IKOM S.I.KOM S.KED A.MD.KEB A.MD.KEP A.MD.KOM A.MD.FARM A.MD A.MA.PD A.MA M.PD.I M.PD "
+    "M.SI M.M M.AG M.A M.T M.H M.KES M.KOM M.HUM M.PSI M.SC M.KEP M.AP M.E SP.A SP.PD SP.OG SP.B SP.M "
+    "SP.KK SP.S SP.JP PH.D B.SC B.A"
+).split()
+_DEGREE = (r"(?:" + "|".join(r"\s*\.\s*".join(d.split(".")) for d in sorted(_DOTTED_DEGREES, key=len, reverse=True))
+           + rf"|{'|'.join(_UNDOTTED_DEGREES.split())})\b")
 _DEGREES_AFTER_COMMA = rf",[\s,]*(?:{_DEGREE}\.?[\s,]*)+$"
 _MUHAMMAD_SPELLED = _spelled(_MUHAMMAD)
 _MUHAMMAD_RE = rf"\b(?:{'|'.join(_MUHAMMAD_SPELLED)}) "
@@ -143,12 +152,13 @@ def is_placeholder_name(text: pl.Expr) -> pl.Expr:
 _DOUBLED = re.compile(r"(\w)\1+")
 # Letters written for one sound in Indonesian names, folded for the comparison only (names_alike):
 # YUSUF and YUSUP, RIZKI and RISKI, ZAINAL and ZAENAL, RAHMAT and RAHMAD, KHAIRUL and HAIRUL,
-# TAUFIQ and TAUFIK, SOFYAN and SOFIAN (Y is J in the key: a J between a consonant and a vowel
-# is the I of the other spelling), DZULKIFLI and ZULKIFLI, FATHUR and FATUR, and the old spelling
-# of Chinese-Indonesian names: TJHIN and CHIN (KHIN in the key).
+# TAUFIQ and TAUFIK, SOFYAN and SOFIAN (Y is J in the key), DZULKIFLI and ZULKIFLI, FATHUR and
+# FATUR, and the old spelling of Chinese-Indonesian names: TJHIN and CHIN (KHIN in the key).
+# Only where the two spellings are one name: F/V and P at a word's end (FENI and PENI are two
+# names), Z and S inside a word (ZAID and SAID are two), J and I after F or P (MARJO and MARIO).
 _SOUNDS = [(re.compile(p), r) for p, r in (
-    (r"DZ", "Z"), (r"Z", "S"), (r"TJH", "H"), (r"KH", "H"), (r"TH", "T"), (r"Q", "K"), (r"[FV]", "P"), (r"AE", "AI"),
-    (r"D\b", "T"), (r"(?<=[^AIUEO ])J(?=[AIUEO])", "I"),
+    (r"DZ", "Z"), (r"\BZ", "S"), (r"TJH", "H"), (r"KH", "H"), (r"TH", "T"), (r"Q", "K"), (r"[FV]\b", "P"),
+    (r"AE", "AI"), (r"D\b", "T"), (r"(?<=[FP])J(?=[AIUEO])", "I"),
 )]
 
 
