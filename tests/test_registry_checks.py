@@ -200,13 +200,15 @@ def test_an_extract_without_a_column_says_which_check_did_not_run(tmp_path, colu
 @pytest.mark.parametrize("via_store", [False, True], ids=["--registry", "imported"])
 def test_a_desil_column_mostly_unreadable_is_reported_not_passed(tmp_path, via_store):
     """A desil column the registry holds but that cannot be read ('kelas-7') would let everyone
-    through as 'not yet ranked': DTKS_DESIL is named as not run, as for a missing column."""
+    through as 'not yet ranked': the result warns; rows whose desil can be read are still judged."""
     from validator.registry import import_registry
 
     people = [{"desil": "kelas-7"}] + [{"nik": f"12711715067500{i:02d}", "desil": f"kelas-{i % 9 + 1}"}
-                                       for i in range(2, 12)]
+                                       for i in range(2, 12)] + [{"nik": "1271171506750099", "desil": "9"}]
     full = registry_file(tmp_path, people)
-    path = write_csv(tmp_path / "l.csv", *make_rows("pkh", [{}]))
+    path = write_csv(tmp_path / "l.csv", *make_rows("pkh", [{}, {"nik": "1271171506750099", "jk": "L",
+                                                                  "kk": "1271170101100099", "tgl": "15-06-1975",
+                                                                  "rek": "300201000987699"}]))
     if via_store:
         with Store(tmp_path / "h.duckdb") as s:
             report = import_registry(full, s)
@@ -215,15 +217,22 @@ def test_a_desil_column_mostly_unreadable_is_reported_not_passed(tmp_path, via_s
         assert "kolom_tidak_terbaca" in [w["code"] for w in report.warnings]
     else:
         outcome = validate(path, "pkh", kecamatan="127117", today=TODAY, registry=full)
-    [note] = [s for s in outcome.checks_skipped if s["check"] == "DTKS_DESIL"]
-    assert "desil yang terbaca" in note["reason"]
+    assert "registry_desil_unreadable" in [w["code"] for w in outcome.listing.warnings]
+    assert "DTKS_DESIL" not in {s["check"] for s in outcome.checks_skipped}
+    assert ["DTKS_DESIL" in c for c in codes_by_row(outcome)] == [False, True]  # desil 9 is still read
     # A few unreadable cells among readable ones are the rows' own problem, not the column's.
     readable = registry_file(tmp_path, [{"desil": "7"}] + [{"nik": f"12711715067500{i:02d}", "desil": "3"}
                                                            for i in range(2, 12)] + [{"nik": "1271171506750099",
                                                                                        "desil": "kelas-7"}])
     outcome = validate(path, "pkh", kecamatan="127117", today=TODAY, registry=readable)
     assert "DTKS_DESIL" in set(outcome.findings["code"])
-    assert "DTKS_DESIL" not in {s["check"] for s in outcome.checks_skipped}
+    assert "registry_desil_unreadable" not in [w["code"] for w in outcome.listing.warnings]
+    # Dashes are 'not yet ranked', as an empty cell: no warning either.
+    dashes = registry_file(tmp_path, [{"desil": "9"}] + [{"nik": f"12711715067500{i:02d}", "desil": "-"}
+                                                         for i in range(2, 12)])
+    outcome = validate(path, "pkh", kecamatan="127117", today=TODAY, registry=dashes)
+    assert "registry_desil_unreadable" not in [w["code"] for w in outcome.listing.warnings]
+    assert ["DTKS_DESIL" in c for c in codes_by_row(outcome)] == [True, False]
 
 
 def test_a_check_the_program_never_runs_is_not_reported_as_skipped(tmp_path):

@@ -156,6 +156,19 @@ def _unusable_extract(registry: Path, n: int, ok: int) -> None:
             code="registry_nik_damaged")
 
 
+def _desil_unreadable(name: str) -> dict:
+    """The warning for a registry whose desil column is mostly unreadable ('kelas-3')."""
+    return {
+        "code": "registry_desil_unreadable",
+        "message": f"Sebagian besar desil di ekstrak DTKS/DTSEN {name} tidak terbaca (bukan angka 1-10), jadi penerima "
+                   "yang desilnya tidak terbaca tidak diperiksa DTKS_DESIL. Beri tahu Dinas Sosial agar kolom desil "
+                   "diperbaiki dan ekstraknya diimpor ulang.",
+        "message_en": f"Most desil values in the DTKS/DTSEN extract {name} are unreadable (not a number 1-10), so "
+                      "recipients whose desil cannot be read were not checked for DTKS_DESIL. Ask the Dinas Sosial to "
+                      "fix the desil column and import the extract again.",
+    }
+
+
 # From this share of damaged NIKs in the registry on, a list's DTKS_TIDAK_TERDAFTAR rows may be
 # the registry's fault rather than the person's: the result says so.
 DAMAGED_REGISTRY_SHARE = 0.01
@@ -190,17 +203,26 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
     rows = registri.list_rows(prepared, findings)  # readable NIKs: what every check below joins on
     con = store.con if store is not None else None
     if registry is not None or (store is not None and store.has_registry()):
-        from validator.registry import imported_fields, scan_extract_fields, unreadable_fields
+        from validator.registry import (
+            imported_fields,
+            imported_unreadable,
+            scan_extract_fields,
+            unreadable_fields,
+        )
 
         con = con or duckdb.connect()
         # Read from a file, the extract is narrowed to the list's NIKs before it is normalised.
         if registry is not None:
             source, have = scan_extract_fields(con, registry, keys=registri.KEYS)
-            have = have - _reading(registry.name, lambda: unreadable_fields(con, registry))
+            unreadable = _reading(registry.name, lambda: unreadable_fields(con, registry))
             name = registry.name
         else:
             source = "registry"
             name, have = imported_fields(con) or ("registri", set(registri.COLUMN_CHECKS))
+            unreadable = imported_unreadable(con)
+        if "desil" in unreadable and ctx.enabled("DTKS_DESIL") and registri.applies("DTKS_DESIL", ctx) \
+                and warnings is not None:
+            warnings.append(_desil_unreadable(name))
         found = _reading(name, lambda: registri.registry_findings(rows, ctx, con, source))
         missing = found.get("DTKS_TIDAK_TERDAFTAR")
         if missing is not None and missing.height:

@@ -345,6 +345,8 @@ def _words(expr: str) -> str:
 
 def _normalised(src: Source, cols: dict[str, str], with_text: bool, keys: str | None = None) -> str:
     t = {f: _text(cols.get(f)) for f in FIELDS}
+    # A desil of dashes is not yet ranked, as an empty cell (many exports write "-").
+    t["desil"] = f"nullif(regexp_replace({t['desil']}, '^[-–—.]+$', ''), '')"
     relation = src.relation
     if keys is not None:
         # Only the NIK is normalised on every row of the extract; the other columns only on the
@@ -396,14 +398,19 @@ def imported_fields(con: duckdb.DuckDBPyConnection) -> tuple[str, set[str]] | No
     if not rows:
         return None
     row = rows[0]
-    report = json.loads(row[1] or "{}")
-    missing = set(report.get("missing_columns") or []) | set(report.get("unreadable_columns") or [])
+    missing = set(json.loads(row[1] or "{}").get("missing_columns") or [])
     return row[0], set(FIELDS) - missing
+
+
+def imported_unreadable(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The fields of the registry imported last whose column was mostly unreadable."""
+    rows = con.execute("SELECT report FROM registry_imports ORDER BY imported_at DESC LIMIT 1").fetchall()
+    return set(json.loads(rows[0][0] or "{}").get("unreadable_columns") or []) if rows else set()
 
 
 def unreadable_fields(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
     """Fields whose column an extract file has but cannot be read in most of the first 10,000
-    rows that fill it (a desil written 'kelas-3'): the check reading it would pass everyone."""
+    rows that fill it (a desil written 'kelas-3'): the check reading it passes those rows."""
     src = open_source(con, path)
     cols = registry_columns(src)
     if "desil" not in cols:
@@ -467,7 +474,8 @@ class ExtractReport:
     timings: dict[str, float] = field(default_factory=dict)
     import_id: str | None = None
     duplicate_nik: int | None = None  # NIKs on more than one row; counted by the import only
-    # Columns there but unreadable in most rows that fill them (desil 'kelas-3'): as good as missing.
+    # Columns there but unreadable in most rows that fill them (desil 'kelas-3'): the check reading
+    # one judges only the rows it can read, and a validation using the import says so.
     unreadable_columns: list[str] = field(default_factory=list)
 
     @property
@@ -644,10 +652,11 @@ def _warnings(rep: ExtractReport) -> list[dict[str, str]]:
         lost = ", ".join(COLUMN_CHECKS[c] for c in rep.unreadable_columns if c in COLUMN_CHECKS)
         warn("kolom_tidak_terbaca",
              f"kolom {cols} ada, tetapi sebagian besar isinya tidak terbaca (tulis angka 1-10, misalnya 3 atau "
-             f"Desil 3), jadi {lost} tidak dijalankan dan disebut di checks_skipped. Perbaiki kolomnya lalu impor "
-             "ulang.",
+             f"Desil 3), jadi {lost} hanya memeriksa baris yang terbaca, dan setiap hasil validasi memberi "
+             "peringatan. Perbaiki kolomnya lalu impor ulang.",
              f"column(s) {cols} are there but mostly unreadable (write a number 1-10, e.g. 3 or Desil 3), so "
-             f"{lost} is not run (listed in checks_skipped). Fix the column and import again.")
+             f"{lost} judges only the rows it can read, and every validation warns. Fix the column and import "
+             "again.")
     if rep.rows == 0:
         warn("tanpa_baris", "ekstrak tidak berisi baris data.", "the extract holds no data rows.")
     if rep.duplicate_nik:
