@@ -582,3 +582,11 @@ def test_a_date_column_written_month_first_is_read_so_and_said(tmp_path):
     slip = run_rows(tmp_path, "pkh", day_first + [dict(women[3], tgl="01/31/1980")])
     assert "dates_month_first" not in [w["code"] for w in slip.listing.warnings]
     assert codes_by_row(slip)[:3] == [set()] * 3 and "TGL_LAHIR_TIDAK_VALID" in codes_by_row(slip)[3]
+    # Every day in the first part 12 or under, two slips: the NIKs say day-first, so it stays so.
+    small = [{"nik": f"127117{d:02d}{m:02d}{y % 100:02d}000{i}", "kk": f"127117010110000{i}", "jk": "L",
+              "tgl": tgl, "rek": f"30020100012350{i}"}
+             for i, (d, m, y, tgl) in enumerate([(5, 6, 1980, "05/06/1980"), (7, 1, 1990, "07/01/1990"),
+                                                 (5, 3, 1985, "05/13/1985"), (3, 4, 1970, "03/14/1970")], 1)]
+    kept = run_rows(tmp_path, "pkh", small)
+    assert "dates_month_first" not in [w["code"] for w in kept.listing.warnings]
+    assert codes_by_row(kept)[:2] == [set()] * 2 and all("TGL_LAHIR_TIDAK_VALID" in c for c in codes_by_row(kept)[2:])

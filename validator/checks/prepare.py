@@ -199,7 +199,7 @@ def prepare(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
         (name.is_null() | is_placeholder_name(pl.col("_name_raw")).fill_null(False)).alias("_name_bad"),
         name_key(pl.col("_name_raw")).alias("_name_key"),
     ])
-    month_first = month_first_column(out["_dob_raw"])
+    month_first = month_first_column(out["_dob_raw"], out["_nik"])
     if month_first:
         ctx.warnings.append(MONTH_FIRST)
     out = via_unique(out, ["_dob_raw", "_dob_num"], [parse_date(

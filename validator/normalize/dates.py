@@ -136,16 +136,33 @@ def parse_date(
 _NUMERIC_DATE = r"^\s*['\u2018\u2019]?(\d{1,2})[-/.](\d{1,2})[-/.](?:\d{2}|\d{4})(?:[ T].*)?$"
 
 
-def month_first_column(texts: pl.Series) -> bool:
+def month_first_column(texts: pl.Series, niks: pl.Series | None = None) -> bool:
     """A date column written month first (07/31/1998: Excel or LibreOffice with English settings
     saving CSV): some dates have a second part above 12 and none a first part above 12. A
     day-first column shows a day above 12 in most of its dates, so one such date keeps it
-    day-first; two or more the other way are needed to read it month first."""
+    day-first; two or more the other way are needed to read it month first. Then the NIKs
+    (16 digits, same row) have the last word: the column is month first only if more rows'
+    NIK dates agree with the month-first reading than with the day-first one (a short day-first
+    list with two slips such as 05/13/1985 stays day-first)."""
     parts = texts.drop_nulls().unique().str.extract_groups(_NUMERIC_DATE).struct.unnest()
     if parts.height == 0:
         return False
     first, second = (parts[c].cast(pl.Int32, strict=False) for c in parts.columns[:2])
-    return bool((first > 12).sum() == 0 and (second > 12).sum() >= 2)
+    if not ((first > 12).sum() == 0 and (second > 12).sum() >= 2):
+        return False
+    if niks is None:
+        return True
+    rows = pl.DataFrame({"t": texts, "nik": niks}).filter(
+        pl.col("nik").str.contains(r"^\d{16}$") & pl.col("t").str.contains(_NUMERIC_DATE)).head(10_000)
+    facts = rows.select(
+        pl.col("t").str.extract(_NUMERIC_DATE, 1).cast(pl.Int32).alias("a"),
+        pl.col("t").str.extract(_NUMERIC_DATE, 2).cast(pl.Int32).alias("b"),
+        (pl.col("nik").str.slice(6, 2).cast(pl.Int32) % 40).alias("d"),  # a woman's day is +40
+        pl.col("nik").str.slice(8, 2).cast(pl.Int32).alias("m"),
+    ).filter(pl.col("a") != pl.col("b"))
+    day_first = facts.filter((pl.col("a") == pl.col("d")) & (pl.col("b") == pl.col("m"))).height
+    month_first = facts.filter((pl.col("a") == pl.col("m")) & (pl.col("b") == pl.col("d"))).height
+    return month_first > day_first or (month_first == day_first == 0)
 
 
 def nik_birth_date(parts: pl.Expr, today: dt.date) -> pl.Expr:
