@@ -587,6 +587,11 @@ def test_a_date_column_written_month_first_is_read_so_and_said(tmp_path):
               "tgl": tgl, "rek": f"30020100012350{i}"}
              for i, (d, m, y, tgl) in enumerate([(5, 6, 1980, "05/06/1980"), (7, 1, 1990, "07/01/1990"),
                                                  (5, 3, 1985, "05/13/1985"), (3, 4, 1970, "03/14/1970")], 1)]
+    # Date cells saved as text month first (07/09/1960) beside dates typed day first (13-05-1980),
+    # as LibreOffice writes a return workbook to CSV: each read its own way.
+    mixed = [dict(w, tgl=f"{w['tgl'][3:5]}-{w['tgl'][:2]}-{w['tgl'][6:]}") if i >= 2 else w for i, w in enumerate(women)]
+    both = run_rows(tmp_path, "pkh", mixed)
+    assert codes_by_row(both) == [set()] * 4 and "dates_month_first" in [w["code"] for w in both.listing.warnings]
     kept = run_rows(tmp_path, "pkh", small)
     assert "dates_month_first" not in [w["code"] for w in kept.listing.warnings]
     assert codes_by_row(kept)[:2] == [set()] * 2 and all("TGL_LAHIR_TIDAK_VALID" in c for c in codes_by_row(kept)[2:])

@@ -63,12 +63,13 @@ def _from_serial(n: pl.Expr) -> pl.Expr:
 
 def parse_date(
     text: pl.Expr, is_num: pl.Expr | bool | None = None, today: dt.date | None = None, date1904: bool = False,
-    month_first: bool = False,
+    month_first: frozenset[str] = frozenset(),
 ) -> pl.Expr:
     """Birth-date cell text (any accepted layout, Excel serials included) to a Date, else null.
     `date1904`: the workbook counts serials from 1904 (a numeric cell's serial is shifted; a
     serial typed as text is read as the 1900 system's, as Excel shows such text no date at all).
-    `month_first`: 07/31/1998 is month, day, year (the column's own layout: month_first_column)."""
+    `month_first`: the separators with which 07/31/1998 is month, day, year (the column's own
+    layout: month_first_column)."""
     num = pl.lit(bool(is_num)) if is_num is None or isinstance(is_num, bool) else is_num
     t = text.str.replace_all(_INVISIBLE, "").str.strip_chars().str.to_uppercase()
     t = t.str.replace(_ISO_T, "$1 $2").str.replace(_TIME_TAIL, "$1")
@@ -120,7 +121,9 @@ def parse_date(
 
     n = f("ia")
     year = layout(n, f("yyyy"), n % 10_000, n // 10_000)
-    swapped = f("nb").is_between(1, 2) if month_first else pl.lit(False)  # numbers, not a month name
+    # Numbers, not a month name, written with a separator the column writes month first.
+    swapped = (f("nb").is_between(1, 2) & text.str.extract(_NUMERIC_DATE, 2).is_in(list(month_first))
+               if month_first else pl.lit(False))
     month = layout(f("ib"), pl.when(swapped).then(n).otherwise(f("mm")), n // 10_000 % 100, n // 100 % 100)
     day = layout(f("ic"), pl.when(swapped).then(f("ib")).otherwise(n), n // 1_000_000, n % 100)
     # One date parse for every layout: they exclude each other.
@@ -133,36 +136,44 @@ def parse_date(
     return s.struct.field("date")
 
 
-_NUMERIC_DATE = r"^\s*['\u2018\u2019]?(\d{1,2})[-/.](\d{1,2})[-/.](?:\d{2}|\d{4})(?:[ T].*)?$"
+_NUMERIC_DATE = r"^\s*['\u2018\u2019]?(\d{1,2})([-/.])(\d{1,2})[-/.](?:\d{2}|\d{4})(?:[ T].*)?$"
 
 
-def month_first_column(texts: pl.Series, niks: pl.Series | None = None) -> bool:
-    """A date column written month first (07/31/1998: Excel or LibreOffice with English settings
-    saving CSV): some dates have a second part above 12 and none a first part above 12. A
-    day-first column shows a day above 12 in most of its dates, so one such date keeps it
-    day-first; two or more the other way are needed to read it month first. Then the NIKs
-    (16 digits, same row) have the last word: the column is month first only if more rows'
-    NIK dates agree with the month-first reading than with the day-first one (a short day-first
-    list with two slips such as 05/13/1985 stays day-first)."""
+def month_first_column(texts: pl.Series, niks: pl.Series | None = None) -> frozenset[str]:
+    """The separators with which a date column is written month first (07/31/1998: Excel or
+    LibreOffice with English settings turning date cells into text, while dates typed as text keep
+    their 31-07-1998). Per separator: some dates have a second part above 12 and none a first
+    part above 12 (a day-first column shows a day above 12 in most of its dates, so one such date
+    keeps it day-first; two or more the other way are needed). Then the NIKs (16 digits, same
+    row) have the last word: month first only if more rows' NIK dates agree with that reading
+    than with day-first (a short day-first list with two slips such as 05/13/1985 stays so)."""
     parts = texts.drop_nulls().unique().str.extract_groups(_NUMERIC_DATE).struct.unnest()
     if parts.height == 0:
-        return False
-    first, second = (parts[c].cast(pl.Int32, strict=False) for c in parts.columns[:2])
-    if not ((first > 12).sum() == 0 and (second > 12).sum() >= 2):
-        return False
-    if niks is None:
-        return True
+        return frozenset()
+    a, sep, b = parts.columns[:3]
+    parts = parts.select(pl.col(a).cast(pl.Int32, strict=False).alias("a"), pl.col(sep).alias("sep"),
+                         pl.col(b).cast(pl.Int32, strict=False).alias("b")).drop_nulls()
+    counts = parts.group_by("sep").agg((pl.col("a") > 12).sum().alias("day"), (pl.col("b") > 12).sum().alias("month"))
+    seps = set(counts.filter((pl.col("day") == 0) & (pl.col("month") >= 2))["sep"])
+    if not seps or niks is None:
+        return frozenset(seps)
     rows = pl.DataFrame({"t": texts, "nik": niks}).filter(
         pl.col("nik").str.contains(r"^\d{16}$") & pl.col("t").str.contains(_NUMERIC_DATE)).head(10_000)
     facts = rows.select(
         pl.col("t").str.extract(_NUMERIC_DATE, 1).cast(pl.Int32).alias("a"),
-        pl.col("t").str.extract(_NUMERIC_DATE, 2).cast(pl.Int32).alias("b"),
+        pl.col("t").str.extract(_NUMERIC_DATE, 2).alias("sep"),
+        pl.col("t").str.extract(_NUMERIC_DATE, 3).cast(pl.Int32).alias("b"),
         (pl.col("nik").str.slice(6, 2).cast(pl.Int32) % 40).alias("d"),  # a woman's day is +40
         pl.col("nik").str.slice(8, 2).cast(pl.Int32).alias("m"),
     ).filter(pl.col("a") != pl.col("b"))
-    day_first = facts.filter((pl.col("a") == pl.col("d")) & (pl.col("b") == pl.col("m"))).height
-    month_first = facts.filter((pl.col("a") == pl.col("m")) & (pl.col("b") == pl.col("d"))).height
-    return month_first > day_first or (month_first == day_first == 0)
+    out = set()
+    for s in seps:
+        these = facts.filter(pl.col("sep") == s)
+        day_first = these.filter((pl.col("a") == pl.col("d")) & (pl.col("b") == pl.col("m"))).height
+        month_first = these.filter((pl.col("a") == pl.col("m")) & (pl.col("b") == pl.col("d"))).height
+        if month_first > day_first or month_first == day_first == 0:
+            out.add(s)
+    return frozenset(out)
 
 
 def nik_birth_date(parts: pl.Expr, today: dt.date) -> pl.Expr:
