@@ -176,6 +176,8 @@ CASES = [
                            "12.71.17.1001", "Medan Baru / Padang Bulan")], []),
     ("another kecamatan with its kota", "KECAMATAN_BEDA", "pkh", [{"kec": "Medan Sunggal, Kota Medan"}], [0]),
     ("two kecamatan in one cell are none", "KECAMATAN_BEDA", "pkh", [{"kec": "Medan Baru / Medan Selayang"}], [0]),
+    ("a kecamatan with KOTA in its name, with its kota", "KECAMATAN_BEDA", "pkh",
+     [{"kec": k} for k in ("Medan Baru - Medan", "MEDAN BARU KOTA MEDAN")], []),
     # A kelurahan named like a kecamatan elsewhere (Merdeka) beside its own kecamatan: not judged.
     ("a kelurahan before its kecamatan", "WILAYAH_DI_LUAR_PROGRAM", "maghrib_mengaji",
      [{"kec": "Merdeka, Medan Baru"}, {"kec": "Merdeka / Medan Baru"}], []),
@@ -595,3 +597,15 @@ def test_a_date_column_written_month_first_is_read_so_and_said(tmp_path):
     kept = run_rows(tmp_path, "pkh", small)
     assert "dates_month_first" not in [w["code"] for w in kept.listing.warnings]
     assert codes_by_row(kept)[:2] == [set()] * 2 and all("TGL_LAHIR_TIDAK_VALID" in c for c in codes_by_row(kept)[2:])
+
+
+def test_a_kecamatan_named_with_kota_and_its_kota_is_its_own(tmp_path):
+    """Medan Kota (12.71.01) written 'Medan Kota - Medan' or 'MEDAN KOTA KOTA MEDAN' by its own
+    operator: the KOTA inside the name is not where the kota begins."""
+    from tests.conftest import make_rows, write_csv
+    from validator.engine import validate
+
+    rows = [{"kec": k} for k in ("Medan Kota - Medan", "Medan Kota / Kota Medan", "MEDAN KOTA KOTA MEDAN")]
+    outcome = validate(write_csv(tmp_path / "l.csv", *make_rows("pkh", rows)), "pkh", kecamatan="127101",
+                       today=dt.date(2026, 11, 22))
+    assert "KECAMATAN_BEDA" not in set(outcome.findings["code"])

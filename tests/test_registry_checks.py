@@ -80,7 +80,10 @@ CASES = [
     *[(f"spelled {a} / {b}", "DTKS_NAMA_BEDA", "pkh", [{"nama": a}], [{"nama": b}], []) for a, b in (
         ("YUSUP NASUTION", "YUSUF NASUTION"), ("RAHMAD HIDAYAT", "RAHMAT HIDAYAT"), ("ZAINAL ABIDIN", "ZAENAL ABIDIN"),
         ("SOFYAN HADI", "SOFIAN HADI"), ("RIZKI AMALIA", "RISKI AMALIA"), ("KHAIRUL ANWAR", "HAIRUL ANWAR"),
-        ("TAUFIQ HIDAYAT", "TAUFIK HIDAYAT"), ("TJHIN A HUI", "CHIN A HUI"))],
+        ("TAUFIQ HIDAYAT", "TAUFIK HIDAYAT"), ("TJHIN A HUI", "CHIN A HUI"),
+        # ...and CH said as K stays alike to K (the KH of the key is not folded into H there).
+        ("MICHAEL SIMANJUNTAK", "MIKAEL SIMANJUNTAK"), ("YOHANES CHRISTIAN", "YOHANES KRISTIAN"),
+        ("RICHARD SIAGIAN", "RIKARD SIAGIAN"))],
     # Degrees after the comma ending a name are titles too, M.A is not MUHAMMAD A.
     *[(f"degree {a}", "DTKS_NAMA_BEDA", "pkh", [{"nama": a}], [{"nama": b}], []) for a, b in (
         ("DRS. H. ABDUL MANAF, M.A", "ABDUL MANAF"), ("IR. SUGIANTO, M.T", "SUGIANTO"), ("H. AHMAD, Lc", "AHMAD"),

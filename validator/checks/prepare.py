@@ -129,11 +129,17 @@ def resolve_kecamatan(regions: Regions, written: str, near: list[str]) -> str | 
     # "PERCUT SEI TUAN - DELI SERDANG", "Medan Baru Kota Medan", "Medan Baru / Padang Bulan".
     # Every part that names a kecamatan must name the same one: "Merdeka, Medan Baru" (a kelurahan
     # named like a kecamatan elsewhere) and "Medan Baru / Medan Selayang" are none.
-    parts = [p for p in re.split(r",|\s[-–/]\s|/|\(|\)|\s(?:KOTA|KAB(?:UPATEN)?\.?)\s", written, flags=re.I)
-             if p.strip()]
+    # (KOTA may be part of the kecamatan's own name: "Medan Kota - Medan", "Binjai Kota".)
+    parts = [p for p in re.split(r",|\s[-–/]\s|/|\(|\)", written) if p.strip()]
     if not codes and len(parts) > 1:
         named = {c for c in (resolve_kecamatan(regions, p, near) for p in parts) if c}
         return named.pop() if len(named) == 1 else None
+    if not codes:
+        # "Medan Baru Kota Medan", "MEDAN KOTA KOTA MEDAN": the longest part before a KOTA/KAB.
+        for at in reversed([m.start() for m in re.finditer(r"(?=\s(?:KOTA|KAB(?:UPATEN)?\.?)\s)", written, re.I)]):
+            found = resolve_kecamatan(regions, written[:at], near)
+            if found:
+                return found
     for prefix in near:
         inside = [c for c in codes if c.startswith(prefix)]
         if inside:

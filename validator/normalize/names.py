@@ -177,10 +177,21 @@ def names_alike(frame: pl.DataFrame, a: str, b: str, threshold: float) -> pl.Ser
     ABDURRAHMAN) are compared without their spaces instead of word by word."""
     if frame.height == 0:
         return pl.Series(dtype=pl.Boolean)
+    # Alike as written, or with one sound's letters folded: KH is the H of KHAIRUL/HAIRUL but the
+    # K of MIKHAEL/MIKAEL (CH in the key), so the folded comparison alone would part the latter.
+    plain = _alike([k for k in frame[a].fill_null("").to_list()], [k for k in frame[b].fill_null("").to_list()],
+                   threshold)
+    folded = _alike([_sounded(k) for k in frame[a].fill_null("").to_list()],
+                    [_sounded(k) for k in frame[b].fill_null("").to_list()], threshold)
+    return plain | folded
+
+
+def _alike(left: list[str], right: list[str], threshold: float) -> pl.Series:
+    """names_alike on two lists of keys."""
     # EDDY and EDI, YENNY and YENI, HASSAN and HASAN: a doubled letter is one (on these few
     # pairs only, in Python: polars' regex has no back-references).
-    keys = pl.DataFrame({x: [_DOUBLED.sub(r"\1", _sounded(k)) for k in frame[c].fill_null("").to_list()]
-                         for x, c in (("a", a), ("b", b))}, schema={"a": pl.Utf8, "b": pl.Utf8})
+    keys = pl.DataFrame({x: [_DOUBLED.sub(r"\1", k) for k in side] for x, side in (("a", left), ("b", right))},
+                        schema={"a": pl.Utf8, "b": pl.Utf8})
     whole = pl.Series(process.cpdist(keys["a"].to_list(), keys["b"].to_list(), scorer=fuzz.token_sort_ratio,
                                      workers=1), dtype=pl.Float64)
     words = keys.select(
