@@ -8,6 +8,7 @@ import re
 import polars as pl
 
 from validator.checks.base import CheckContext, text, text_or_dash
+from validator.checks.rekening import NO_ACCOUNT
 from validator.normalize import (
     EXCEL_MARK_PATTERN,
     clean_id,
@@ -26,12 +27,6 @@ from validator.rulebook import Rulebook, bank_key
 from validator.wilayah import Regions, place_key
 
 ID_FIELDS = {"nik": "_nik", "no_kk": "_kk", "no_rekening": "_acct"}
-# Words in the account cell that say there is no account: the cash channel (BST pays through PT
-# Pos), or none yet. Without a digit in it, the row has no account, as if the cell were empty
-# ("POS 7140382915" is an account with letters).
-NO_ACCOUNT = (r"(?i)^\W*(?:(?:PT\.?\s*)?(?:KANTOR\s*)?POS\b|TUNAI|CASH|POSINDO|(?:MELALUI|VIA|LEWAT)\s+(?:PT\.?\s*)?POS\b"
-              r"|(?:TIDAK|TDK|BELUM|BLM)\s*(?:ADA|PUNYA)\b|NIHIL\b|KOSONG\b|NON\s*-?\s*REK(?:ENING)?\b"
-              r"|TANPA\s+REK(?:ENING)?\b)")
 _RAW_COLUMN = re.compile(r"^[cn]\d+$")
 
 

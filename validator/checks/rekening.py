@@ -26,7 +26,14 @@ _PATTERNS = sorted(
 
 
 # The cash channel written where a bank would be: PT Pos Indonesia pays BST in cash.
-CASH = r"(?i)^\s*(?:PT\.?\s*)?(?:KANTOR\s*)?POS(?:\s*IND(?:ONESIA|O)?)?\b|^\s*(?:TUNAI|CASH|POSINDO)\b"
+_CASH_WORDS = r"(?:PT\.?\s*)?(?:KANTOR\s*)?POS(?:\s*IND(?:ONESIA|O)?)?\b|(?:TUNAI|CASH|POSINDO)\b"
+CASH = rf"(?i)^\s*(?:{_CASH_WORDS})"
+# Words in the account cell that say there is no account: the cash channel, or none yet. Without
+# a digit in the cell, the row has no account, as if it were empty ("POS 7140382915" is an account
+# with letters).
+NO_ACCOUNT = (rf"(?i)^\W*(?:{_CASH_WORDS}|(?:MELALUI|VIA|LEWAT)\s+(?:PT\.?\s*)?POS\b"
+              r"|(?:TIDAK|TDK|BELUM|BLM)\s*(?:ADA|PUNYA)\b|NIHIL\b|KOSONG\b|NON\s*-?\s*REK(?:ENING)?\b"
+              r"|TANPA\s+REK(?:ENING)?\b)")
 
 
 def program_banks(ctx: CheckContext) -> list[str]:
