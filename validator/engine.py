@@ -205,7 +205,6 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
     if registry is not None or (store is not None and store.has_registry()):
         from validator.registry import (
             imported_fields,
-            imported_unreadable,
             scan_extract_fields,
             unreadable_fields,
         )
@@ -218,8 +217,7 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
             name = registry.name
         else:
             source = "registry"
-            name, have = imported_fields(con) or ("registri", set(registri.COLUMN_CHECKS))
-            unreadable = imported_unreadable(con)
+            name, have, unreadable = imported_fields(con) or ("registri", set(registri.COLUMN_CHECKS), set())
         if "desil" in unreadable and ctx.enabled("DTKS_DESIL") and registri.applies("DTKS_DESIL", ctx) \
                 and warnings is not None:
             warnings.append(_desil_unreadable(name))

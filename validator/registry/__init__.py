@@ -7,7 +7,6 @@ from validator.registry.extract import (
     import_exclusions,
     import_registry,
     imported_fields,
-    imported_unreadable,
     scan_exclusions,
     scan_extract,
     scan_extract_fields,
@@ -16,5 +15,5 @@ from validator.registry.extract import (
 from validator.registry.schema import CHECKS, RegistryRow
 
 __all__ = ["CHECKS", "Example", "ExtractReport", "RegistryRow", "check_extract", "import_exclusions",
-           "import_registry", "imported_fields", "imported_unreadable", "scan_exclusions", "scan_extract",
+           "import_registry", "imported_fields", "scan_exclusions", "scan_extract",
            "scan_extract_fields", "unreadable_fields"]

@@ -392,20 +392,15 @@ def scan_extract_fields(con: duckdb.DuckDBPyConnection, path: Path,
             f"FROM {_normalised(src, cols, False, keys)})"), set(cols)
 
 
-def imported_fields(con: duckdb.DuckDBPyConnection) -> tuple[str, set[str]] | None:
-    """The file name of the registry imported last, and the registry fields it had a column for."""
+def imported_fields(con: duckdb.DuckDBPyConnection) -> tuple[str, set[str], set[str]] | None:
+    """Of the registry imported last: its file name, the registry fields it had a column for,
+    and those whose column was mostly unreadable."""
     rows = con.execute("SELECT file_name, report FROM registry_imports ORDER BY imported_at DESC LIMIT 1").fetchall()
     if not rows:
         return None
-    row = rows[0]
-    missing = set(json.loads(row[1] or "{}").get("missing_columns") or [])
-    return row[0], set(FIELDS) - missing
-
-
-def imported_unreadable(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """The fields of the registry imported last whose column was mostly unreadable."""
-    rows = con.execute("SELECT report FROM registry_imports ORDER BY imported_at DESC LIMIT 1").fetchall()
-    return set(json.loads(rows[0][0] or "{}").get("unreadable_columns") or []) if rows else set()
+    name, report = rows[0][0], json.loads(rows[0][1] or "{}")
+    return (name, set(FIELDS) - set(report.get("missing_columns") or []),
+            set(report.get("unreadable_columns") or []))
 
 
 def unreadable_fields(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
