@@ -203,11 +203,7 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
     rows = registri.list_rows(prepared, findings)  # readable NIKs: what every check below joins on
     con = store.con if store is not None else None
     if registry is not None or (store is not None and store.has_registry()):
-        from validator.registry import (
-            imported_fields,
-            scan_extract_fields,
-            unreadable_fields,
-        )
+        from validator.registry import imported_fields, scan_extract_fields, unreadable_fields
 
         con = con or duckdb.connect()
         # Read from a file, the extract is narrowed to the list's NIKs before it is normalised.
