@@ -223,6 +223,9 @@ CASES = [
     ("the group's account given once, held by the group", "NAMA_REKENING_BEDA", "kube",
      [dict(m, **({"Nama Rekening": "KUBE MAWAR", "rek": "300201000123509"} if i == 0 else {"Nama Rekening": m["nama"]}),
            _extra_headers=["Nama Rekening"]) for i, m in enumerate(kube_group(5))], []),
+    ("the group's account held as KUBE and the group's name", "NAMA_REKENING_BEDA", "kube",
+     [dict(m, **({"Nama Rekening": "KUBE MELATI", "rek": "300201000123509"} if i == 0 else {"Nama Rekening": m["nama"]}),
+           _extra_headers=["Nama Rekening"]) for i, m in enumerate(kube_group(5, name="MELATI"))], []),
     ("a holder whose name begins with the group's", "NAMA_REKENING_BEDA", "kube",
      [dict(m, **{"Nama Rekening": "MAWARDI" if i == 4 else m["nama"], "_extra_headers": ["Nama Rekening"]})
       for i, m in enumerate(kube_group(5, name="MAWAR"))], [4]),

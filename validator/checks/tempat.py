@@ -99,9 +99,12 @@ def group_accounts(frame: pl.DataFrame, ctx: CheckContext) -> list[pl.Series]:
               & (pl.len().over(acct) >= 2) & (group.n_unique().over(acct) == 1)
               & (group.null_count().over(acct) == 0)
               & (acct.filter(acct.is_not_null()).n_unique().over(group) == 1)).fill_null(False)
-    holder = pl.col("_holder_raw").str.to_uppercase().str.replace_all(r"\s+", " ").str.strip_chars()
-    # The group's name whole ("KUBE MAWAR", "KUBE MAWAR (TONI)"), not a name it begins (MAWARDI).
-    named = ((holder == group) | holder.str.starts_with(group + " ")).fill_null(False)
+    # The group's name whole ("KUBE MAWAR", "KUBE MAWAR (TONI)"), not a name it begins (MAWARDI);
+    # with or without the word KUBE/KELOMPOK before it (group MAWAR, holder KUBE MAWAR).
+    word = r"^(?:KUBE|KELOMPOK|KEL\.?)\s+"
+    holder = pl.col("_holder_raw").str.to_uppercase().str.replace_all(r"\s+", " ").str.strip_chars().str.replace(word, "")
+    bare = group.str.replace(word, "")
+    named = ((holder == bare) | holder.str.starts_with(bare + " ")).fill_null(False)
     return frame.select(_group_of(frame)[0].alias("_g"), acct, "_holder_raw").select(
         shared.alias("_group_acct"), (shared | named).alias("_group_holder")).get_columns()
 
