@@ -134,6 +134,9 @@ CASES = [
     ("the cash channel as holder of a transfer row", "NAMA_REKENING_BEDA", "pkh",
      [{"Nama Rekening": "PT POS INDONESIA", "_extra_headers": ["Nama Rekening"]}], [0]),
     ("no account in a transfer program is no letters", "REKENING_HURUF", "pkh", [{"rek": "BELUM ADA"}], []),
+    # Whole words only: a word that merely begins like one is letters in an account cell.
+    ("a word beginning CASH or TUNAI is no such word", "REKENING_HURUF", "bst",
+     [{"bank": "BSI", "rek": r} for r in ("CASHBACK", "TUNAIKAN", "POSITIF")], [0, 1, 2]),
     ("an account with letters is still one", "REKENING_HURUF", "bst", [{"rek": "30020100O123507"}], [0]),
     ("cash channel in a transfer program", "BANK_TIDAK_DIKENAL", "pkh", [{"bank": "PT POS INDONESIA"}], [0]),
     ("cash channel in a group program paid to accounts", "BANK_TIDAK_DIKENAL", "kube",
@@ -612,3 +615,22 @@ def test_a_kecamatan_named_with_kota_and_its_kota_is_its_own(tmp_path):
     outcome = validate(write_csv(tmp_path / "l.csv", *make_rows("pkh", rows)), "pkh", kecamatan="127101",
                        today=dt.date(2026, 11, 22))
     assert "KECAMATAN_BEDA" not in set(outcome.findings["code"])
+
+
+def test_kecamatan_names_holding_a_slash_and_cells_of_many_kota_words(monkeypatch):
+    """Official names hold a '/' (Konda/Kondaga, Tiro/Truseb): split at commas and dashes first.
+    A cell repeating KOTA looks each prefix up once: work linear in the cell, never exponential."""
+    import importlib
+
+    from validator.wilayah import load_regions
+
+    prepare = importlib.import_module("validator.checks.prepare")  # (the package exports a function of that name)
+    regions = load_regions()
+    assert prepare.resolve_kecamatan(regions, "Konda/Kondaga Kab Tolikara", ["9504"]) == "950412"
+    assert prepare.resolve_kecamatan(regions, "Tiro/Truseb", ["1107"]) == "110721"
+    assert prepare.resolve_kecamatan(regions, "Tiro/Truseb - Pidie", ["1107"]) != "110716"
+    calls = []
+    looked_up = prepare._kecamatan_named
+    monkeypatch.setattr(prepare, "_kecamatan_named", lambda *a: calls.append(a) or looked_up(*a))
+    assert prepare.resolve_kecamatan(regions, "A KOTA " * 30 + "B", []) is None
+    assert len(calls) <= 31

@@ -117,24 +117,34 @@ def resolve_kecamatan(regions: Regions, written: str, near: list[str]) -> str | 
         code, rest = "".join(coded.group(2, 3, 4)), f"{coded.group(1)} {coded.group(5)}".strip(" -,:;/")
         named = resolve_kecamatan(regions, rest, [code]) if rest else None
         return code if named in (None, code) else None
+    found = _kecamatan_named(regions, written, near)
+    if found:
+        return found
+    # The kecamatan with its kabupaten/kota after it: the longest part before a KOTA/KAB that names
+    # one ("Medan Baru Kota Medan", "Konda/Kondaga Kab Tolikara"; KOTA may be part of the name:
+    # "MEDAN KOTA KOTA MEDAN"). Each prefix is looked up, never split again: linear in the cell.
+    for at in reversed([m.start() for m in re.finditer(r"(?=\s(?:KOTA|KAB(?:UPATEN)?\.?)\s)", written, re.I)]):
+        found = _kecamatan_named(regions, written[:at], near)
+        if found:
+            return found
+    # The kecamatan beside its kota, kabupaten or kelurahan: "Medan Baru, Kota Medan", "PERCUT SEI
+    # TUAN - DELI SERDANG", "Medan Baru / Padang Bulan". Split at commas, dashes and brackets first,
+    # then at "/" (official names hold one: Tiro/Truseb). Every part that names a kecamatan must
+    # name the same one: "Merdeka, Medan Baru" (a kelurahan named like a kecamatan elsewhere) and
+    # "Medan Baru / Medan Selayang" are none.
+    for separators in (r",|\s[-–]\s|\(|\)", r"/"):
+        parts = [p for p in re.split(separators, written) if p.strip()]
+        if len(parts) > 1:
+            named = {c for c in (resolve_kecamatan(regions, p, near) for p in parts) if c}
+            return named.pop() if len(named) == 1 else None
+    return None
+
+
+def _kecamatan_named(regions: Regions, written: str, near: list[str]) -> str | None:
+    """The kecamatan whose name the text is, inside `near` first when names repeat."""
     key = place_key(written)
     # "PERCUT SEITUAN" for Percut Sei Tuan: spacing is the commonest slip in a typed name.
     codes = regions.kecamatan_by_key.get(key, ()) or regions.kecamatan_by_compact_key.get(key.replace(" ", ""), ())
-    # The kecamatan with its kabupaten/kota or kelurahan after it: "Medan Baru, Kota Medan",
-    # "PERCUT SEI TUAN - DELI SERDANG", "Medan Baru Kota Medan", "Medan Baru / Padang Bulan".
-    # Every part that names a kecamatan must name the same one: "Merdeka, Medan Baru" (a kelurahan
-    # named like a kecamatan elsewhere) and "Medan Baru / Medan Selayang" are none.
-    # (KOTA may be part of the kecamatan's own name: "Medan Kota - Medan", "Binjai Kota".)
-    parts = [p for p in re.split(r",|\s[-–/]\s|/|\(|\)", written) if p.strip()]
-    if not codes and len(parts) > 1:
-        named = {c for c in (resolve_kecamatan(regions, p, near) for p in parts) if c}
-        return named.pop() if len(named) == 1 else None
-    if not codes:
-        # "Medan Baru Kota Medan", "MEDAN KOTA KOTA MEDAN": the longest part before a KOTA/KAB.
-        for at in reversed([m.start() for m in re.finditer(r"(?=\s(?:KOTA|KAB(?:UPATEN)?\.?)\s)", written, re.I)]):
-            found = resolve_kecamatan(regions, written[:at], near)
-            if found:
-                return found
     for prefix in near:
         inside = [c for c in codes if c.startswith(prefix)]
         if inside:
