@@ -213,7 +213,8 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
             name = registry.name
         else:
             source = "registry"
-            name, have, unreadable = imported_fields(con) or ("registri", set(registri.COLUMN_CHECKS), set())
+            last = imported_fields(con)
+            name, have, unreadable = last[:3] if last else ("registri", set(registri.COLUMN_CHECKS), set())
         if "desil" in unreadable and ctx.enabled("DTKS_DESIL") and registri.applies("DTKS_DESIL", ctx) \
                 and warnings is not None:
             warnings.append(_desil_unreadable(name))
@@ -228,9 +229,7 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
                 if missing.height * 2 > rows.height:
                     _unusable_extract(registry, n, ok)  # most NIKs not found: an empty or damaged file says so
             else:
-                found_import = con.execute("SELECT rows, malformed_nik FROM registry_imports ORDER BY imported_at "
-                                           "DESC LIMIT 1").fetchall()
-                n, bad = found_import[0] if found_import else (0, 0)
+                n, bad = (last.rows, last.malformed_nik) if last else (0, 0)
             damaged = _damaged_share(n, bad, name)
             if damaged is not None and warnings is not None:
                 warnings.append(damaged)

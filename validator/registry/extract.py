@@ -14,6 +14,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import polars as pl
@@ -392,15 +393,26 @@ def scan_extract_fields(con: duckdb.DuckDBPyConnection, path: Path,
             f"FROM {_normalised(src, cols, False, keys)})"), set(cols)
 
 
-def imported_fields(con: duckdb.DuckDBPyConnection) -> tuple[str, set[str], set[str]] | None:
-    """Of the registry imported last: its file name, the registry fields it had a column for,
-    and those whose column was mostly unreadable."""
-    rows = con.execute("SELECT file_name, report FROM registry_imports ORDER BY imported_at DESC LIMIT 1").fetchall()
+class LastImport(NamedTuple):
+    """What a validation needs of the registry imported last."""
+
+    name: str  # its file name
+    fields: set[str]  # the registry fields it had a column for
+    unreadable: set[str]  # those whose column was mostly unreadable
+    rows: int
+    malformed_nik: int  # rows whose NIK is empty or not 16 digits
+
+
+def imported_fields(con: duckdb.DuckDBPyConnection) -> LastImport | None:
+    """The registry imported last, as a validation needs it (one read of its record)."""
+    rows = con.execute("SELECT file_name, report, rows, malformed_nik FROM registry_imports "
+                       "ORDER BY imported_at DESC LIMIT 1").fetchall()
     if not rows:
         return None
-    name, report = rows[0][0], json.loads(rows[0][1] or "{}")
-    return (name, set(FIELDS) - set(report.get("missing_columns") or []),
-            set(report.get("unreadable_columns") or []))
+    name, report, n, bad = rows[0]
+    report = json.loads(report or "{}")
+    return LastImport(name, set(FIELDS) - set(report.get("missing_columns") or []),
+                      set(report.get("unreadable_columns") or []), n or 0, bad or 0)
 
 
 def unreadable_fields(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
