@@ -179,11 +179,8 @@ def names_alike(frame: pl.DataFrame, a: str, b: str, threshold: float) -> pl.Ser
         return pl.Series(dtype=pl.Boolean)
     # Alike as written, or with one sound's letters folded: KH is the H of KHAIRUL/HAIRUL but the
     # K of MIKHAEL/MIKAEL (CH in the key), so the folded comparison alone would part the latter.
-    plain = _alike([k for k in frame[a].fill_null("").to_list()], [k for k in frame[b].fill_null("").to_list()],
-                   threshold)
-    folded = _alike([_sounded(k) for k in frame[a].fill_null("").to_list()],
-                    [_sounded(k) for k in frame[b].fill_null("").to_list()], threshold)
-    return plain | folded
+    left, right = frame[a].fill_null("").to_list(), frame[b].fill_null("").to_list()
+    return _alike(left, right, threshold) | _alike([_sounded(k) for k in left], [_sounded(k) for k in right], threshold)
 
 
 def _alike(left: list[str], right: list[str], threshold: float) -> pl.Series:
