@@ -313,9 +313,25 @@ def test_deceased_statuses(tmp_path, status):
     assert codes_by_row(run(tmp_path, "pkh", [{}], [{"status": status}])) == [{"DTKS_MENINGGAL"}]
 
 
-@pytest.mark.parametrize("status", ["aktif", "pindah", "Tidak Aktif", "matikan"])
+@pytest.mark.parametrize("status", ["aktif", "pindah", "Tidak Aktif", "matikan",
+                                    # a death said of a relative, or negated, is not the person's
+                                    "Aktif (suami meninggal)", "AKTIF - ISTRI SUDAH WAFAT", "aktif, suaminya meninggal",
+                                    "Hidup, orang tua meninggal", "tidak meninggal", "Belum meninggal"])
 def test_statuses_that_are_not_death(tmp_path, status):
     assert "DTKS_MENINGGAL" not in codes_by_row(run(tmp_path, "pkh", [{}], [{"status": status}]))[0]
+
+
+@pytest.mark.parametrize("status", ["Kepala keluarga meninggal", "Ahli waris (penerima meninggal)",
+                                    "Aktif (suami meninggal), meninggal 2025"])
+def test_a_death_beside_a_relatives_word_is_still_the_persons(tmp_path, status):
+    assert codes_by_row(run(tmp_path, "pkh", [{}], [{"status": status}])) == [{"DTKS_MENINGGAL"}]
+
+
+def test_a_repeated_nik_whose_record_names_a_relatives_death_is_not_picked_as_the_death(tmp_path):
+    """Of two records, the widow's "aktif (suami meninggal)" is no death: the higher desil counts."""
+    outcome = run(tmp_path, "pkh", [{}], [{"status": "aktif (suami meninggal)", "desil": "2"},
+                                          {"status": "aktif", "desil": "7"}])
+    assert codes_by_row(outcome) == [{"DTKS_DESIL"}]
 
 
 def test_an_exclusion_without_a_category_says_no_empty_category(tmp_path):

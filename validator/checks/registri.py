@@ -34,7 +34,21 @@ KEYS = "bansos_list_keys"
 # A status that marks the person deceased (lower case): "meninggal", "Meninggal Dunia", "Sudah
 # Meninggal", "Tidak Aktif (Meninggal)", "wafat", "almarhum", "alm.", "mati".
 # (Letters around the word, not \b: "meninggal_dunia" has an underscore, a word character.)
-DECEASED = r"(^|[^a-z])(meninggal|wafat|almarhum|almarhumah|alm|mati)([^a-z]|$)"
+_DEATH = r"(meninggal|wafat|almarhum|almarhumah|alm|mati)([^a-z]|$)"
+DECEASED = r"(^|[^a-z])" + _DEATH
+# A death word negated or said of a relative is not the person's: "aktif (suami meninggal)",
+# "Aktif - istri sudah wafat", "tidak meninggal". ("Kepala keluarga meninggal" stays a death: the
+# record may be the head of the family's own.) Removed before DECEASED is looked for.
+NOT_THE_PERSON = (r"(^|[^a-z])(tidak|belum|bukan|(suami|istri|isteri|ayah|bapak|ibu|anak|pasangan|orang ?tua|ortu)"
+                  r"(nya)?)[^a-z]+((sudah|telah|yang)[^a-z]+)?" + _DEATH)
+
+
+def deceased(status: pl.Expr) -> pl.Expr:
+    """Whether a (lower-case) registry status marks the person deceased; null stays null."""
+    return status.str.replace_all(NOT_THE_PERSON, " ").str.contains(DECEASED)
+
+
+DECEASED_SQL = f"regexp_matches(regexp_replace(r.status, '{NOT_THE_PERSON}', ' ', 'g'), '{DECEASED}')"
 # The registry column each check reads (contracts §4): without it the check cannot run.
 COLUMN_CHECKS = {"no_kk": "DTKS_KK_BEDA", "nama": "DTKS_NAMA_BEDA", "desil": "DTKS_DESIL",
                  "status": "DTKS_MENINGGAL"}
@@ -65,7 +79,7 @@ def registry_matches(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, registr
                    r.status AS reg_status, r.desil AS reg_desil, r.kode_wilayah AS reg_wilayah
             FROM bansos_list_keys k LEFT JOIN {registry_sql} r ON r.nik = k.nik
             QUALIFY row_number() OVER (PARTITION BY k._idx
-                                       ORDER BY regexp_matches(r.status, '{DECEASED}') DESC
+                                       ORDER BY {DECEASED_SQL} DESC
                                                 NULLS LAST, r.desil DESC NULLS LAST,
                                                 (r.no_kk = k.kk) DESC NULLS LAST, (r.nama = k.nama) DESC NULLS LAST,
                                                 r.nama NULLS LAST,
@@ -92,7 +106,7 @@ def registry_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBP
                 "_idx", pl.col("nik").alias("value"), pl.col("reg_desil").cast(pl.Utf8).alias("actual"),
                 pl.lit(str(program.desil_max)).alias("expected"))
     status = pl.col("reg_status").fill_null("")
-    out["DTKS_MENINGGAL"] = m.filter(found & status.str.contains(DECEASED).fill_null(False)).select(
+    out["DTKS_MENINGGAL"] = m.filter(found & deceased(status).fill_null(False)).select(
         "_idx", pl.col("nik").alias("value"))
     kk_bad = found & pl.col("kk").is_not_null() & pl.col("reg_kk").str.contains(r"^[0-9]{16}$").fill_null(False) & (
         pl.col("kk") != pl.col("reg_kk"))
