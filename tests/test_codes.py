@@ -179,6 +179,10 @@ CASES = [
                            "12.71.17.1001", "Medan Baru / Padang Bulan")], []),
     ("another kecamatan with its kota", "KECAMATAN_BEDA", "pkh", [{"kec": "Medan Sunggal, Kota Medan"}], [0]),
     ("two kecamatan in one cell are none", "KECAMATAN_BEDA", "pkh", [{"kec": "Medan Baru / Medan Selayang"}], [0]),
+    # Kelurahan Merdeka lies in Medan Baru (Kecamatan Merdeka is in Karo): the cell is the sender's.
+    ("own kelurahan named like a kecamatan elsewhere", "KECAMATAN_BEDA", "pkh",
+     [{"kec": "Merdeka, Medan Baru"}, {"kec": "Merdeka / Medan Baru"}, {"kec": "Medan Baru (Merdeka)"}], []),
+    ("Kecamatan Merdeka of Karo alone is another", "KECAMATAN_BEDA", "pkh", [{"kec": "Merdeka, Karo"}], [0]),
     ("a kecamatan with KOTA in its name, with its kota", "KECAMATAN_BEDA", "pkh",
      [{"kec": k} for k in ("Medan Baru - Medan", "MEDAN BARU KOTA MEDAN")], []),
     # A kelurahan named like a kecamatan elsewhere (Merdeka) beside its own kecamatan: not judged.

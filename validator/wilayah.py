@@ -33,6 +33,17 @@ class Regions:
     kecamatan: frozenset[str]
     names: dict[str, str]  # code -> name (latest version holding it)
     kecamatan_by_key: dict[str, tuple[str, ...]]  # place_key(name) -> kecamatan codes
+    source: Path = DATA
+
+    @cached_property
+    def village_keys(self) -> dict[str, frozenset[str]]:
+        """Kecamatan code -> place_key of each desa/kelurahan in it, every version. Read on first
+        use only: a cell naming two places ("Merdeka, Medan Baru") is the only one that needs it."""
+        t = pl.read_parquet(self.source, columns=["kode", "nama", "level"]).filter(pl.col("level") == 4)
+        out: dict[str, set[str]] = {}
+        for code, name in zip(t["kode"], t["nama"], strict=True):
+            out.setdefault(code_digits(code)[:6], set()).add(place_key(name))
+        return {k: frozenset(v) for k, v in out.items()}
 
     @cached_property
     def kecamatan_by_compact_key(self) -> dict[str, tuple[str, ...]]:
@@ -62,7 +73,7 @@ def load_regions(path: Path = DATA) -> Regions:
                           strict=True):
         by_key.setdefault(place_key(name), []).append(code)
     return Regions(by_level[1], by_level[2], by_level[3], names,
-                   {k: tuple(v) for k, v in by_key.items()})
+                   {k: tuple(v) for k, v in by_key.items()}, path)
 
 
 def normalise_kecamatan_code(text: str | None) -> str | None:

@@ -130,13 +130,18 @@ def resolve_kecamatan(regions: Regions, written: str, near: list[str]) -> str | 
     # The kecamatan beside its kota, kabupaten or kelurahan: "Medan Baru, Kota Medan", "PERCUT SEI
     # TUAN - DELI SERDANG", "Medan Baru / Padang Bulan". Split at commas, dashes and brackets first,
     # then at "/" (official names hold one: Tiro/Truseb). Every part that names a kecamatan must
-    # name the same one: "Merdeka, Medan Baru" (a kelurahan named like a kecamatan elsewhere) and
-    # "Medan Baru / Medan Selayang" are none.
+    # name the same one, but for a part that is a kelurahan of another part's kecamatan: "Merdeka,
+    # Medan Baru" is Medan Baru (Kelurahan Merdeka lies there; Kecamatan Merdeka is in Karo), while
+    # "Medan Baru / Medan Selayang" is none.
     for separators in (r",|\s[-–]\s|\(|\)", r"/"):
         parts = [p for p in re.split(separators, written) if p.strip()]
         if len(parts) > 1:
-            named = {c for c in (resolve_kecamatan(regions, p, near) for p in parts) if c}
-            return named.pop() if len(named) == 1 else None
+            named = {p: c for p in parts if (c := resolve_kecamatan(regions, p, near))}
+            codes = set(named.values())
+            if len(codes) > 1:
+                codes = {c for p, c in named.items()
+                         if not any(place_key(p) in regions.village_keys.get(other, ()) for other in codes - {c})}
+            return codes.pop() if len(codes) == 1 else None
     return None
 
 
