@@ -53,9 +53,20 @@ FIX_KIND = {"nik": "data kependudukan (NIK, nomor KK, nama atau tanggal lahir)",
             "wilayah": "data wilayah atau kelompok", "ganda": "data ganda (terdaftar lebih dari sekali)",
             "antar_daftar": "data ganda dengan daftar kecamatan atau program lain",
             "registri": "kecocokan dengan data DTKS/DTSEN"}
+# The same kinds in English, for message_en.
+KIND_EN = {"data kependudukan (NIK, nomor KK, nama atau tanggal lahir)":
+           "civil registration data (NIK, KK number, name or birth date)",
+           "data rekening bank": "bank account data", "nominal bantuan": "the amount of aid",
+           "data wilayah atau kelompok": "region or group data",
+           "data ganda (terdaftar lebih dari sekali)": "duplicate data (listed more than once)",
+           "data ganda dengan daftar kecamatan atau program lain": "duplicates with another kecamatan's or program's list",
+           "kecocokan dengan data DTKS/DTSEN": "agreement with the DTKS/DTSEN registry",
+           "data pengajuan": "the submitted data"}
 NOT_FOUND = {"stage": "tidak_ditemukan",
              "message": "Data tidak ditemukan untuk NIK dan tanggal lahir ini. Periksa kembali keduanya, atau "
-                        "tanyakan ke kantor kecamatan apakah nama Anda sudah diajukan."}
+                        "tanyakan ke kantor kecamatan apakah nama Anda sudah diajukan.",
+             "message_en": "No data found for this NIK and birth date. Check both again, or ask the kecamatan "
+                           "office whether your name was submitted."}
 
 # A look-up is a point query among millions of rows; each statement below answers from the NIK's
 # ART index or from a small table, and none joins: DuckDB would push a join's filter into the
@@ -206,6 +217,11 @@ def _kinds(ctx: ApiContext, codes: list[tuple[str, str]], severity: str | None =
     return "; ".join(kinds) or "data pengajuan"
 
 
+def _kinds_en(kinds: str) -> str:
+    """_kinds() in English."""
+    return "; ".join(KIND_EN.get(k, k) for k in kinds.split("; "))
+
+
 def _paid(r: dict) -> bool:
     """The person on this row was paid by an approved batch version of its program and period:
     told before anything else, on a list since replaced too, whatever a later list says (the
@@ -322,47 +338,71 @@ def _stage(ctx: ApiContext, r: dict) -> dict:
                 "message": f"Keluarga Anda (nomor KK yang sama) sudah termasuk dalam berkas pencairan periode "
                            f"{r['period']} yang disetujui Dinas Sosial, atas nama anggota keluarga lain. Bantuan "
                            "program ini diberikan satu kali per keluarga, jadi tidak dibayarkan lagi atas nama Anda. "
-                           "Tanyakan kepada anggota keluarga itu, atau kepada pendamping."}
+                           "Tanyakan kepada anggota keluarga itu, atau kepada pendamping.",
+                "message_en": f"Your family (the same KK number) is already in the disbursement file for period "
+                              f"{r['period']} approved by the Dinas Sosial, under another family member's name. This "
+                              "program pays once per family, so it is not paid again in your name. Ask that family "
+                              "member, or the program's facilitator (pendamping)."}
     if _paid(r):
         # Neither the program nor the batch is named: today's answers never name the program,
         # and the batch id would (pkh_2026-T1_v1). The period is the person's own question.
         return {"stage": "disetujui_untuk_pencairan", "in_approved_disbursement": True,
                 "message": f"Anda termasuk dalam berkas pencairan periode {r['period']} yang sudah disetujui "
                            "Dinas Sosial. Bantuan dibayarkan melalui penyalur (bank atau kantor pos); jadwal "
-                           "dan tempatnya diumumkan oleh pendamping atau penyalur."}
+                           "dan tempatnya diumumkan oleh pendamping atau penyalur.",
+                "message_en": f"You are in the disbursement file for period {r['period']} approved by the Dinas "
+                              "Sosial. The aid is paid through the distributor (a bank or the post office); the "
+                              "facilitator or the distributor announces when and where."}
     if _paid_elsewhere(r):
         return {"stage": "tidak_memenuhi_syarat", "reason": "sudah menerima bantuan lain pada periode ini",
                 "message": "Anda sudah menerima bantuan lain untuk periode ini yang tidak dapat diterima bersamaan "
                            "dengan bantuan ini, sehingga bantuan ini tidak dibayarkan. Untuk pertanyaan, datangi "
-                           "kantor kecamatan atau Dinas Sosial dengan KTP dan KK."}
+                           "kantor kecamatan atau Dinas Sosial dengan KTP dan KK.",
+                "message_en": "You already receive other aid for this period that cannot be received together with "
+                              "this aid, so this aid is not paid. For questions, go to the kecamatan office or the "
+                              "Dinas Sosial with your KTP and KK."}
     if r["decision"] == "rejected":
         kinds = _kinds(ctx, r["codes"])
         return {"stage": "tidak_memenuhi_syarat", "reason": kinds,
                 "message": f"Setelah pemeriksaan Dinas Sosial, Anda dinyatakan tidak memenuhi syarat program ini "
                            f"(jenis alasan: {kinds}). Untuk keberatan, datangi kantor kecamatan atau Dinas Sosial "
-                           "dengan KTP dan KK."}
+                           "dengan KTP dan KK.",
+                "message_en": f"After review by the Dinas Sosial, you were found not eligible for this program "
+                              f"(kind of reason: {_kinds_en(kinds)}). To object, go to the kecamatan office or the "
+                              "Dinas Sosial with your KTP and KK."}
     if r["status"] == "accepted":
         checked = "sudah diperiksa dan disetujui Dinas Sosial" if r["decision"] else "lolos pemeriksaan"
+        checked_en = "was reviewed and approved by the Dinas Sosial" if r["decision"] else "passed the checks"
         return {"stage": "disetujui_untuk_pencairan",
                 "message": f"Data Anda {checked}, dan kini menunggu pencairan. Jadwal pencairan "
-                           "diumumkan oleh pendamping atau bank penyalur."}
+                           "diumumkan oleh pendamping atau bank penyalur.",
+                "message_en": f"Your data {checked_en} and now waits for disbursement. The facilitator or the "
+                              "distributing bank announces the schedule."}
     if r["status"] == "review":
         return {"stage": "diajukan",
-                "message": "Anda sudah diajukan oleh kecamatan; data Anda sedang diperiksa Dinas Sosial."}
+                "message": "Anda sudah diajukan oleh kecamatan; data Anda sedang diperiksa Dinas Sosial.",
+                "message_en": "The kecamatan has submitted you; the Dinas Sosial is reviewing your data."}
     if {c for c, sev in r["codes"] if sev == "reject"} & INELIGIBLE:
         return {"stage": "tidak_memenuhi_syarat", "reason": "data DTKS/DTSEN atau daftar pengecualian",
                 "message": "Menurut data terpadu kesejahteraan sosial (DTKS/DTSEN) atau daftar pengecualian, Anda "
                            "tidak memenuhi syarat program ini. Untuk keberatan, datangi kantor kecamatan atau "
-                           "Dinas Sosial dengan KTP dan KK."}
+                           "Dinas Sosial dengan KTP dan KK.",
+                "message_en": "According to the integrated social welfare data (DTKS/DTSEN) or an exclusion list, "
+                              "you are not eligible for this program. To object, go to the kecamatan office or the "
+                              "Dinas Sosial with your KTP and KK."}
     if _elsewhere(r):
         return {"stage": "perlu_diperbaiki_kecamatan", "fix": "data ganda dengan daftar lain",
                 "message": "Anda juga tercantum di daftar kecamatan lain atau program lain untuk periode ini, "
                            "sehingga hanya satu yang dapat dibayar. Tanyakan ke kantor kecamatan atau pendamping "
-                           "daftar mana yang berlaku untuk Anda."}
+                           "daftar mana yang berlaku untuk Anda.",
+                "message_en": "You are also on another kecamatan's or program's list for this period, so only one "
+                              "can be paid. Ask the kecamatan office or the facilitator which list applies to you."}
     fix = _kinds(ctx, r["codes"], "reject")
     return {"stage": "perlu_diperbaiki_kecamatan", "fix": fix,
             "message": f"Anda sudah diajukan, tetapi kecamatan perlu memperbaiki {fix} sebelum pencairan. "
-                       "Tanyakan ke kantor kecamatan atau pendamping."}
+                       "Tanyakan ke kantor kecamatan atau pendamping.",
+            "message_en": f"You were submitted, but the kecamatan must fix {_kinds_en(fix)} before disbursement. "
+                          "Ask the kecamatan office or the facilitator."}
 
 
 MAX_NAME_MATCHES = 20  # a name common enough to match more needs a NIK to tell people apart

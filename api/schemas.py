@@ -61,6 +61,7 @@ class StatusAnswer(BaseModel):
     stage: Literal["diajukan", "perlu_diperbaiki_kecamatan", "disetujui_untuk_pencairan",
                    "tidak_memenuhi_syarat", "tidak_ditemukan"]
     message: str
+    message_en: str = Field(description="The same message in English")
     fix: str | None = Field(None, description="Jenis perbaikan yang ditunggu dari kecamatan")
     reason: str | None = Field(None, description="Jenis alasan bila tidak memenuhi syarat (tanpa data pribadi)")
     in_approved_disbursement: bool | None = Field(

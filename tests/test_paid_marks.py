@@ -149,7 +149,7 @@ def test_citizen_status_says_the_person_is_in_an_approved_disbursement_file(paid
     body = r.json()
     assert body["stage"] == "disetujui_untuk_pencairan" and body["in_approved_disbursement"] is True
     assert f"berkas pencairan periode {PERIOD} yang sudah disetujui" in body["message"]
-    assert set(body) == {"stage", "message", "in_approved_disbursement"}
+    assert set(body) == {"stage", "message", "message_en", "in_approved_disbursement"}
     # No more than before: no NIK, name, program, batch id or account in the answer.
     name = paid.query("SELECT nama FROM row_results WHERE nik = ? LIMIT 1", [nik])[0][0]
     for secret in (nik, name, paid.bid, "pkh", "PKH", "Keluarga Harapan"):
@@ -458,3 +458,34 @@ def test_a_reason_inside_the_lookup_sentence_keeps_an_abbreviation_whole():
                          {"code": "KK_KOSONG", "message": "Nomor KK kosong"}], "next_step": "menunggu perbaikan"}
     sentence = story(event, "Medan Baru", "PKH")
     assert "ditolak: NIK ganda dalam daftar, nomor KK kosong;" in sentence
+
+
+BASE_ROW = {"paid_by": None, "paid_as": None, "period": "2026-T1", "decision": None, "status": "accepted",
+            "superseded": False, "codes": [], "paid_elsewhere": None}
+STAGE_ROWS = {
+    "family paid": {"paid_by": "pkh_T1_v1", "paid_as": "kk"},
+    "paid": {"paid_by": "pkh_T1_v1"},
+    "paid by an exclusive program": {"paid_elsewhere": "bst_T1_v1"},
+    "rejected by finance": {"decision": "rejected", "status": "review", "codes": [("DTKS_NAMA_BEDA", "review")]},
+    "accepted": {}, "approved by finance": {"decision": "approved", "status": "review"},
+    "in review": {"status": "review", "codes": [("DUGAAN_GANDA", "review")]},
+    "ineligible": {"status": "rejected", "codes": [("DTKS_MENINGGAL", "reject")]},
+    "on another list": {"status": "rejected", "codes": [("GANDA_ANTAR_KECAMATAN", "reject")]},
+    "to fix": {"status": "rejected", "codes": [("REKENING_PANJANG", "reject"), ("NIK_TANGGAL", "reject")]},
+}
+
+
+@pytest.mark.parametrize("kind", STAGE_ROWS)
+def test_every_citizen_answer_has_its_english(rules, kind):
+    from api.lookups import KIND_EN, NOT_FOUND, _stage
+
+    class Ctx:
+        pass
+
+    ctx = Ctx()
+    ctx.rules = rules
+    answer = _stage(ctx, BASE_ROW | STAGE_ROWS[kind])
+    assert answer["message"] and answer["message_en"] and answer["message"] != answer["message_en"]
+    # Every kind of reason is put into English, not left in Indonesian inside the English message.
+    assert not any(kind_id in answer["message_en"] for kind_id in KIND_EN)
+    assert NOT_FOUND["message_en"]
