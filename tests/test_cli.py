@@ -84,6 +84,15 @@ def test_unreadable_and_missing_files(tmp_path):
         assert not (tmp_path / "o" / "result.json").exists()
 
 
+def test_a_nik_typed_as_the_file_name_is_not_echoed_whole(tmp_path):
+    """A NIK pasted into the wrong place comes back masked on stderr (scripts keep stderr in logs);
+    the rest of the path stays readable."""
+    folder = tmp_path / "kiriman"
+    r = bansos("validate", str(folder / "1271171404511017.xlsx"), "--program", "pkh", "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "1271171404511017" not in r.stderr
+    assert f"{folder}/127117******1017.xlsx" in r.stderr
+
+
 def test_no_nik_column(tmp_path):
     p = write_csv(tmp_path / "l.csv", ["Nama", "Alamat"], [["SITI", "JL. MAWAR"]])
     r = bansos("validate", str(p), "--program", "pkh", "--out", str(tmp_path / "o"))

@@ -7,6 +7,9 @@ class UserError(Exception):
     """A mistake in the input or the invocation. The CLI exits 2 and prints `message_id`."""
 
     def __init__(self, message_id: str, message_en: str = "", code: str = "input_error"):
+        # A NIK or KK inside the message (a file named after one, a NIK typed as a path or a
+        # kecamatan) is masked here, once for every message: it reaches stderr, job records, logs.
+        message_id, message_en = mask_echo(message_id, 16), mask_echo(message_en, 16)
         super().__init__(message_id)
         self.message_id = message_id
         self.message_en = message_en
