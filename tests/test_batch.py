@@ -413,6 +413,19 @@ def test_a_version_after_an_approved_one_pays_only_the_others(gate, rules, tmp_p
         tight = service.check(db, rules, "pkh", "2026-T1", pagu=amount_v1, kuota=None, root=tmp_path / "b",
                               actor="uji")
         assert not tight["check"]["passed"]
+        # A kuota or pagu below what was already paid (the top-up typed alone) is no crash: nothing
+        # remains, so only a version paying no one could pass, and the result says by how much.
+        add_list(db, "tuntungan2", "127101", "2026-T1", [row(2, "127101"), row(3, "127101")], minutes=8)
+        short = service.check(db, rules, "pkh", "2026-T1", pagu=1_000_000, kuota=1, root=tmp_path / "b", actor="uji")
+        result = short["check"]["result"]
+        assert not short["check"]["passed"] and result["pay_rows"] == 1
+        earlier = result["paid_before"]
+        assert earlier["remaining"] == {"pagu": 1_000_000 - earlier["amount"], "kuota": 1 - earlier["rows"]}
+        assert earlier["remaining"]["kuota"] < 0 and earlier["remaining"]["pagu"] < 0
+        from validator.errors import UserError
+        with pytest.raises(UserError) as huge:
+            service.check(db, rules, "pkh", "2026-T1", pagu=None, kuota=10**12, root=tmp_path / "b", actor="uji")
+        assert huge.value.code == "bad_kuota" and "terlalu besar" in huge.value.message_id
 
 
 def test_rows_of_people_already_paid_are_paid_before_whether_accepted_or_in_review(rules):

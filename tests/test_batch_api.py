@@ -219,3 +219,47 @@ def test_a_submissions_accepted_export_names_the_batch_that_paid_each_person(tmp
         text = client.get("/api/v1/submissions/baru-2026-S2/accepted.csv", headers=h).content.decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
     assert lines[0][-1] == "SUDAH DIBAYAR OLEH BATCH" and {line[-1] for line in lines[1:]} == {bid}
+
+
+def test_the_api_reads_a_pagu_as_the_page_does_and_refuses_what_it_cannot_be(tmp_path):
+    a = _period_api(tmp_path, "2026-S3")
+    with TestClient(a.app) as client:
+        h = a.headers["finance"]
+
+        def check(pagu, kuota=None):
+            return client.post("/api/v1/batches/check", headers=h,
+                               json={"program": "pkh", "period": "2026-S3", "pagu": pagu, "kuota": kuota})
+
+        typed = check("Rp 40.000.000", "2.500")
+        assert typed.status_code == 200, typed.text
+        assert (typed.json()["batch"]["pagu"], typed.json()["batch"]["kuota"]) == (40_000_000, 2500)
+        assert check(40_000_000.0).status_code == 200
+        fraction = check(40_000_000.5)
+        assert fraction.status_code == 400 and fraction.json()["error"]["code"] == "bad_number"
+        for huge in ({"pagu": 10**30}, {"kuota": 2**31}):
+            r = check(huge.get("pagu"), huge.get("kuota"))
+            assert r.status_code == 400 and "terlalu besar" in r.json()["error"]["message"], r.text
+
+
+def test_a_kuota_below_what_was_paid_fails_the_gate_and_the_page_says_by_how_much(tmp_path):
+    from test_batch import add_list, row
+
+    a = _period_api(tmp_path, "2026-S4")
+    with TestClient(a.app) as client:
+        h = a.headers["finance"]
+        _check_and_approve(client, h, "2026-S4")
+        with Store(a.store_path) as db:
+            add_list(db, "tuntungan-s4", "127101", "2026-S4", [row(2, "127101")], minutes=9)
+            # Medan Baru resends its list with one paid person's amount changed.
+            add_list(db, "baru-s4", BARU, "2026-S4", [row(r, BARU) for r in range(2, 7)]
+                     + [row(7, BARU, status="rejected"), row(8, BARU, nominal=650_000.0)], minutes=10)
+        topup = client.post("/api/v1/batches/check", headers=h,
+                            json={"program": "pkh", "period": "2026-S4", "kuota": 1})
+        assert topup.status_code == 200 and not topup.json()["check"]["passed"]
+        bid = topup.json()["batch"]["id"]
+        c = TestClient(a.app)
+        token = h["Authorization"].removeprefix("Bearer ")
+        assert c.post("/masuk", data={"token": token}, follow_redirects=False).status_code == 303
+        page = c.get(f"/keuangan/batch/{bid}").text
+        assert "Sisa kuota: <b>0</b>" in page and "lebih kecil dari yang sudah dibayar versi sebelumnya" in page
+        assert "Nominal berubah untuk <b>1</b> penerima" in page and "dibayar Rp600.000, kini Rp650.000" in page

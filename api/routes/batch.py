@@ -28,8 +28,23 @@ MEDIA = {".csv": "text/csv; charset=utf-8", ".json": "application/json",
 class CheckRequest(BaseModel):
     program: str = Field(max_length=40)
     period: str = Field(max_length=20)
-    pagu: float | None = Field(None, ge=0, description="Pagu anggaran batch (Rupiah)")
-    kuota: int | None = Field(None, ge=0, description="Kuota penerima batch")
+    # A number, or the text finance types on the page ("Rp 1.500.000.000", "2.500"): read as there.
+    pagu: int | float | str | None = Field(None, description="Pagu anggaran batch (Rupiah), angka bulat",
+                                           examples=[1500000000, "Rp 1.500.000.000"])
+    kuota: int | float | str | None = Field(None, description="Kuota penerima batch", examples=[2500, "2.500"])
+
+
+def _whole(value: int | float | str | None, what: str) -> int | None:
+    """A pagu or kuota as the API takes it: a whole number, or text as the page reads it; a
+    fraction is refused as on the page, never rounded."""
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not value.is_integer():
+            value = f"{value:.2f}"  # refused below with the page's own words
+        else:
+            return int(value)
+    return service.parse_number(str(value), what)
 
 
 def batch_root(ctx: ApiContext) -> Path:
@@ -123,7 +138,8 @@ def list_batches(store: StoreDep, user: Finance, program: Annotated[str | None, 
 @router.post("/check")
 def check(ctx: Ctx, store: StoreDep, user: Finance, body: CheckRequest) -> dict:
     """Jalankan gerbang (Great Expectations) atas batch program dan periode; pagu dan kuota disimpan."""
-    done = run_check(ctx, store, user, body.program, body.period, body.pagu, body.kuota)
+    done = run_check(ctx, store, user, body.program, body.period, _whole(body.pagu, "Pagu"),
+                     _whole(body.kuota, "Kuota"))
     return {"batch": _json(done["batch"]), "check": _check_json(done["check"])}
 
 

@@ -32,7 +32,7 @@ from validator.batch.rows import (
     paid_before,
 )
 from validator.batch.summary import summarize
-from validator.errors import UserError, id_as_period, mask_echo
+from validator.errors import UserError, id_as_period, mask_echo, thousands
 from validator.ingest import sha256_of
 from validator.reports import sweep_dead
 from validator.rulebook import Rulebook
@@ -142,11 +142,22 @@ def latest_check(store: Store, bid: str) -> dict | None:
     return found[0] if found else None
 
 
+# Above any real batch (a kuota is stored as a 32-bit integer): a number this big is a typing slip.
+MAX_KUOTA = 100_000_000
+MAX_PAGU = 10**15  # Rp 1.000 triliun
+
+
 def _limits(pagu: float | None, kuota: int | None) -> None:
     if pagu is not None and pagu < 0:
         raise UserError("Pagu tidak boleh negatif.", "The budget ceiling cannot be negative.", code="bad_pagu")
     if kuota is not None and kuota < 0:
         raise UserError("Kuota tidak boleh negatif.", "The quota cannot be negative.", code="bad_kuota")
+    if pagu is not None and pagu > MAX_PAGU:
+        raise UserError(f"Pagu {thousands(int(pagu))} terlalu besar (paling banyak {thousands(MAX_PAGU)}); periksa "
+                        "jumlah angka nolnya.", "The budget ceiling is too large; check its zeros.", code="bad_pagu")
+    if kuota is not None and kuota > MAX_KUOTA:
+        raise UserError(f"Kuota {thousands(kuota)} terlalu besar (paling banyak {thousands(MAX_KUOTA)} penerima); "
+                        "periksa jumlah angka nolnya.", "The quota is too large; check its zeros.", code="bad_kuota")
 
 
 def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: float | None,
@@ -185,8 +196,13 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
                "amount_changed_rows": [{"kecamatan": r["kecamatan"], "row": r["row"], "nik_masked": mask_nik(r["nik"]),
                                         "paid": r["paid"], "now": r["nominal"]}
                                        for r in changed.head(MAX_CHANGED).iter_rows(named=True)]}
-    remaining = Limits(None if pagu is None else pagu - earlier["amount"],
-                       None if kuota is None else kuota - earlier["rows"])
+    # What is left of the pagu and kuota: below zero when approved versions already paid more than
+    # finance entered now (the top-up alone typed as the kuota). The gate then fails, and the page
+    # says by how much the entry falls short.
+    left = {"pagu": None if pagu is None else pagu - earlier["amount"],
+            "kuota": None if kuota is None else kuota - earlier["rows"]}
+    earlier["remaining"] = left
+    remaining = Limits(left["pagu"], left["kuota"])
     try:
         gate = run_gate(gate_frame(rows, rules, program), rules, program, period, remaining, staging)
         paid = rows.filter(pl.col("effective_status") == PAY)
