@@ -53,7 +53,9 @@ DEFAULTS: dict[int, tuple[str, str, str]] = {
 }
 
 # UserErrors that concern the service rather than the request.
-USER_ERROR_STATUS = {"store_busy": 503, "store_unreadable": 503, "store_missing": 503, "out_dir": 503}
+USER_ERROR_STATUS = {"store_busy": 503, "store_unreadable": 503, "store_missing": 503, "out_dir": 503,
+                     # a pagu or kuota the API cannot take, as a field pydantic refuses
+                     "bad_pagu": 422, "bad_kuota": 422, "bad_number": 422}
 
 # Field names as a person reads them in a 422 message.
 FIELD_ID = {

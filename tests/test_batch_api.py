@@ -235,10 +235,10 @@ def test_the_api_reads_a_pagu_as_the_page_does_and_refuses_what_it_cannot_be(tmp
         assert (typed.json()["batch"]["pagu"], typed.json()["batch"]["kuota"]) == (40_000_000, 2500)
         assert check(40_000_000.0).status_code == 200
         fraction = check(40_000_000.5)
-        assert fraction.status_code == 400 and fraction.json()["error"]["code"] == "bad_number"
+        assert fraction.status_code == 422 and fraction.json()["error"]["code"] == "bad_number"
         for huge in ({"pagu": 10**30}, {"kuota": 2**31}):
             r = check(huge.get("pagu"), huge.get("kuota"))
-            assert r.status_code == 400 and "terlalu besar" in r.json()["error"]["message"], r.text
+            assert r.status_code == 422 and "terlalu besar" in r.json()["error"]["message"], r.text
 
 
 def test_a_kuota_below_what_was_paid_fails_the_gate_and_the_page_says_by_how_much(tmp_path):
