@@ -205,6 +205,7 @@ def make_corpus(folder: Path, *, bomb_mb: int = 1024) -> dict[str, Hostile]:
     c["libreoffice"] = Hostile(ods(folder / "libreoffice.ods", good), "ok")
     c["berkata_sandi"] = Hostile(encrypted_xlsx(base, folder / "berkata_sandi.xlsx"), "refused", "file_protected")
     c["bom_zip"] = Hostile(zip_bomb(base, folder / "bom_zip.xlsx", bomb_mb), "refused", "file_refused")
+    c["bom_ukuran_palsu"] = Hostile(lying_sizes(base, folder / "bom_ukuran_palsu.xlsx", 300), "refused", "file_refused")
     c["tawa_miliar"] = Hostile(rezip(base, folder / "tawa_miliar.xlsx", {"xl/sharedStrings.xml": BILLION_LAUGHS}),
                                "refused", "file_refused")
     c["entitas_luar"] = Hostile(rezip(base, folder / "entitas_luar.xlsx", {"xl/worksheets/sheet1.xml": EXTERNAL_ENTITY}),
@@ -248,3 +249,31 @@ if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "out/hostile")
     for name, h in make_corpus(target).items():
         print(f"{name:20} {h.expect:8} {h.path.stat().st_size:>12,} B  {h.path.name}")
+
+
+def lying_sizes(src: Path, dst: Path, inflated_mb: int, declared: int = 100_000) -> Path:
+    """A zip bomb whose directory lies: sheet1.xml padded to `inflated_mb` MB, its declared size
+    (in the local header and in the central directory) patched down to `declared` bytes."""
+    part = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(src) as zin:
+        sheet = zin.read(part)
+        others = [(i.filename, zin.read(i.filename)) for i in zin.infolist() if i.filename != part]
+    cut = sheet.index(b"<sheetData>") + len(b"<sheetData>")
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in others:
+            zout.writestr(name, data)
+        with zout.open(part, "w") as out:
+            out.write(sheet[:cut])
+            for _ in range(inflated_mb):
+                out.write(b" " * (1 << 20))
+            out.write(sheet[cut:])
+    data = bytearray(dst.read_bytes())
+    for magic, size_at, name_len_at, name_at in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
+        at = data.find(magic)
+        while at >= 0:
+            n = int.from_bytes(data[at + name_len_at:at + name_len_at + 2], "little")
+            if bytes(data[at + name_at:at + name_at + n]) == part.encode():
+                data[at + size_at:at + size_at + 4] = declared.to_bytes(4, "little")
+            at = data.find(magic, at + 4)
+    dst.write_bytes(bytes(data))
+    return dst

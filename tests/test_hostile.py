@@ -104,6 +104,19 @@ def test_zip_bomb_refused_from_the_directory_alone(corpus):
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000  # KB
 
 
+def test_a_zip_whose_directory_lies_about_a_size_is_refused_without_inflating_it(corpus):
+    """sheet1.xml inflates to 300 MB but its directory says 100 KB: calamine would inflate all of
+    it, so the guard inflates up to the declared size only, and refuses."""
+    from validator.errors import UserError
+    from validator.ingest.guard import check_workbook
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(UserError) as refused:
+        check_workbook(corpus["bom_ukuran_palsu"].path)
+    assert refused.value.code == "file_refused" and "ukuran yang tercatat" in refused.value.message_id
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000  # KB
+
+
 def test_big_csv_in_the_cli_stays_bounded(tmp_path):
     """The 200 MB CSV scaled to 15 MB (the shape is the same; the machine is shared): the CLI
     reads it without holding many copies of it (about 110,000 rows)."""

@@ -1,7 +1,9 @@
 """Refuse hostile workbooks before calamine opens them: zip bombs, XML entity tricks, encrypted files.
 
 An xlsx or ods is a zip of XML parts. The zip's directory declares each part's size, so a part
-that would inflate to gigabytes is refused from the directory alone, without inflating anything.
+that would inflate to gigabytes is refused from the directory alone. A directory can lie, though
+(calamine inflates whatever the compressed bytes hold): every part is then inflated once here, a
+megabyte at a time and kept nowhere, and a part that holds more than it declares is refused.
 A DTD (where entity definitions live, as in "billion laughs" or an external entity) can only stand
 before the root element, so the first few kilobytes of each XML part tell whether one is there.
 """
@@ -68,6 +70,8 @@ def check_workbook(path: Path) -> None:
             infos = zf.infolist()
             _check_sizes(path, infos)
             for info in infos:
+                if _inflates_beyond(zf, info):
+                    raise _refused(path, "size_lies")
                 if info.filename.lower().endswith((".xml", ".rels")) and _has_dtd(zf, info):
                     raise _refused(path, "xml_entities")
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
@@ -80,6 +84,37 @@ def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     for i in infos:
         if i.file_size > BOMB_MIN_BYTES and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             raise _refused(path, "bomb")
+
+
+CHUNK = 1 << 20
+
+
+def _inflates_beyond(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether the part's compressed bytes inflate to more than the size the directory declares.
+
+    The compressed bytes are read from the file as a reader takes them (compress_size bytes after
+    the part's local header) and inflated in steps that stop one byte past the declared size:
+    nothing beyond that is ever produced, whatever the bytes hold."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        return info.compress_size > info.file_size
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise NotImplementedError(info.compress_type)  # Excel and LibreOffice write only these two
+    fp = zf.fp
+    fp.seek(info.header_offset)
+    local = fp.read(30)
+    if len(local) < 30 or local[:4] != ZIP_MAGIC:
+        raise zipfile.BadZipFile(info.filename)
+    fp.seek(info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little"))
+    inflate, room, left = zlib.decompressobj(-15), info.file_size + 1, info.compress_size
+    while left > 0 and room > 0:
+        chunk = fp.read(min(CHUNK, left))
+        if not chunk:
+            break
+        left -= len(chunk)
+        while chunk and room > 0:
+            room -= len(inflate.decompress(chunk, min(room, CHUNK)))
+            chunk = inflate.unconsumed_tail
+    return room <= 0
 
 
 def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
@@ -113,6 +148,11 @@ REASONS = {
         "daftar biasa). Buka berkas di Excel dan simpan ulang sebagai .xlsx",
         "one of its parts inflates more than {ratio} times (a zip bomb, not a plain list). Open it in Excel and "
         "save it again as .xlsx"),
+    "size_lies": (
+        "salah satu bagiannya berisi lebih banyak data daripada ukuran yang tercatat di berkas zip (berkas "
+        "dimanipulasi atau rusak, bukan simpanan Excel). Buka berkas di Excel dan simpan ulang sebagai .xlsx",
+        "one of its parts holds more data than the size its zip directory declares (a tampered or damaged file, "
+        "not one Excel saved). Open it in Excel and save it again as .xlsx"),
     "xml_entities": (
         "berisi definisi entitas XML (DOCTYPE/ENTITY) yang tidak pernah dibuat oleh Excel atau LibreOffice. "
         "Buka berkas di Excel dan simpan ulang sebagai .xlsx",
