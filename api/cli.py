@@ -8,6 +8,7 @@ import errno
 import os
 import signal
 import socket
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -64,6 +65,20 @@ def check_port(host: str, port: int, again: str) -> None:
                 code="port_busy") from None
 
 
+def check_rules() -> None:
+    """Load the rule files before the server starts: a broken shared file (catalog, banks,
+    columns) stops it with its list of problems (exit 2) instead of a traceback from start-up, and
+    a broken program file is said on stderr, since the server starts without that program."""
+    from validator.rulebook import load_rules
+
+    rules = load_rules()
+    for program, problems in sorted(rules.broken.items()):
+        print(f"Peringatan: program '{program}' tidak tersedia karena berkas aturannya bermasalah / program "
+              f"'{program}' is unavailable, its rule file has problems:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+
+
 def serve(
     store: Annotated[Path | None, typer.Option("--store", help="Basis data riwayat (berkas DuckDB); atau env BANSOS_STORE")] = None,
     host: Annotated[str, typer.Option("--host", help="Alamat yang didengarkan")] = "127.0.0.1",
@@ -85,6 +100,7 @@ def serve(
     # Open the store once here so a busy or broken file stops with one clear line (exit 2)
     # instead of a traceback from the server's start-up.
     Store(store).close()
+    check_rules()
     check_port(host, port, f"bansos serve --port {port + 1}")
     # Ctrl+C is how a server is stopped: uvicorn shuts down cleanly and hands the signal back,
     # which is no cancelled validation ("nothing was written" would be wrong here).

@@ -113,10 +113,11 @@ def main(argv: list[str] | None = None) -> None:
     import uvicorn
 
     from api.app import create_app
-    from api.cli import check_port
+    from api.cli import check_port, check_rules
     from validator.errors import UserError
 
     try:  # before the demo store is rebuilt and tokens printed that would open another program's page
+        check_rules()
         check_port(args.host, args.port, f"make run PORT={args.port + 1}")
     except UserError as exc:
         print(f"Kesalahan: {exc.message_id} / {exc.message_en}", file=sys.stderr)

@@ -101,6 +101,40 @@ def test_a_port_in_use_is_told_before_anything_starts(tmp_path):
         assert "token" not in demo.stdout.lower() and not (tmp_path / "demo").exists()
 
 
+def test_broken_rule_files_stop_the_server_with_their_problems_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """banks.yaml with a misspelt key: `bansos serve` and the demo stop before starting, listing the
+    problem, exit 2; a broken program file alone lets the server start and is said on stderr."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "rules", rules)
+    banks = rules / "banks.yaml"
+    banks.write_text(banks.read_text(encoding="utf-8") + "  - name: BANK NAGARI\n    kode: ['118']\n", encoding="utf-8")
+    env = os.environ | {"BANSOS_RULES": str(rules)}
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    r = subprocess.run([*BANSOS, "serve", "--store", str(tmp_path / "s.duckdb"), "--port", str(port)],
+                       capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "(BANK NAGARI): kode: kunci tidak dikenal" in r.stderr
+    demo = subprocess.run([sys.executable, "-m", "api.demo", "--port", str(port), "--dir", str(tmp_path / "demo")],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert demo.returncode == 2 and "Traceback" not in demo.stderr and "BANK NAGARI" in demo.stderr
+    assert "token" not in demo.stdout.lower()
+
+    from api.cli import check_rules
+
+    shutil.copy(Path(__file__).resolve().parent.parent / "rules" / "banks.yaml", banks)
+    (rules / "programs" / "lansia.yaml").write_text("id: lansia\nname: Lansia\n", encoding="utf-8")
+    monkeypatch.setenv("BANSOS_RULES", str(rules))
+    check_rules()
+    said = capsys.readouterr().err
+    assert "program 'lansia' tidak tersedia" in said and "version: wajib diisi" in said
+
+
 @pytest.mark.parametrize("name,role,kecamatan,code", [
     ("Operator Medan Baru", "operator", "127117", "duplicate_name"),
     ("operator medan baru", "finance", None, "duplicate_name"),

@@ -382,7 +382,7 @@ def test_a_broken_program_file_stops_only_that_program(tmp_path):
                  "extra_headers 'nama_lansia' bukan kolom yang dikenal", "kode 'NAMA_TIDAK_WAJR' tidak ada",
                  "area '12.99' tidak ada dalam daftar kode wilayah"):
         assert said in msg, (said, msg)
-    assert "memiliki 7 masalah" in msg
+    assert "memiliki 7 masalah" in msg and str(broken) not in msg  # an operator may read it: no server path
 
 
 def test_unknown_placeholder_is_rejected(tmp_path):
@@ -404,3 +404,62 @@ def test_codes_doc_is_up_to_date(rules):
     assert doc == out, "docs/codes.md is stale: python rules/render_codes.py > docs/codes.md"
     for code in rules.catalog:
         assert f"| `{code}` |" in doc
+
+
+LANSIA = ("id: lansia\nname: Insentif Lansia\nversion: '2026.1'\nunit: individual\nregistry_required: false\n"
+          "payment: transfer\nbanks: [BRI]\n")
+
+
+def _program_problems(tmp_path, text: str, name: str = "lansia.yaml") -> str:
+    broken = tmp_path / "rules"
+    shutil.copytree(RULES, broken)
+    (broken / "programs" / name).write_text(text, encoding="utf-8")
+    rules = load_rules(broken)
+    assert rules.program("pkh").id == "pkh"
+    with pytest.raises(UserError) as info:
+        rules.program(name.split(".")[0])
+    return info.value.message_id
+
+
+@pytest.mark.parametrize("amount", ["{allowed: [600.000]}", "{allowed: ['600.000']}", "{min: 1.000, max: 3.000}"])
+def test_an_amount_written_with_a_thousands_dot_is_refused_not_read_as_600(tmp_path, amount):
+    """YAML reads 600.000 as 600.0; taken as 600, every row would fail NOMINAL_TIDAK_SESUAI."""
+    msg = _program_problems(tmp_path, LANSIA + f"amount: {amount}\n")
+    assert "harus bilangan bulat" in msg and "600000" in msg, msg
+
+
+def test_a_key_written_twice_is_refused_with_its_line(tmp_path):
+    msg = _program_problems(tmp_path, LANSIA + "codes: {KECAMATAN_BEDA: {severity: reject}}\n"
+                                      "codes: {USIA_TIDAK_MEMENUHI: {severity: review}}\n")
+    assert "programs/lansia.yaml: baris 9: kunci 'codes' tertulis dua kali" in msg, msg
+
+
+def test_a_tab_in_the_indentation_is_told_in_indonesian_with_its_line(tmp_path):
+    msg = _program_problems(tmp_path, LANSIA + "amount:\n\tallowed: [600000]\n")
+    assert "programs/lansia.yaml: baris 9" in msg and "indentasi memakai Tab; gunakan spasi" in msg, msg
+    assert "while scanning" not in msg
+
+
+def test_an_extra_header_that_columns_yaml_gives_another_field_is_refused(tmp_path):
+    msg = _program_problems(tmp_path, LANSIA + "extra_headers: {nominal: [NIK]}\n")
+    assert "extra_headers nominal: judul 'NIK' sudah milik kolom 'nik' di columns.yaml" in msg, msg
+
+
+def test_empty_yml_and_same_name_program_files_say_why(tmp_path):
+    assert "berkas kosong" in _program_problems(tmp_path / "a", "")
+    assert "akhiran berkas harus .yaml, bukan .yml" in _program_problems(tmp_path / "b", LANSIA, "lansia.yml")
+    same = LANSIA.replace("id: lansia", "id: lansia_2").replace("Insentif Lansia", "Program Keluarga Harapan")
+    msg = _program_problems(tmp_path / "c", same, "lansia_2.yaml")
+    assert "nama program 'Program Keluarga Harapan' sama dengan programs/" in msg, msg
+
+
+def test_a_bank_entry_with_a_problem_is_named_and_not_also_called_missing(tmp_path):
+    broken = tmp_path / "rules"
+    shutil.copytree(RULES, broken)
+    banks = broken / "banks.yaml"
+    banks.write_text(banks.read_text(encoding="utf-8") + "  - name: BANK NAGARI\n    kode: ['118']\n", encoding="utf-8")
+    (broken / "programs" / "lansia.yaml").write_text(LANSIA.replace("[BRI]", "[BRI, BANK NAGARI]"), encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        load_rules(broken)
+    msg = info.value.message_id
+    assert "(BANK NAGARI): kode: kunci tidak dikenal" in msg and "tidak ada di banks.yaml" not in msg, msg

@@ -7,11 +7,19 @@ import os
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import polars as pl
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from validator.errors import UserError, mask_echo
 
@@ -26,6 +34,24 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _whole(value):
+    """A count or an amount as a rule file must write it: digits only. YAML reads 600.000 (the
+    Indonesian way to write six hundred thousand) as the number 600.0, which pydantic would
+    quietly take as 600; "600.000" in quotes is text. Both are refused, saying how to write it."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, (bool, str)):
+        raise ValueError(f"harus bilangan bulat (tertulis {value!r}); tulis angka saja, tanpa titik, koma atau "
+                         "huruf, misalnya 600000")
+    if isinstance(value, float):
+        raise ValueError(f"harus bilangan bulat tanpa titik ribuan (terbaca {value!r}: YAML membaca 600.000 "
+                         "sebagai 600,0); tulis 600000")
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_whole)]
 
 
 class MessageVariant(_Strict):
@@ -65,15 +91,15 @@ class CatalogEntry(_Strict):
 class Bank(_Strict):
     name: str
     codes: list[str] = []
-    digits: list[int] | None = None  # None: length unknown, not judged
+    digits: list[Whole] | None = None  # None: length unknown, not judged
     aliases: list[str] = []
 
 
 class AmountRule(_Strict):
-    min: int | None = None
-    max: int | None = None
-    step: int | None = None
-    allowed: list[int] | None = None
+    min: Whole | None = None
+    max: Whole | None = None
+    step: Whole | None = None
+    allowed: list[Whole] | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> AmountRule:
@@ -94,8 +120,8 @@ class AmountRule(_Strict):
 
 
 class GroupRule(_Strict):
-    min_members: int = Field(ge=1)
-    max_members: int = Field(ge=1)
+    min_members: Whole = Field(ge=1)
+    max_members: Whole = Field(ge=1)
     leader_title: str = Field(default="KETUA", min_length=1)
 
     @model_validator(mode="after")
@@ -117,7 +143,7 @@ class Program(_Strict):
     version: str
     unit: Literal["household", "individual"]
     registry_required: bool
-    desil_max: int | None = Field(default=None, ge=1, le=10)
+    desil_max: Whole | None = Field(default=None, ge=1, le=10)
     payment: Literal["transfer", "optional"]
     # A row may be paid in cash through a channel named in the bank column ("PT POS INDONESIA").
     cash_channel: bool = False
@@ -125,7 +151,7 @@ class Program(_Strict):
     amount: AmountRule | None = None
     exclusive_with: list[str] = []
     area: list[str] = []  # region code prefixes (digits or dotted); empty: anywhere
-    min_age: int | None = Field(default=None, ge=0, le=120)
+    min_age: Whole | None = Field(default=None, ge=0, le=120)
     group: GroupRule | None = None
     extra_headers: dict[str, list[str]] = {}
     name_similarity: float = Field(default=0.85, ge=0.5, le=1.0)
@@ -210,7 +236,14 @@ class Rulebook:
         # "PKH", " pkh " and "Maghrib-Mengaji" name the same rule set as "pkh" / "maghrib_mengaji".
         key = program_id.strip().lower().replace("-", "_").replace(" ", "_")
         if key in self.broken:
-            _refuse(self.rules_dir or default_rules_dir(), self.broken[key])
+            # Said to whoever asked for the program, an operator on the web too: the problems name
+            # the file inside rules/, not where the server keeps it.
+            listing = "\n".join(f"  - {p}" for p in self.broken[key])
+            raise UserError(
+                f"Program '{key}' belum dapat dipakai: berkas aturannya memiliki {len(self.broken[key])} masalah. "
+                f"Admin Dinas Sosial perlu memperbaikinya:\n{listing}",
+                f"Program '{key}' cannot be used yet: its rule file has {len(self.broken[key])} problem(s) for the "
+                "Dinas Sosial admin to fix.", code="rules_invalid")
         try:
             return self.programs[key]
         except KeyError:
@@ -284,14 +317,55 @@ def default_rules_dir() -> Path:
     return Path(__file__).resolve().parent / "_rules"  # the copy bundled into a wheel
 
 
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+# The C loader, where PyYAML has it, reads the catalogue several times faster.
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A safe loader that refuses a key written twice in one mapping: YAML would keep the last
+    silently, dropping the first block's settings (two `codes:` blocks in one program file)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise _DuplicateKey(problem=f"kunci '{key}' tertulis dua kali", problem_mark=key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _file_label(path: Path) -> str:
+    return f"programs/{path.name}" if path.parent.name == "programs" else path.name
+
+
 def _read_yaml(path: Path, problems: list[str]):
+    where = _file_label(path)
     try:
-        # The C loader, where PyYAML has it, reads the catalogue several times faster.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (safe loader)
-    except (OSError, yaml.YAMLError) as exc:
-        problems.append(f"{path.name}: {exc}")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{where}: berkas tidak dapat dibaca ({type(exc).__name__}); simpan sebagai teks UTF-8")
         return None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError as exc:
+        problems.append(f"{where}: {_yaml_problem(exc, text)}")
+        return None
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
+    """A YAML error in the words of the dinas staff who edit the files: where, and what to do."""
+    mark = getattr(exc, "problem_mark", None)
+    if isinstance(exc, _DuplicateKey):
+        return f"baris {mark.line + 1}: {exc.problem}; gabungkan isinya di bawah satu kunci"
+    if mark is None:
+        return f"YAML tidak dapat dibaca ({exc})"
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    hint = ("indentasi memakai Tab; gunakan spasi" if "\t" in line[: len(line) - len(line.lstrip())] or "\t" in line
+            else "periksa indentasi, titik dua dan tanda kutip di baris itu atau di atasnya")
+    return f"baris {mark.line + 1}, kolom {mark.column + 1}: YAML tidak dapat dibaca ({hint})"
 
 
 # pydantic's error types in the words of the dinas staff who edit the rule files.
@@ -350,6 +424,8 @@ def load_rules(rules_dir: Path | None = None) -> Rulebook:
 
     files = [rules_dir / "catalog.yaml", rules_dir / "banks.yaml", rules_dir / "columns.yaml"]
     program_files = sorted((rules_dir / "programs").glob("*.yaml"))
+    # Saved as .yml: never read, so asking for the program says why.
+    misnamed = sorted(p for p in (rules_dir / "programs").glob("*.yml") if not (p.with_suffix(".yaml")).exists())
     for f in files + program_files:
         if f.exists():
             digest.update(f.name.encode() + b"\0" + f.read_bytes())
@@ -364,19 +440,27 @@ def load_rules(rules_dir: Path | None = None) -> Rulebook:
             catalog[entry.code] = entry
 
     raw_banks = _read_yaml(files[1], problems) or {}
-    banks = [b for i, item in enumerate(raw_banks.get("banks", []) if isinstance(raw_banks, dict) else [])
-             if (b := _parse(Bank, item, f"banks.yaml banks[{i}]", problems))]
+    raw_bank_list = raw_banks.get("banks", []) if isinstance(raw_banks, dict) else []
+    banks = [b for i, item in enumerate(raw_bank_list)
+             if (b := _parse(Bank, item, f"banks.yaml bank ke-{i + 1}" + (f" ({item['name']})" if isinstance(
+                 item, dict) and item.get("name") else ""), problems))]
     columns = _parse(Columns, _read_yaml(files[2], problems) or {}, "columns.yaml", problems)
 
-    bank_names = {b.name for b in banks}
+    # (A bank whose entry has its own problem is still a bank a program may name.)
+    bank_names = {b.name for b in banks} | {str(i["name"]) for i in raw_bank_list if isinstance(i, dict) and i.get("name")}
     fields = (set(columns.fields) if columns else set()) | PROGRAM_FIELDS
     stems = {f.stem for f in program_files}
     programs: dict[str, Program] = {}
     broken: dict[str, list[str]] = {}
+    headers = _header_owners(columns)
+    for f in misnamed:
+        broken[f.stem] = [f"programs/{f.name}: akhiran berkas harus .yaml, bukan .yml; ganti nama menjadi {f.stem}.yaml"]
     for f in program_files:
         own: list[str] = []
         where = f"programs/{f.name}"
         raw = _read_yaml(f, own)
+        if raw is None and not own:
+            own.append(f"{where}: berkas kosong; isi seperti berkas program lain (lihat README)")
         if raw is not None and not isinstance(raw, dict):
             own.append(f"{where}: isinya harus pemetaan (kunci: nilai), seperti program lain")
         elif isinstance(raw, dict):
@@ -396,17 +480,56 @@ def load_rules(rules_dir: Path | None = None) -> Rulebook:
                 for name in sorted(set(extra) - fields):
                     own.append(f"{where}: extra_headers '{name}' bukan kolom yang dikenal (columns.yaml: "
                                f"{', '.join(sorted(fields))})")
+                own.extend(_header_conflicts(where, extra, headers))
             own.extend(_area_problems(where, raw.get("area")))
             prog = _parse(Program, raw, where, own)
             if prog is not None and not own:
                 programs[prog.id] = prog
         if own:
             broken[f.stem] = own
+    _same_names(programs, broken, rules_dir)
     if not program_files:
         problems.append(f"tidak ada berkas program di {rules_dir / 'programs'}")
     if problems:  # a shared file is broken: nothing can run; every problem is listed, the programs' too
         _refuse(rules_dir, problems + [p for own in broken.values() for p in own])
     return Rulebook(catalog, banks, columns, programs, digest.hexdigest()[:12], broken=broken, rules_dir=rules_dir)
+
+
+def _same_names(programs: dict[str, Program], broken: dict[str, list[str]], rules_dir: Path) -> None:
+    """Two programs under one name cannot be told apart by an operator: the file written later
+    (the newcomer) is made unavailable, saying which program holds the name; the other keeps working."""
+    by_name: dict[str, list[str]] = {}
+    for pid, prog in programs.items():
+        by_name.setdefault(prog.name.strip().upper(), []).append(pid)
+    for ids in by_name.values():
+        if len(ids) < 2:
+            continue
+        ids.sort(key=lambda pid: ((rules_dir / "programs" / f"{pid}.yaml").stat().st_mtime, pid))
+        for pid in ids[1:]:
+            broken[pid] = [f"programs/{pid}.yaml: nama program '{programs[pid].name}' sama dengan "
+                           f"programs/{ids[0]}.yaml; operator tidak dapat membedakan keduanya, beri nama lain"]
+            del programs[pid]
+
+
+def _header_owners(columns: Columns | None) -> dict[str, str]:
+    """header_key -> the field columns.yaml gives that header to."""
+    if columns is None:
+        return {}
+    return {header_key(h): field for table in (columns.fields, columns.stand_ins)
+            for field, spellings in table.items() for h in [field, *spellings]}
+
+
+def _header_conflicts(where: str, extra: dict, owners: dict[str, str]) -> list[str]:
+    """A program's extra header that columns.yaml already gives to another field would take that
+    column away from it (NIK read as the amount)."""
+    out = []
+    for field, spellings in extra.items():
+        for h in spellings if isinstance(spellings, list) else []:
+            owner = owners.get(header_key(str(h)))
+            if owner is not None and owner != field:
+                out.append(f"{where}: extra_headers {field}: judul '{h}' sudah milik kolom '{owner}' di columns.yaml; "
+                           "hapus atau ganti judul itu")
+    return out
 
 
 def _area_problems(where: str, area) -> list[str]:
