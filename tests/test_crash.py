@@ -154,3 +154,59 @@ def test_recovery_when_killed_between_commit_and_results(tmp_path):
         assert run(db.con, "SELECT id, state, superseded_by FROM submissions ORDER BY created_at") == [
             (earlier, "complete", None), (cut, "failed", None)]
         assert not any((tmp_path / "results" / cut).iterdir())
+
+
+KILLED_AFTER_COMMIT = """
+import datetime as dt, os, sys
+from pathlib import Path
+from validator.engine import validate
+from validator.reports import write_outputs
+out = Path(sys.argv[2])
+outcome = validate(Path(sys.argv[1]), "pkh", kecamatan="127117", today=dt.date(2026, 11, 22))
+write_outputs(outcome, out, commit=lambda: os._exit(9) if sys.argv[3] == "kill" else None)
+"""
+
+
+def test_a_run_killed_after_recording_leaves_no_results_of_the_earlier_list(tmp_path):
+    """The store has replaced the earlier list the moment the new one is recorded: a run killed
+    right then must not leave the earlier list's result.json and result.xlsx in --out as if they
+    were this one's (the next run's sweep then removes what was set aside)."""
+    headers, rows = make_rows("pkh", [{}])
+    first = write_csv(tmp_path / "pertama.csv", headers, rows)
+    second = write_csv(tmp_path / "kedua.csv", headers, rows + rows)
+    out = tmp_path / "hasil"
+    script = tmp_path / "run.py"
+    script.write_text(KILLED_AFTER_COMMIT, encoding="utf-8")
+
+    def run_it(path, how):
+        return subprocess.run([sys.executable, str(script), str(path), str(out), how], capture_output=True,
+                              text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent)
+
+    assert run_it(first, "ok").returncode == 0 and (out / "result.json").exists()
+    assert run_it(second, "kill").returncode == 9
+    assert not (out / "result.json").exists() and not (out / "result.xlsx").exists()
+    assert run_it(second, "ok").returncode == 0
+    assert sorted(p.name for p in out.iterdir()) == ["result.json", "result.xlsx"]  # the set-aside files swept
+    assert '"kedua.csv"' in (out / "result.json").read_text(encoding="utf-8")
+
+
+def test_a_run_whose_recording_fails_puts_the_earlier_results_back(tmp_path):
+    from validator.engine import validate
+    from validator.reports import write_outputs
+
+    headers, rows = make_rows("pkh", [{}])
+    path = write_csv(tmp_path / "daftar.csv", headers, rows)
+    out = tmp_path / "hasil"
+    outcome = validate(path, "pkh", kecamatan="127117", today=dt.date(2026, 11, 22))
+    write_outputs(outcome, out)
+    before = (out / "result.json").read_bytes(), (out / "result.xlsx").read_bytes()
+
+    def busy():
+        raise OSError(28, "No space left on device")
+
+    from validator.errors import UserError
+
+    with pytest.raises(UserError):  # the disk-full OSError told as one line
+        write_outputs(validate(path, "pkh", kecamatan="127117", today=dt.date(2026, 11, 22)), out, commit=busy)
+    assert ((out / "result.json").read_bytes(), (out / "result.xlsx").read_bytes()) == before
+    assert sorted(p.name for p in out.iterdir()) == ["result.json", "result.xlsx"]
