@@ -36,7 +36,7 @@ from validator.errors import UserError, id_as_period, mask_echo, thousands
 from validator.ingest import sha256_of
 from validator.reports import sweep_dead
 from validator.rulebook import Rulebook
-from validator.store import Store, run
+from validator.store import Store, registered, run
 from validator.store.history import canonical_period, mask_nik
 from validator.wilayah import load_regions
 
@@ -360,14 +360,11 @@ def _freeze(store: Store, rules: Rulebook, program, batch: dict, last: dict, row
                 run(store.con, """UPDATE batches SET state = 'approved', approved_at = ?, approved_by = ?,
                                   manifest_sha256 = ?, previous_batch = ? WHERE id = ? AND state = 'open'""",
                     [now, actor, digest, None if previous is None else previous["id"], batch["id"]])
-                store.con.register("bansos_paid", paid.select(
-                    pl.lit(batch["id"]).alias("batch_id"), pl.lit(program.id).alias("program"),
-                    pl.lit(batch["period"]).alias("period"), "nik", "no_kk", pl.col("nominal").cast(pl.Float64)
-                ).to_arrow())
-                try:
+                with registered(store.con, bansos_paid=paid.select(
+                        pl.lit(batch["id"]).alias("batch_id"), pl.lit(program.id).alias("program"),
+                        pl.lit(batch["period"]).alias("period"), "nik", "no_kk", pl.col("nominal").cast(pl.Float64)
+                        ).to_arrow()):
                     run(store.con, "INSERT INTO paid_rows SELECT * FROM bansos_paid")
-                finally:
-                    store.con.unregister("bansos_paid")
         except BaseException:
             for path in moved:  # not approved: no disbursement file may look as if it were
                 path.unlink(missing_ok=True)

@@ -8,7 +8,7 @@ from rapidfuzz import fuzz, process
 
 from validator.checks.base import CheckContext
 from validator.normalize import BIN_WORD, father_key, name_key, name_key_with_father, names_alike
-from validator.store import query
+from validator.store import query, registered
 from validator.store.history import mask_name, mask_nik
 
 
@@ -72,8 +72,7 @@ def registry_matches(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, registr
     the same verdict whatever their order."""
     # (`registry_sql` may refer to the list's keys as `bansos_list_keys`, registered here.)
     keys = rows.select("_idx", "nik", "kk", "nama").to_arrow()  # handed to DuckDB without copying
-    con.register(KEYS, keys)
-    try:
+    with registered(con, **{KEYS: keys}):
         return query(con, f"""
             SELECT k._idx, r.nik IS NOT NULL AS found, r.nama AS reg_nama, r.no_kk AS reg_kk,
                    r.status AS reg_status, r.desil AS reg_desil, r.kode_wilayah AS reg_wilayah
@@ -85,8 +84,6 @@ def registry_matches(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, registr
                                                 r.nama NULLS LAST,
                                                 r.no_kk NULLS LAST) = 1
         """)
-    finally:
-        con.unregister("bansos_list_keys")
 
 
 def registry_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDBPyConnection,
@@ -175,8 +172,7 @@ def exclusion_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDB
         return {}
     if rows.height == 0:
         return {}
-    con.register("bansos_list_keys", rows.select("_idx", "nik").to_arrow())
-    try:
+    with registered(con, **{KEYS: rows.select("_idx", "nik").to_arrow()}):
         hits = query(con, f"""
             SELECT k._idx, k.nik AS value,
                    string_agg(DISTINCT nullif(trim(replace(e.kategori, '_', ' ')), ''), ', '
@@ -184,8 +180,6 @@ def exclusion_findings(rows: pl.DataFrame, ctx: CheckContext, con: duckdb.DuckDB
             FROM bansos_list_keys k JOIN {exclusions_sql} e ON e.nik = k.nik
             GROUP BY k._idx, k.nik
         """)
-    finally:
-        con.unregister("bansos_list_keys")
     # An exclusion row without a category: the message leaves the category out.
     hits = hits.with_columns(pl.col("_idx").cast(pl.UInt32),
                              pl.when(pl.col("detail").is_null()).then(pl.lit("no_category")).alias("variant"))

@@ -117,6 +117,22 @@ NOT_A_STORE = {".csv", ".tsv", ".txt", ".parquet", ".json", ".ndjson", ".jsonl",
                ".zip", ".gz"}
 
 
+@contextlib.contextmanager
+def registered(con: duckdb.DuckDBPyConnection, **tables) -> Iterator[None]:
+    """Arrow tables (or frames) readable by SQL under these names for the block, released after.
+
+    Releasing raises nothing of its own: after a failure inside a transaction (a full disk) DuckDB
+    refuses even that ("transaction is aborted"), and the first error is the one to tell."""
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        yield
+    finally:
+        for name in tables:
+            with contextlib.suppress(duckdb.Error):
+                con.unregister(name)
+
+
 def run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
     """Run SQL to completion (DuckDB keeps a half-read result open and refuses other work)."""
     return con.execute(sql, params or []).fetchall()

@@ -8,7 +8,7 @@ import uuid
 
 import polars as pl
 
-from validator.store import LOOKUP_COLUMNS, Store, query, run
+from validator.store import LOOKUP_COLUMNS, Store, query, registered, run
 
 LIVE_STATUSES = ("accepted", "review")
 DIFF_ROWS_CAP = 1000
@@ -129,9 +129,8 @@ def cross_findings(store: Store, rows: pl.DataFrame, *, program: str, period: st
 def _hits(store: Store, rows: pl.DataFrame, subs: pl.DataFrame, use_kk: bool,
           household_programs: set[str]) -> pl.DataFrame:
     con = store.con
-    con.register("bansos_new_rows", rows.to_arrow())
-    con.register("bansos_subs", subs.select("id", "program", "period", "kecamatan", "file_name").to_arrow())
-    try:
+    with registered(con, bansos_new_rows=rows.to_arrow(),
+                    bansos_subs=subs.select("id", "program", "period", "kecamatan", "file_name").to_arrow()):
         kk_match = ""
         if use_kk:
             hh = ", ".join(f"'{p}'" for p in sorted(household_programs)) or "''"
@@ -145,9 +144,6 @@ def _hits(store: Store, rows: pl.DataFrame, subs: pl.DataFrame, use_kk: bool,
             JOIN effective_rows r ON r.submission_id = s.id AND r.effective_status IN ('accepted', 'review')
             JOIN bansos_new_rows n ON (r.nik_ok AND r.nik = n.nik) {kk_match}
         """)
-    finally:
-        con.unregister("bansos_new_rows")
-        con.unregister("bansos_subs")
 
 
 def compare_to(store: Store, previous: dict, current: pl.DataFrame) -> dict:
@@ -232,9 +228,8 @@ def record(store: Store, submission: dict, rows: pl.DataFrame, findings: pl.Data
             submission["file_name"], submission["sha256"], submission["created_at"],
             submission["rule_set_version"], submission["rows"], submission["accepted"],
             submission["review"], submission["rejected"]])
-        con.register("bansos_rows", rows.join(finding_codes(findings), on="row", how="left").to_arrow())
-        con.register("bansos_findings", findings.to_arrow())
-        try:
+        with registered(con, bansos_rows=rows.join(finding_codes(findings), on="row", how="left").to_arrow(),
+                        bansos_findings=findings.to_arrow()):
             run(con, """INSERT INTO row_results (submission_id, row, sheet, nik, nik_ok, no_kk, nama,
                            tanggal_lahir, status, nominal, bank, no_rekening, finding_codes)
                         SELECT ?, row, sheet, nik, nik_ok, no_kk, nama, tanggal_lahir, status, nominal,
@@ -242,9 +237,6 @@ def record(store: Store, submission: dict, rows: pl.DataFrame, findings: pl.Data
                 [submission["id"]])
             run(con, """INSERT INTO findings SELECT ?, row, code, severity, field, value, message,
                            message_en FROM bansos_findings""", [submission["id"]])
-        finally:
-            con.unregister("bansos_rows")
-            con.unregister("bansos_findings")
 
 
 def history_of(store: Store, nik: str) -> pl.DataFrame:
