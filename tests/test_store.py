@@ -24,3 +24,30 @@ def test_a_failure_inside_a_transaction_is_told_not_the_release_of_its_tables():
         assert con.execute("SELECT a FROM bansos_x").fetchall() == [(2,)]
     with pytest.raises(duckdb.CatalogException):
         con.execute("SELECT a FROM bansos_x")  # released after the block
+
+
+def test_a_store_held_by_the_demo_server_is_told_at_once(tmp_path):
+    """`make run` serves through `python -m api.demo`: a command on its store is told at once that
+    a server holds it, as for `bansos serve`, not after half a minute of waiting."""
+    import subprocess
+    import sys
+    import time
+
+    from validator.errors import UserError
+    from validator.store import Store
+
+    path = tmp_path / "riwayat.duckdb"
+    Store(path).close()
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('ok', flush=True); time.sleep(60)", str(path), "-m", "api.demo"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        t0 = time.monotonic()
+        with pytest.raises(UserError) as busy:
+            Store(path)
+        assert busy.value.code == "store_busy" and f"server bansos (PID {holder.pid})" in busy.value.message_id
+        assert time.monotonic() - t0 < 10
+    finally:
+        holder.kill()
+        holder.wait(10)

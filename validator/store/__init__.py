@@ -148,7 +148,8 @@ def _locked(exc: Exception) -> bool:
 
 
 def _holding_server(exc: Exception) -> int | None:
-    """The PID of a `bansos serve` holding the store's lock (DuckDB names the holder's PID)."""
+    """The PID of a server holding the store's lock (DuckDB names the holder's PID): `bansos
+    serve`, or the demo server of `make run` (`python -m api.demo`)."""
     m = re.search(r"\(PID (\d+)\)", str(exc)) if _locked(exc) else None
     if m is None:
         return None
@@ -156,7 +157,7 @@ def _holding_server(exc: Exception) -> int | None:
         argv = Path(f"/proc/{m.group(1)}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return None
-    return int(m.group(1)) if b"serve" in argv else None
+    return int(m.group(1)) if b"serve" in argv or b"api.demo" in argv else None
 
 
 class Store:
@@ -220,7 +221,7 @@ class Store:
         server = _holding_server(exc)
         if server:
             return UserError(
-                f"Basis data riwayat {self.path.name} sedang dipakai oleh server bansos (bansos serve, PID {server}), "
+                f"Basis data riwayat {self.path.name} sedang dipakai oleh server bansos (PID {server}), "
                 "yang memegangnya selama berjalan. Pakai halaman web atau API server itu, atau hentikan server dulu "
                 "lalu ulangi perintah ini.",
                 f"The history store {self.path.name} is held by a running bansos server (PID {server}). Use its web "
