@@ -311,6 +311,22 @@ def test_a_new_store_is_said_to_be_new(tmp_path):
     assert warned == [["store_new"], []]
 
 
+def test_a_store_holding_no_list_yet_is_said_to_be_new(tmp_path):
+    """A store with the registry imported but no list (or left empty by a killed first run)."""
+    from validator.store import Store
+
+    headers, body = make_rows("pkh", [{}])
+    path = write_csv(tmp_path / "l.csv", headers, body)
+    store = tmp_path / "riwayat.duckdb"
+    Store(store).close()
+    r = bansos("validate", str(path), "--program", "pkh", "--kecamatan", "127117", "--period", "2026-T1",
+               "--store", str(store), "--out", str(tmp_path / "o"))
+    assert r.returncode == 0, r.stderr
+    [warning] = [w for w in json.loads((tmp_path / "o" / "result.json").read_text())["warnings"]
+                 if w["code"] == "store_new"]
+    assert "belum berisi daftar apa pun" in warning["message"]
+
+
 def test_a_run_that_fails_leaves_no_new_store_behind(tmp_path):
     headers, body = make_rows("pkh", [{}])
     path = write_csv(tmp_path / "l.csv", headers, body)

@@ -79,6 +79,9 @@ def validate(
         # The store stays open (and locked against other writers) from the cross-submission
         # checks until the submission is recorded, so two lists cannot miss each other.
         db = Store(store) if store is not None else None
+        # A store holding no list yet (made by an import, or left empty by a run that was killed)
+        # is as new for this list: nothing to compare it with.
+        empty = db is not None and not new_store and not db.con.execute("SELECT count(*) FROM submissions").fetchone()[0]
         outcome = run(input, program, kecamatan=kecamatan, period=period, registry=registry,
                       exclusions=exclusions, store=db, progress=update)
         outcome.recorded = db is not None
@@ -89,6 +92,13 @@ def validate(
                            "pengajuan lain. Jika seharusnya sudah ada, periksa jalur --store.",
                 "message_en": f"History store {store} did not exist and was created: this list was compared with no "
                               "other submission. If it should exist, check --store."})
+        elif empty:
+            outcome.listing.warnings.append({
+                "code": "store_new",
+                "message": f"Basis data riwayat {store} belum berisi daftar apa pun: daftar ini tidak dibandingkan dengan "
+                           "pengajuan lain. Jika seharusnya sudah berisi, periksa jalur --store.",
+                "message_en": f"History store {store} holds no list yet: this list was compared with no other "
+                              "submission. If it should hold some, check --store."})
         update("write", 0.9)
         try:
             paths = write_outputs(outcome, out_dir,
