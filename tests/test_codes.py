@@ -44,6 +44,10 @@ CASES = [
     ("nik kaltara code before 2013 valid", "NIK_WILAYAH", "pkh", [{"nik": "6473015506800001"}], []),
     ("nik kaltara kecamatan before 2013 valid", "NIK_KECAMATAN", "pkh", [{"nik": "6404015506800001"}], []),
     ("kk kaltara code before 2013 valid", "KK_WILAYAH", "pkh", [{"kk": "6405010101100022"}], []),
+    # Kecamatan renumbered when their kabupaten was split (2012-2015): Pangandaran's were Ciamis
+    # 32.07.20-28 and 36, Pesisir Barat's Lampung Barat 18.04.01..., Mahakam Ulu's Kutai Barat 64.07.01...
+    ("nik kecamatan of a kabupaten split after 2012 valid", "NIK_KECAMATAN", "pkh",
+     [{"nik": n} for n in ("3207225503700002", "1804015506800001", "6407015506800001", "3207365506800001")], []),
     ("nik unknown kecamatan", "NIK_KECAMATAN", "pkh", [{"nik": "1271995506800001"}], [0]),
     ("nik unknown province not kecamatan", "NIK_KECAMATAN", "pkh", [{"nik": "9971175506800001"}], []),
     ("nik day 32", "NIK_TANGGAL", "pkh", [{"nik": "1271173206800001", "tgl": ""}], [0]),
@@ -638,3 +642,14 @@ def test_kecamatan_names_holding_a_slash_and_cells_of_many_kota_words(monkeypatc
     monkeypatch.setattr(prepare, "_kecamatan_named", lambda *a: calls.append(a) or looked_up(*a))
     assert prepare.resolve_kecamatan(regions, "A KOTA " * 30 + "B", []) is None
     assert len(calls) <= 31
+
+
+def test_a_kecamatan_name_finds_todays_code_before_the_one_it_had_before_a_split():
+    """Pangandaran was Ciamis 32.07.22 until 2012 and is 32.18.09 now; Tanjung Selor was 64.04.05."""
+    from validator.checks.prepare import resolve_kecamatan
+    from validator.wilayah import load_regions
+
+    regions = load_regions()
+    assert {"320722", "321809"} <= regions.kecamatan and regions.name("320722") == "Pangandaran"
+    assert resolve_kecamatan(regions, "Pangandaran", []) == "321809"
+    assert resolve_kecamatan(regions, "Tanjung Selor", []) == "650105"

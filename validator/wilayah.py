@@ -65,7 +65,10 @@ class Regions:
 
 @lru_cache(maxsize=1)
 def load_regions(path: Path = DATA) -> Regions:
-    t = pl.read_parquet(path, columns=["kode", "nama", "level"]).filter(pl.col("level") <= 3)
+    # Current codes first: a name looked up ("Pangandaran") is today's kecamatan before the code
+    # it had before its kabupaten was split (retired codes stay valid NIK prefixes all the same).
+    t = (pl.read_parquet(path, columns=["kode", "nama", "level", "current"]).filter(pl.col("level") <= 3)
+         .sort(["current", "kode"], descending=[True, False]))
     by_level = {lvl: frozenset(t.filter(pl.col("level") == lvl)["kode"]) for lvl in (1, 2, 3)}
     names = dict(zip(t["kode"], t["nama"], strict=True))
     by_key: dict[str, list[str]] = {}

@@ -39,10 +39,24 @@ def _before_2016(hist: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=dict.fromkeys(hist.columns, pl.Utf8))
 
 
+# Kecamatan codes of Permendagri 18/2013 that no version of the source holds: the kecamatan of the
+# kabupaten formed 2012-2015 (Pangandaran from Ciamis, Pesisir Barat from Lampung Barat, Malaka
+# from Belu, Mahakam Ulu from Kutai Barat, ...) were renumbered under their new kabupaten, and
+# NIKs issued before the split keep the old code (WILAYAH_SOURCE.md names the source).
+BEFORE_2016_FILE = HERE / "kecamatan_before_2016.csv"
+
+
+def _renumbered(hist: pl.DataFrame) -> pl.DataFrame:
+    """The codes of BEFORE_2016_FILE, named as in 2013, in the columns of wilayah_historis.csv."""
+    old = pl.read_csv(BEFORE_2016_FILE, infer_schema=False)
+    return old.select("kode", "nama", pl.lit("3").alias("level"), pl.lit("2013").alias("first_seen"),
+                      pl.lit("2015").alias("last_seen"), pl.lit("2013").alias("versions")).select(hist.columns)
+
+
 def build(source_dir: Path, target: Path = HERE / "wilayah.parquet") -> pl.DataFrame:
     hist = pl.read_csv(source_dir / "wilayah_historis.csv", infer_schema=False)
-    old = _before_2016(hist)
-    hist = pl.concat([hist, old.filter(~pl.col("kode").is_in(hist["kode"].implode()))])
+    for old in (_before_2016(hist), _renumbered(hist)):
+        hist = pl.concat([hist, old.filter(~pl.col("kode").is_in(hist["kode"].implode()))])
     current = set(pl.read_csv(source_dir / "wilayah_2025.csv", infer_schema=False)["kode"])
     table = (
         hist.select(
