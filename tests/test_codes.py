@@ -122,6 +122,10 @@ CASES = [
     ("account ordinary", "REKENING_POLA", "pkh", [{}], []),
     ("bank unknown", "BANK_TIDAK_DIKENAL", "pkh", [{"bank": "BANK ANTAH"}], [0]),
     ("bank not of program", "BANK_TIDAK_DIKENAL", "pkh", [{"bank": "Bank Sumut", "rek": "1234567890"}], [0]),
+    # Other banks named like a program's: Bank Mandiri Taspen, Bank Raya (BRI Agro), a BPR.
+    ("bank named like a program bank", "BANK_TIDAK_DIKENAL", "pkh",
+     [{"bank": b} for b in ("Bank Mandiri Taspen", "BRI AGRO", "BPR BRI")], [0, 1, 2]),
+    ("bank initials written with dots", "BANK_TIDAK_DIKENAL", "pkh", [{"bank": b} for b in ("B.R.I", "B. R. I.")], []),
     ("bank empty with account", "BANK_TIDAK_DIKENAL", "bst", [{"bank": ""}], [0]),
     ("cash channel named on a cash row", "BANK_TIDAK_DIKENAL", "bst",
      [{"bank": b, "rek": ""} for b in ("PT POS INDONESIA", "Kantor Pos", "POS", "TUNAI", "PT. Pos Indonesia (Persero)")],

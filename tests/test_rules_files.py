@@ -193,7 +193,11 @@ def test_row_values_are_shown_where_the_finding_has_them(rules):
 
 def test_banks(rules):
     banks = {b.name: b for b in rules.banks}
-    assert list(banks) == ["BRI", "MANDIRI", "BNI", "BTN", "BSI", "BANK SUMUT", "BANK ACEH SYARIAH"]
+    # The spec's table, then banks named like a program bank that no program pays through.
+    assert list(banks) == ["BRI", "MANDIRI", "BNI", "BTN", "BSI", "BANK SUMUT", "BANK ACEH SYARIAH",
+                           "BANK MANDIRI TASPEN", "BANK RAYA", "BPR"]
+    assert not any(set(p.banks) & {"BANK MANDIRI TASPEN", "BANK RAYA", "BPR"}
+                   for p in rules.programs.values() if p.banks != "any")
     assert banks["BRI"].digits == [15] and banks["BRI"].codes == ["002"]
     assert banks["MANDIRI"].digits == [13] and banks["MANDIRI"].codes == ["008"]
     assert banks["BNI"].digits == [10] and banks["BNI"].codes == ["009"]

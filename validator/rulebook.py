@@ -302,7 +302,9 @@ class Rulebook:
 
 def bank_key(text: str) -> str:
     """Bank name as compared: upper case, legal-form words and punctuation dropped."""
-    t = re.sub(r"[^A-Z0-9 ]+", " ", str(text).upper())
+    # Initials written with dots are one word: "B.R.I", "B. N. I." are BRI and BNI.
+    t = re.sub(r"\b([A-Z])\.\s?(?=[A-Z](?:\.|\b))", r"\1", str(text).upper())
+    t = re.sub(r"[^A-Z0-9 ]+", " ", t)
     t = re.sub(r"\b(PT|PERSERO|TBK|PERSERODA)\b", " ", t)
     return " ".join(t.split())
 
