@@ -28,6 +28,9 @@ _NUMBER = (
     r"|^\d+(?:[.,]\d{1,2})?$"
 )
 _DECIMALS = r"[.,]\d{1,2}$"  # in a well-formed number only decimals are 1–2 digits after a mark
+# Thousands and millions written as words: "600rb", "600 ribu", "600K", "1,2 jt", "1,5 juta".
+_SCALE = r"(?i)(RB|RIBU|K|JT|JUTA)$"
+_MILLIONS = ["JT", "JUTA"]
 
 
 def sex_present(text: pl.Expr) -> pl.Expr:
@@ -55,11 +58,16 @@ def parse_amount(text: pl.Expr, is_num: pl.Expr | bool | None = None) -> pl.Expr
     s = s.struct.with_fields(
         body=f("s").str.replace_all(_DECORATION, ""), negative=f("s").str.contains(_NEGATIVE)
     )
+    s = s.struct.with_fields(scale=f("body").str.extract(_SCALE, 1).str.to_uppercase())
+    s = s.struct.with_fields(body=f("body").str.replace(_SCALE, ""))
     # Once the layout is known to be well-formed, the value is all its digits scaled by the
     # number of decimals: no per-layout rewriting of separators is needed.
     digits = f("body").str.replace_many([".", ","], ["", ""]).cast(pl.Float64, strict=False)
     decimals = f("body").str.len_bytes() - f("body").str.find(_DECIMALS) - 1
     value = digits / pl.lit(10.0).pow(decimals.fill_null(0))
+    # ("1,2 jt": 1.2 × 1,000,000, rounded back to whole rupiah's cents.)
+    value = (pl.when(f("scale").is_null()).then(value)
+             .otherwise((value * pl.when(f("scale").is_in(_MILLIONS)).then(1e6).otherwise(1e3)).round(2)))
     sign = pl.when(f("negative")).then(-1.0).otherwise(1.0)
     # Each piece is referenced once: a sub-expression used twice would be computed twice.
     value = pl.when(f("body").str.contains(_NUMBER)).then(value * sign)
