@@ -69,6 +69,7 @@ def create_app(store_path: Path, data_dir: Path | None = None, *, status_limit: 
                   responses={code: {"model": ErrorEnvelope} for code in (401, 403, 404, 422)})
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=upload_limit)
+    app.add_middleware(SameOrigin)
     app.add_middleware(NoStore)
     for module in (submissions, jobs, lookup, finance, council, admin, batch, batch_pages, pages):
         app.include_router(module.router)
@@ -106,6 +107,47 @@ class NoStore:
             await send(message)
 
         return await self.app(scope, receive, sending)
+
+
+class SameOrigin:
+    """Refuse a state-changing request a browser sends from another site (403).
+
+    The session cookie is SameSite=Lax, so another site's form cannot act in a signed-in user's
+    name; but the login form needs no cookie: a hostile page could sign a real operator in with the
+    attacker's token (login CSRF), and the operator's next upload would land where the attacker
+    reads it. A browser names the page a POST comes from in `Origin`; one naming another host
+    than this server's is refused. A request without `Origin` (curl, scripts, the API's clients)
+    is not a browser's cross-site form and passes."""
+
+    UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") not in self.UNSAFE:
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        origin = headers.get(b"origin", b"").decode("latin-1").strip()
+        # (Behind a proxy that rewrites Host, the proxy's X-Forwarded-Host names the public one.)
+        hosts = [headers.get(h, b"").decode("latin-1").split(",")[0].strip() for h in (b"host", b"x-forwarded-host")]
+        if not origin or any(_same_host(origin, h) for h in hosts):
+            return await self.app(scope, receive, send)
+        message = ("Permintaan ini dikirim dari situs lain, jadi ditolak. Buka halaman bansos-validator langsung "
+                   "dari alamatnya, lalu ulangi.")
+        if wants_page(scope):
+            return await error_page(scope, 403, message)(scope, receive, send)
+        return await envelope(403, "cross_site", message, "This request came from another site and was refused. "
+                              "Open the bansos-validator page from its own address and try again.")(scope, receive, send)
+
+
+def _same_host(origin: str, host: str) -> bool:
+    """Whether an Origin header ("http://127.0.0.1:8000") names the Host the request was sent to."""
+    from urllib.parse import urlsplit
+
+    if origin == "null":  # a sandboxed frame or a file: page, never this server's own pages
+        return False
+    return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
 
 
 class BodyLimit:

@@ -560,3 +560,27 @@ def test_logging_in_and_out_does_not_wait_for_a_long_write(site):
     finally:
         release.set()
         t.join()
+
+
+def test_a_form_posted_from_another_site_is_refused_the_login_too(tmp_path):
+    """Login CSRF: a hostile page posting the attacker's token to /masuk would sign a real operator
+    into the attacker's account. A browser names the sending page in Origin; another site's is
+    refused (403, a page in Indonesian); this server's own, and a client sending none, pass."""
+    from fastapi.testclient import TestClient
+    from test_api import Api
+
+    a = Api(tmp_path)
+    token = a.headers["operator"]["Authorization"].removeprefix("Bearer ")
+    with TestClient(a.app) as c:
+        evil = c.post("/masuk", data={"token": token}, headers={"Origin": "https://evil.example", "Accept": "text/html"},
+                      follow_redirects=False)
+        assert evil.status_code == 403 and "dikirim dari situs lain" in evil.text and "bansos_sesi" not in evil.headers.get("set-cookie", "")
+        api = c.post("/api/v1/status", json={"nik": "1271171404511017", "tanggal_lahir": "1951-04-14"},
+                     headers={"Origin": "null"})
+        assert api.status_code == 403 and api.json()["error"]["code"] == "cross_site"
+        own = c.post("/masuk", data={"token": token}, headers={"Origin": "http://testserver"}, follow_redirects=False)
+        assert own.status_code == 303 and "bansos_sesi" in own.headers.get("set-cookie", "")
+        proxied = c.post("/masuk", data={"token": token}, follow_redirects=False,
+                         headers={"Origin": "https://bansos.dinsos.example", "X-Forwarded-Host": "bansos.dinsos.example"})
+        assert proxied.status_code == 303
+        assert c.post("/masuk", data={"token": token}, follow_redirects=False).status_code == 303  # no Origin: a script
