@@ -387,6 +387,22 @@ def test_the_registry_record_of_another_kecamatans_resident_is_quoted_masked(tmp
     assert "SUGIANTO" not in " ".join(again.findings.filter(_idx=1)["message"])
 
 
+def test_another_kecamatans_resident_cannot_be_guessed_row_by_row(tmp_path):
+    """One NIK of another kecamatan on many rows, each with another KK guess: the row without
+    DTKS_KK_BEDA would name the registry's KK. Such a NIK is compared on its first row only; a
+    resident's repeated NIK is compared on every row."""
+    other = {"nik": "1271021506750002", "nama": "BUDI", "jk": "L"}
+    guesses = [other | {"kk": f"12710201011000{k:02d}"} for k in range(1, 9)]  # the 7th is right
+    people = [{}, {"nik": other["nik"], "nama": "BUDI", "no_kk": "1271020101100007",
+                   "kode_wilayah": "12.71.02.1001"}]
+    outcome = run(tmp_path, "pkh", [{}, *guesses], people)
+    kk = outcome.findings.filter(code="DTKS_KK_BEDA")["_idx"].to_list()
+    assert kk == [1]  # the first guess only; rows 2-8 are GANDA_NIK and not compared
+    own = [{"kk": f"12711701011000{k:02d}"} for k in (1, 2, 9)]  # SITI's KK is ...09 in the registry
+    mine = run(tmp_path, "pkh", own, [{"no_kk": "1271170101100009"}])
+    assert sorted(mine.findings.filter(code="DTKS_KK_BEDA")["_idx"].to_list()) == [0, 1]
+
+
 @pytest.mark.parametrize("via_store", [False, True], ids=["--registry", "imported"])
 @pytest.mark.parametrize("form", ["mixed line ends", "utf-16 tabs"])
 def test_an_extract_with_mixed_line_ends_or_in_utf16_is_read(tmp_path, form, via_store):

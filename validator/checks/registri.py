@@ -123,12 +123,17 @@ def _masked_elsewhere(out: dict[str, pl.DataFrame], m: pl.DataFrame, sender: str
     if sender is None:
         return out
     region = pl.coalesce(pl.col("reg_wilayah"), pl.col("nik"))
-    elsewhere = m.filter(~region.str.starts_with(sender).fill_null(False))["_idx"]
+    others = m.filter(~region.str.starts_with(sender).fill_null(False))
+    elsewhere = others["_idx"]
+    # Nor is it a way to guess one: a NIK of another kecamatan listed on many rows, each with
+    # another KK or name, would tell by the one row without a finding which guess is the
+    # registry's. Such a NIK is compared on its first row only (the others are GANDA_NIK).
+    guesses = others.sort("_idx").filter(pl.int_range(pl.len()).over("nik") > 0)["_idx"]
     masks = {"DTKS_NAMA_BEDA": mask_name, "DTKS_KK_BEDA": mask_nik}
     for code, mask in masks.items():
         if code in out:
             hide = pl.col("_idx").is_in(elsewhere.implode())
-            out[code] = out[code].with_columns(
+            out[code] = out[code].filter(~pl.col("_idx").is_in(guesses.implode())).with_columns(
                 pl.when(hide).then(pl.col("expected").map_elements(mask, return_dtype=pl.Utf8))
                 .otherwise(pl.col("expected")).alias("expected"))
     return out
