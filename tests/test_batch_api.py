@@ -129,12 +129,14 @@ def test_pages_for_finance(api):
     page = api.bad.json()["check"]["result"]["docs_page"]
     assert page.startswith("validations/") and f"/keuangan/batch/{bid}/laporan/1/{page}" in detail.text
     report = c.get(f"/keuangan/batch/{bid}/laporan/1/{page}")
+    missing = c.get(f"/keuangan/batch/{bid}/laporan/99/{page}")
+    assert missing.status_code == 404 and "tidak punya pemeriksaan ke-99" in missing.text
     assert report.status_code == 200 and "gerbang_pencairan_pkh_2026_T2" in report.text
     assert "script-src 'none'" in report.headers["content-security-policy"]
     summary = c.get(f"/keuangan/batch/{api.good.json()['batch']['id']}/ringkasan?cetak=1")
     assert summary.status_code == 200 and summary.text.count("<svg") == 3 and "/static/batch.css" in summary.text
     # Percentages as Indonesians write them: a decimal comma.
-    assert re.search(r"\d+,\d%", summary.text) and not re.search(r">\d+\.\d%<", summary.text)
+    assert re.search(r"\d+,\d%", summary.text) and not re.search(r"\d\.\d%", summary.text)  # the charts' too
     assert "@media print" in c.get("/static/batch.css").text
     refused = c.post(f"/keuangan/batch/{bid}/setujui")
     assert refused.status_code == 409 and "tidak dapat disetujui" in refused.text

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from api import finance
 from api.deps import Ctx, StoreDep
 from api.errors import ApiError
-from api.pages.text import angka, rupiah
+from api.pages.text import angka, persen, rupiah
 from api.pages.web import PageUser, refuse, render
 from api.routes import batch as batch_api
 from validator.batch import service
@@ -100,7 +100,7 @@ def summary(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, batch_i
                                 for k in s["kecamatan"]], title="Nominal dibayar per kecamatan"))
     people = Markup(bar_chart([(k["kecamatan_name"], k["accepted"], angka(k["accepted"])) for k in s["kecamatan"]],
                               title="Penerima per kecamatan", color="#3c8d5a"))
-    rates = Markup(bar_chart([(c["code"], c["rate"], f"{c['rate'] * 100:.1f}% ({angka(c['rows'])} baris)")
+    rates = Markup(bar_chart([(c["code"], c["rate"], f"{persen(c['rate'])} ({angka(c['rows'])} baris)")
                               for c in s["by_code"][:15]], title="Persentase baris per kode alasan",
                              color="#b5473a"))
     return render(request, "batch_summary.html", user, batch=batch, last=last, s=s, charts={

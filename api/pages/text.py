@@ -31,6 +31,11 @@ def angka(n: int | float | None) -> str:
     return "-" if n is None else f"{int(n):,}".replace(",", ".")
 
 
+def persen(rate: float | None) -> str:
+    """A share as a percentage with a decimal comma: 0.071 -> '7,1%'."""
+    return "-" if rate is None else f"{rate * 100:.1f}%".replace(".", ",")
+
+
 def rupiah(n: int | float | None) -> str:
     return "-" if n is None else "Rp" + angka(n)
 

@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent.parent
 STATIC_DIR = HERE / "static"
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals.update(WHY_TEXT=WHY_TEXT, ROLE_TEXT=ROLE_TEXT, STATUS_TEXT=text.STATUS_TEXT, CHANNEL_TEXT=text.CHANNEL_TEXT, rupiah=text.rupiah,
-                             tanggal=text.tanggal, angka=text.angka)
+                             tanggal=text.tanggal, angka=text.angka, persen=text.persen)
 
 
 def session_secret(data_dir: Path) -> str:

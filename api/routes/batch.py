@@ -188,7 +188,14 @@ def files(store: StoreDep, user: Finance, batch_id: str, name: str):
 
 
 def check_of(store: Store, batch_id: str, seq: int | None) -> dict | None:
-    return next((c for c in service.checks_of(store, batch_id) if seq is None or c["seq"] == seq), None)
+    """The batch's latest check, or check number `seq`: 404 when the batch was checked but has no
+    check of that number (not "not checked yet", which would be untrue)."""
+    checks = service.checks_of(store, batch_id)
+    found = next((c for c in checks if seq is None or c["seq"] == seq), None)
+    if found is None and checks:
+        raise api_error(404, "no_check", f"Batch ini tidak punya pemeriksaan ke-{seq}; pemeriksaannya ke-1 sampai "
+                        f"ke-{max(c['seq'] for c in checks)}.", f"This batch has no check number {seq}.")
+    return found
 
 
 @router.get("/{batch_id}/docs/{path:path}", response_class=FileResponse)
