@@ -177,4 +177,9 @@ class CatchAll:
             if started:  # too late for another answer; the client sees a cut response
                 return
             err = api_error(500)
+            if wants_page(scope):  # a person's browser: the page in Indonesian, as for any other error
+                try:
+                    return await error_page(scope, 500, err.message)(scope, receive, send)
+                except Exception:  # noqa: BLE001 (the page itself failed: the envelope still answers)
+                    pass
             await envelope(500, err.code, err.message, err.message_en)(scope, receive, send)

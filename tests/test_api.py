@@ -458,3 +458,21 @@ def test_responses_with_personal_data_are_never_cached(api):
     assert page.post("/masuk", data={"token": token}, follow_redirects=False).headers["cache-control"] == "no-store"
     assert page.get(f"/hasil/{sid}").headers["cache-control"] == "no-store"
     assert "no-store" not in page.get("/static/style.css").headers.get("cache-control", "")
+
+
+def test_an_internal_error_on_a_page_is_a_page(api, monkeypatch):
+    """A person's browser gets the error page in Indonesian, not the JSON envelope, and no details."""
+    from fastapi.testclient import TestClient
+
+    from api import lookups
+
+    def broken(store, nik, *_):
+        raise RuntimeError(f"kueri gagal untuk {nik}")
+
+    monkeypatch.setattr(lookups, "story_rows", broken)
+    c = TestClient(api.app, raise_server_exceptions=False)
+    token = api.headers["council"]["Authorization"].removeprefix("Bearer ")
+    assert c.post("/masuk", data={"token": token}, follow_redirects=False).status_code == 303
+    r = c.post("/telusur", data={"nik": "1271171404511017"}, headers={"Accept": "text/html"})
+    assert r.status_code == 500 and r.headers["content-type"].startswith("text/html")
+    assert "1271171404511017" not in r.text and "RuntimeError" not in r.text and "server" in r.text
