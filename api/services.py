@@ -193,3 +193,36 @@ def decisions_of(store: Store, user: User, submission_id: str) -> list[dict]:
                               WHERE submission_id = ? ORDER BY time, row""", [submission_id])
     return [{"row": r, "decision": d, "note": n, "decided_by": u, "decided_at": t.isoformat(timespec="seconds")}
             for r, d, n, u, t in found]
+
+
+def withdraw_submission(ctx: ApiContext, store: Store, user: User, submission_id: str) -> dict:
+    """Take a live list back (sent for the wrong period or program, or the wrong file): it stops
+    counting everywhere (finance's batch and gate, the checks across lists, look-ups) and the list
+    it had replaced, if any, is live again. Its kecamatan's operators and finance may do it; people
+    an approved batch already paid stay paid. The list itself, its results and who withdrew it
+    when are kept."""
+    import datetime as dt
+
+    kecamatan, _ = _kecamatan_of(store, submission_id)
+    if kecamatan is None or (user.role == "operator" and kecamatan != user.kecamatan):
+        raise _not_found()
+    with ctx.write_lock:
+        found = run(store.con, "SELECT state, superseded_by FROM submissions WHERE id = ?", [submission_id])
+        if not found:
+            raise api_error(409, "not_ready", "Validasi daftar ini belum selesai; tunggu hingga selesai.",
+                            "Validation of this list has not finished.")
+        state, superseded_by = found[0]
+        if state == "withdrawn":
+            raise api_error(409, "withdrawn", "Daftar ini sudah ditarik.", "This list was already withdrawn.")
+        if state != "complete" or superseded_by is not None:
+            raise api_error(409, "not_live", "Daftar ini sudah tidak berlaku (digantikan kiriman ulang), jadi tidak "
+                            "perlu ditarik. Tarik daftar yang berlaku bila perlu.",
+                            "This list is no longer live (it was replaced); withdraw the live one if needed.")
+        now = dt.datetime.now()
+        with store.transaction():
+            run(store.con, "UPDATE submissions SET state = 'withdrawn', withdrawn_at = ?, withdrawn_by = ? WHERE id = ?",
+                [now, user.name, submission_id])
+            restored = run(store.con, """UPDATE submissions SET superseded_by = NULL
+                                         WHERE superseded_by = ? AND state = 'complete' RETURNING id""", [submission_id])
+    return {"submission_id": submission_id, "state": "withdrawn", "withdrawn_by": user.name,
+            "withdrawn_at": now.isoformat(timespec="seconds"), "restored": restored[0][0] if restored else None}

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from test_api import ROLES, SAMPLE, Api, assert_envelope, upload, wait_job
 
-from validator.store import run
+from validator.store import SUBMISSION_COLUMNS, run
 
 SCENARIO = Path(__file__).resolve().parents[1] / "sample_data" / "scenario"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -529,6 +529,6 @@ def test_a_list_replaced_twice_points_to_the_live_one(tmp_path):
     with Store(tmp_path / "h.duckdb") as s:
         t = dt.datetime(2026, 11, 1)
         for k, (sid, by) in enumerate([("a1", "b2"), ("b2", "c3"), ("c3", None)]):
-            s.con.execute("INSERT INTO submissions VALUES (?, 'pkh', '2026-T1', '127117', 'l.csv', '', ?, 'v', "
+            s.con.execute(f"INSERT INTO submissions ({SUBMISSION_COLUMNS}) VALUES (?, 'pkh', '2026-T1', '127117', 'l.csv', '', ?, 'v', "
                           "1, 1, 0, 0, ?, 'complete')", [sid, t + dt.timedelta(hours=k), by])
         assert [_live_submission(s, sid)[1] for sid in ("a1", "b2", "c3")] == ["c3", "c3", None]

@@ -20,7 +20,7 @@ import pytest
 
 from validator.batch import service
 from validator.batch.verify import verify
-from validator.store import Store, run
+from validator.store import SUBMISSION_COLUMNS, Store, run
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data" / "lists" / "pkh_medan_baru_berantakan.xlsx"
@@ -40,7 +40,7 @@ def row(r: int, kec: str, **over) -> dict:
 def add_list(db: Store, sid: str, kec: str, period: str, rows: list[dict], *, superseded_by=None,
              minutes: int = 0, findings: dict[int, str] | None = None, program: str = "pkh") -> None:
     created = dt.datetime(2026, 11, 1, 9, 0) + dt.timedelta(minutes=minutes)
-    run(db.con, "INSERT INTO submissions VALUES (?, ?, ?, ?, 'daftar.csv', '', ?, '2026.1+test', ?, 0, 0, 0, ?, "
+    run(db.con, f"INSERT INTO submissions ({SUBMISSION_COLUMNS}) VALUES (?, ?, ?, ?, 'daftar.csv', '', ?, '2026.1+test', ?, 0, 0, 0, ?, "
         "'complete')", [sid, program, period, kec, created, len(rows), superseded_by])
     for r in rows:
         run(db.con, "INSERT INTO row_results (submission_id, row, sheet, nik, nik_ok, no_kk, nama, tanggal_lahir, "

@@ -89,7 +89,9 @@ def result_page(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, sub
         if job is not None:  # the job page shows the progress, or why the file could not be read
             return RedirectResponse(f"/pekerjaan/{job['id']}", status_code=303)
         return refuse(request, user, exc.status, exc.message)
-    replaced = run(store.con, "SELECT superseded_by FROM submissions WHERE id = ?", [submission_id])
+    replaced = run(store.con, "SELECT superseded_by, state, withdrawn_by, withdrawn_at FROM submissions WHERE id = ?",
+                   [submission_id])
+    replaced_by, state, withdrawn_by, withdrawn_at = replaced[0] if replaced else (None, None, None, None)
     # People an approved batch of this program and period already paid: counted for the whole
     # list in one query, marked on the rows shown by another (or, for the "already paid" filter,
     # read for the whole list once); never a query per row.
@@ -117,7 +119,8 @@ def result_page(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, sub
                   paid_rows=paid_rows, paid_batches=paid_batches,
                   paid_only=paid_only,
                   program=ctx.rules.programs.get(doc["program"]), catalog=catalog,
-                  replaced_by=replaced[0][0] if replaced else None,
+                  replaced_by=replaced_by, live=state == "complete" and replaced_by is None,
+                  withdrawn=(withdrawn_by, withdrawn_at) if state == "withdrawn" else None,
                   kecamatan=load_regions().describe(doc["kecamatan"]) if doc.get("kecamatan") else "-")
 
 
@@ -129,6 +132,21 @@ def _actions(ctx, doc: dict) -> dict[str, str]:
         return {}
     context = context_params(ctx.rules, program, load_regions(), doc.get("kecamatan"), "id")
     return {c: action_text(ctx.rules.catalog[c].action_id, context) for c in by_code if c in ctx.rules.catalog}
+
+
+@router.post("/hasil/{submission_id}/tarik")
+def withdraw(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, submission_id: str,
+             yakin: Annotated[str, Form(max_length=10)] = ""):
+    """Withdraw the list (the result page's form; the box must be ticked)."""
+    if user.role not in READERS:
+        return refuse(request, user, 403, "Akun Anda tidak berhak menarik daftar ini.")
+    if yakin != "ya":
+        return refuse(request, user, 422, "Centang kotak persetujuan dulu untuk menarik daftar ini.")
+    try:
+        services.withdraw_submission(ctx, store, user, submission_id)
+    except ApiError as exc:
+        return refuse(request, user, exc.status, exc.message)
+    return RedirectResponse(f"/hasil/{submission_id}", status_code=303)
 
 
 @router.get("/hasil/{submission_id}/berkas")
@@ -148,8 +166,8 @@ def history(request: Request, ctx: Ctx, store: StoreDep, user: PageUser):
         return RedirectResponse("/keuangan" if user.role == "finance" else "/", status_code=303)
     subs = query(store.con, """
         SELECT s.id, s.program, s.period, s.file_name, s.created_at, s.rows, s.accepted, s.review,
-               s.rejected, s.superseded_by IS NOT NULL AS superseded
-        FROM submissions s WHERE s.kecamatan = ? AND s.state = 'complete' ORDER BY s.created_at DESC
+               s.rejected, s.superseded_by IS NOT NULL AS superseded, s.state = 'withdrawn' AS withdrawn
+        FROM submissions s WHERE s.kecamatan = ? AND s.state IN ('complete', 'withdrawn') ORDER BY s.created_at DESC
     """, [user.kecamatan]).to_dicts()
     # Uploads still running or that failed are not submissions yet; listed apart so the operator
     # sees where a file went.

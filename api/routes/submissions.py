@@ -46,3 +46,11 @@ def workbook(ctx: Ctx, store: StoreDep, user: ListReader, submission_id: str):
     """Berkas kembali untuk kecamatan (result.xlsx, contracts §3)."""
     path = services.workbook_path(ctx, store, user, submission_id)
     return FileResponse(path, media_type=XLSX, filename=services.download_name(store, submission_id, "hasil", ".xlsx"))
+
+
+@router.post("/{submission_id}/withdraw")
+def withdraw(ctx: Ctx, store: StoreDep, user: ListReader, submission_id: str) -> dict:
+    """Tarik daftar yang berlaku (salah periode, salah program atau salah berkas): daftar itu tidak
+    dihitung lagi di mana pun, dan daftar yang digantikannya (bila ada) berlaku kembali. Operator
+    kecamatannya atau keuangan; orang yang sudah dibayar batch yang disetujui tetap tercatat dibayar."""
+    return services.withdraw_submission(ctx, store, user, submission_id)

@@ -39,6 +39,10 @@ DDL = [
         file_name VARCHAR, sha256 VARCHAR, created_at TIMESTAMP, rule_set_version VARCHAR,
         rows INTEGER, accepted INTEGER, review INTEGER, rejected INTEGER,
         superseded_by VARCHAR, state VARCHAR)""",
+    # A list withdrawn by its kecamatan or finance (sent for the wrong period or program): state
+    # 'withdrawn', never live again; who and when are kept.
+    "ALTER TABLE submissions ADD COLUMN IF NOT EXISTS withdrawn_at TIMESTAMP",
+    "ALTER TABLE submissions ADD COLUMN IF NOT EXISTS withdrawn_by VARCHAR",
     """CREATE TABLE IF NOT EXISTS row_results (
         submission_id VARCHAR, row INTEGER, sheet VARCHAR, nik VARCHAR, nik_ok BOOLEAN,
         no_kk VARCHAR, nama VARCHAR, tanggal_lahir DATE, status VARCHAR, nominal DOUBLE,
@@ -111,6 +115,10 @@ DDL = [
           ON d.submission_id = r.submission_id AND d.row = r.row""",
 ]
 
+
+# The columns a new submission is written with (those added later, withdrawn_*, stay empty).
+SUBMISSION_COLUMNS = ("id, program, period, kecamatan, file_name, sha256, created_at, rule_set_version, rows, "
+                      "accepted, review, rejected, superseded_by, state")
 
 # Paths DuckDB would open as a data file, not as a store.
 NOT_A_STORE = {".csv", ".tsv", ".txt", ".parquet", ".json", ".ndjson", ".jsonl", ".xlsx", ".xls", ".ods",

@@ -8,7 +8,7 @@ import uuid
 
 import polars as pl
 
-from validator.store import LOOKUP_COLUMNS, Store, query, registered, run
+from validator.store import LOOKUP_COLUMNS, SUBMISSION_COLUMNS, Store, query, registered, run
 
 LIVE_STATUSES = ("accepted", "review")
 DIFF_ROWS_CAP = 1000
@@ -223,7 +223,7 @@ def record(store: Store, submission: dict, rows: pl.DataFrame, findings: pl.Data
             UPDATE submissions SET superseded_by = ?
             WHERE state = 'complete' AND superseded_by IS NULL AND program = ? AND period = ? AND kecamatan = ?
         """, [submission["id"], submission["program"], submission["period"], submission["kecamatan"]])
-        run(con, "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 'complete')", [
+        run(con, f"INSERT INTO submissions ({SUBMISSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 'complete')", [
             submission["id"], submission["program"], submission["period"], submission["kecamatan"],
             submission["file_name"], submission["sha256"], submission["created_at"],
             submission["rule_set_version"], submission["rows"], submission["accepted"],

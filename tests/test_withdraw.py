@@ -1,0 +1,62 @@
+"""Withdrawing a list sent for the wrong period, program or file (operator of its kecamatan, finance)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from test_api import SAMPLE, Api, upload, wait_job
+
+
+def _send(client, headers, period: str) -> str:
+    r = upload(client, headers, SAMPLE.read_bytes(), SAMPLE.name, period=period)
+    assert r.status_code == 202, r.text
+    assert wait_job(client, headers, r.json()["job_id"])["state"] == "done"
+    return r.json()["submission_id"]
+
+
+def _live(a: Api, program: str, period: str) -> list[str]:
+    return [sid for (sid,) in a.query("""SELECT id FROM submissions WHERE state = 'complete' AND superseded_by IS NULL
+                                         AND program = ? AND period = ? ORDER BY created_at""", [program, period])]
+
+
+def test_a_list_sent_for_the_wrong_period_is_withdrawn_and_counts_nowhere(tmp_path):
+    a = Api(tmp_path)
+    with TestClient(a.app) as client:
+        op, fin = a.headers["operator"], a.headers["finance"]
+        wrong = _send(client, op, "2026-T3")
+        assert _live(a, "pkh", "2026-T3") == [wrong]
+        # Another kecamatan's operator cannot even see it; the council may not withdraw.
+        assert client.post(f"/api/v1/submissions/{wrong}/withdraw", headers=a.headers["other_operator"]).status_code == 404
+        assert client.post(f"/api/v1/submissions/{wrong}/withdraw", headers=a.headers["council"]).status_code == 403
+        done = client.post(f"/api/v1/submissions/{wrong}/withdraw", headers=op)
+        assert done.status_code == 200, done.text
+        assert done.json() | {"withdrawn_at": None} == {"submission_id": wrong, "state": "withdrawn", "withdrawn_at": None,
+                                                        "withdrawn_by": "Operator Medan Baru", "restored": None}
+        assert _live(a, "pkh", "2026-T3") == []
+        again = client.post(f"/api/v1/submissions/{wrong}/withdraw", headers=fin)
+        assert again.status_code == 409 and again.json()["error"]["code"] == "withdrawn"
+        # The gate of that period sees no list now; the results stay readable for the kecamatan.
+        gate = client.post("/api/v1/batches/check", headers=fin, json={"program": "pkh", "period": "2026-T3"})
+        assert gate.status_code == 400 and gate.json()["error"]["code"] == "empty_batch"
+        assert client.get(f"/api/v1/submissions/{wrong}", headers=op).status_code == 200
+
+
+def test_withdrawing_a_resent_list_makes_the_one_it_replaced_live_again_and_the_pages_say_so(tmp_path):
+    a = Api(tmp_path)
+    with TestClient(a.app) as client:
+        op = a.headers["operator"]
+        first = _send(client, op, "2026-T1")
+        second = _send(client, op, "2026-T1")
+        assert _live(a, "pkh", "2026-T1") == [second]
+        replaced = client.post(f"/api/v1/submissions/{first}/withdraw", headers=op)
+        assert replaced.status_code == 409 and replaced.json()["error"]["code"] == "not_live"
+        page = TestClient(a.app)
+        assert page.post("/masuk", data={"token": op["Authorization"].removeprefix("Bearer ")},
+                         follow_redirects=False).status_code == 303
+        assert 'action="/hasil/' + second + '/tarik"' in page.get(f"/hasil/{second}").text
+        unticked = page.post(f"/hasil/{second}/tarik", headers={"Accept": "text/html"})
+        assert unticked.status_code == 422 and _live(a, "pkh", "2026-T1") == [second]
+        done = page.post(f"/hasil/{second}/tarik", data={"yakin": "ya"}, follow_redirects=False)
+        assert done.status_code == 303 and _live(a, "pkh", "2026-T1") == [first]
+        shown = page.get(f"/hasil/{second}").text
+        assert "Daftar ini ditarik oleh Operator Medan Baru" in shown and "/tarik" not in shown
+        assert "ditarik</span>" in page.get("/riwayat").text
