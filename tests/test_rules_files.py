@@ -41,7 +41,7 @@ ALLOWED: dict[str, tuple[str, set[str]]] = {
     "NAMA_TIDAK_WAJAR": ("review", {"value"}),
     "TGL_LAHIR_TIDAK_VALID": ("reject", {"value"}),
     "JK_TIDAK_VALID": ("review", {"value"}),
-    "USIA_TIDAK_MEMENUHI": ("reject", {"actual", "min_age"}),
+    "USIA_TIDAK_MEMENUHI": ("reject", {"actual", "min_age", "max_age", "age_rule"}),
     "REKENING_KOSONG": ("reject", {"banks"}),
     "REKENING_HURUF": ("reject", {"value"}),
     "REKENING_PANJANG": ("reject", {"value", "bank", "expected", "actual"}),
@@ -467,3 +467,36 @@ def test_a_bank_entry_with_a_problem_is_named_and_not_also_called_missing(tmp_pa
         load_rules(broken)
     msg = info.value.message_id
     assert "(BANK NAGARI): kode: kunci tidak dikenal" in msg and "tidak ada di banks.yaml" not in msg, msg
+
+
+def test_a_program_with_an_upper_age_limit(tmp_path):
+    """A scholarship for people up to 25: above it is USIA_TIDAK_MEMENUHI with its own message,
+    the action names the whole rule; min_age above max_age is refused."""
+    import datetime as dt
+
+    from tests.conftest import make_rows, write_csv
+    from validator.engine import validate
+
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(RULES, rules_dir)
+    (rules_dir / "programs" / "beasiswa.yaml").write_text(
+        "id: beasiswa\nname: Beasiswa Mahasiswa\nversion: '2026.1'\nunit: individual\nregistry_required: false\n"
+        "payment: transfer\nbanks: [BRI, BNI, MANDIRI, BTN, BSI]\nmin_age: 17\nmax_age: 25\n", encoding="utf-8")
+    rules = load_rules(rules_dir)
+    assert rules.program("beasiswa").max_age == 25
+    headers, body = make_rows("pkh", [{"tgl": "15-06-2000", "nik": "1271171506000001"},   # 26 on 2026-11-22
+                                      {"tgl": "15-06-2005", "nik": "1271171506050001"},   # 21
+                                      {"tgl": "15-06-2010", "nik": "1271171506100001"}])  # 16
+    outcome = validate(write_csv(tmp_path / "l.csv", headers, body), "beasiswa", today=dt.date(2026, 11, 22),
+                       rules=rules)
+    usia = outcome.findings.filter(code="USIA_TIDAK_MEMENUHI").sort("_idx")
+    assert usia["_idx"].to_list() == [0, 2]
+    assert usia["message"].to_list() == [
+        "Usia penerima 26 tahun, padahal program ini untuk usia paling tinggi 25 tahun.",
+        "Usia penerima 16 tahun, padahal program ini mensyaratkan usia minimal 17 tahun."]
+    (rules_dir / "programs" / "beasiswa.yaml").write_text(
+        "id: beasiswa\nname: Beasiswa\nversion: '1'\nunit: individual\nregistry_required: false\n"
+        "payment: transfer\nbanks: [BRI]\nmin_age: 30\nmax_age: 25\n", encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        load_rules(rules_dir).program("beasiswa")
+    assert "'min_age' (30) tidak boleh lebih besar daripada 'max_age' (25)" in info.value.message_id

@@ -28,7 +28,7 @@ Severity = Literal["reject", "review"]
 # Placeholders a message template may use. Row-level ones come from the finding; context ones
 # come from the program and the submission (rendered per language).
 ROW_PARAMS = {"value", "expected", "actual", "bank", "detail", "rows"}
-CONTEXT_PARAMS = {"banks", "amount_rule", "min_age", "area", "group_rule", "sender"}
+CONTEXT_PARAMS = {"banks", "amount_rule", "min_age", "max_age", "age_rule", "area", "group_rule", "sender"}
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -152,10 +152,17 @@ class Program(_Strict):
     exclusive_with: list[str] = []
     area: list[str] = []  # region code prefixes (digits or dotted); empty: anywhere
     min_age: Whole | None = Field(default=None, ge=0, le=120)
+    max_age: Whole | None = Field(default=None, ge=0, le=120)  # a scholarship, a child's benefit
     group: GroupRule | None = None
     extra_headers: dict[str, list[str]] = {}
     name_similarity: float = Field(default=0.85, ge=0.5, le=1.0)
     codes: dict[str, CodeSetting] = {}
+
+    @model_validator(mode="after")
+    def _ages(self) -> Program:
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValueError(f"'min_age' ({self.min_age}) tidak boleh lebih besar daripada 'max_age' ({self.max_age})")
+        return self
 
     @field_validator("area")
     @classmethod

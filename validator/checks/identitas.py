@@ -107,10 +107,13 @@ def person_rules(ctx: CheckContext) -> list[Rule]:
         Rule("JK_TIDAK_VALID", pl.col("_sex_raw").is_not_null() & pl.col("_sex").is_null(),
              value=pl.col("_sex_raw")),
     ]
-    if ctx.program.min_age is not None:
+    low, high = ctx.program.min_age, ctx.program.max_age
+    if low is not None or high is not None:
         age = age_in_years(birth_of(ctx), ctx.today)
-        rules.append(Rule("USIA_TIDAK_MEMENUHI", age < ctx.program.min_age,
-                          value=pl.col("_dob_raw"), actual=age))
+        below = age < low if low is not None else pl.lit(False)
+        above = age > high if high is not None else pl.lit(False)
+        rules.append(Rule("USIA_TIDAK_MEMENUHI", below | above, value=pl.col("_dob_raw"), actual=age,
+                          variant=pl.when(above).then(pl.lit("above"))))
     return rules
 
 

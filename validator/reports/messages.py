@@ -73,11 +73,24 @@ def context_params(rules: Rulebook, program: Program, regions: Regions, sender: 
     return {
         "banks": ", ".join(banks),
         "amount_rule": amount,
-        "min_age": str(program.min_age or "-"),
+        "min_age": str(program.min_age if program.min_age is not None else "-"),
+        "max_age": str(program.max_age if program.max_age is not None else "-"),
+        "age_rule": _age_rule(program.min_age, program.max_age, lang),
         "area": area,
         "group_rule": group,
         "sender": regions.describe(sender) if sender else "-",
     }
+
+
+def _age_rule(low: int | None, high: int | None, lang: str) -> str:
+    """The program's age rule in words: 'minimal 17 tahun', '6–21 tahun', 'paling tinggi 25 tahun'."""
+    if low is not None and high is not None:
+        return f"{low}–{high} tahun" if lang == "id" else f"{low} to {high} years"
+    if high is not None:
+        return f"paling tinggi {high} tahun" if lang == "id" else f"at most {high} years"
+    if low is not None:
+        return f"minimal {low} tahun" if lang == "id" else f"at least {low} years"
+    return "-"
 
 
 # Finding columns a frame may lack (one built before they existed): read as null.
