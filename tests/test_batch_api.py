@@ -253,7 +253,7 @@ def test_a_kuota_below_what_was_paid_fails_the_gate_and_the_page_says_by_how_muc
         with Store(a.store_path) as db:
             add_list(db, "tuntungan-s4", "127101", "2026-S4", [row(2, "127101")], minutes=9)
             # Medan Baru resends its list with one paid person's amount changed.
-            add_list(db, "baru-s4", BARU, "2026-S4", [row(r, BARU) for r in range(2, 7)]
+            add_list(db, "baru-s4", BARU, "2026-S4", [row(2, BARU, status="review")] + [row(r, BARU) for r in range(3, 7)]
                      + [row(7, BARU, status="rejected"), row(8, BARU, nominal=650_000.0)], minutes=10)
         topup = client.post("/api/v1/batches/check", headers=h,
                             json={"program": "pkh", "period": "2026-S4", "kuota": 1})
@@ -265,3 +265,6 @@ def test_a_kuota_below_what_was_paid_fails_the_gate_and_the_page_says_by_how_muc
         page = c.get(f"/keuangan/batch/{bid}").text
         assert "Sisa kuota: <b>0</b>" in page and "lebih kecil dari yang sudah dibayar versi sebelumnya" in page
         assert "Nominal berubah untuk <b>1</b> penerima" in page and "dibayar Rp600.000, kini Rp650.000" in page
+        # A review row of a person version 1 paid: marked, so finance sees no decision is needed.
+        drill = c.get("/keuangan/pengajuan/baru-s4").text
+        assert 'id="baris-2"' in drill and "Sudah dibayar (batch pkh_2026-S4_v1)" in drill

@@ -60,7 +60,10 @@ def drill_down(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, subm
     except ApiError as exc:
         return refuse(request, user, exc.status, exc.message)
     programs = ctx.rules.programs
-    return render(request, "finance_submission.html", user, head=head, found=found, code=code, done=done,
+    # People an approved batch version already paid: the gate pays them no more, whatever is decided.
+    paid = {row: batches for (_, row), batches in
+            finance.paid_by_rows(ctx, store, submission_id, [r["row"] for r in found["rows"]]).items()}
+    return render(request, "finance_submission.html", user, head=head, found=found, code=code, done=done, paid=paid,
                   warnings=services.list_warnings(ctx, submission_id),
                   program=programs[head["program"]].name if head["program"] in programs else head["program"],
                   kecamatan=load_regions().describe(head["kecamatan"]) if head["kecamatan"] else "-")
