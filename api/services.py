@@ -166,9 +166,15 @@ def workbook_path(ctx: ApiContext, store: Store, user: User, submission_id: str)
 
 
 def download_name(store: Store, submission_id: str, kind: str, suffix: str) -> str:
-    """'hasil_pkh_2026-T1_127117_3f9a1c.xlsx': what the file is, for a Downloads folder full of them."""
-    found = run(store.con, "SELECT program, period, kecamatan FROM submissions WHERE id = ?", [submission_id])
-    parts = [kind, *(found[0] if found else ()), submission_id[:6]]
+    """'hasil_pkh_2026-T1_127117_3f9a1c.xlsx': what the file is, for a Downloads folder full of them;
+    a list no longer live says so in the name ('diterima-digantikan_…', '…-ditarik_…'), so a file
+    handed on later cannot pass for the live list."""
+    found = run(store.con, """SELECT program, period, kecamatan,
+                                     CASE WHEN state = 'withdrawn' THEN 'ditarik'
+                                          WHEN superseded_by IS NOT NULL THEN 'digantikan' END
+                              FROM submissions WHERE id = ?""", [submission_id])
+    program, period, kecamatan, gone = found[0] if found else (None, None, None, None)
+    parts = [f"{kind}-{gone}" if gone else kind, program, period, kecamatan, submission_id[:6]]
     return "_".join(re.sub(r"[^A-Za-z0-9.-]+", "-", str(x)) for x in parts if x) + suffix
 
 

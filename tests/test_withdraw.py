@@ -60,3 +60,14 @@ def test_withdrawing_a_resent_list_makes_the_one_it_replaced_live_again_and_the_
         shown = page.get(f"/hasil/{second}").text
         assert "Daftar ini ditarik oleh Operator Medan Baru" in shown and "/tarik" not in shown
         assert "ditarik</span>" in page.get("/riwayat").text
+        # A file of a list no longer live says so in its name.
+        withdrawn = page.get(f"/hasil/{second}/berkas").headers["content-disposition"]
+        assert f'filename="hasil-ditarik_pkh_2026-T1_127117_{second[:6]}.xlsx"' in withdrawn
+        fin = TestClient(a.app)
+        assert fin.post("/masuk", data={"token": a.headers["finance"]["Authorization"].removeprefix("Bearer ")},
+                        follow_redirects=False).status_code == 303
+        third = _send(client, op, "2026-T1")
+        old = fin.get(f"/keuangan/pengajuan/{first}")
+        assert "Unduh daftar diterima (daftar lama, sudah digantikan)" in old.text and third
+        named = fin.get(f"/keuangan/pengajuan/{first}/diterima.csv").headers["content-disposition"]
+        assert "diterima-digantikan_pkh_2026-T1_127117" in named
