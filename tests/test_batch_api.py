@@ -180,15 +180,20 @@ def _check_and_approve(client, h, period: str) -> str:
     return bid
 
 
-def test_the_pages_say_what_an_approved_version_already_paid(tmp_path):
+def _approved_then_a_new_person(a, client, period: str) -> None:
+    """Version 1 of the period approved, then Medan Tuntungan sends a list of one new person."""
     from test_batch import add_list, row
 
+    _check_and_approve(client, a.headers["finance"], period)
+    with Store(a.store_path) as db:
+        add_list(db, f"tuntungan-{period}", "127101", period, [row(2, "127101")], minutes=9)
+
+
+def test_the_pages_say_what_an_approved_version_already_paid(tmp_path):
     a = _period_api(tmp_path, "2026-S1")
     with TestClient(a.app) as client:
         h = a.headers["finance"]
-        _check_and_approve(client, h, "2026-S1")
-        with Store(a.store_path) as db:
-            add_list(db, "tuntungan-s1", "127101", "2026-S1", [row(2, "127101")], minutes=9)
+        _approved_then_a_new_person(a, client, "2026-S1")
         second = _check(client, h, "2026-S1")
         bid = second.json()["batch"]["id"]
         assert second.json()["check"]["result"]["pay_rows"] == 1
@@ -249,9 +254,8 @@ def test_a_kuota_below_what_was_paid_fails_the_gate_and_the_page_says_by_how_muc
     a = _period_api(tmp_path, "2026-S4")
     with TestClient(a.app) as client:
         h = a.headers["finance"]
-        _check_and_approve(client, h, "2026-S4")
+        _approved_then_a_new_person(a, client, "2026-S4")
         with Store(a.store_path) as db:
-            add_list(db, "tuntungan-s4", "127101", "2026-S4", [row(2, "127101")], minutes=9)
             # Medan Baru resends its list with one paid person's amount changed.
             add_list(db, "baru-s4", BARU, "2026-S4", [row(2, BARU, status="review")] + [row(r, BARU) for r in range(3, 7)]
                      + [row(7, BARU, status="rejected"), row(8, BARU, nominal=650_000.0)], minutes=10)
