@@ -322,7 +322,8 @@ def test_statuses_that_are_not_death(tmp_path, status):
 
 
 @pytest.mark.parametrize("status", ["Kepala keluarga meninggal", "Ahli waris (penerima meninggal)",
-                                    "Aktif (suami meninggal), meninggal 2025"])
+                                    "Aktif (suami meninggal), meninggal 2025", "Tidak (Meninggal)",
+                                    "TIDAK - MENINGGAL DUNIA", "Tidak aktif - meninggal"])
 def test_a_death_beside_a_relatives_word_is_still_the_persons(tmp_path, status):
     assert codes_by_row(run(tmp_path, "pkh", [{}], [{"status": status}])) == [{"DTKS_MENINGGAL"}]
 
