@@ -661,4 +661,32 @@ def test_a_kecamatan_name_finds_todays_code_before_the_one_it_had_before_a_split
     regions = load_regions()
     assert {"320722", "321809"} <= regions.kecamatan and regions.name("320722") == "Pangandaran"
     assert resolve_kecamatan(regions, "Pangandaran", []) == "321809"
-    assert resolve_kecamatan(regions, "Tanjung Selor", []) == "650105"
+    # ... also for a sender of the kabupaten it was split from (Ciamis), where the retired code
+    # would lie "near": a name is never read as a code retired before 2016.
+    assert resolve_kecamatan(regions, "Pangandaran", ["3207"]) == "321809"
+    assert resolve_kecamatan(regions, "Tanjung Selor", ["6404"]) == "650105"
+    assert resolve_kecamatan(regions, "Bengkunat", ["1813"]) is None  # its 2013 name: unknown, not judged
+    assert "320722" not in regions.named_kecamatan and "321809" in regions.named_kecamatan
+
+
+def test_a_kecamatan_beside_its_kabupaten_named_like_a_kecamatan_there():
+    """"Batee, Pidie": Batee is also a village in Kecamatan Pidie, but Pidie is first the kabupaten
+    holding Kecamatan Batee; the cell is Batee. A village beside its kecamatan stays that kecamatan."""
+    from validator.checks.prepare import resolve_kecamatan
+    from validator.wilayah import load_regions
+
+    regions = load_regions()
+    assert resolve_kecamatan(regions, "Batee, Pidie", ["1107"]) == "110703"
+    assert resolve_kecamatan(regions, "Winong, Kab. Pati", ["3318"]) == "331804"
+    assert resolve_kecamatan(regions, "Merdeka, Medan Baru", ["1271"]) == "127117"
+
+
+def test_a_kecamatan_code_retired_before_2016_sends_no_list(tmp_path):
+    from tests.conftest import make_rows, write_csv
+    from validator.engine import validate
+    from validator.errors import UserError
+
+    headers, body = make_rows("pkh", [{}])
+    with pytest.raises(UserError) as refused:
+        validate(write_csv(tmp_path / "l.csv", headers, body), "pkh", kecamatan="32.07.22")
+    assert refused.value.code == "bad_kecamatan"

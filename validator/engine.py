@@ -90,7 +90,7 @@ def parse_kecamatan(text: str | None, regions: Regions) -> str | None:
     if text is None or text == "":
         return None
     code = normalise_kecamatan_code(text)
-    if code is None or code not in regions.kecamatan:
+    if code is None or code not in regions.named_kecamatan:  # (a code retired before 2016 sends no list)
         typed = mask_echo(text, 7)  # a mistyped 6-digit code stays readable; a NIK does not come back
         raise UserError(
             f"Kode kecamatan '{typed}' tidak dikenal. Tulis kode Kemendagri 6 angka, misalnya 12.71.17 atau 127117.",

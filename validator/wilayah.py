@@ -34,6 +34,11 @@ class Regions:
     names: dict[str, str]  # code -> name (latest version holding it)
     kecamatan_by_key: dict[str, tuple[str, ...]]  # place_key(name) -> kecamatan codes
     source: Path = DATA
+    # Kecamatan codes a place can be named or sent by today: every code of the source's versions
+    # (2016 on). The codes from before 2016 added for NIKs issued then (Kalimantan Utara under 64,
+    # the kecamatan renumbered by the splits of 2012-2015) are valid NIK prefixes only: a name
+    # such as "Pangandaran" is today's 32.18.09, never the 32.07.22 it was until 2012.
+    named_kecamatan: frozenset[str] = frozenset()
 
     @cached_property
     def village_keys(self) -> dict[str, frozenset[str]]:
@@ -67,16 +72,16 @@ class Regions:
 def load_regions(path: Path = DATA) -> Regions:
     # Current codes first: a name looked up ("Pangandaran") is today's kecamatan before the code
     # it had before its kabupaten was split (retired codes stay valid NIK prefixes all the same).
-    t = (pl.read_parquet(path, columns=["kode", "nama", "level", "current"]).filter(pl.col("level") <= 3)
+    t = (pl.read_parquet(path, columns=["kode", "nama", "level", "current", "first_seen"]).filter(pl.col("level") <= 3)
          .sort(["current", "kode"], descending=[True, False]))
     by_level = {lvl: frozenset(t.filter(pl.col("level") == lvl)["kode"]) for lvl in (1, 2, 3)}
     names = dict(zip(t["kode"], t["nama"], strict=True))
+    named = t.filter((pl.col("level") == 3) & (pl.col("first_seen") >= 2016))
     by_key: dict[str, list[str]] = {}
-    for code, name in zip(t.filter(pl.col("level") == 3)["kode"], t.filter(pl.col("level") == 3)["nama"],
-                          strict=True):
+    for code, name in zip(named["kode"], named["nama"], strict=True):
         by_key.setdefault(place_key(name), []).append(code)
     return Regions(by_level[1], by_level[2], by_level[3], names,
-                   {k: tuple(v) for k, v in by_key.items()}, path)
+                   {k: tuple(v) for k, v in by_key.items()}, path, frozenset(named["kode"]))
 
 
 def normalise_kecamatan_code(text: str | None) -> str | None:

@@ -138,11 +138,25 @@ def resolve_kecamatan(regions: Regions, written: str, near: list[str]) -> str | 
         if len(parts) > 1:
             named = {p: c for p in parts if (c := resolve_kecamatan(regions, p, near))}
             codes = set(named.values())
+            if len(codes) > 1:  # "Batee, Pidie": Pidie is the kabupaten of Kecamatan Batee here
+                named = {p: c for p, c in named.items()
+                         if not any(_names_kabupaten(regions, p, other) for other in codes - {c})}
+                codes = set(named.values())
             if len(codes) > 1:
                 codes = {c for p, c in named.items()
                          if not any(place_key(p) in regions.village_keys.get(other, ()) for other in codes - {c})}
             return codes.pop() if len(codes) == 1 else None
     return None
+
+
+_KABUPATEN_WORD = re.compile(r"^(KABUPATEN|KAB|KOTA)\s+")
+
+
+def _names_kabupaten(regions: Regions, written: str, kecamatan: str) -> bool:
+    """Whether the text is the name of the kabupaten/kota holding the kecamatan ("Pidie" and
+    "Kab. Pidie" for 11.07; a kecamatan of the same name inside it is then not what was meant)."""
+    kabupaten = place_key(regions.names.get(kecamatan[:4], ""))
+    return bool(kabupaten) and _KABUPATEN_WORD.sub("", place_key(written)) == _KABUPATEN_WORD.sub("", kabupaten)
 
 
 def _kecamatan_named(regions: Regions, written: str, near: list[str]) -> str | None:
