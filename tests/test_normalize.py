@@ -711,7 +711,9 @@ def test_sex_present(text, expected):
         "600K": 600000.0,
         "1,2 jt": 1200000.0,
         "Rp 1,5 Juta": 1500000.0,
-        "1.250rb": 1250000.0,
+        "1.250rb": None,  # a thousands dot before a word: a slip
+        "600.000 rb": None,
+        "1,250 jt": None,
         # near misses
         "60.00.000": None,
         "6.0000": None,

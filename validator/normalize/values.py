@@ -31,6 +31,7 @@ _DECIMALS = r"[.,]\d{1,2}$"  # in a well-formed number only decimals are 1–2 d
 # Thousands and millions written as words: "600rb", "600 ribu", "600K", "1,2 jt", "1,5 juta".
 _SCALE = r"(?i)(RB|RIBU|K|JT|JUTA)$"
 _MILLIONS = ["JT", "JUTA"]
+_SHORT = r"^\d{1,3}(?:[.,]\d{1,2})?$"
 
 
 def sex_present(text: pl.Expr) -> pl.Expr:
@@ -59,7 +60,11 @@ def parse_amount(text: pl.Expr, is_num: pl.Expr | bool | None = None) -> pl.Expr
         body=f("s").str.replace_all(_DECORATION, ""), negative=f("s").str.contains(_NEGATIVE)
     )
     s = s.struct.with_fields(scale=f("body").str.extract(_SCALE, 1).str.to_uppercase())
-    s = s.struct.with_fields(body=f("body").str.replace(_SCALE, ""))
+    # Before a word, a short number only ("600rb", "1,5 jt"): "600.000 rb" or "1.250 jt" is a slip
+    # (a thousand times too much), left unreadable rather than read as Rp600.000.000.
+    s = s.struct.with_fields(body=pl.when(f("scale").is_null()).then(f("body"))
+                             .when(f("body").str.replace(_SCALE, "").str.contains(_SHORT))
+                             .then(f("body").str.replace(_SCALE, "")))
     # Once the layout is known to be well-formed, the value is all its digits scaled by the
     # number of decimals: no per-layout rewriting of separators is needed.
     digits = f("body").str.replace_many([".", ","], ["", ""]).cast(pl.Float64, strict=False)
