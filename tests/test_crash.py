@@ -167,10 +167,10 @@ write_outputs(outcome, out, commit=lambda: os._exit(9) if sys.argv[3] == "kill" 
 """
 
 
-def test_a_run_killed_after_recording_leaves_no_results_of_the_earlier_list(tmp_path):
-    """The store has replaced the earlier list the moment the new one is recorded: a run killed
-    right then must not leave the earlier list's result.json and result.xlsx in --out as if they
-    were this one's (the next run's sweep then removes what was set aside)."""
+def test_a_run_killed_while_recording_keeps_the_earlier_results(tmp_path):
+    """Killed before the store recorded the new list: the earlier list is still the live one, so
+    its result files stay in --out as they were (they go only once the store has replaced it, at
+    once, before the final result.json is rendered); the next run replaces them."""
     headers, rows = make_rows("pkh", [{}])
     first = write_csv(tmp_path / "pertama.csv", headers, rows)
     second = write_csv(tmp_path / "kedua.csv", headers, rows + rows)
@@ -183,10 +183,11 @@ def test_a_run_killed_after_recording_leaves_no_results_of_the_earlier_list(tmp_
                               text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent)
 
     assert run_it(first, "ok").returncode == 0 and (out / "result.json").exists()
+    before = (out / "result.json").read_bytes()
     assert run_it(second, "kill").returncode == 9
-    assert not (out / "result.json").exists() and not (out / "result.xlsx").exists()
+    assert (out / "result.json").read_bytes() == before and (out / "result.xlsx").exists()
     assert run_it(second, "ok").returncode == 0
-    assert sorted(p.name for p in out.iterdir()) == ["result.json", "result.xlsx"]  # the set-aside files swept
+    assert sorted(p.name for p in out.iterdir()) == ["result.json", "result.xlsx"]  # the killed run's temp files swept
     assert '"kedua.csv"' in (out / "result.json").read_text(encoding="utf-8")
 
 

@@ -47,10 +47,6 @@ def write_outputs(outcome, out_dir: Path, extra: dict | None = None,
                             "atau pindahkan folder itu.", f"{path} is a folder; results cannot be written there.",
                             code="out_dir")
     tmp = {k: p.with_name(f".{p.name}.{os.getpid()}.tmp") for k, p in final.items()}
-    # The results of the list sent before, moved aside while the store changes: a run killed after
-    # recording this list leaves no result files rather than the earlier list's beside a store
-    # that has replaced it; a run that fails before recording puts them back.
-    aside = {k: p.with_name(f".{p.name}.{os.getpid()}.old") for k, p in final.items()}
     # xlsxwriter keeps each sheet's XML (every NIK of the list) in temp files until it zips them:
     # they go in a folder of this run beside the results, so a run killed mid-write leaves them
     # where the next run's sweep finds them, not in /tmp for good.
@@ -67,12 +63,15 @@ def write_outputs(outcome, out_dir: Path, extra: dict | None = None,
         early = render_json(outcome, extra)
         tmp["json"].write_bytes(early)
         with _finish_uninterrupted():
-            for k in ("json", "xlsx"):
-                if final[k].exists():
-                    os.replace(final[k], aside[k])
             if commit is not None:
                 commit()
                 committed = True
+                # The store has replaced the earlier list: its result files go at once, before the
+                # final result.json is rendered (half a second on a big list), so a run killed now
+                # leaves no results rather than the replaced list's. A run that fails or is killed
+                # before recording leaves them as they were.
+                for k in ("json", "xlsx"):
+                    final[k].unlink(missing_ok=True)
                 try:
                     tmp["json"].write_bytes(render_json(outcome, extra))
                 except OSError:
@@ -96,12 +95,6 @@ def write_outputs(outcome, out_dir: Path, extra: dict | None = None,
                         f"Results could not be written to {out_dir} ({cause.strerror}).", code="out_dir") from None
     finally:
         outcome.committed = committed
-        for k, p in aside.items():
-            with contextlib.suppress(OSError):
-                if committed or final[k].exists():
-                    p.unlink(missing_ok=True)
-                elif p.exists():
-                    os.replace(p, final[k])
         for p in tmp.values():
             with contextlib.suppress(OSError):  # on a read-only disk there is nothing to remove
                 p.unlink(missing_ok=True)
@@ -135,7 +128,7 @@ def _why(exc: OSError) -> str:
     return _WHY.get(exc.errno or 0, exc.strerror or "galat sistem")
 
 
-_TEMP = re.compile(r"^\.result\.(?:json|xlsx|parts)\.(\d+)\.(?:tmp|old)$")
+_TEMP = re.compile(r"^\.result\.(?:json|xlsx|parts)\.(\d+)\.tmp$")
 
 
 def remove_temp(path: Path) -> None:
