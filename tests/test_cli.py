@@ -91,6 +91,9 @@ def test_a_nik_typed_as_the_file_name_is_not_echoed_whole(tmp_path):
     r = bansos("validate", str(folder / "1271171404511017.xlsx"), "--program", "pkh", "--out", str(tmp_path / "o"))
     assert r.returncode == 2 and "1271171404511017" not in r.stderr
     assert f"{folder}/127117******1017.xlsx" in r.stderr
+    dated = bansos("validate", str(tmp_path / "DAFTAR PKH 12.71.17 - 2026.01.15 - 002.xlsx"), "--program", "pkh",
+                   "--out", str(tmp_path / "o"))
+    assert "DAFTAR PKH 12.71.17 - 2026.01.15 - 002.xlsx" in dated.stderr  # dates and codes stay readable
 
 
 def test_no_nik_column(tmp_path):

@@ -9,7 +9,7 @@ class UserError(Exception):
     def __init__(self, message_id: str, message_en: str = "", code: str = "input_error"):
         # A NIK or KK inside the message (a file named after one, a NIK typed as a path or a
         # kecamatan) is masked here, once for every message: it reaches stderr, job records, logs.
-        message_id, message_en = mask_echo(message_id, 16), mask_echo(message_en, 16)
+        message_id, message_en = mask_nik_like(message_id), mask_nik_like(message_en)
         super().__init__(message_id)
         self.message_id = message_id
         self.message_en = message_en
@@ -69,6 +69,25 @@ def mask_echo(text: str, min_digits: int = 6) -> str:
         return "*" * (len(digits) - 3) + digits[-3:]
 
     return _ECHO_RUN.sub(mask, str(text))
+
+
+# Digits joined by at most one space, dot or dash: how a NIK is typed ("1271 1719 1175 0015").
+_NIK_RUN = re.compile(r"\d(?:[ .\-]?\d)*")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+
+
+def mask_nik_like(text: str) -> str:
+    """Every NIK or KK quoted in a message masked (127117******0015): a run of 16 or more digits
+    joined by at most one space, dot or dash (a longer one to its last 3). A date, a code, a file name's numbers or an amount
+    written with thousands dots (2.000.000.000.000.000) stay as written."""
+
+    def mask(m: re.Match) -> str:
+        digits = re.sub(r"\D", "", m.group())
+        if len(digits) < 16 or _THOUSANDS.fullmatch(m.group()):
+            return m.group()
+        return digits[:6] + "******" + digits[-4:] if len(digits) == 16 else "*" * (len(digits) - 3) + digits[-3:]
+
+    return _NIK_RUN.sub(mask, str(text))
 
 
 def disk_full(exc: BaseException) -> bool:

@@ -153,7 +153,8 @@ def _limits(pagu: float | None, kuota: int | None) -> None:
     if kuota is not None and kuota < 0:
         raise UserError("Kuota tidak boleh negatif.", "The quota cannot be negative.", code="bad_kuota")
     if pagu is not None and pagu > MAX_PAGU:
-        raise UserError(f"Pagu {thousands(int(pagu))} terlalu besar (paling banyak {thousands(MAX_PAGU)}); periksa "
+        typed = thousands(int(pagu)) if pagu < 10**21 else "itu"
+        raise UserError(f"Pagu {typed} terlalu besar (paling banyak {thousands(MAX_PAGU)}); periksa "
                         "jumlah angka nolnya.", "The budget ceiling is too large; check its zeros.", code="bad_pagu")
     if kuota is not None and kuota > MAX_KUOTA:
         raise UserError(f"Kuota {thousands(kuota)} terlalu besar (paling banyak {thousands(MAX_KUOTA)} penerima); "
