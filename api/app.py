@@ -115,9 +115,11 @@ class SameOrigin:
     The session cookie is SameSite=Lax, so another site's form cannot act in a signed-in user's
     name; but the login form needs no cookie: a hostile page could sign a real operator in with the
     attacker's token (login CSRF), and the operator's next upload would land where the attacker
-    reads it. A browser names the page a POST comes from in `Origin`; one naming another host
-    than this server's is refused. A request without `Origin` (curl, scripts, the API's clients)
-    is not a browser's cross-site form and passes."""
+    reads it. A browser says where a request comes from: `Sec-Fetch-Site: cross-site` (every
+    current browser) is refused whatever the Host, so a proxy that rewrites Host changes nothing;
+    without that header, an `Origin` naming another host than this server's (Host or
+    X-Forwarded-Host, default ports alike) is refused. A request with neither (curl, scripts, the
+    API's clients) is no browser's cross-site form and passes."""
 
     UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -128,10 +130,15 @@ class SameOrigin:
         if scope["type"] != "http" or scope.get("method") not in self.UNSAFE:
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers") or [])
+        fetch_site = headers.get(b"sec-fetch-site", b"").decode("latin-1").strip().lower()
         origin = headers.get(b"origin", b"").decode("latin-1").strip()
         # (Behind a proxy that rewrites Host, the proxy's X-Forwarded-Host names the public one.)
         hosts = [headers.get(h, b"").decode("latin-1").split(",")[0].strip() for h in (b"host", b"x-forwarded-host")]
-        if not origin or any(_same_host(origin, h) for h in hosts):
+        if fetch_site:
+            allowed = fetch_site != "cross-site"
+        else:
+            allowed = not origin or any(_same_host(origin, h) for h in hosts)
+        if allowed:
             return await self.app(scope, receive, send)
         message = ("Permintaan ini dikirim dari situs lain, jadi ditolak. Buka halaman bansos-validator langsung "
                    "dari alamatnya, lalu ulangi.")
@@ -145,9 +152,19 @@ def _same_host(origin: str, host: str) -> bool:
     """Whether an Origin header ("http://127.0.0.1:8000") names the Host the request was sent to."""
     from urllib.parse import urlsplit
 
-    if origin == "null":  # a sandboxed frame or a file: page, never this server's own pages
+    if origin == "null" or not host:  # a sandboxed frame or a file: page, never this server's own pages
         return False
-    return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
+    parts = urlsplit(origin)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+
+    def key(netloc: str) -> tuple[str, int | None]:
+        try:
+            at = urlsplit("//" + netloc)
+            return (at.hostname or "").lower(), at.port or default
+        except ValueError:  # a malformed port: no match
+            return netloc.lower(), -1
+
+    return key(parts.netloc) == key(host)
 
 
 class BodyLimit:

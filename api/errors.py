@@ -80,11 +80,16 @@ def envelope(status: int, code: str, message: str, message_en: str,
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+_TYPE_NAMES = {"bool", "int", "float", "str", "list", "dict", "none", "bytes"}
+
+
 def _validation_text(exc: RequestValidationError) -> tuple[str, str]:
     """Name the first faulty field in Indonesian; never echo the input (it may hold a NIK)."""
     errors = exc.errors()
     first = errors[0] if errors else {}
-    loc = [str(p) for p in first.get("loc", ()) if not isinstance(p, int)]
+    # (A field of several types adds the type tried to the place: ("body", "pagu", "int").)
+    loc = [str(p) for p in first.get("loc", ()) if not isinstance(p, int) and str(p) not in _TYPE_NAMES
+           and "[" not in str(p)]
     field = loc[-1] if loc else "body"
     name = FIELD_ID.get(field, field)
     kind = first.get("type", "")

@@ -130,7 +130,9 @@ def test_pages_for_finance(api):
     assert page.startswith("validations/") and f"/keuangan/batch/{bid}/laporan/1/{page}" in detail.text
     report = c.get(f"/keuangan/batch/{bid}/laporan/1/{page}")
     missing = c.get(f"/keuangan/batch/{bid}/laporan/99/{page}")
-    assert missing.status_code == 404 and "tidak punya pemeriksaan ke-99" in missing.text
+    assert missing.status_code == 404 and "tidak punya pemeriksaan nomor 99" in missing.text
+    nik = c.get(f"/keuangan/batch/{bid}/laporan/1271174911640016/{page}")
+    assert nik.status_code == 404 and "1271174911640016" not in nik.text
     assert report.status_code == 200 and "gerbang_pencairan_pkh_2026_T2" in report.text
     assert "script-src 'none'" in report.headers["content-security-policy"]
     summary = c.get(f"/keuangan/batch/{api.good.json()['batch']['id']}/ringkasan?cetak=1")
@@ -246,6 +248,11 @@ def test_the_api_reads_a_pagu_as_the_page_does_and_refuses_what_it_cannot_be(tmp
         for huge in ({"pagu": 10**30}, {"kuota": 2**31}):
             r = check(huge.get("pagu"), huge.get("kuota"))
             assert r.status_code == 422 and "terlalu besar" in r.json()["error"]["message"], r.text
+        readable = check(2 * 10**15).json()["error"]["message"]  # 16 digits, yet no NIK: not masked
+        assert "Pagu 2.000.000.000.000.000 terlalu besar (paling banyak 1.000.000.000.000.000)" in readable
+        assert check(True).status_code == 422  # a yes/no is no amount
+        listed = check([1])
+        assert listed.status_code == 422 and "Isian 'pagu' tidak sah" in listed.json()["error"]["message"]
 
 
 def test_a_kuota_below_what_was_paid_fails_the_gate_and_the_page_says_by_how_much(tmp_path):

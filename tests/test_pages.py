@@ -584,3 +584,13 @@ def test_a_form_posted_from_another_site_is_refused_the_login_too(tmp_path):
                          headers={"Origin": "https://bansos.dinsos.example", "X-Forwarded-Host": "bansos.dinsos.example"})
         assert proxied.status_code == 303
         assert c.post("/masuk", data={"token": token}, follow_redirects=False).status_code == 303  # no Origin: a script
+        # A proxy writing the default port into Host, or rewriting Host altogether: a browser's own
+        # Sec-Fetch-Site says same-origin, and the default port is the same port.
+        assert c.post("/masuk", data={"token": token}, follow_redirects=False,
+                      headers={"Origin": "https://bansos.example", "Host": "bansos.example:443"}).status_code == 303
+        assert c.post("/masuk", data={"token": token}, follow_redirects=False,
+                      headers={"Origin": "https://bansos.example", "Host": "127.0.0.1:8000",
+                               "Sec-Fetch-Site": "same-origin"}).status_code == 303
+        cross = c.post("/masuk", data={"token": token}, follow_redirects=False,
+                       headers={"Origin": "http://testserver", "Sec-Fetch-Site": "cross-site"})
+        assert cross.status_code == 403

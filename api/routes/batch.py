@@ -17,6 +17,7 @@ from api.deps import Ctx, StoreDep, allow
 from api.errors import ApiError, api_error
 from validator.batch import service
 from validator.batch.verify import verify_batch
+from validator.errors import UserError, mask_echo
 from validator.store import Store
 
 router = APIRouter(prefix="/api/v1/batches", tags=["gerbang pencairan / disbursement gate"])
@@ -29,14 +30,17 @@ class CheckRequest(BaseModel):
     program: str = Field(max_length=40)
     period: str = Field(max_length=20)
     # A number, or the text finance types on the page ("Rp 1.500.000.000", "2.500"): read as there.
-    pagu: int | float | str | None = Field(None, description="Pagu anggaran batch (Rupiah), angka bulat",
+    pagu: bool | int | float | str | None = Field(None, description="Pagu anggaran batch (Rupiah), angka bulat",
                                            examples=[1500000000, "Rp 1.500.000.000"])
-    kuota: int | float | str | None = Field(None, description="Kuota penerima batch", examples=[2500, "2.500"])
+    kuota: bool | int | float | str | None = Field(None, description="Kuota penerima batch", examples=[2500, "2.500"])
 
 
-def _whole(value: int | float | str | None, what: str) -> int | None:
+def _whole(value: bool | int | float | str | None, what: str) -> int | None:
     """A pagu or kuota as the API takes it: a whole number, or text as the page reads it; a
     fraction is refused as on the page, never rounded."""
+    if isinstance(value, bool):  # JSON true is no amount (Python would take it as 1)
+        raise UserError(f"{what} harus berupa angka, bukan true/false.", f"{what} must be a number, not true/false.",
+                        code="bad_number")
     if value is None or isinstance(value, int):
         return value
     if isinstance(value, float):
@@ -193,8 +197,9 @@ def check_of(store: Store, batch_id: str, seq: int | None) -> dict | None:
     checks = service.checks_of(store, batch_id)
     found = next((c for c in checks if seq is None or c["seq"] == seq), None)
     if found is None and checks:
-        raise api_error(404, "no_check", f"Batch ini tidak punya pemeriksaan ke-{seq}; pemeriksaannya ke-1 sampai "
-                        f"ke-{max(c['seq'] for c in checks)}.", f"This batch has no check number {seq}.")
+        typed = mask_echo(str(seq))  # a NIK typed into the address is not quoted back whole
+        raise api_error(404, "no_check", f"Batch ini tidak punya pemeriksaan nomor {typed}; pemeriksaannya ke-1 "
+                        f"sampai ke-{max(c['seq'] for c in checks)}.", f"This batch has no check number {typed}.")
     return found
 
 
