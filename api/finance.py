@@ -70,6 +70,13 @@ def _live_submission(store: Store, submission_id: str) -> tuple:
                     ORDER BY l.created_at DESC LIMIT 1), s.superseded_by) END
         FROM submissions s WHERE s.id = ? AND s.state = 'complete'""", [submission_id])
     if not found:
+        withdrawn = run(store.con, "SELECT withdrawn_by, withdrawn_at FROM submissions WHERE id = ? AND state = 'withdrawn'",
+                        [submission_id])
+        if withdrawn:
+            by, at = withdrawn[0]
+            raise api_error(409, "withdrawn", f"Daftar ini sudah ditarik oleh {by} pada {at:%d-%m-%Y %H.%M}: tidak "
+                            "dihitung lagi dan tidak ada yang perlu diputuskan.",
+                            "This list was withdrawn: it counts no more and needs no decision.")
         raise api_error(404, "not_found", "Pengajuan tidak ditemukan.", "Submission not found.")
     return found[0]
 

@@ -32,6 +32,7 @@ FAMILY_PAID_STEP = ("keluarganya (nomor KK yang sama) sudah masuk berkas pencair
                     "Sosial lewat anggota keluarga lain; program ini membayar satu kali per keluarga, jadi baris "
                     "ini tidak dibayar lagi")
 SUPERSEDED_STEP = "digantikan oleh daftar yang dikirim ulang kecamatan (lihat peristiwa sesudahnya)"
+WITHDRAWN_STEP = "daftar ini ditarik oleh kecamatan atau Dinas Sosial; tidak berlaku lagi"
 ELSEWHERE_STEP = ("terdaftar juga di daftar kecamatan lain atau program lain yang berlaku untuk periode ini; tidak ada "
                   "data yang perlu diperbaiki, tetapi salah satu daftar harus mengeluarkan orang ini")
 CROSS_LIST = {"GANDA_ANTAR_KECAMATAN", "GANDA_ANTAR_PROGRAM"}
@@ -101,8 +102,11 @@ def _record(ctx: ApiContext, store: Store, actor: str, channel: str, nik: str) -
     audit.record(ctx, store, [audit.entry(actor, channel, nik)])
 
 
-SUBMISSION = """SELECT created_at, program, period, kecamatan, superseded_by IS NOT NULL FROM submissions
-                WHERE state = 'complete' AND id = ?"""
+# A withdrawn list is read too: a person it held may have been paid before it was withdrawn (the
+# payment stands), and its rows are told as no longer live.
+SUBMISSION = """SELECT created_at, program, period, kecamatan, superseded_by IS NOT NULL OR state = 'withdrawn',
+                       state = 'withdrawn'
+                FROM submissions WHERE state IN ('complete', 'withdrawn') AND id = ?"""
 
 
 def story_rows(store: Store, nik: str, cache: StoreCache | None = None,
@@ -135,7 +139,7 @@ def story_rows(store: Store, nik: str, cache: StoreCache | None = None,
         del r["finding_codes"]  # now in `codes`
         if r["submission_id"] not in subs:
             continue
-        created, program, period, kecamatan, superseded = subs[r["submission_id"]]
+        created, program, period, kecamatan, superseded, withdrawn = subs[r["submission_id"]]
         by_nik = paid.get((program, period))
         by_kk = paid.get((program, period, kk)) if program in household and kk else None
         # Paid by a program excluding this one for an overlapping period: the batch leaves this
@@ -149,7 +153,7 @@ def story_rows(store: Store, nik: str, cache: StoreCache | None = None,
         decision = decided.get(key, {"status": r["engine_status"], "decision": None, "decided_by": None,
                                      "decided_at": None})
         out.append(r | decision | {"created_at": created, "program": program, "period": period,
-                                   "kecamatan": kecamatan, "superseded": superseded,
+                                   "kecamatan": kecamatan, "superseded": superseded, "withdrawn": withdrawn,
                                    "paid_by": by_nik or by_kk,
                                    "paid_as": "nik" if by_nik else "kk" if by_kk else None,
                                    "paid_elsewhere": None if by_nik or by_kk else elsewhere,
@@ -173,7 +177,8 @@ def _codes(store: Store, rows: list[dict]) -> dict[tuple, list[tuple[str, str]]]
 
 
 def _submission(store: Store, sid: str, cache: StoreCache | None) -> tuple | None:
-    """(created_at, program, period, kecamatan, superseded) of a complete submission, else None."""
+    """(created_at, program, period, kecamatan, superseded or withdrawn, withdrawn) of a recorded
+    submission (complete or withdrawn), else None."""
     def load() -> tuple | None:
         found = run(store.con, SUBMISSION, [sid])
         return found[0] if found else None
@@ -249,7 +254,7 @@ def _next_step(ctx: ApiContext, r: dict) -> str:
     if _paid(r):
         return (FAMILY_PAID_STEP if r.get("paid_as") == "kk" else PAID_STEP).format(batch=r["paid_by"])
     if r["superseded"]:
-        return SUPERSEDED_STEP
+        return WITHDRAWN_STEP if r.get("withdrawn") else SUPERSEDED_STEP
     if _paid_elsewhere(r):
         return PAID_ELSEWHERE_STEP.format(batch=r["paid_elsewhere"])
     if _elsewhere(r) and not r["decision"]:
@@ -273,7 +278,7 @@ def _events(ctx: ApiContext, rows: list[dict]) -> list[dict]:
             "time": r["created_at"].isoformat(timespec="seconds"), "program": r["program"],
             "period": r["period"], "kecamatan": r["kecamatan"],
             "kecamatan_name": regions.describe(r["kecamatan"]), "status": r["status"],
-            "superseded": r["superseded"],
+            "superseded": r["superseded"], "withdrawn": bool(r.get("withdrawn")),
             "reasons": [{"code": c, "message": catalog[c].title_id if c in catalog else c}
                         for c in dict.fromkeys(c for c, _ in r["codes"])],
             "next_step": _next_step(ctx, r), "engine_status": r["engine_status"], "decision": decided,
@@ -445,12 +450,12 @@ def by_name(ctx: ApiContext, store: Store, user: User, nama: str, kecamatan: str
                         "Give a name of at least 3 letters and a kecamatan.")
     names = query(store.con, """
         SELECT DISTINCT r.nama FROM row_results r
-        JOIN submissions s ON s.id = r.submission_id AND s.state = 'complete'
+        JOIN submissions s ON s.id = r.submission_id AND s.state IN ('complete', 'withdrawn')
         WHERE s.kecamatan = ? AND r.nik_ok AND r.nama IS NOT NULL""", [code])
     same = names.filter(name_key(pl.col("nama")) == key)["nama"].to_list() if names.height else []
     people = run(store.con, """
         SELECT r.nik, min(r.nama) FROM row_results r
-        JOIN submissions s ON s.id = r.submission_id AND s.state = 'complete'
+        JOIN submissions s ON s.id = r.submission_id AND s.state IN ('complete', 'withdrawn')
         WHERE s.kecamatan = ? AND r.nik_ok AND list_contains(?::VARCHAR[], r.nama)
         GROUP BY r.nik ORDER BY r.nik LIMIT ?""", [code, same, MAX_NAME_MATCHES + 1]) if same else []
     matches = [{"nik_masked": mask_nik(nik), "nama": shown, "events": _events(ctx, story_rows(store, nik, ctx.cache, _household(ctx), _partners(ctx)))}

@@ -39,7 +39,8 @@ class LookupEvent(BaseModel):
     kecamatan: str
     kecamatan_name: str
     status: Literal["accepted", "review", "rejected"]
-    superseded: bool
+    superseded: bool = Field(description="Daftar ini tidak berlaku lagi: digantikan kiriman ulang, atau ditarik")
+    withdrawn: bool = Field(False, description="Daftar ini ditarik oleh kecamatan atau Dinas Sosial")
     reasons: list[Reason]
     next_step: str
     engine_status: Literal["accepted", "review", "rejected"] = Field(

@@ -209,11 +209,14 @@ def withdraw_submission(ctx: ApiContext, store: Store, user: User, submission_id
     when are kept."""
     import datetime as dt
 
-    kecamatan, _ = _kecamatan_of(store, submission_id)
+    kecamatan, job = _kecamatan_of(store, submission_id)
     if kecamatan is None or (user.role == "operator" and kecamatan != user.kecamatan):
         raise _not_found()
     with ctx.write_lock:
         found = run(store.con, "SELECT state, superseded_by FROM submissions WHERE id = ?", [submission_id])
+        if job is not None and job["state"] == "failed" or found and found[0][0] == "failed":
+            raise api_error(409, "job_failed", "Berkas ini tidak dapat divalidasi, jadi daftarnya tidak pernah berlaku "
+                            "dan tidak perlu ditarik.", "This file could not be validated: its list never counted.")
         if not found:
             raise api_error(409, "not_ready", "Validasi daftar ini belum selesai; tunggu hingga selesai.",
                             "Validation of this list has not finished.")
@@ -231,4 +234,22 @@ def withdraw_submission(ctx: ApiContext, store: Store, user: User, submission_id
             restored = run(store.con, """UPDATE submissions SET superseded_by = NULL
                                          WHERE superseded_by = ? AND state = 'complete' RETURNING id""", [submission_id])
     return {"submission_id": submission_id, "state": "withdrawn", "withdrawn_by": user.name,
-            "withdrawn_at": now.isoformat(timespec="seconds"), "restored": restored[0][0] if restored else None}
+            "withdrawn_at": now.isoformat(timespec="seconds"), "restored": restored[0][0] if restored else None,
+            "flagged_elsewhere": flagged_elsewhere(store, submission_id)}
+
+
+def flagged_elsewhere(store: Store, submission_id: str) -> list[dict]:
+    """Live lists with rows rejected as being on another list (GANDA_ANTAR_KECAMATAN,
+    GANDA_ANTAR_PROGRAM) whose person is on this one: once this list is withdrawn those rows stay
+    rejected until their kecamatan sends the list again (the checks run when a list is sent)."""
+    return [{"submission_id": sid, "program": program, "period": period, "kecamatan": kec, "rows": n}
+            for sid, program, period, kec, n in run(store.con, """
+        SELECT s.id, s.program, s.period, s.kecamatan, count(DISTINCT r.row)
+        FROM findings f
+        JOIN row_results r ON r.submission_id = f.submission_id AND r.row = f.row
+        JOIN submissions s ON s.id = f.submission_id
+        WHERE f.code IN ('GANDA_ANTAR_KECAMATAN', 'GANDA_ANTAR_PROGRAM') AND s.state = 'complete'
+          AND s.superseded_by IS NULL AND s.id <> ?
+          AND (r.nik IN (SELECT nik FROM row_results WHERE submission_id = ? AND nik_ok)
+               OR r.no_kk IN (SELECT no_kk FROM row_results WHERE submission_id = ? AND no_kk IS NOT NULL))
+        GROUP BY ALL ORDER BY s.kecamatan, s.program""", [submission_id, submission_id, submission_id])]

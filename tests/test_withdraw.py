@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi.testclient import TestClient
 from test_api import SAMPLE, Api, upload, wait_job
 
@@ -30,7 +32,8 @@ def test_a_list_sent_for_the_wrong_period_is_withdrawn_and_counts_nowhere(tmp_pa
         done = client.post(f"/api/v1/submissions/{wrong}/withdraw", headers=op)
         assert done.status_code == 200, done.text
         assert done.json() | {"withdrawn_at": None} == {"submission_id": wrong, "state": "withdrawn", "withdrawn_at": None,
-                                                        "withdrawn_by": "Operator Medan Baru", "restored": None}
+                                                        "withdrawn_by": "Operator Medan Baru", "restored": None,
+                                                        "flagged_elsewhere": []}
         assert _live(a, "pkh", "2026-T3") == []
         again = client.post(f"/api/v1/submissions/{wrong}/withdraw", headers=fin)
         assert again.status_code == 409 and again.json()["error"]["code"] == "withdrawn"
@@ -38,6 +41,8 @@ def test_a_list_sent_for_the_wrong_period_is_withdrawn_and_counts_nowhere(tmp_pa
         gate = client.post("/api/v1/batches/check", headers=fin, json={"program": "pkh", "period": "2026-T3"})
         assert gate.status_code == 400 and gate.json()["error"]["code"] == "empty_batch"
         assert client.get(f"/api/v1/submissions/{wrong}", headers=op).status_code == 200
+        drill = client.get(f"/api/v1/finance/submissions/{wrong}/reasons", headers=fin)
+        assert drill.status_code == 409 and "sudah ditarik oleh Operator Medan Baru" in drill.json()["error"]["message"]
 
 
 def test_withdrawing_a_resent_list_makes_the_one_it_replaced_live_again_and_the_pages_say_so(tmp_path):
@@ -71,3 +76,51 @@ def test_withdrawing_a_resent_list_makes_the_one_it_replaced_live_again_and_the_
         assert "Unduh daftar diterima (daftar lama, sudah digantikan)" in old.text and third
         named = fin.get(f"/keuangan/pengajuan/{first}/diterima.csv").headers["content-disposition"]
         assert "diterima-digantikan_pkh_2026-T1_127117" in named
+
+
+def test_a_person_paid_before_the_list_was_withdrawn_is_still_told_paid(tmp_path):
+    """The payment stands: the council look-up and the citizen's status still find the row (told
+    as on a withdrawn list), and say the person was paid."""
+    from test_batch import BARU, fill_good, nik
+    from test_batch_api import _check_and_approve
+
+    from validator.store import Store
+
+    a = Api(tmp_path)
+    paid = nik(BARU, 3)
+    with Store(a.store_path) as db:
+        fill_good(db, period="2026-S5")
+        db.con.execute("UPDATE row_results SET tanggal_lahir = DATE '1968-05-27' WHERE nik = ?", [paid])
+    born = dt.date(1968, 5, 27)
+    with TestClient(a.app) as client:
+        _check_and_approve(client, a.headers["finance"], "2026-S5")
+        before = client.post("/api/v1/status", json={"nik": paid, "tanggal_lahir": born.isoformat()}).json()
+        assert before["stage"] == "disetujui_untuk_pencairan" and before["in_approved_disbursement"] is True
+        assert client.post("/api/v1/submissions/baru-2026-S5/withdraw", headers=a.headers["finance"]).status_code == 200
+        after = client.post("/api/v1/status", json={"nik": paid, "tanggal_lahir": born.isoformat()}).json()
+        assert after["stage"] == "disetujui_untuk_pencairan" and after["in_approved_disbursement"] is True
+        events = client.get(f"/api/v1/lookup?nik={paid}", headers=a.headers["council"]).json()["events"]
+        [event] = [e for e in events if e["kecamatan"] == BARU]
+        assert event["withdrawn"] is True and event["superseded"] is True and "pkh_2026-S5_v1" in event["next_step"]
+        # Sunggal's row 5 was rejected as a duplicate of this Medan Baru person: it stays so until
+        # Sunggal sends its list again, and the withdrawal says so.
+        from api.services import flagged_elsewhere
+
+        view = a.app.state.ctx.view()
+        try:
+            assert flagged_elsewhere(view, "baru-2026-S5") == [
+                {"submission_id": "sunggal-2026-S5", "program": "pkh", "period": "2026-S5", "kecamatan": "127102",
+                 "rows": 1}]
+        finally:
+            view.close()
+
+
+def test_a_file_that_could_not_be_validated_has_nothing_to_withdraw(tmp_path):
+    a = Api(tmp_path)
+    with TestClient(a.app) as client:
+        op = a.headers["operator"]
+        r = upload(client, op, b"Nama,Alamat\nSITI,JL MAWAR\n", "tanpa_nik.csv")
+        assert wait_job(client, op, r.json()["job_id"])["state"] == "failed"
+        refused = client.post(f"/api/v1/submissions/{r.json()['submission_id']}/withdraw", headers=op)
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "job_failed"
+        assert "tidak pernah berlaku" in refused.json()["error"]["message"]

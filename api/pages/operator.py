@@ -121,6 +121,8 @@ def result_page(request: Request, ctx: Ctx, store: StoreDep, user: PageUser, sub
                   program=ctx.rules.programs.get(doc["program"]), catalog=catalog,
                   replaced_by=replaced_by, live=state == "complete" and replaced_by is None,
                   withdrawn=(withdrawn_by, withdrawn_at) if state == "withdrawn" else None,
+                  flagged=[f | {"name": load_regions().describe(f["kecamatan"])}
+                           for f in services.flagged_elsewhere(store, submission_id)] if state == "withdrawn" else [],
                   kecamatan=load_regions().describe(doc["kecamatan"]) if doc.get("kecamatan") else "-")
 
 

@@ -296,8 +296,8 @@ def approve(store: Store, rules: Rulebook, program_id: str, period: str, *, acto
                               code="gate_failed")
         rows = mark_paid_elsewhere(live_rows(store, program, period), paid_by_exclusive(store, rules, program, period))
         if fingerprint(rows) != last["fingerprint"]:
-            raise GateRefused(f"Data batch {batch['id']} berubah sejak pemeriksaan terakhir (daftar baru atau "
-                              "keputusan keuangan). Jalankan pemeriksaan lagi sebelum menyetujui.",
+            raise GateRefused(f"Data batch {batch['id']} berubah sejak pemeriksaan terakhir (daftar baru, daftar "
+                              "yang ditarik, atau keputusan keuangan). Jalankan pemeriksaan lagi sebelum menyetujui.",
                               "The batch changed since its last check; check again.", code="stale_check")
         return _freeze(store, rules, program, batch, last, rows, actor)
 
