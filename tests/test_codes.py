@@ -678,15 +678,21 @@ def test_a_kecamatan_beside_its_kabupaten_named_like_a_kecamatan_there():
     regions = load_regions()
     assert resolve_kecamatan(regions, "Batee, Pidie", ["1107"]) == "110703"
     assert resolve_kecamatan(regions, "Winong, Kab. Pati", ["3318"]) == "331804"
+    # Both readings fit "Winong, Pati" (Kec. Winong of Kab. Pati; desa Winong of Kec. Pati): the
+    # sender's own kecamatan wins, so Kec. Pati's operator writing its desa is not KECAMATAN_BEDA.
+    assert resolve_kecamatan(regions, "Winong, Pati", ["331810", "3318"]) == "331810"
+    assert resolve_kecamatan(regions, "Winong, Pati", ["331804", "3318"]) == "331804"
     assert resolve_kecamatan(regions, "Merdeka, Medan Baru", ["1271"]) == "127117"
 
 
-def test_a_kecamatan_code_retired_before_2016_sends_no_list(tmp_path):
+def test_a_kecamatan_code_no_longer_in_use_sends_no_list_and_names_todays(tmp_path):
     from tests.conftest import make_rows, write_csv
     from validator.engine import validate
     from validator.errors import UserError
 
     headers, body = make_rows("pkh", [{}])
-    with pytest.raises(UserError) as refused:
-        validate(write_csv(tmp_path / "l.csv", headers, body), "pkh", kecamatan="32.07.22")
-    assert refused.value.code == "bad_kecamatan"
+    for old, now in (("32.07.22", "32.18.09"), ("91.01.01", "93.01.01")):  # Merauke before Papua Selatan (2022)
+        with pytest.raises(UserError) as refused:
+            validate(write_csv(tmp_path / "l.csv", headers, body), "pkh", kecamatan=old)
+        assert refused.value.code == "bad_kecamatan" and "sudah tidak berlaku" in refused.value.message_id
+        assert f"sekarang {now}" in refused.value.message_id

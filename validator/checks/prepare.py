@@ -106,7 +106,8 @@ def resolve_bank(rules: Rulebook, written: str) -> str | None:
 
 def resolve_kecamatan(regions: Regions, written: str, near: list[str]) -> str | None:
     """A kecamatan column cell as a 6-digit code: a code as written, else the name, preferring
-    kecamatan inside `near` (the sender's kabupaten, the program's area) when names repeat."""
+    kecamatan inside `near` (the sender's kecamatan and kabupaten, the program's area) when names
+    repeat."""
     digits = re.sub(r"\D", "", written)
     if len(digits) in (6, 10) and not re.search(r"[A-Za-z]", written):
         return digits[:6]  # a kelurahan's code (12.71.17.1001) lies in its kecamatan
@@ -138,14 +139,20 @@ def resolve_kecamatan(regions: Regions, written: str, near: list[str]) -> str | 
         if len(parts) > 1:
             named = {p: c for p in parts if (c := resolve_kecamatan(regions, p, near))}
             codes = set(named.values())
-            if len(codes) > 1:  # "Batee, Pidie": Pidie is the kabupaten of Kecamatan Batee here
-                named = {p: c for p, c in named.items()
-                         if not any(_names_kabupaten(regions, p, other) for other in codes - {c})}
-                codes = set(named.values())
-            if len(codes) > 1:
-                codes = {c for p, c in named.items()
-                         if not any(place_key(p) in regions.village_keys.get(other, ()) for other in codes - {c})}
-            return codes.pop() if len(codes) == 1 else None
+            if len(codes) <= 1:
+                return codes.pop() if codes else None
+            # "Batee, Pidie": Pidie is the kabupaten of Kecamatan Batee; "Merdeka, Medan Baru":
+            # Merdeka is a kelurahan of Medan Baru. Where both readings fit ("Winong, Pati": Kec.
+            # Winong of Kab. Pati, or desa Winong of Kec. Pati), the sender's own kecamatan wins.
+            by_kabupaten = {c for p, c in named.items()
+                            if not any(_names_kabupaten(regions, p, other) for other in codes - {c})}
+            by_village = {c for p, c in named.items()
+                          if not any(place_key(p) in regions.village_keys.get(other, ()) for other in codes - {c})}
+            readings = [r for r in (by_kabupaten, by_village) if len(r) == 1]
+            sender = near[0] if near and len(near[0]) == 6 else None
+            if any(sender in r for r in readings):
+                return sender
+            return next(iter(readings[0])) if readings else None
     return None
 
 
@@ -248,7 +255,7 @@ def prepare(frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
          & (pl.col("_dob") >= pl.lit(years_before(today, 120)))).alias("_dob_ok"),
     )
     banks = map_unique(out["_bank_raw"], lambda v: resolve_bank(ctx.rules, v))
-    near = [p for p in ([ctx.sender[:4]] if ctx.sender else []) + ctx.program.area]
+    near = [p for p in ([ctx.sender, ctx.sender[:4]] if ctx.sender else []) + ctx.program.area]
     kecs = map_unique(out["_kec_raw"], lambda v: resolve_kecamatan(ctx.regions, v, near))
     own = place_key(ctx.regions.name(ctx.sender)) if ctx.sender else None
     is_sender = map_unique(out["_kec_raw"], lambda v: kecs[v] == ctx.sender or place_key(v) == own)
