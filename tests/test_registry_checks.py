@@ -316,7 +316,9 @@ def test_deceased_statuses(tmp_path, status):
 @pytest.mark.parametrize("status", ["aktif", "pindah", "Tidak Aktif", "matikan",
                                     # a death said of a relative, or negated, is not the person's
                                     "Aktif (suami meninggal)", "AKTIF - ISTRI SUDAH WAFAT", "aktif, suaminya meninggal",
-                                    "Hidup, orang tua meninggal", "tidak meninggal", "Belum meninggal"])
+                                    "Hidup, orang tua meninggal", "tidak meninggal", "Belum meninggal",
+                                    "Aktif (Suami: Meninggal)", "aktif - suami-meninggal", "aktif; istri yg meninggal",
+                                    "aktif - suami sdh meninggal"])
 def test_statuses_that_are_not_death(tmp_path, status):
     assert "DTKS_MENINGGAL" not in codes_by_row(run(tmp_path, "pkh", [{}], [{"status": status}]))[0]
 

@@ -37,12 +37,12 @@ KEYS = "bansos_list_keys"
 _DEATH = r"(meninggal|wafat|almarhum|almarhumah|alm|mati)([^a-z]|$)"
 DECEASED = r"(^|[^a-z])" + _DEATH
 # A death word negated or said of a relative is not the person's: "aktif (suami meninggal)",
-# "Aktif - istri sudah wafat", "tidak meninggal": the words joined by spaces only, so "Tidak
-# (Meninggal)" and "TIDAK - MENINGGAL DUNIA" (not active: deceased) stay deaths. ("Kepala keluarga
-# meninggal" stays a death: the record may be the head of the family's own.) Removed before
-# DECEASED is looked for.
-NOT_THE_PERSON = (r"(^|[^a-z])(tidak|belum|bukan|(suami|istri|isteri|ayah|bapak|ibu|anak|pasangan|orang ?tua|ortu)"
-                  r"(nya)?)\s+((sudah|telah|yang)\s+)?" + _DEATH)
+# "Aktif - istri sudah wafat", "Aktif (Suami: Meninggal)", "tidak meninggal": a negation joined by
+# spaces only, so "Tidak (Meninggal)" and "TIDAK - MENINGGAL DUNIA" (not active: deceased) stay
+# deaths. ("Kepala keluarga meninggal" stays a death: the record may be the head of the family's
+# own.) Removed before DECEASED is looked for.
+NOT_THE_PERSON = (r"(^|[^a-z])((tidak|belum|bukan)\s+|(suami|istri|isteri|ayah|bapak|ibu|anak|pasangan|orang ?tua|ortu)"
+                  r"(nya)?[^a-z]+)((sudah|sdh|telah|yang|yg)[^a-z]+)?" + _DEATH)
 
 
 def deceased(status: pl.Expr) -> pl.Expr:
