@@ -115,10 +115,11 @@ class SameOrigin:
     The session cookie is SameSite=Lax, so another site's form cannot act in a signed-in user's
     name; but the login form needs no cookie: a hostile page could sign a real operator in with the
     attacker's token (login CSRF), and the operator's next upload would land where the attacker
-    reads it. A browser says where a request comes from: `Sec-Fetch-Site: cross-site` (every
-    current browser) is refused whatever the Host, so a proxy that rewrites Host changes nothing;
-    without that header, an `Origin` naming another host than this server's (Host or
-    X-Forwarded-Host, default ports alike) is refused. A request with neither (curl, scripts, the
+    reads it. A browser says where a request comes from: `Sec-Fetch-Site: same-origin` passes and
+    `cross-site` is refused whatever the Host, so a proxy that rewrites Host changes nothing; for
+    `same-site` (a sibling subdomain, another port of the host) or without that header, an
+    `Origin` naming another host than this server's (Host or X-Forwarded-Host, default ports
+    alike) is refused. A request with neither (curl, scripts, the
     API's clients) is no browser's cross-site form and passes."""
 
     UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
@@ -134,9 +135,11 @@ class SameOrigin:
         origin = headers.get(b"origin", b"").decode("latin-1").strip()
         # (Behind a proxy that rewrites Host, the proxy's X-Forwarded-Host names the public one.)
         hosts = [headers.get(h, b"").decode("latin-1").split(",")[0].strip() for h in (b"host", b"x-forwarded-host")]
-        if fetch_site:
-            allowed = fetch_site != "cross-site"
-        else:
+        if fetch_site in ("same-origin", "none"):  # the page itself, or typed in the address bar
+            allowed = True
+        elif fetch_site == "cross-site":
+            allowed = False
+        else:  # "same-site" (a sibling subdomain, another port) or no such header: by Origin
             allowed = not origin or any(_same_host(origin, h) for h in hosts)
         if allowed:
             return await self.app(scope, receive, send)

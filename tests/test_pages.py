@@ -594,3 +594,7 @@ def test_a_form_posted_from_another_site_is_refused_the_login_too(tmp_path):
         cross = c.post("/masuk", data={"token": token}, follow_redirects=False,
                        headers={"Origin": "http://testserver", "Sec-Fetch-Site": "cross-site"})
         assert cross.status_code == 403
+        sibling = c.post("/masuk", data={"token": token}, follow_redirects=False,
+                         headers={"Origin": "https://evil.pemkomedan.go.id", "Host": "bansos.pemkomedan.go.id",
+                                  "Sec-Fetch-Site": "same-site"})
+        assert sibling.status_code == 403  # another app of the same domain is another site here
