@@ -70,8 +70,14 @@ def write_outputs(outcome, out_dir: Path, extra: dict | None = None,
                 # final result.json is rendered (half a second on a big list), so a run killed now
                 # leaves no results rather than the replaced list's. A run that fails or is killed
                 # before recording leaves them as they were.
-                for k in ("json", "xlsx"):
-                    final[k].unlink(missing_ok=True)
+                # (Renamed first, both at once in effect: deleting a big result.json takes a
+                # moment, during which a kill would leave the earlier result.xlsx alone.)
+                stale = [final[k].with_name(f".{final[k].name}.{os.getpid()}.old") for k in ("xlsx", "json")]
+                for k, old in zip(("xlsx", "json"), stale, strict=True):
+                    if final[k].exists():
+                        os.replace(final[k], old)
+                for old in stale:
+                    old.unlink(missing_ok=True)
                 try:
                     tmp["json"].write_bytes(render_json(outcome, extra))
                 except OSError:
@@ -128,7 +134,7 @@ def _why(exc: OSError) -> str:
     return _WHY.get(exc.errno or 0, exc.strerror or "galat sistem")
 
 
-_TEMP = re.compile(r"^\.result\.(?:json|xlsx|parts)\.(\d+)\.tmp$")
+_TEMP = re.compile(r"^\.result\.(?:json|xlsx|parts)\.(\d+)\.(?:tmp|old)$")
 
 
 def remove_temp(path: Path) -> None:
