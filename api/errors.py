@@ -99,8 +99,12 @@ def _validation_text(exc: RequestValidationError) -> tuple[str, str]:
         text = "Isi permintaan bukan JSON yang sah."
     else:
         text = f"Isian '{name}' tidak sah."
-    more = f" (dan {len(errors) - 1} isian lain)" if len(errors) > 1 else ""
-    return text + more, f"Field '{field}': {first.get('msg', 'invalid')}."
+    # (A field of several types reports one error per type tried: one field, not several.)
+    fields = {tuple(str(p) for p in e.get("loc", ()) if not isinstance(p, int) and str(p) not in _TYPE_NAMES
+                    and "[" not in str(p)) for e in errors}
+    more = f" (dan {len(fields) - 1} isian lain)" if len(fields) > 1 else ""
+    said = first.get("msg", "invalid") if len(errors) == len(fields) else "invalid"
+    return text + more, f"Field '{field}': {said}."
 
 
 def wants_page(scope) -> bool:

@@ -243,16 +243,20 @@ def test_the_api_reads_a_pagu_as_the_page_does_and_refuses_what_it_cannot_be(tmp
         assert typed.status_code == 200, typed.text
         assert (typed.json()["batch"]["pagu"], typed.json()["batch"]["kuota"]) == (40_000_000, 2500)
         assert check(40_000_000.0).status_code == 200
+        assert check(None, 2500.000001).status_code == 422  # never rounded
         fraction = check(40_000_000.5)
         assert fraction.status_code == 422 and fraction.json()["error"]["code"] == "bad_number"
         for huge in ({"pagu": 10**30}, {"kuota": 2**31}):
             r = check(huge.get("pagu"), huge.get("kuota"))
             assert r.status_code == 422 and "terlalu besar" in r.json()["error"]["message"], r.text
-        readable = check(2 * 10**15).json()["error"]["message"]  # 16 digits, yet no NIK: not masked
-        assert "Pagu 2.000.000.000.000.000 terlalu besar (paling banyak 1.000.000.000.000.000)" in readable
+        readable = check(2 * 10**15).json()["error"]["message"]
+        assert "Pagu yang diisi terlalu besar (paling banyak Rp1.000.000.000.000.000)" in readable
+        pasted = check(1271171404511017).json()["error"]["message"]  # a NIK pasted into the field
+        assert "1271171404511017" not in pasted and "1.271.171.404.511.017" not in pasted
         assert check(True).status_code == 422  # a yes/no is no amount
         listed = check([1])
-        assert listed.status_code == 422 and "Isian 'pagu' tidak sah" in listed.json()["error"]["message"]
+        assert listed.status_code == 422 and listed.json()["error"]["message"] == "Isian 'pagu' tidak sah."
+        assert listed.json()["error"]["message_en"] == "Field 'pagu': invalid."
 
 
 def test_a_kuota_below_what_was_paid_fails_the_gate_and_the_page_says_by_how_much(tmp_path):

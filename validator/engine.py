@@ -18,7 +18,7 @@ from validator.ingest import ListData, check_file, read_list, sha256_of
 from validator.reports.messages import context_params, render
 from validator.rulebook import Program, Rulebook, load_rules
 from validator.store import Store, history
-from validator.wilayah import Regions, load_regions, normalise_kecamatan_code
+from validator.wilayah import Regions, load_regions, normalise_kecamatan_code, place_key
 
 Progress = Callable[[str, float], None]
 
@@ -90,7 +90,19 @@ def parse_kecamatan(text: str | None, regions: Regions) -> str | None:
     if text is None or text == "":
         return None
     code = normalise_kecamatan_code(text)
-    if code is None or code not in regions.named_kecamatan:  # (a code retired before 2016 sends no list)
+    if code in regions.kecamatan and code not in regions.current_kecamatan:
+        # A code no longer in use (Merauke was 91.01.01 until Papua Selatan, 2022): a list sent
+        # under it would not meet the same kecamatan's lists sent under today's code.
+        name = regions.name(code)
+        now = [c for c in regions.kecamatan_by_key.get(place_key(name), ()) if c in regions.current_kecamatan]
+        dotted = lambda c: f"{c[:2]}.{c[2:4]}.{c[4:]}"  # noqa: E731
+        hint_id = f" Kode yang berlaku untuk {name} sekarang {', '.join(dotted(c) for c in now)}." if now else ""
+        hint_en = f" {name} is now {', '.join(dotted(c) for c in now)}." if now else ""
+        raise UserError(f"Kode kecamatan {dotted(code)} ({name}) sudah tidak berlaku dalam daftar Kemendagri "
+                        f"terbaru.{hint_id} Tulis kode kecamatan yang berlaku sekarang.",
+                        f"Kecamatan code {dotted(code)} ({name}) is no longer in use.{hint_en} Use today's code.",
+                        code="bad_kecamatan")
+    if code is None or code not in regions.named_kecamatan:
         typed = mask_echo(text, 7)  # a mistyped 6-digit code stays readable; a NIK does not come back
         raise UserError(
             f"Kode kecamatan '{typed}' tidak dikenal. Tulis kode Kemendagri 6 angka, misalnya 12.71.17 atau 127117.",

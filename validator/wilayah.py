@@ -39,6 +39,7 @@ class Regions:
     # the kecamatan renumbered by the splits of 2012-2015) are valid NIK prefixes only: a name
     # such as "Pangandaran" is today's 32.18.09, never the 32.07.22 it was until 2012.
     named_kecamatan: frozenset[str] = frozenset()
+    current_kecamatan: frozenset[str] = frozenset()  # in the latest version (2025)
 
     @cached_property
     def village_keys(self) -> dict[str, frozenset[str]]:
@@ -81,7 +82,8 @@ def load_regions(path: Path = DATA) -> Regions:
     for code, name in zip(named["kode"], named["nama"], strict=True):
         by_key.setdefault(place_key(name), []).append(code)
     return Regions(by_level[1], by_level[2], by_level[3], names,
-                   {k: tuple(v) for k, v in by_key.items()}, path, frozenset(named["kode"]))
+                   {k: tuple(v) for k, v in by_key.items()}, path, frozenset(named["kode"]),
+                   frozenset(named.filter(pl.col("current"))["kode"]))
 
 
 def normalise_kecamatan_code(text: str | None) -> str | None:

@@ -45,7 +45,7 @@ def _whole(value: bool | int | float | str | None, what: str) -> int | None:
         return value
     if isinstance(value, float):
         if not value.is_integer():
-            value = f"{value:.2f}"  # refused below with the page's own words
+            value = repr(value)  # refused below with the page's own words (2500.000001 too)
         else:
             return int(value)
     return service.parse_number(str(value), what)

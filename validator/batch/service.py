@@ -152,13 +152,13 @@ def _limits(pagu: float | None, kuota: int | None) -> None:
         raise UserError("Pagu tidak boleh negatif.", "The budget ceiling cannot be negative.", code="bad_pagu")
     if kuota is not None and kuota < 0:
         raise UserError("Kuota tidak boleh negatif.", "The quota cannot be negative.", code="bad_kuota")
+    # (What was typed is not quoted back: a NIK pasted into the field would come back whole.)
     if pagu is not None and pagu > MAX_PAGU:
-        typed = thousands(int(pagu)) if pagu < 10**21 else "itu"
-        raise UserError(f"Pagu {typed} terlalu besar (paling banyak {thousands(MAX_PAGU)}); periksa "
-                        "jumlah angka nolnya.", "The budget ceiling is too large; check its zeros.", code="bad_pagu")
+        raise UserError(f"Pagu yang diisi terlalu besar (paling banyak Rp{thousands(MAX_PAGU)}); periksa jumlah "
+                        "angka nolnya.", "The budget ceiling is too large; check its zeros.", code="bad_pagu")
     if kuota is not None and kuota > MAX_KUOTA:
-        raise UserError(f"Kuota {thousands(kuota)} terlalu besar (paling banyak {thousands(MAX_KUOTA)} penerima); "
-                        "periksa jumlah angka nolnya.", "The quota is too large; check its zeros.", code="bad_kuota")
+        raise UserError(f"Kuota yang diisi terlalu besar (paling banyak {thousands(MAX_KUOTA)} penerima); periksa "
+                        "jumlah angka nolnya.", "The quota is too large; check its zeros.", code="bad_kuota")
 
 
 def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: float | None,
