@@ -325,7 +325,9 @@ def test_statuses_that_are_not_death(tmp_path, status):
 
 @pytest.mark.parametrize("status", ["Kepala keluarga meninggal", "Ahli waris (penerima meninggal)",
                                     "Aktif (suami meninggal), meninggal 2025", "Tidak (Meninggal)",
-                                    "TIDAK - MENINGGAL DUNIA", "Tidak aktif - meninggal"])
+                                    "TIDAK - MENINGGAL DUNIA", "Tidak aktif - meninggal",
+                                    # a role and a status of the record's own person
+                                    "Istri - Meninggal Dunia", "ibu (meninggal)", "anak: meninggal"])
 def test_a_death_beside_a_relatives_word_is_still_the_persons(tmp_path, status):
     assert codes_by_row(run(tmp_path, "pkh", [{}], [{"status": status}])) == [{"DTKS_MENINGGAL"}]
 

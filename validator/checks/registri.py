@@ -37,12 +37,21 @@ KEYS = "bansos_list_keys"
 _DEATH = r"(meninggal|wafat|almarhum|almarhumah|alm|mati)([^a-z]|$)"
 DECEASED = r"(^|[^a-z])" + _DEATH
 # A death word negated or said of a relative is not the person's: "aktif (suami meninggal)",
-# "Aktif - istri sudah wafat", "Aktif (Suami: Meninggal)", "tidak meninggal": a negation joined by
-# spaces only, so "Tidak (Meninggal)" and "TIDAK - MENINGGAL DUNIA" (not active: deceased) stay
-# deaths. ("Kepala keluarga meninggal" stays a death: the record may be the head of the family's
-# own.) Removed before DECEASED is looked for.
-NOT_THE_PERSON = (r"(^|[^a-z])((tidak|belum|bukan)\s+|(suami|istri|isteri|ayah|bapak|ibu|anak|pasangan|orang ?tua|ortu)"
-                  r"(nya)?[^a-z]+)((sudah|sdh|telah|yang|yg)[^a-z]+)?" + _DEATH)
+# "Aktif - istri sudah wafat", "Aktif (Suami: Meninggal)", "tidak meninggal". A negation or a
+# relative joined to the death word by punctuation alone is a role and a status of the record's
+# own person: "Tidak (Meninggal)", "TIDAK - MENINGGAL DUNIA", "Istri - Meninggal Dunia", "ibu:
+# meninggal" stay deaths; a relative so joined is another person only after the record's own
+# active status. ("Kepala keluarga meninggal" stays a death: the record may be the head's own.)
+# Removed before DECEASED is looked for.
+_RELATIVE = r"(suami|istri|isteri|ayah|bapak|ibu|anak|pasangan|orang ?tua|ortu)(nya)?"
+_ALREADY = r"(sudah|sdh|telah|yang|yg)"
+NOT_THE_PERSON = (
+    r"(^|[^a-z])("
+    r"(tidak|belum|bukan)\s+"  # a negation: "tidak meninggal"
+    rf"|{_RELATIVE}\s+({_ALREADY}\s+)?"  # a relative, by spaces: "suami meninggal", "istri sudah wafat"
+    # a relative after the person's own active status: "Aktif (Suami: Meninggal)", "aktif; istri yg meninggal"
+    rf"|(aktif|hidup|layak)[^a-z]+{_RELATIVE}[^a-z]+({_ALREADY}[^a-z]+)?"
+    r")" + _DEATH)
 
 
 def deceased(status: pl.Expr) -> pl.Expr:
