@@ -244,6 +244,7 @@ def test_the_api_reads_a_pagu_as_the_page_does_and_refuses_what_it_cannot_be(tmp
         assert (typed.json()["batch"]["pagu"], typed.json()["batch"]["kuota"]) == (40_000_000, 2500)
         assert check(40_000_000.0).status_code == 200
         assert check(None, 2500.000001).status_code == 422  # never rounded
+        assert check(None, 12.345).status_code == 422 and check(999.999).status_code == 422  # no thousands dot in JSON
         fraction = check(40_000_000.5)
         assert fraction.status_code == 422 and fraction.json()["error"]["code"] == "bad_number"
         for huge in ({"pagu": 10**30}, {"kuota": 2**31}):

@@ -90,18 +90,17 @@ def parse_kecamatan(text: str | None, regions: Regions) -> str | None:
     if text is None or text == "":
         return None
     code = normalise_kecamatan_code(text)
-    if code in regions.kecamatan and code not in regions.current_kecamatan:
-        # A code no longer in use (Merauke was 91.01.01 until Papua Selatan, 2022): a list sent
-        # under it would not meet the same kecamatan's lists sent under today's code.
+    if code in regions.kecamatan and code not in regions.named_kecamatan:
+        # A code from before 2016, valid on NIKs issued then but sending no list (Pangandaran's
+        # 32.07.22 until 2012): today's code, where the name is one kecamatan's today.
         name = regions.name(code)
         now = [c for c in regions.kecamatan_by_key.get(place_key(name), ()) if c in regions.current_kecamatan]
-        dotted = lambda c: f"{c[:2]}.{c[2:4]}.{c[4:]}"  # noqa: E731
-        hint_id = f" Kode yang berlaku untuk {name} sekarang {', '.join(dotted(c) for c in now)}." if now else ""
-        hint_en = f" {name} is now {', '.join(dotted(c) for c in now)}." if now else ""
-        raise UserError(f"Kode kecamatan {dotted(code)} ({name}) sudah tidak berlaku dalam daftar Kemendagri "
-                        f"terbaru.{hint_id} Tulis kode kecamatan yang berlaku sekarang.",
-                        f"Kecamatan code {dotted(code)} ({name}) is no longer in use.{hint_en} Use today's code.",
-                        code="bad_kecamatan")
+        dotted = f"{code[:2]}.{code[2:4]}.{code[4:]}"
+        today = f"{now[0][:2]}.{now[0][2:4]}.{now[0][4:]}" if len(now) == 1 else None
+        raise UserError(f"Kode kecamatan {dotted} ({name}) sudah tidak berlaku sejak sebelum 2016."
+                        + (f" Kode {name} sekarang {today}." if today else "") + " Tulis kode yang berlaku sekarang.",
+                        f"Kecamatan code {dotted} ({name}) has not been in use since before 2016."
+                        + (f" {name} is now {today}." if today else ""), code="bad_kecamatan")
     if code is None or code not in regions.named_kecamatan:
         typed = mask_echo(text, 7)  # a mistyped 6-digit code stays readable; a NIK does not come back
         raise UserError(

@@ -44,10 +44,10 @@ def _whole(value: bool | int | float | str | None, what: str) -> int | None:
     if value is None or isinstance(value, int):
         return value
     if isinstance(value, float):
-        if not value.is_integer():
-            value = repr(value)  # refused below with the page's own words (2500.000001 too)
-        else:
-            return int(value)
+        if not value.is_integer():  # 12.345 too: a JSON number's dot is a decimal point, not thousands
+            raise UserError(f"{what} harus berupa angka bulat, tanpa angka di belakang koma.",
+                            f"{what} must be a whole number, without decimals.", code="bad_number")
+        return int(value)
     return service.parse_number(str(value), what)
 
 
