@@ -62,13 +62,15 @@ def mask_echo(text: str, min_digits: int = 6) -> str:
 
     def mask(m: re.Match) -> str:
         digits = re.sub(r"\D", "", m.group())
-        if len(digits) < min_digits:
-            return m.group()
-        if len(digits) == 16:
-            return digits[:6] + "******" + digits[-4:]
-        return "*" * (len(digits) - 3) + digits[-3:]
+        return m.group() if len(digits) < min_digits else _masked(digits)
 
     return _ECHO_RUN.sub(mask, str(text))
+
+
+def _masked(digits: str) -> str:
+    """A run of digits as every message shows it: a 16-digit one as a NIK (127117******0015),
+    any other to its last 3 digits."""
+    return digits[:6] + "******" + digits[-4:] if len(digits) == 16 else "*" * (len(digits) - 3) + digits[-3:]
 
 
 # Digits joined by at most one space, dot or dash: how a NIK is typed ("1271 1719 1175 0015").
@@ -78,14 +80,12 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 
 def mask_nik_like(text: str) -> str:
     """Every NIK or KK quoted in a message masked (127117******0015): a run of 16 or more digits
-    joined by at most one space, dot or dash (a longer one to its last 3). A date, a code, a file name's numbers or an amount
-    written with thousands dots (2.000.000.000.000.000) stay as written."""
+    joined by at most one space, dot or dash (a longer one to its last 3). A date, a code, a file
+    name's numbers or an amount written with thousands dots (2.000.000.000.000.000) stay as written."""
 
     def mask(m: re.Match) -> str:
         digits = re.sub(r"\D", "", m.group())
-        if len(digits) < 16 or _THOUSANDS.fullmatch(m.group()):
-            return m.group()
-        return digits[:6] + "******" + digits[-4:] if len(digits) == 16 else "*" * (len(digits) - 3) + digits[-3:]
+        return m.group() if len(digits) < 16 or _THOUSANDS.fullmatch(m.group()) else _masked(digits)
 
     return _NIK_RUN.sub(mask, str(text))
 
