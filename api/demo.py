@@ -18,6 +18,7 @@ from api.accounts import ROLE_TEXT, create_user
 from api.context import ApiContext
 from validator.store import Store
 from validator.store.history import new_submission_id
+from validator.wilayah import dotted
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_data"
@@ -87,7 +88,7 @@ def print_accounts(accounts, url: str) -> None:
     print(f"  Open {url} and log in with one of these tokens.")
     print(line)
     for name, role, kecamatan, token in accounts:
-        where = f", kecamatan {kecamatan[:2]}.{kecamatan[2:4]}.{kecamatan[4:]}" if kecamatan else ""
+        where = f", kecamatan {dotted(kecamatan)}" if kecamatan else ""
         print(f"  {name} ({ROLE_TEXT[role]}{where})")
         print(f"      {token}")
     print(line)

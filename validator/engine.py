@@ -18,7 +18,7 @@ from validator.ingest import ListData, check_file, read_list, sha256_of
 from validator.reports.messages import context_params, render
 from validator.rulebook import Program, Rulebook, load_rules
 from validator.store import Store, history
-from validator.wilayah import Regions, load_regions, normalise_kecamatan_code, place_key
+from validator.wilayah import Regions, dotted, load_regions, normalise_kecamatan_code, place_key
 
 Progress = Callable[[str, float], None]
 
@@ -95,11 +95,10 @@ def parse_kecamatan(text: str | None, regions: Regions) -> str | None:
         # 32.07.22 until 2012): today's code, where the name is one kecamatan's today.
         name = regions.name(code)
         now = [c for c in regions.kecamatan_by_key.get(place_key(name), ()) if c in regions.current_kecamatan]
-        dotted = f"{code[:2]}.{code[2:4]}.{code[4:]}"
-        today = f"{now[0][:2]}.{now[0][2:4]}.{now[0][4:]}" if len(now) == 1 else None
-        raise UserError(f"Kode kecamatan {dotted} ({name}) sudah tidak berlaku sejak sebelum 2016."
+        today = dotted(now[0]) if len(now) == 1 else None
+        raise UserError(f"Kode kecamatan {dotted(code)} ({name}) sudah tidak berlaku sejak sebelum 2016."
                         + (f" Kode {name} sekarang {today}." if today else "") + " Tulis kode yang berlaku sekarang.",
-                        f"Kecamatan code {dotted} ({name}) has not been in use since before 2016."
+                        f"Kecamatan code {dotted(code)} ({name}) has not been in use since before 2016."
                         + (f" {name} is now {today}." if today else ""), code="bad_kecamatan")
     if code is None or code not in regions.named_kecamatan:
         typed = mask_echo(text, 7)  # a mistyped 6-digit code stays readable; a NIK does not come back

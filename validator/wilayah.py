@@ -26,6 +26,12 @@ def code_digits(text: str) -> str:
     return re.sub(r"\D", "", str(text))
 
 
+def dotted(code: str) -> str:
+    """A region code as Kemendagri writes it: 12.71.17, 12.71.17.1001."""
+    d = code_digits(code)
+    return ".".join([d[:2], d[2:4], d[4:6], d[6:]][: 1 + (len(d) > 2) + (len(d) > 4) + (len(d) > 6)])
+
+
 @dataclass(frozen=True)
 class Regions:
     provinces: frozenset[str]
@@ -64,9 +70,7 @@ class Regions:
 
     def describe(self, code: str) -> str:
         """'Medan Baru (12.71.17)'."""
-        d = code_digits(code)
-        dotted = ".".join([d[:2], d[2:4], d[4:6], d[6:]][: 1 + (len(d) > 2) + (len(d) > 4) + (len(d) > 6)])
-        return f"{self.names.get(d, '?')} ({dotted})"
+        return f"{self.names.get(code_digits(code), '?')} ({dotted(code)})"
 
 
 @lru_cache(maxsize=1)
