@@ -59,12 +59,12 @@ def parse_amount(text: pl.Expr, is_num: pl.Expr | bool | None = None) -> pl.Expr
     s = s.struct.with_fields(
         body=f("s").str.replace_all(_DECORATION, ""), negative=f("s").str.contains(_NEGATIVE)
     )
-    s = s.struct.with_fields(scale=f("body").str.extract(_SCALE, 1).str.to_uppercase())
+    s = s.struct.with_fields(scale=f("body").str.extract(_SCALE, 1).str.to_uppercase(),
+                             bare=f("body").str.replace(_SCALE, ""))
     # Before a word, a short number only ("600rb", "1,5 jt"): "600.000 rb" or "1.250 jt" is a slip
     # (a thousand times too much), left unreadable rather than read as Rp600.000.000.
     s = s.struct.with_fields(body=pl.when(f("scale").is_null()).then(f("body"))
-                             .when(f("body").str.replace(_SCALE, "").str.contains(_SHORT))
-                             .then(f("body").str.replace(_SCALE, "")))
+                             .when(f("bare").str.contains(_SHORT)).then(f("bare")))
     # Once the layout is known to be well-formed, the value is all its digits scaled by the
     # number of decimals: no per-layout rewriting of separators is needed.
     digits = f("body").str.replace_many([".", ","], ["", ""]).cast(pl.Float64, strict=False)
