@@ -139,6 +139,14 @@ def parse_date(
 _NUMERIC_DATE = r"^\s*['\u2018\u2019]?(\d{1,2})([-/.])(\d{1,2})[-/.](?:\d{2}|\d{4})(?:[ T].*)?$"
 
 
+def _date_parts(texts: pl.Series) -> pl.DataFrame:
+    """Each 'a/b/yyyy' text's first part, separator and second part (a, sep, b); nulls elsewhere."""
+    parts = texts.str.extract_groups(_NUMERIC_DATE).struct.unnest()
+    a, sep, b = parts.columns[:3]
+    return parts.select(pl.col(a).cast(pl.Int32, strict=False).alias("a"), pl.col(sep).alias("sep"),
+                        pl.col(b).cast(pl.Int32, strict=False).alias("b"))
+
+
 def month_first_column(texts: pl.Series, niks: pl.Series | None = None) -> frozenset[str]:
     """The separators with which a date column is written month first (07/31/1998: Excel or
     LibreOffice with English settings turning date cells into text, while dates typed as text keep
@@ -147,25 +155,19 @@ def month_first_column(texts: pl.Series, niks: pl.Series | None = None) -> froze
     keeps it day-first; two or more the other way are needed). Then the NIKs (16 digits, same
     row) have the last word: month first only if more rows' NIK dates agree with that reading
     than with day-first (a short day-first list with two slips such as 05/13/1985 stays so)."""
-    parts = texts.drop_nulls().unique().str.extract_groups(_NUMERIC_DATE).struct.unnest()
+    parts = _date_parts(texts.drop_nulls().unique()).drop_nulls()
     if parts.height == 0:
         return frozenset()
-    a, sep, b = parts.columns[:3]
-    parts = parts.select(pl.col(a).cast(pl.Int32, strict=False).alias("a"), pl.col(sep).alias("sep"),
-                         pl.col(b).cast(pl.Int32, strict=False).alias("b")).drop_nulls()
     counts = parts.group_by("sep").agg((pl.col("a") > 12).sum().alias("day"), (pl.col("b") > 12).sum().alias("month"))
     seps = set(counts.filter((pl.col("day") == 0) & (pl.col("month") >= 2))["sep"])
     if not seps or niks is None:
         return frozenset(seps)
     rows = pl.DataFrame({"t": texts, "nik": niks}).filter(
         pl.col("nik").str.contains(r"^\d{16}$") & pl.col("t").str.contains(_NUMERIC_DATE)).head(10_000)
-    facts = rows.select(
-        pl.col("t").str.extract(_NUMERIC_DATE, 1).cast(pl.Int32).alias("a"),
-        pl.col("t").str.extract(_NUMERIC_DATE, 2).alias("sep"),
-        pl.col("t").str.extract(_NUMERIC_DATE, 3).cast(pl.Int32).alias("b"),
+    facts = pl.concat([_date_parts(rows["t"]), rows.select(
         (pl.col("nik").str.slice(6, 2).cast(pl.Int32) % 40).alias("d"),  # a woman's day is +40
         pl.col("nik").str.slice(8, 2).cast(pl.Int32).alias("m"),
-    ).filter(pl.col("a") != pl.col("b"))
+    )], how="horizontal").filter(pl.col("a") != pl.col("b"))
     out = set()
     for s in seps:
         these = facts.filter(pl.col("sep") == s)
