@@ -83,13 +83,18 @@ def envelope(status: int, code: str, message: str, message_en: str,
 _TYPE_NAMES = {"bool", "int", "float", "str", "list", "dict", "none", "bytes"}
 
 
+def _place(error: dict) -> tuple[str, ...]:
+    """Where an error is, as field names: list positions left out, and the type a field of several
+    types was tried as (("body", "pagu", "int") is the field pagu)."""
+    return tuple(str(p) for p in error.get("loc", ()) if not isinstance(p, int) and str(p) not in _TYPE_NAMES
+                 and "[" not in str(p))
+
+
 def _validation_text(exc: RequestValidationError) -> tuple[str, str]:
     """Name the first faulty field in Indonesian; never echo the input (it may hold a NIK)."""
     errors = exc.errors()
     first = errors[0] if errors else {}
-    # (A field of several types adds the type tried to the place: ("body", "pagu", "int").)
-    loc = [str(p) for p in first.get("loc", ()) if not isinstance(p, int) and str(p) not in _TYPE_NAMES
-           and "[" not in str(p)]
+    loc = _place(first)
     field = loc[-1] if loc else "body"
     name = FIELD_ID.get(field, field)
     kind = first.get("type", "")
@@ -100,8 +105,7 @@ def _validation_text(exc: RequestValidationError) -> tuple[str, str]:
     else:
         text = f"Isian '{name}' tidak sah."
     # (A field of several types reports one error per type tried: one field, not several.)
-    fields = {tuple(str(p) for p in e.get("loc", ()) if not isinstance(p, int) and str(p) not in _TYPE_NAMES
-                    and "[" not in str(p)) for e in errors}
+    fields = {_place(e) for e in errors}
     more = f" (dan {len(fields) - 1} isian lain)" if len(fields) > 1 else ""
     said = first.get("msg", "invalid") if len(errors) == len(fields) else "invalid"
     return text + more, f"Field '{field}': {said}."
