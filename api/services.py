@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import re
@@ -207,8 +208,6 @@ def withdraw_submission(ctx: ApiContext, store: Store, user: User, submission_id
     it had replaced, if any, is live again. Its kecamatan's operators and finance may do it; people
     an approved batch already paid stay paid. The list itself, its results and who withdrew it
     when are kept."""
-    import datetime as dt
-
     kecamatan, job = _kecamatan_of(store, submission_id)
     if kecamatan is None or (user.role == "operator" and kecamatan != user.kecamatan):
         raise _not_found()

@@ -372,7 +372,7 @@ def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
         return f"YAML tidak dapat dibaca ({exc})"
     lines = text.splitlines()
     line = lines[mark.line] if mark.line < len(lines) else ""
-    hint = ("indentasi memakai Tab; gunakan spasi" if "\t" in line[: len(line) - len(line.lstrip())] or "\t" in line
+    hint = ("indentasi memakai Tab; gunakan spasi" if "\t" in line
             else "periksa indentasi, titik dua dan tanda kutip di baris itu atau di atasnya")
     return f"baris {mark.line + 1}, kolom {mark.column + 1}: YAML tidak dapat dibaca ({hint})"
 
@@ -466,7 +466,7 @@ def load_rules(rules_dir: Path | None = None) -> Rulebook:
         broken[f.stem] = [f"programs/{f.name}: akhiran berkas harus .yaml, bukan .yml; ganti nama menjadi {f.stem}.yaml"]
     for f in program_files:
         own: list[str] = []
-        where = f"programs/{f.name}"
+        where = _file_label(f)
         raw = _read_yaml(f, own)
         if raw is None and not own:
             own.append(f"{where}: berkas kosong; isi seperti berkas program lain (lihat README)")
