@@ -125,6 +125,9 @@ CASES = [
     # Other banks named like a program's: Bank Mandiri Taspen, Bank Raya (BRI Agro), a BPR.
     ("bank named like a program bank", "BANK_TIDAK_DIKENAL", "pkh",
      [{"bank": b} for b in ("Bank Mandiri Taspen", "BRI AGRO", "BPR BRI")], [0, 1, 2]),
+    # KUBE pays through "any known" bank: the spec's table, not the banks known only by name.
+    ("bank not paying under banks: any", "BANK_TIDAK_DIKENAL", "kube",
+     [{"bank": b} for b in ("Bank Mandiri Taspen", "Bank Raya", "BPR", "BRI", "Bank Sumut")], [0, 1, 2]),
     ("bank initials written with dots", "BANK_TIDAK_DIKENAL", "pkh", [{"bank": b} for b in ("B.R.I", "B. R. I.")], []),
     ("bank empty with account", "BANK_TIDAK_DIKENAL", "bst", [{"bank": ""}], [0]),
     ("cash channel named on a cash row", "BANK_TIDAK_DIKENAL", "bst",

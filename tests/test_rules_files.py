@@ -196,8 +196,9 @@ def test_banks(rules):
     # The spec's table, then banks named like a program bank that no program pays through.
     assert list(banks) == ["BRI", "MANDIRI", "BNI", "BTN", "BSI", "BANK SUMUT", "BANK ACEH SYARIAH",
                            "BANK MANDIRI TASPEN", "BANK RAYA", "BPR"]
-    assert not any(set(p.banks) & {"BANK MANDIRI TASPEN", "BANK RAYA", "BPR"}
-                   for p in rules.programs.values() if p.banks != "any")
+    assert {n for n, b in banks.items() if not b.pays} == {"BANK MANDIRI TASPEN", "BANK RAYA", "BPR"}
+    assert not any(set(rules.program_banks(p)) & {"BANK MANDIRI TASPEN", "BANK RAYA", "BPR"}
+                   for p in rules.programs.values())
     assert banks["BRI"].digits == [15] and banks["BRI"].codes == ["002"]
     assert banks["MANDIRI"].digits == [13] and banks["MANDIRI"].codes == ["008"]
     assert banks["BNI"].digits == [10] and banks["BNI"].codes == ["009"]

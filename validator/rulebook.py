@@ -93,6 +93,9 @@ class Bank(_Strict):
     codes: list[str] = []
     digits: list[Whole] | None = None  # None: length unknown, not judged
     aliases: list[str] = []
+    # false: known only so that its name is not read as another bank's ("Mandiri Taspen" is not
+    # MANDIRI); a program pays through it only when it names it, never through `banks: any`.
+    pays: bool = True
 
 
 class AmountRule(_Strict):
@@ -305,6 +308,10 @@ class Rulebook:
 
     def bank(self, name: str) -> Bank:
         return next(b for b in self.banks if b.name == name)
+
+    def program_banks(self, program: Program) -> list[str]:
+        """The banks a program pays through: its list, or for `banks: any` every paying bank."""
+        return [b.name for b in self.banks if b.pays] if program.banks == "any" else list(program.banks)
 
 
 def bank_key(text: str) -> str:

@@ -37,7 +37,7 @@ NO_ACCOUNT = (rf"(?i)^\W*(?:{_CASH_WORDS}|(?:MELALUI|VIA|LEWAT)\s+(?:PT\.?\s*)?P
 
 
 def program_banks(ctx: CheckContext) -> list[str]:
-    return [b.name for b in ctx.rules.banks] if ctx.program.banks == "any" else list(ctx.program.banks)
+    return ctx.rules.program_banks(ctx.program)
 
 
 def account_columns(ctx: CheckContext) -> list[pl.Expr]:

@@ -47,7 +47,7 @@ def action_text(template: str, context: dict[str, str], lang: str = "id") -> str
 def context_params(rules: Rulebook, program: Program, regions: Regions, sender: str | None,
                    lang: str) -> dict[str, str]:
     """Program- and submission-level values a template may name, already in `lang`."""
-    banks = [b.name for b in rules.banks] if program.banks == "any" else list(program.banks)
+    banks = rules.program_banks(program)
     a = program.amount
     if a is None:
         amount = "-"
