@@ -394,6 +394,42 @@ def test_excel_error_values_are_read_as_the_operator_sees_them(tmp_path):
                    (2, "TGL_LAHIR_TIDAK_VALID", "#N/A")}
 
 
+def test_a_number_cell_too_large_for_a_double_is_read_as_the_file_holds_it(tmp_path):
+    """A Papua NIK (91-97) written whole into a number cell by an export other than Excel is above
+    2**53: calamine's double would change its last digit (…003 read as …004) with no finding. The
+    digits come from the sheet's XML; one ending in 0 is still Excel's damage."""
+    import zipfile
+
+    wb = xlsxwriter.Workbook(str(tmp_path / "tmp.xlsx"))
+    ws = wb.add_worksheet("DATA")
+    ws.write_row(0, 0, ["NIK", "NO KK", "NAMA", "TANGGAL LAHIR", "BANK", "NO REKENING", "NOMINAL"])
+    for r, (nik, kk) in enumerate([("9101015607501003", "9101010101100005"),
+                                   ("9101015607502007", "9101010101200007"),
+                                   ("9101015607500000", "9101010101100009")], start=1):
+        ws.write_row(r, 0, [float(nik), float(kk), ["MARIA GEBZE", "YOSINA MAHUZE", "AGUSTINA KAIZE"][r - 1], "16-07-1950", "BRI",
+                            f"30020100012350{r}", 600000])
+    wb.close()
+    # What such an export writes: the exact digits in <v>, where a double-based writer rounds.
+    with zipfile.ZipFile(tmp_path / "tmp.xlsx") as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"]
+    for nik, kk in [("9101015607501003", "9101010101100005"), ("9101015607502007", "9101010101200007")]:
+        for exact in (nik, kk):
+            assert xml.count(f"<v>{int(float(exact))}</v>".encode()) == 1
+            xml = xml.replace(f"<v>{int(float(exact))}</v>".encode(), f"<v>{exact}</v>".encode())
+    parts["xl/worksheets/sheet1.xml"] = xml
+    path = tmp_path / "papua.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    outcome = validate(path, "pkh", kecamatan="910101", today=TODAY)
+    assert outcome.rows["nik"].to_list() == ["9101015607501003", "9101015607502007", "9101015607500000"]
+    got = {(f["_idx"], f["code"]) for f in outcome.findings.iter_rows(named=True)}
+    assert (0, "GANDA_NIK") not in got and (1, "GANDA_NIK") not in got
+    assert {c for i, c in got if i in (0, 1)} <= {"KECAMATAN_BEDA"}
+    assert (2, "NIK_EXCEL") in got
+
+
 def test_recipients_with_signature_words_inside_the_list_stay_data(tmp_path):
     """SEKRETARIS as a jabatan, 'a.n.' or 'TTD' in a note, a name beginning DESA or TOTAL: rows
     inside the list (an ID row follows) are recipients, whatever words they hold."""

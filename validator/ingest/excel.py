@@ -59,17 +59,24 @@ def _column(cells: Sequence) -> tuple[pl.Series, pl.Series | None]:
         text = pl.Series(cells, dtype=pl.Utf8)
         return pl.select(pl.when(text != "").then(text)).to_series(), None
     if types <= {str, float, int}:
-        # Text and numbers only (the common NIK column): polars does the number formatting.
+        # Text and numbers only (the common NIK column): polars does the number formatting. A
+        # whole number given as an int (one too large for a double, from the sheet's XML) is
+        # written as its own digits.
         flags = pl.Series([t is float or t is int for t in map(type, cells)], dtype=pl.Boolean)
-        as_text = pl.Series([v if type(v) is str else None for v in cells], dtype=pl.Utf8)
-        as_num = pl.Series([v if type(v) is not str else None for v in cells], dtype=pl.Float64)
+        as_text = pl.Series([v if type(v) is str else str(v) if type(v) is int else None for v in cells],
+                            dtype=pl.Utf8)
+        as_num = pl.Series([v if type(v) is float else None for v in cells], dtype=pl.Float64)
+        if int in types:
+            flags_float = pl.Series([type(v) is float for v in cells], dtype=pl.Boolean)
+        else:
+            flags_float = flags
         integral = as_num.is_finite() & (as_num == as_num.floor()) & (as_num.abs() < 1e18)
         num_text = pl.select(
             pl.when(integral).then(as_num.cast(pl.Int64, strict=False).cast(pl.Utf8))
             .otherwise(pl.lit(as_num).map_elements(number_text, return_dtype=pl.Utf8, skip_nulls=True))
         ).to_series() if (~integral & as_num.is_not_null()).any() else (
             as_num.cast(pl.Int64, strict=False).cast(pl.Utf8))
-        text = pl.select(pl.when(flags).then(num_text).when(as_text != "").then(as_text)).to_series()
+        text = pl.select(pl.when(flags_float).then(num_text).when(as_text != "").then(as_text)).to_series()
         return text, flags
     pairs = [_cell_text(v) for v in cells]
     return pl.Series([p[0] for p in pairs], dtype=pl.Utf8), pl.Series([p[1] for p in pairs], dtype=pl.Boolean)
@@ -304,12 +311,14 @@ def _hidden_columns(data: bytes) -> frozenset[int]:
     return frozenset(j - 1 for j in range(1, _MAX_COLUMNS + 1) if hidden[j])
 
 
-def error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, int], dict[str, frozenset[int]]]:
-    """Cells holding an Excel error (#N/A of a VLOOKUP, #REF!, #VALUE!), per sheet name, as
-    {(row, column): '#N/A'} 0-based, per sheet the number of formula cells with no saved value,
-    and per sheet its hidden columns. calamine reads the first two as empty (the operator sees the
-    error or the formula's result) and does not say which columns are hidden.
-    Only a sheet whose XML has an error cell (a formula) at all is searched for them."""
+def error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str | int]], dict[str, int],
+                                     dict[str, frozenset[int]]]:
+    """Cells calamine does not read as the file holds them, per sheet name, as {(row, column):
+    value} 0-based: an Excel error (#N/A of a VLOOKUP, #REF!, #VALUE!: calamine reads it as empty,
+    the operator sees the error) and a whole number above 2**53 (see _big_numbers). Then per sheet
+    the number of formula cells with no saved value, and per sheet its hidden columns (calamine
+    does not say which columns are hidden).
+    Only a sheet whose XML has an error cell (a formula) at all is searched for errors."""
     out: dict[str, dict[tuple[int, int], str]] = {}
     no_value: dict[str, int] = {}
     hidden: dict[str, frozenset[int]] = {}
@@ -318,22 +327,45 @@ def error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], dict
             for sheet, member in _sheet_members(z).items():
                 data = z.read(member)
                 hidden[sheet] = _hidden_columns(data)
+                big = _big_numbers(data)
+                if big:
+                    out[sheet] = big
                 if b"<f" in data:
                     n = sum(1 for _ in _FORMULA_NO_VALUE.finditer(data))
                     if n:
                         no_value[sheet] = n
                 if b't="e"' not in data:
                     continue
-                found = {}
+                found = out.setdefault(sheet, {})
                 for cell in _ERROR_CELL.finditer(data):
                     value = _VALUE.search(cell.group(3))
                     if value:
                         found[(int(cell.group(2)) - 1, _column_number(cell.group(1)) - 1)] = html.unescape(
                             value.group(1).decode())
-                out[sheet] = found
     except (zipfile.BadZipFile, KeyError, OSError):
         return {}, {}, {}
     return out, no_value, hidden
+
+
+# A number cell (no t= type, or t="n") whose saved value is a whole number of 16 or more digits
+# from 9007199254740993 (2**53 + 1) up: a double, the only number type calamine gives, cannot hold
+# it (every NIK of the Papua provinces, 91-97, written whole by an export that is not Excel).
+_BIG_NUMBER = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"((?:[^>"]|"[^"]*")*)>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?'
+                         rb'<v>\s*(9\d{15}|[1-9]\d{16,29})\s*</v>')
+
+
+def _big_numbers(data: bytes) -> dict[tuple[int, int], int]:
+    """{(row, column): value} of number cells too large for a double to hold exactly (the
+    16-digit ones from 2**53 up, and any longer), read from the sheet's XML as written."""
+    if not re.search(rb"<v>\s*(?:9\d{15}|[1-9]\d{16})", data):
+        return {}
+    found = {}
+    for cell in _BIG_NUMBER.finditer(data):
+        kind = re.search(rb'\bt="([^"]*)"', cell.group(3))
+        value = int(cell.group(4))
+        if (kind is None or kind.group(1) == b"n") and value > 2**53:
+            found[(int(cell.group(2)) - 1, _column_number(cell.group(1)) - 1)] = value
+    return found
 
 
 def read_sheet(wb: CalamineWorkbook, name: str, progress: Callable[[float], None] | None = None,
@@ -351,9 +383,12 @@ def read_sheet(wb: CalamineWorkbook, name: str, progress: Callable[[float], None
         ) from None
     if progress:
         progress(0.5)
-    for (r, c), text in (errors.result()[0].get(name, {}) if errors is not None else {}).items():
-        if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
-            rows[r][c] = text
+    for (r, c), value in (errors.result()[0].get(name, {}) if errors is not None else {}).items():
+        if r < len(rows) and c < len(rows[r]):
+            # an error's text where calamine read nothing; a big number's exact digits where it
+            # read the nearest double
+            if (rows[r][c] == "") if type(value) is str else (type(rows[r][c]) is float):
+                rows[r][c] = value
     _fill_merged(rows, merged)
     # Trailing empty rows and columns (formatted but unused, or holding a stray space: Ctrl+End
     # goes there) are not rows and columns the operator thinks of.
