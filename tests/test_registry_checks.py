@@ -431,3 +431,53 @@ def test_an_extract_with_mixed_line_ends_or_in_utf16_is_read(tmp_path, form, via
     else:
         outcome = validate(path, "pkh", kecamatan="127117", today=TODAY, registry=full)
     assert codes_by_row(outcome) == [{"DTKS_DESIL"}]
+
+
+def test_registry_and_exclusion_files_together_with_someone_not_registered(tmp_path):
+    """The registry's sample query read to its end: a half-read answer kept DuckDB busy and the
+    exclusion file given beside it failed as an internal error whenever a row was not registered."""
+    other = {"nik": "1271171506750002", "kk": "1271170101100002", "jk": "L", "tgl": "15-06-1975", "nama": "BUDI",
+             "rek": "300201000987654"}
+    outcome = run(tmp_path, "pkh", [{}, other], [{}], exclusions=[(SITI["nik"], "ASN")])
+    assert codes_by_row(outcome) == [{"DAFTAR_PENGECUALIAN"}, {"DTKS_TIDAK_TERDAFTAR"}]
+
+
+@pytest.mark.parametrize("which", ["registry", "exclusions"])
+def test_a_truncated_parquet_file_is_the_users_to_fetch_again(tmp_path, which):
+    import polars as pl
+
+    from validator.errors import UserError
+    from validator.registry import import_exclusions, import_registry
+
+    whole = tmp_path / "utuh.parquet"
+    if which == "registry":
+        pl.DataFrame({c: [SITI.get(c, "1")] * 500 for c in REGISTRY_HEADER}).write_parquet(whole)
+    else:
+        pl.DataFrame({"nik": [SITI["nik"]] * 500, "kategori": ["ASN"] * 500}).write_parquet(whole)
+    cut = tmp_path / "terpotong.parquet"
+    cut.write_bytes(whole.read_bytes()[:300])  # a download that stopped
+    headers, rows = make_rows("pkh", [{}])
+    with pytest.raises(UserError) as err:
+        validate(write_csv(tmp_path / "l.csv", headers, rows), "pkh", kecamatan="127117", today=TODAY,
+                 **{which: cut})
+    assert err.value.code == "unreadable" and "rusak" in str(err.value)
+    with Store(tmp_path / "r.duckdb") as db, pytest.raises(UserError) as err:
+        (import_registry if which == "registry" else import_exclusions)(cut, db)
+    assert err.value.code == "unreadable"
+
+
+@pytest.mark.parametrize("rows,code", [
+    ([("1.27117E+15", "ASN"), ("1.27117E+15", "TNI")], "exclusions_nik_damaged"),
+    ([], "empty_exclusions"),
+])
+def test_an_exclusion_file_that_can_exclude_no_one_stops_the_run(tmp_path, rows, code):
+    """As its import does: passed everyone as not excluded, the result would say the check ran."""
+    from validator.errors import UserError
+
+    path = tmp_path / "kecuali.csv"
+    path.write_text("nik,kategori,keterangan\n" + "".join(f"{n},{k},-\n" for n, k in rows), encoding="utf-8")
+    headers, body = make_rows("pkh", [{}])
+    with pytest.raises(UserError) as err:
+        validate(write_csv(tmp_path / "l.csv", headers, body), "pkh", kecamatan="127117", today=TODAY,
+                 exclusions=path)
+    assert err.value.code == code and "Pemeriksaan dihentikan" in str(err.value)

@@ -81,7 +81,7 @@ def validate(
         db = Store(store) if store is not None else None
         # A store holding no list yet (made by an import, or left empty by a run that was killed)
         # is as new for this list: nothing to compare it with.
-        empty = db is not None and not new_store and not db.con.execute("SELECT count(*) FROM submissions").fetchone()[0]
+        empty = db is not None and not new_store and not db.con.execute("SELECT count(*) FROM submissions").fetchall()[0][0]
         outcome = run(input, program, kecamatan=kecamatan, period=period, registry=registry,
                       exclusions=exclusions, store=db, progress=update)
         outcome.recorded = db is not None

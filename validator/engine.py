@@ -17,7 +17,7 @@ from validator.errors import UserError, id_as_period, mask_echo, thousands
 from validator.ingest import ListData, check_file, read_list, sha256_of
 from validator.reports.messages import context_params, render
 from validator.rulebook import Program, Rulebook, load_rules
-from validator.store import Store, history
+from validator.store import Store, history, run
 from validator.wilayah import Regions, dotted, load_regions, normalise_kecamatan_code, place_key
 
 Progress = Callable[[str, float], None]
@@ -138,9 +138,11 @@ def _nik_sample(con: duckdb.DuckDBPyConnection, registry: Path) -> tuple[int, in
     from validator.registry import scan_extract_fields
 
     source, _ = scan_extract_fields(con, registry)
-    return _reading(registry.name, lambda: con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE nik_valid) FROM (SELECT nik_valid FROM {source} LIMIT 10000)"
-    ).fetchone())
+    # (run() reads the answer to its end: a half-read result keeps the connection busy, and the
+    # exclusion file registered next would be refused.)
+    return _reading(registry.name, lambda: run(
+        con, f"SELECT count(*), count(*) FILTER (WHERE nik_valid) FROM (SELECT nik_valid FROM {source} LIMIT 10000)"
+    )[0])
 
 
 def _unusable_extract(registry: Path, n: int, ok: int) -> None:
@@ -259,10 +261,12 @@ def _cross_list_findings(prepared: pl.DataFrame, findings: pl.DataFrame, ctx: Ch
                         "reason_en": "no registry data (not imported by the Dinas Sosial, or no --registry): the "
                                      "DTKS_* codes were not checked"})
     if exclusions is not None or (store is not None and store.has_exclusions()):
-        from validator.registry import scan_exclusions
+        from validator.registry import exclusion_counts, scan_exclusions
 
         con = con or duckdb.connect()
         source = scan_exclusions(con, exclusions) if exclusions is not None else "exclusions"
+        if exclusions is not None:
+            _reading(exclusions.name, lambda: exclusion_counts(con, source, exclusions, importing=False))
         parts |= _reading(exclusions.name if exclusions is not None else "pengecualian",
                           lambda: registri.exclusion_findings(rows, ctx, con, source))
     else:
@@ -418,9 +422,9 @@ def validate(path: Path, program_id: str, *, kecamatan: str | None = None, perio
                           "compared only with lists whose period is written exactly the same. Check the period.",
         })
     if store is not None:
-        approved = store.con.execute(
-            "SELECT max(version) FROM batches WHERE program = ? AND period = ? AND state = 'approved'",
-            [program.id, period]).fetchone()[0]
+        approved = run(store.con,
+                       "SELECT max(version) FROM batches WHERE program = ? AND period = ? AND state = 'approved'",
+                       [program.id, period])[0][0]
         if approved is not None:
             listing.warnings.append({
                 "code": "period_approved",

@@ -4,6 +4,7 @@ from validator.registry.extract import (
     Example,
     ExtractReport,
     check_extract,
+    exclusion_counts,
     import_exclusions,
     import_registry,
     imported_fields,
@@ -14,6 +15,6 @@ from validator.registry.extract import (
 )
 from validator.registry.schema import CHECKS, RegistryRow
 
-__all__ = ["CHECKS", "Example", "ExtractReport", "RegistryRow", "check_extract", "import_exclusions",
+__all__ = ["CHECKS", "Example", "ExtractReport", "RegistryRow", "check_extract", "exclusion_counts", "import_exclusions",
            "import_registry", "imported_fields", "scan_exclusions", "scan_extract",
            "scan_extract_fields", "unreadable_fields"]

@@ -25,7 +25,7 @@ from validator.ingest import check_file, sha256_of
 from validator.ingest.delimited import SEP_LINE
 from validator.ingest.layout import headers_shown
 from validator.registry.schema import CHECKS, RegistryRow, base_column
-from validator.store import Store
+from validator.store import Store, run
 from validator.wilayah import load_regions
 
 FIELDS = ("nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "desil", "status")
@@ -170,7 +170,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
     check_file(path)  # missing, a folder, a pipe or a device, unreadable: each told as such
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        kind, delim = "parquet", None
+        kind, delim, readable = "parquet", None, path
         relation = f"read_parquet({_lit(str(path))})"
     elif suffix in (".csv", ".txt"):
         # Windows-1252 or UTF-16 (Excel's "Unicode Text"): read from a UTF-8 copy.
@@ -769,9 +769,9 @@ def _import_registry(path: Path, store: Store) -> ExtractReport:
     with store.transaction() as con:
         con.execute("DELETE FROM registry")
         try:
-            inserted = con.execute(
-                f"INSERT INTO registry (nik, no_kk, nama, tanggal_lahir, jenis_kelamin, kode_wilayah, "
-                f"desil, status, nik_valid) SELECT * FROM {scan_extract(con, path)}").fetchone()[0]
+            inserted = run(
+                con, f"INSERT INTO registry (nik, no_kk, nama, tanggal_lahir, jenis_kelamin, kode_wilayah, "
+                f"desil, status, nik_valid) SELECT * FROM {scan_extract(con, path)}")[0][0]
         except duckdb.Error as exc:
             if disk_full(exc):
                 raise disk_full_error(f"basis data riwayat {store.path.name}", "Registri lama tetap dipakai.",
@@ -784,9 +784,9 @@ def _import_registry(path: Path, store: Store) -> ExtractReport:
                             f"{path.name} changed during the import; try again.", code="file_changed")
         # The schema sees one batch at a time; uniqueness over the whole extract is counted here.
         # A 16-digit NIK fits a BIGINT exactly: grouping on it takes half the memory of the text.
-        report.duplicate_nik = con.execute(
-            "SELECT count(*) FROM (SELECT CAST(nik AS BIGINT) AS k FROM registry WHERE nik_valid "
-            "GROUP BY k HAVING count(*) > 1)").fetchone()[0]
+        report.duplicate_nik = run(
+            con, "SELECT count(*) FROM (SELECT CAST(nik AS BIGINT) AS k FROM registry WHERE nik_valid "
+            "GROUP BY k HAVING count(*) > 1)")[0][0]
         report.warnings = _warnings(report)
         report.import_id = _record_import(con, path, sha, report)
     report.timings["import"] = round(time.perf_counter() - t0, 2)
@@ -813,26 +813,39 @@ def import_exclusions(path: Path, store: Store) -> dict:
         release_utf8_copy(path)
 
 
+def exclusion_counts(con, scan: str, path: Path, *, importing: bool) -> tuple[int, int, int, int]:
+    """(rows, rows without a NIK, NIKs not of 16 digits, rows without a category) of an exclusion
+    list, refusing one that would exclude nobody: no NIK at all, or NIKs mostly damaged by Excel
+    (no list's NIK matches a damaged one). Imported, the list in use stays; given to a validation
+    (--exclusions), the validation stops rather than pass everyone as not excluded."""
+    total, no_nik, bad_nik, no_kat = run(
+        con, "SELECT count(*), count(*) FILTER (nik IS NULL), "
+        "count(*) FILTER (NOT regexp_full_match(nik, '[0-9]{16}')), "
+        f"count(*) FILTER (nik IS NOT NULL AND kategori IS NULL) FROM {scan}")[0]
+    then_id, then_en = (("Daftar lama tetap dipakai.", "The exclusion list was not changed.") if importing else
+                        ("Pemeriksaan dihentikan.", "Checking stopped."))
+    again = "impor lagi" if importing else "jalankan lagi"
+    if total == no_nik:
+        raise UserError(f"Daftar pengecualian {path.name} tidak berisi NIK; jika dipakai, tidak ada penerima yang "
+                        f"dikecualikan. {then_id} Ambil ulang daftar yang berisi NIK, lalu {again}.",
+                        f"{path.name} holds no NIK; used, it would exclude no one. {then_en}",
+                        code="empty_exclusions")
+    if bad_nik * 2 > total - no_nik:
+        raise UserError(
+            f"Sebagian besar NIK di daftar pengecualian {path.name} bukan 16 digit ({thousands(bad_nik)} dari "
+            f"{thousands(total - no_nik)}), kemungkinan rusak oleh format angka Excel (1,27117E+15), sehingga hampir "
+            f"tidak ada penerima yang dikecualikan. {then_id} Ekspor ulang sebagai CSV dengan kolom NIK bertipe teks, "
+            f"lalu {again}.",
+            f"Most NIKs in {path.name} are not 16 digits ({bad_nik:,} of {total - no_nik:,}), probably "
+            f"damaged by Excel, so almost no one would be excluded. {then_en}", code="exclusions_nik_damaged")
+    return total, no_nik, bad_nik, no_kat
+
+
 def _import_exclusions(path: Path, store: Store) -> dict:
     with store.transaction() as con:
         try:
             scan = scan_exclusions(con, path)
-            total, no_nik, bad_nik, no_kat = con.execute(
-                "SELECT count(*), count(*) FILTER (nik IS NULL), "
-                "count(*) FILTER (NOT regexp_full_match(nik, '[0-9]{16}')), "
-                f"count(*) FILTER (nik IS NOT NULL AND kategori IS NULL) FROM {scan}").fetchone()
-            if total == no_nik:
-                raise UserError(f"Daftar pengecualian {path.name} tidak berisi NIK; daftar lama tetap dipakai.",
-                                f"{path.name} holds no NIK; the exclusion list was not changed.",
-                                code="empty_exclusions")
-            if bad_nik * 2 > total - no_nik:
-                # Imported, it would exclude nobody any more (no NIK of a list matches a damaged one).
-                raise UserError(
-                    f"Sebagian besar NIK di daftar pengecualian {path.name} bukan 16 digit ({thousands(bad_nik)} dari "
-                    f"{thousands(total - no_nik)}), kemungkinan rusak oleh format angka Excel (1,27117E+15). Daftar lama "
-                    "tetap dipakai. Ekspor ulang sebagai CSV dengan kolom NIK bertipe teks, lalu impor lagi.",
-                    f"Most NIKs in {path.name} are not 16 digits ({bad_nik:,} of {total - no_nik:,}), probably "
-                    "damaged by Excel. The exclusion list was not changed.", code="exclusions_nik_damaged")
+            total, no_nik, bad_nik, no_kat = exclusion_counts(con, scan, path, importing=True)
             con.execute("DELETE FROM exclusions")
             con.execute(f"INSERT INTO exclusions SELECT nik, kategori, keterangan, ?, ? FROM {scan} "
                         "WHERE nik IS NOT NULL", [path.name, dt.datetime.now()])
