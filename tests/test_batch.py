@@ -497,6 +497,45 @@ def test_a_person_an_exclusive_program_paid_is_not_paid_again(tmp_path, rules):
         assert bpnt["tidak_dibayar_program_lain"]["success"] is True  # BPNT excludes BST only, which paid nobody
 
 
+def test_a_month_of_a_quarter_already_paid_is_not_paid_again(tmp_path, rules):
+    """PKH 2026-T1 approved and paid; the same list then sent for 2026-03 (a month of that quarter):
+    its rows are paid_before, the check says which batch paid them, 2026-03's pagu is not reduced
+    by what the quarter paid, and there is nothing to approve. A month paid first holds the
+    quarter's rows back the same way; another quarter is not concerned."""
+    root = tmp_path / "berkas"
+    with Store(tmp_path / "s.duckdb") as db:
+        add_list(db, "pkh_t1", BARU, "2026-T1", [row(r, BARU) for r in range(2, 5)])
+        service.check(db, rules, "pkh", "2026-T1", pagu=1e9, kuota=100, root=root, actor="uji")
+        service.approve(db, rules, "pkh", "2026-T1", actor="Kabid")
+        add_list(db, "pkh_mar", BARU, "2026-03", [row(r, BARU) for r in range(2, 5)] + [row(9, BARU)], minutes=5)
+        got = service.check(db, rules, "pkh", "2026-03", pagu=600000.0, kuota=1, root=root, actor="uji")["check"]
+        result = got["result"]
+        assert got["passed"] and result["pay_rows"] == 1  # only the person the quarter did not pay
+        assert result["summary"]["counts"]["paid_before"] == 3
+        assert result["paid_before"]["rows"] == 0 and result["paid_before"]["remaining"] == {"pagu": 600000.0,
+                                                                                           "kuota": 1}
+        other = result["paid_before"]["other_periods"]
+        assert other["batches"] == ["pkh_2026-T1_v1"] and other["live_rows"] == 3 and other["amount"] == 1800000.0
+        assert sorted(r["row"] for r in other["list"]) == [2, 3, 4]
+        run(db.con, "DELETE FROM row_results WHERE submission_id = 'pkh_mar' AND row = 9")
+        with pytest.raises(service.GateRefused) as err:
+            service.check(db, rules, "pkh", "2026-03", pagu=600000.0, kuota=1, root=root, actor="uji")
+            service.approve(db, rules, "pkh", "2026-03", actor="Kabid")
+        assert err.value.code == "nothing_to_pay"
+        # The other way round: a month paid, then its quarter; and a quarter the month is not in.
+        add_list(db, "bpnt_apr", BARU, "2026-04", [row(2, BARU, nominal=200000.0)], minutes=6, program="bpnt")
+        service.check(db, rules, "bpnt", "2026-04", pagu=1e9, kuota=100, root=root, actor="uji")
+        service.approve(db, rules, "bpnt", "2026-04", actor="Kabid")
+        assert result["period_unrecognised"] is False
+        add_list(db, "pkh_maret", BARU, "maret", [row(9, BARU)], minutes=8)
+        assert service.check(db, rules, "pkh", "maret", pagu=1e9, kuota=100, root=root,
+                             actor="uji")["check"]["result"]["period_unrecognised"] is True
+        for period, held in (("2026-T2", 1), ("2026-T1", 0)):
+            add_list(db, f"bpnt_{period}", BARU, period, [row(2, BARU, nominal=200000.0)], minutes=7, program="bpnt")
+            r = service.check(db, rules, "bpnt", period, pagu=1e9, kuota=100, root=root, actor="uji")["check"]["result"]
+            assert r["summary"]["counts"].get("paid_before", 0) == held and r["pay_rows"] == 1 - held
+
+
 def test_the_cli_check_lists_rows_left_out_as_paid_by_an_exclusive_program(tmp_path, rules, monkeypatch, capsys):
     from validator.cli import main
 

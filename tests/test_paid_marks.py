@@ -489,3 +489,25 @@ def test_every_citizen_answer_has_its_english(rules, kind):
     # Every kind of reason is put into English, not left in Indonesian inside the English message.
     assert not any(kind_id in answer["message_en"] for kind_id in KIND_EN)
     assert NOT_FOUND["message_en"]
+
+
+def test_a_list_for_a_month_of_the_paid_quarter_carries_the_marks(paid):
+    """2026-03 lies in the approved 2026-T1: its rows of people the quarter's batch paid are marked
+    as paid on the results page, and the council look-up says which batch paid them."""
+    month = _send(paid, "2026-03")
+    c = _page_client(paid, "operator")
+    assert _paid_count(c.get(f"/hasil/{month}").text) == paid.rows_paid
+    nik = next(n for (n,) in paid.query("SELECT nik FROM row_results WHERE submission_id = ? AND status = 'accepted'",
+                                        [month]) if n in paid.paid_niks)
+    events = paid.client.get("/api/v1/lookup", params={"nik": nik}, headers=paid.headers["council"]).json()["events"]
+    march = [e for e in events if e["period"] == "2026-03"]
+    assert march and all(paid.bid in e["next_step"] for e in march)
+    # Finance checks the month: the page says which batch already paid those rows.
+    fin = paid.headers["finance"]
+    check = paid.client.post("/api/v1/batches/check", headers=fin,
+                             json={"program": "pkh", "period": "2026-03", "pagu": 1e12, "kuota": 1000})
+    assert check.status_code == 200, check.text
+    other = check.json()["check"]["result"]["paid_before"]["other_periods"]
+    assert other["batches"] == [paid.bid] and other["live_rows"] == paid.rows_paid
+    page = _page_client(paid, "finance").get(f"/keuangan/batch/{check.json()['batch']['id']}").text
+    assert 'id="paid-other-period"' in page and paid.bid in page and 'id="period-unrecognised"' not in page

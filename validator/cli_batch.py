@@ -97,6 +97,19 @@ def check_cmd(program: Program, period: Period, store: StorePath,
                       highlight=False)
             for r in earlier["amount_changed_rows"][:SHOWN]:
                 out.print(_row_line(r, f": dibayar {_rupiah(r['paid'])}, kini {_rupiah(r['now'])}"), highlight=False)
+    if result.get("period_unrecognised"):
+        out.print("[yellow]Perhatian[/]: periode batch ini tidak berbentuk 2026-03, 2026-T1, 2026-S1 atau 2026, sehingga "
+                  "pembayaran untuk bulan atau tahap yang sama di batch lain tidak terdeteksi; minta kecamatan mengirim "
+                  "ulang dengan periode yang benar. / The period is of no known form: payments for the same months by "
+                  "other batches cannot be seen.", highlight=False)
+    other = earlier.get("other_periods") or {}
+    if other.get("live_rows"):
+        out.print(f"[yellow]Tidak dibayar lagi[/]: {other['live_rows']} baris ({_rupiah(other['amount'])}) sudah dibayar "
+                  f"oleh batch {', '.join(other['batches'])} yang disetujui untuk periode yang tumpang tindih dengan "
+                  "periode ini; periksa apakah daftar periode ini memang perlu dibayar. / Left out: already paid by "
+                  "approved batches of this program for an overlapping period.", highlight=False)
+        for r in other["list"][:SHOWN]:
+            out.print(_row_line(r), highlight=False)
     elsewhere = result.get("paid_elsewhere") or {}
     if elsewhere.get("rows"):
         out.print(f"[yellow]Tidak dibayar[/]: {elsewhere['rows']} baris ({_rupiah(elsewhere['amount'])}) sudah dibayar "

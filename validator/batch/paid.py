@@ -2,8 +2,8 @@
 page, the submission API, the accepted export and the look-ups, so that none of them can say
 "waiting for payment" of a row the gate will not pay.
 
-A row counts as paid in its program and period when an approved batch version of that program and
-period holds the row's NIK, or, in a household program (one payment a family), the row's KK: the
+A row counts as paid in its program and period when an approved batch version of that program,
+for that period or one overlapping it, holds the row's NIK, or, in a household program (one payment a family), the row's KK: the
 gate then leaves the row out of the next version as `paid_before`, and every page says why."""
 
 from __future__ import annotations
@@ -17,9 +17,16 @@ APPROVED_PAID = """SELECT p.* FROM paid_rows p JOIN batches b ON b.id = p.batch_
 
 
 def paid_before(store: Store, program_id: str, period: str) -> pl.DataFrame:
-    """(nik, no_kk, nominal) of every row the approved versions of this program and period paid."""
-    return query(store.con, f"SELECT nik, no_kk, nominal FROM ({APPROVED_PAID}) WHERE program = ? AND period = ?",
-                 [program_id, period])
+    """(nik, no_kk, nominal, batch_id, same_period) of every row the approved versions of this
+    program paid for this period: its own versions (same_period), and those of a period
+    overlapping it (approved_versions)."""
+    versions = approved_versions(store, program_id, period)
+    if not versions:
+        return pl.DataFrame(schema={"nik": pl.Utf8, "no_kk": pl.Utf8, "nominal": pl.Float64, "batch_id": pl.Utf8,
+                                    "same_period": pl.Boolean})
+    return query(store.con, """SELECT p.nik, p.no_kk, p.nominal, p.batch_id, b.period = ? AS same_period
+                               FROM paid_rows p JOIN batches b ON b.id = p.batch_id
+                               WHERE list_contains(?, p.batch_id)""", [period, versions])
 
 
 def exclusive_how(program_id: str, period: str, paid_program: str, paid_period: str,
@@ -78,9 +85,14 @@ def paid_elsewhere_of_list(store: Store, rules, program, period: str, submission
 
 
 def approved_versions(store: Store, program_id: str, period: str) -> list[str]:
-    """The approved batch versions of a program and period, oldest first (empty: nothing paid)."""
-    return [b for (b,) in run(store.con, "SELECT id FROM batches WHERE program = ? AND period = ? AND state = 'approved'"
-                              " ORDER BY id", [program_id, period])]
+    """The approved batch versions of a program that paid for this period, oldest first (empty:
+    nothing paid): the period's own, and those of a period overlapping it. A quarter paid covers
+    its months: after pkh 2026-T1 is paid, a list sent for pkh 2026-03 must not pay March again
+    (nor, the other way round, a quarter a month of which was paid)."""
+    from validator.store.history import periods_overlap
+
+    return [b for b, theirs in run(store.con, "SELECT id, period FROM batches WHERE program = ? AND state = 'approved'"
+                                              " ORDER BY id", [program_id]) if periods_overlap(theirs, period)]
 
 
 def _hits(household: bool, rows: list[int] | None) -> tuple[str, int]:

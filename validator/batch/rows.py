@@ -29,7 +29,8 @@ FROM live l JOIN effective_rows e ON e.submission_id = l.id
 ORDER BY l.kecamatan, e.row"""
 
 PAY = "accepted"
-# An accepted row whose person an earlier approved version of the same program and period paid.
+# An accepted row whose person an earlier approved version of the same program paid, for this
+# period or one overlapping it.
 PAID_BEFORE = "paid_before"
 # An accepted (or review) row whose person, or family, an approved version of a program excluding
 # this one paid for an overlapping period: left out of the batch, as the kecamatan cannot be paid
@@ -38,7 +39,8 @@ PAID_ELSEWHERE = "paid_elsewhere"
 
 
 def paid_before(store: Store, program: Program, period: str) -> pl.DataFrame:
-    """(nik, no_kk, nominal) of every row the approved versions of this program and period paid."""
+    """(nik, no_kk, nominal, batch_id, same_period) of every row the approved versions of this
+    program paid for this period or one overlapping it (paid.paid_before)."""
     return paid.paid_before(store, program.id, period)
 
 
@@ -48,12 +50,18 @@ def mark_paid_before(rows: pl.DataFrame, before: pl.DataFrame, program: Program)
     version does not pay them again, and finance need not decide them again."""
     if before.height == 0:
         return rows
+    return rows.with_columns(
+        pl.when(pl.col("effective_status").is_in([PAY, "review"]) & paid_by(before, program)).then(pl.lit(PAID_BEFORE))
+        .otherwise(pl.col("effective_status")).alias("effective_status"))
+
+
+def paid_by(before: pl.DataFrame, program: Program) -> pl.Expr:
+    """Whether a row's person (the same NIK), or in a household program family (the same KK), is
+    among the rows `before` paid."""
     done = pl.col("nik").is_in(before["nik"].drop_nulls().implode())
     if program.unit == "household":
         done = done | pl.col("no_kk").is_in(before["no_kk"].drop_nulls().implode())
-    return rows.with_columns(
-        pl.when(pl.col("effective_status").is_in([PAY, "review"]) & done.fill_null(False)).then(pl.lit(PAID_BEFORE))
-        .otherwise(pl.col("effective_status")).alias("effective_status"))
+    return done.fill_null(False)
 
 
 def mark_paid_elsewhere(rows: pl.DataFrame, elsewhere: pl.DataFrame) -> pl.DataFrame:

@@ -30,6 +30,7 @@ from validator.batch.rows import (
     live_rows,
     mark_paid_elsewhere,
     paid_before,
+    paid_by,
 )
 from validator.batch.summary import summarize
 from validator.errors import UserError, id_as_period, mask_echo, thousands
@@ -37,7 +38,7 @@ from validator.ingest import sha256_of
 from validator.reports import sweep_dead
 from validator.rulebook import Rulebook
 from validator.store import Store, registered, run
-from validator.store.history import canonical_period, mask_nik
+from validator.store.history import canonical_period, mask_nik, period_months
 from validator.wilayah import load_regions
 
 
@@ -186,9 +187,12 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
     staging = root / f".pemeriksaan-{os.getpid()}-{uuid.uuid4().hex}"
     staging.mkdir(parents=True, exist_ok=True)
     # What approved versions of this program and period paid comes off the pagu and the kuota: the
-    # rows they paid are marked paid_before and not paid again.
-    before = paid_before(store, program, period)
-    again = rows.filter(pl.col("effective_status") == PAID_BEFORE).join(
+    # rows they paid are marked paid_before and not paid again. So are the rows a version of an
+    # overlapping period paid (2026-T1 holds March), which leave this period's pagu as it is.
+    everything = paid_before(store, program, period)
+    before = everything.filter(pl.col("same_period"))
+    other = everything.filter(~pl.col("same_period"))
+    again = rows.filter((pl.col("effective_status") == PAID_BEFORE) & paid_by(before, program)).join(
         before.select("nik", pl.col("nominal").alias("paid")).unique("nik"), on="nik", how="left")
     # A person paid before whose amount has since changed: not paid as a difference, so finance sees it.
     changed = again.filter(pl.col("paid").is_not_null() & (pl.col("nominal") != pl.col("paid")))
@@ -197,6 +201,14 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
                "amount_changed_rows": [{"kecamatan": r["kecamatan"], "row": r["row"], "nik_masked": mask_nik(r["nik"]),
                                         "paid": r["paid"], "now": r["nominal"]}
                                        for r in changed.head(MAX_CHANGED).iter_rows(named=True)]}
+    if other.height:
+        covered = rows.filter((pl.col("effective_status") == PAID_BEFORE) & ~paid_by(before, program)
+                              & paid_by(other, program))
+        earlier["other_periods"] = {
+            "batches": sorted(other["batch_id"].unique().to_list()), "live_rows": covered.height,
+            "amount": float(covered["nominal"].sum() or 0),
+            "list": [{"kecamatan": r["kecamatan"], "row": r["row"], "nik_masked": mask_nik(r["nik"])}
+                     for r in covered.head(MAX_CHANGED).iter_rows(named=True)]}
     # What is left of the pagu and kuota: below zero when approved versions already paid more than
     # finance entered now (the top-up alone typed as the kuota). The gate then fails, and the page
     # says by how much the entry falls short.
@@ -210,6 +222,9 @@ def check(store: Store, rules: Rulebook, program_id: str, period: str, *, pagu: 
         elsewhere = rows.filter(pl.col("effective_status") == PAID_ELSEWHERE)
         result = gate | {"summary": summarize(store, rules, rows), "pay_rows": paid.height,
                          "total": float(paid["nominal"].sum() or 0), "paid_before": earlier,
+                         # A period of no known form overlaps no other: a month of a paid quarter
+                         # typed so would not be seen as paid.
+                         "period_unrecognised": period_months(period) is None,
                          # Left out: an exclusive program paid them (GANDA_ANTAR_PROGRAM sees live lists only).
                          "paid_elsewhere": {"rows": elsewhere.height,
                                             "amount": float(elsewhere["nominal"].sum() or 0),
@@ -249,7 +264,8 @@ def _sweep_staging(folder: Path) -> None:
 
 def _left_out(result: dict) -> int:
     """Rows of the batch left out as paid already: by an earlier version, or by an exclusive program."""
-    return sum((result.get(k) or {}).get("rows", 0) for k in ("paid_before", "paid_elsewhere"))
+    return (sum((result.get(k) or {}).get("rows", 0) for k in ("paid_before", "paid_elsewhere"))
+            + ((result.get("paid_before") or {}).get("other_periods") or {}).get("live_rows", 0))
 
 
 def _open_version(store: Store, program: str, period: str, root: Path, actor: str) -> dict:
