@@ -331,7 +331,14 @@ def _citizen_row(rows: list[dict]) -> dict | None:
         not _elsewhere(o) and periods_overlap(o["period"], r["period"]) for o in live))]
     if not standing:
         standing = [r for r in rows if r.get("paid_by") and r.get("paid_as") != "kk"]
-    return max(standing, key=lambda r: r["created_at"]) if standing else None
+    if not standing:
+        return None
+    latest = max(standing, key=lambda r: r["created_at"])
+    # Paid by one program for the period, then sent on another program's list for it (a KUBE row in
+    # review after BST paid): the payment is the answer. Answers never name the program, so
+    # "still being checked" would tell the person a payment made is held up.
+    paid = [r for r in standing if _paid(r) and periods_overlap(r["period"], latest["period"])]
+    return latest if _paid(latest) or not paid else max(paid, key=lambda r: r["created_at"])
 
 
 def _stage(ctx: ApiContext, r: dict) -> dict:

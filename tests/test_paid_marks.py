@@ -353,6 +353,21 @@ def test_what_the_council_and_the_citizen_are_told_follows_the_payment(rules):
     assert "keputusan Dinas Sosial, 2 Januari 2026: ditolak; digantikan oleh daftar" in sentence
 
 
+def test_a_payment_by_one_program_is_the_answer_while_another_programs_row_is_checked(rules):
+    """BST paid the person for 2026-T1; a KUBE list for 2026-T1 then holds them, in review: the
+    citizen is told of the payment, not that their data is still being checked. A list for a later
+    period is about that period."""
+    import datetime as dt
+
+    from api.lookups import _citizen_row
+
+    bst = _row(paid_by="bst_2026-T1_v1", paid_as="nik", program="bst")
+    kube = _row(status="review", program="kube", created_at=dt.datetime(2026, 2, 1))
+    assert _citizen_row([bst, kube]) is bst
+    later = _row(status="review", program="kube", period="2026-T2", created_at=dt.datetime(2026, 4, 1))
+    assert _citizen_row([bst, kube, later]) is later
+
+
 def test_a_duplicate_row_is_set_aside_only_for_a_standing_row_of_the_same_period():
     """Paid in 2026-T1 and 2026-T2, rejected in 2026-T3 for a family member on another program's
     list: the citizen asking now is told about T3, not that T2 was paid."""
