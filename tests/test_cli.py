@@ -409,6 +409,16 @@ def test_a_partial_return_workbook_without_its_note_is_still_refused(tmp_path, m
     assert err.value.code == "partial_return_workbook"
     # The whole list sent back (every row on its own row) is read, whatever its length.
     assert validate(full["xlsx"], "pkh").summary["rows"] == 8
+    # A whole list of exactly the limit's length, every row flagged, a row near the top deleted:
+    # its last BARIS ASAL (header on row 1) is past the limit, but the list was never partial.
+    for module in (workbook, layout):
+        monkeypatch.setattr(module, "FULL_SHEET_LIMIT", 8)
+    flagged = write_outputs(validate(src, "pkh", kecamatan="127102"), tmp_path / "semua_ditandai")
+    wb = openpyxl.load_workbook(flagged["xlsx"])
+    assert "hanya memuat" not in str(wb.worksheets[0]["A1"].value)
+    wb.worksheets[0].delete_rows(2, 1)
+    wb.save(tmp_path / "satu_dihapus.xlsx")
+    assert validate(tmp_path / "satu_dihapus.xlsx", "pkh").summary["rows"] == 7
     # Rows deleted from a whole list sent back (most of it still there): a list the operator edited.
     wb = openpyxl.load_workbook(full["xlsx"])
     wb.worksheets[0].delete_rows(3, 3)

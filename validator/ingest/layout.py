@@ -443,7 +443,13 @@ def _partial_rows(grid: Grid, headers: list[str], at: int) -> bool:
         pl.col(f"c{starts[-1]}").str.strip_chars().str.to_uppercase().alias("status"),
         pl.col(f"c{starts[-1] + n - 1}").str.strip_chars().cast(pl.Int64, strict=False).alias("origin"),
         pl.col("_row").cast(pl.Int64)).filter(pl.col("origin").is_not_null())
-    if body.height == 0 or body["origin"].max() <= FULL_SHEET_LIMIT or (body["status"] == "DITERIMA").any():
+    # A whole list of up to FULL_SHEET_LIMIT rows comes back with its rows where they were: under its
+    # header (at, the same row here), with a few rows set aside among them (a column-number row,
+    # sections, subtotals). Only a BARIS ASAL beyond that room, or more rows than the limit, says
+    # the list first sent was longer.
+    room = FULL_SHEET_LIMIT + at + 1 + FULL_SHEET_LIMIT // 40
+    if body.height == 0 or (body["origin"].max() <= room and body["origin"].n_unique() <= FULL_SHEET_LIMIT) \
+            or (body["status"] == "DITERIMA").any():
         return False
     return (body["origin"] != body["_row"]).sum() * 2 > body.height
 
