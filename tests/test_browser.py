@@ -159,3 +159,31 @@ def test_finance_decides_a_review_row_and_sees_it_counted(browser, server):
     expect(page.locator("table.decide")).to_contain_text("Diterima oleh Keuangan")
     expect(page.locator("table.decide")).to_contain_text("KTP asli sudah dilihat di kantor")
     page.context.close()
+
+
+def _fits(page) -> bool:
+    """The page is no wider than the screen (nothing to scroll sideways to find a column or a button)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_pages_fit_a_phone_screen(browser, server):
+    """Operators and finance open the pages on a phone (390 px): the rows of a list become cards
+    whose reason is read beside the row, the download button is whole, and no page is wider than
+    the screen."""
+    page = log_in(browser, server, "operator")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.get_by_role("link", name="Riwayat pengajuan").click()
+    page.locator("tr", has_text=SAMPLE.name).get_by_role("link", name="hasil").first.click()
+    expect(page.get_by_role("heading", name="Hasil pemeriksaan")).to_be_visible()
+    assert _fits(page)
+    button = page.get_by_role("link", name="Unduh berkas kembali").bounding_box()
+    assert button["x"] >= 0 and button["x"] + button["width"] <= 390
+    reason = page.locator("tr.st-rejected td[data-label=Alasan]").first.bounding_box()
+    assert reason["x"] >= 0 and reason["x"] + reason["width"] <= 390
+    page.context.close()
+    page = log_in(browser, server, "finance")
+    page.set_viewport_size({"width": 390, "height": 900})
+    for path in ("/keuangan", "/keuangan/batch", "/telusur"):
+        page.goto(server["url"] + path)
+        assert _fits(page), path
+    page.context.close()
