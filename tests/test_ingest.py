@@ -119,6 +119,16 @@ def test_unreadable_inputs_raise_user_errors(tmp_path, header_map, content, code
     assert err.value.message_id and err.value.message_en
 
 
+def test_excels_lock_file_picked_by_mistake_names_the_list_to_send(tmp_path, header_map):
+    """`~$daftar.xlsx`, made by Excel while daftar.xlsx is open: not a damaged workbook to save again."""
+    path = tmp_path / "~$daftar.xlsx"
+    path.write_bytes(b"\x0bOperator 01" + b" " * 43 + b"\x00" * 110)  # the user's name, padded, as Excel writes it
+    with pytest.raises(UserError) as err:
+        read_list(path, header_map)
+    assert err.value.code == "file_unreadable" and "kunci sementara" in err.value.message_id
+    assert "daftar.xlsx" in err.value.message_id and "rusak" not in err.value.message_id
+
+
 def test_windows_1252_bytes_after_a_utf8_start(tmp_path, header_map):
     """A file that looks like UTF-8 at first but holds Windows-1252 further on is still read."""
     path = tmp_path / "l.csv"

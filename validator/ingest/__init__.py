@@ -155,8 +155,23 @@ def _check_file(path: Path) -> None:
                         code="file_unreadable") from None
 
 
+def _lock_file(path: Path) -> None:
+    """Excel's owner file, `~$daftar.xlsx`, made beside a workbook while it is open (a few hundred
+    bytes holding the user's name): picked by mistake from the folder, it is not the list."""
+    if path.name.startswith("~$") and path.stat().st_size < 4096 and container(path) != "zip":
+        real = path.name[2:]
+        raise UserError(
+            f"Berkas {path.name} adalah berkas kunci sementara yang dibuat Excel selama sebuah daftar terbuka, bukan "
+            f"daftar penerima. Pilih berkas daftarnya sendiri (namanya berakhir ...{real}, tanpa ~$ di depan); "
+            "sebaiknya tutup dulu daftar itu di Excel.",
+            f"{path.name} is the temporary lock file Excel makes while a workbook is open, not a recipient list. "
+            f"Choose the list itself (its name ends in ...{real}, without ~$ in front), best closed in Excel first.",
+            code="file_unreadable")
+
+
 def read_grid(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[str, int, bool]]]:
     check_file(path)
+    _lock_file(path)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES and container(path) == "other":
         # Not a workbook inside, whatever the name: web systems save an HTML table or a CSV as .xls.
