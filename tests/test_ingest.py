@@ -152,6 +152,42 @@ def test_a_second_list_sheet_is_reported_not_silently_dropped(tmp_path):
     assert "Kel. Petisah" in outcome.listing.warnings[0]["message"]
 
 
+def test_a_sheet_not_read_is_carried_through_the_return_workbook(tmp_path):
+    """One sheet per kelurahan: the one checked comes back with its verdicts, the other as it was
+    (a hidden one hidden), so fixing the return workbook and sending it again loses none of its
+    rows, and the warning comes again."""
+    import openpyxl
+
+    from validator.reports import write_outputs
+
+    path = tmp_path / "l.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    sheets = {"PADANG BULAN": ["1271175506800001", "1271171506750002", "1271174107700003"],
+              "BABURA": ["1271171506750004", "=1+1"], "ARSIP": ["1271171506750005"]}
+    for name, niks in sheets.items():
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, ["Daftar Kelurahan " + name])
+        ws.write_row(2, 0, ["NIK", "Nama", "Nominal"])
+        for r, nik in enumerate(niks, start=3):
+            ws.write_string(r, 0, nik)
+            ws.write_row(r, 1, [f"WARGA {name} {r}", 600000])
+        if name == "ARSIP":
+            ws.hide()
+    wb.close()
+    out = write_outputs(validate(path, "pkh", kecamatan="127117", today=TODAY), tmp_path / "out")
+    back = openpyxl.load_workbook(out["xlsx"])
+    assert back.sheetnames == ["PADANG BULAN", "BABURA", "ARSIP", "Ringkasan"]
+    assert back["ARSIP"].sheet_state == "hidden" and back["BABURA"].sheet_state == "visible"
+    babura = list(back["BABURA"].iter_rows(values_only=True))
+    assert babura[0][0] == "Daftar Kelurahan BABURA" and babura[2] == ("NIK", "Nama", "Nominal")
+    assert babura[3] == ("1271171506750004", "WARGA BABURA 3", "600000") and babura[4][0] == "=1+1"
+    assert back["BABURA"]["A5"].data_type == "s"  # a formula-looking cell stays text
+    again = validate(out["xlsx"], "pkh", kecamatan="127117", today=TODAY)
+    assert again.listing.sheet == "PADANG BULAN" and again.rows.height == 3
+    warning = next(w for w in again.listing.warnings if w["code"] == "sheet_not_read")
+    assert "BABURA" in warning["message"] and "ARSIP" in warning["message"]
+
+
 def test_merged_group_name_reaches_every_member(tmp_path, rules):
     path = tmp_path / "kube.xlsx"
     wb = xlsxwriter.Workbook(str(path))

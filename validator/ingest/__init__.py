@@ -51,7 +51,7 @@ _EXAMPLE_ROWS = 3
 _GUIDE_SHEET = r"(?i)\b(?:PETUNJUK|PANDUAN|CONTOH|TEMPLATE|TEMPLAT|FORMAT|INSTRUKSI|CARA\s+PENGISIAN|README|BACA)\b"
 
 
-def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[str, int, bool]]]:
+def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[str, int, bool, Grid]]]:
     """The sheet whose header names the most fields (a 'Petunjuk' sheet often comes first), then
     the one with the most rows under it, and the other sheets that also have a NIK column (read
     none of them silently). A hidden sheet is read only when no visible one holds a list: a
@@ -62,7 +62,7 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tupl
         raise UserError(f"Berkas {path.name} tidak berisi sheet.", f"{path.name} has no sheets.",
                         code="file_empty")
     best: tuple[tuple[int, ...], Grid] | None = None
-    with_nik: list[tuple[str, int, bool]] = []
+    with_nik: list[tuple[str, int, bool, Grid]] = []
     with ThreadPoolExecutor(max_workers=1) as pool:
         errors = pool.submit(error_cells, path) if container(path) == "zip" else None
         for name, visible in names:
@@ -94,7 +94,7 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tupl
             shown = visible and not (re.search(_GUIDE_SHEET, name) and ids <= _EXAMPLE_ROWS)
             score = (int(ids > 0), int(shown), len(found) + (100 if "nik" in found else 0), ids, below + 1)
             if "nik" in found:
-                with_nik.append((name, below, visible))
+                with_nik.append((name, below, visible, grid))
             if best is None or score > best[0]:
                 best = (score, grid)
     if best is None:  # only the Ringkasan sheet of a return workbook, its list sheet deleted
@@ -169,7 +169,7 @@ def _lock_file(path: Path) -> None:
             code="file_unreadable")
 
 
-def read_grid(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[str, int, bool]]]:
+def read_grid(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tuple[str, int, bool, Grid]]]:
     check_file(path)
     _lock_file(path)
     suffix = path.suffix.lower()
@@ -243,6 +243,9 @@ def read_list(path: Path, header_map: dict[str, str]) -> ListData:
         })
     if other_sheets:
         listing.warnings.append(_sheets_not_read(other_sheets, grid.sheet or ""))
+        # Carried into the return workbook as they are, so the kecamatan's rows on them are not
+        # lost when that workbook is fixed and sent back (nor the warning, read again then).
+        listing.other_sheets = [g for *_, g in other_sheets]
     if not grid.visible:
         listing.warnings.append({
             "code": "sheet_hidden",
@@ -256,13 +259,13 @@ def read_list(path: Path, header_map: dict[str, str]) -> ListData:
     return listing
 
 
-def _sheets_not_read(others: list[tuple[str, int, bool]], read: str) -> dict:
+def _sheets_not_read(others: list[tuple[str, int, bool, Grid]], read: str) -> dict:
     """One warning for every other sheet with a NIK column: which (hidden ones said so), and how
     many rows they hold."""
-    rows = sum(n for _, n, _ in others)
+    rows = sum(n for _, n, _, _ in others)
     # (A sheet named after a NIK is quoted masked, as anything typed is.)
-    shown = [f"'{mask_echo(n)}'" + ("" if visible else " (tersembunyi)") for n, _, visible in others[:10]]
-    shown_en = [f"'{mask_echo(n)}'" + ("" if visible else " (hidden)") for n, _, visible in others[:10]]
+    shown = [f"'{mask_echo(n)}'" + ("" if visible else " (tersembunyi)") for n, _, visible, _ in others[:10]]
+    shown_en = [f"'{mask_echo(n)}'" + ("" if visible else " (hidden)") for n, _, visible, _ in others[:10]]
     rest = len(others) - len(shown)
     names = series_text(shown + ([f"{rest} sheet lainnya"] if rest else []), "dan")
     names_en = series_text(shown_en + ([f"{rest} more"] if rest else []), "and")

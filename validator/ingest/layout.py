@@ -102,6 +102,9 @@ class ListData:
     # The workbook's serial numbers count days from 1904-01-01 (a number typed in the birth-date
     # column of such a workbook is a different date than in the usual 1900 system).
     date1904: bool = False
+    # Other sheets of the workbook that also hold a list (not checked, said in a warning): the
+    # return workbook carries them as they are.
+    other_sheets: list[Grid] = field(default_factory=list)
 
     @property
     def present(self) -> set[str]:

@@ -241,8 +241,26 @@ def write_workbook(outcome, path: Path, tmpdir: Path | None = None) -> None:
                                               "/ Not checked: another table below the list.")
     ws.autofilter(head_row, 0, max(r, head_row), len(used) + len(VERDICT_HEADERS) - 1)
     ws.set_column(len(used) + 2, len(used) + 2, 80)
+    for grid in listing.other_sheets:
+        _carried_sheet(wb, w, grid, taken={ws.name.lower()})
     _summary_sheet(wb, w, outcome)
     wb.close()
+
+
+def _carried_sheet(wb, w: _Writer, grid, taken: set[str]) -> None:
+    """Another sheet of the operator's workbook that holds a list this run did not check, back as
+    it was (every cell on its own row and column, as text), so that fixing the return workbook and
+    sending it again loses none of its rows; hidden if it was."""
+    name = grid.sheet[:31]
+    if name.strip().lower() in taken | {"ringkasan"}:
+        name = f"{name[:24]} (asli)"
+    ws = wb.add_worksheet(name)
+    columns = [f"c{j}" for j in range(grid.width)]
+    for row in grid.frame.select("_row", *columns).iter_rows():
+        for c, value in enumerate(row[1:]):
+            w.cell(ws, row[0] - 1, c, value)
+    if not grid.visible:
+        ws.hide()
 
 
 def _summary_sheet(wb, w: _Writer, outcome) -> None:
