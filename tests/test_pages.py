@@ -181,6 +181,9 @@ def test_results_page_shows_the_lists_warnings_and_a_failed_file_goes_to_its_job
     assert state["state"] == "failed" and "Error" not in state["error"]["message"]
     r = op.get(f"/hasil/{state['submission_id']}", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/pekerjaan/{job_id}"
+    # The job page of a failed file: no bar that looks complete, no "this page updates itself".
+    job_page = op.get(f"/pekerjaan/{job_id}").text
+    assert re.search(r'class="bar"[^>]*\bhidden\b', job_page) and re.search(r'id="live-hint"[^>]*\bhidden\b', job_page)
 
 
 def test_results_are_paged(site):

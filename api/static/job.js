@@ -13,6 +13,9 @@
       var f = document.getElementById("failed");
       if (s.error && s.error.message) document.getElementById("failed-text").textContent = s.error.message;
       f.hidden = false;
+      // Over: no bar that looks complete, no promise of updates.
+      box.querySelector(".bar").hidden = true;
+      document.getElementById("live-hint").hidden = true;
       document.title = "Pemeriksaan gagal";
     }
   }
