@@ -126,6 +126,9 @@ def test_pages_for_finance(api):
     detail = c.get(f"/keuangan/batch/{bid}")
     assert detail.status_code == 200 and "GAGAL" in detail.text and "127117******0999" in detail.text
     assert "1271174506800999" not in detail.text and "Setujui batch" not in detail.text
+    # A failing row names its kecamatan and links to that kecamatan's list, where it is decided.
+    assert "Medan Baru (12.71.17)" in detail.text
+    assert re.search(r'href="/keuangan/pengajuan/[^"#]+#baris-\d+"', detail.text)
     page = api.bad.json()["check"]["result"]["docs_page"]
     assert page.startswith("validations/") and f"/keuangan/batch/{bid}/laporan/1/{page}" in detail.text
     report = c.get(f"/keuangan/batch/{bid}/laporan/1/{page}")

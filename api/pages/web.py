@@ -18,12 +18,15 @@ from api.deps import StoreDep
 from api.pages import text
 from validator.ingest import WHY_TEXT
 from validator.store import Store, run
+from validator.wilayah import load_regions
 
 HERE = Path(__file__).resolve().parent.parent
 STATIC_DIR = HERE / "static"
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals.update(WHY_TEXT=WHY_TEXT, ROLE_TEXT=ROLE_TEXT, STATUS_TEXT=text.STATUS_TEXT, CHANNEL_TEXT=text.CHANNEL_TEXT, rupiah=text.rupiah,
-                             tanggal=text.tanggal, angka=text.angka, persen=text.persen)
+                             tanggal=text.tanggal, angka=text.angka, persen=text.persen,
+                             # "Medan Sunggal (12.71.02)" for a kecamatan code: finance reads names.
+                             kecamatan_name=lambda code: load_regions().describe(code) if code else "-")
 
 
 def session_secret(data_dir: Path) -> str:
