@@ -508,7 +508,10 @@ def test_date_cells_go_back_as_dates_and_an_empty_name_is_a_string(tmp_path):
 
 def test_a_folder_given_as_the_list_is_told_so(tmp_path):
     r = bansos("validate", str(tmp_path), "--program", "pkh", "--out", str(tmp_path / "o"))
-    assert r.returncode == 2 and "adalah folder, bukan berkas daftar" in r.stderr
+    assert r.returncode == 2 and "adalah folder, bukan berkas" in r.stderr and ".xlsx, .csv atau .parquet" in r.stderr
+    # A registry extract is CSV or Parquet: a folder given for it names those only.
+    reg = bansos("registry", "import", str(tmp_path), "--store", str(tmp_path / "s.duckdb"))
+    assert reg.returncode == 2 and "Sebutkan berkas .csv atau .parquet di dalamnya" in reg.stderr
 
 
 def _two_row_list(path, top, sub, rows):

@@ -46,7 +46,7 @@ def registry_import(
     from validator.registry import import_registry
     from validator.store import Store
 
-    check_file(file)  # before the store is opened: a wrong path creates no empty store
+    check_file(file, ".csv atau .parquet")  # before the store is opened: a wrong path creates no empty store
     with Store(store) as db:
         report = import_registry(file, db)
     print_report(report)
@@ -78,7 +78,7 @@ def exclusions_import(
     from validator.registry import import_exclusions
     from validator.store import Store
 
-    check_file(file)  # before the store is opened: a wrong path creates no empty store
+    check_file(file, ".csv atau .parquet")  # before the store is opened: a wrong path creates no empty store
     with Store(store) as db:
         res = import_exclusions(file, db)
     t = Table(title=f"Daftar pengecualian {res['file']}: {res['rows']} NIK",

@@ -117,11 +117,12 @@ def _binary(head: bytes) -> bool:
     return any(b < 9 or 13 < b < 32 for b in head[:4096] if b not in (10, 12))
 
 
-def check_file(path: Path) -> None:
+def check_file(path: Path, kinds: str = ".xlsx, .csv atau .parquet") -> None:
     """The list is a file this run can read: not a folder, a pipe or a device (reading /dev/zero
-    or a pipe nobody writes to would never end), and readable."""
+    or a pipe nobody writes to would never end), and readable. `kinds`: the file types to name
+    (a registry extract or an exclusion list is CSV or Parquet only)."""
     try:
-        _check_file(path)
+        _check_file(path, kinds)
     except PermissionError:  # a folder on the way that this account may not enter
         raise UserError(f"Berkas {path} tidak dapat dibuka: tidak ada izin membuka foldernya. Minta izin kepada "
                         "pemilik folder, atau salin berkas ke folder Anda sendiri.",
@@ -129,19 +130,19 @@ def check_file(path: Path) -> None:
                         code="file_unreadable") from None
 
 
-def _check_file(path: Path) -> None:
+def _check_file(path: Path, kinds: str) -> None:
+    kinds_en = kinds.replace(" atau ", " or ")
     if path.is_dir():
-        raise UserError(f"{path} adalah folder, bukan berkas daftar. Sebutkan berkas .xlsx, .csv atau .parquet di "
-                        "dalamnya.", f"{path} is a folder, not a list file. Name the .xlsx, .csv or .parquet file "
-                        "in it.", code="file_missing")
+        raise UserError(f"{path} adalah folder, bukan berkas. Sebutkan berkas {kinds} di dalamnya.",
+                        f"{path} is a folder, not a file. Name the {kinds_en} file in it.", code="file_missing")
     if not path.exists():
         raise UserError(f"Berkas {path} tidak ditemukan. Periksa nama dan foldernya.",
                         f"File {path} not found.", code="file_missing")
     if not path.is_file():
         raise UserError(f"{path} bukan berkas biasa (melainkan pipa, perangkat, atau sejenisnya), jadi tidak dapat "
-                        "dibaca. Simpan isinya sebagai berkas .xlsx, .csv atau .parquet, lalu sebutkan berkas itu.",
-                        f"{path} is not a regular file (a pipe, a device or the like). Save its content as an .xlsx, "
-                        ".csv or .parquet file and name that file.", code="file_unreadable")
+                        f"dibaca. Simpan isinya sebagai berkas {kinds}, lalu sebutkan berkas itu.",
+                        f"{path} is not a regular file (a pipe, a device or the like). Save its content as a "
+                        f"{kinds_en} file and name that file.", code="file_unreadable")
     try:
         with path.open("rb"):
             pass

@@ -167,7 +167,7 @@ def release_utf8_copy(path: Path) -> None:
 def open_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
     """Reads only the header (CSV) or the schema (Parquet); a file DuckDB cannot open is a UserError."""
     path = Path(path)
-    check_file(path)  # missing, a folder, a pipe or a device, unreadable: each told as such
+    check_file(path, ".csv atau .parquet")  # missing, a folder, a pipe or a device, unreadable: each told as such
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         kind, delim, readable = "parquet", None, path
