@@ -337,7 +337,9 @@ def _citizen_row(rows: list[dict]) -> dict | None:
     # Paid by one program for the period, then sent on another program's list for it (a KUBE row in
     # review after BST paid): the payment is the answer. Answers never name the program, so
     # "still being checked" would tell the person a payment made is held up.
-    paid = [r for r in standing if _paid(r) and periods_overlap(r["period"], latest["period"])]
+    # (A payment to this person: a family member's payment says nothing of another program's row.)
+    paid = [r for r in standing if _paid(r) and r.get("paid_as") == "nik"
+            and periods_overlap(r["period"], latest["period"])]
     return latest if _paid(latest) or not paid else max(paid, key=lambda r: r["created_at"])
 
 

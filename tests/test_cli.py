@@ -426,6 +426,31 @@ def test_a_partial_return_workbook_without_its_note_is_still_refused(tmp_path, m
     assert validate(tmp_path / "dipendekkan.xlsx", "pkh").summary["rows"] == 5
 
 
+def test_a_partial_workbook_of_a_list_just_past_the_limit_is_refused_without_its_note(tmp_path, monkeypatch):
+    """Its last BARIS ASAL is within the room a whole list of the limit's length has, but its rows
+    sit ever further above their BARIS ASAL (the accepted rows left out): still partial."""
+    from validator.engine import validate
+    from validator.errors import UserError
+    from validator.ingest import layout
+    from validator.reports import workbook, write_outputs
+
+    for module in (workbook, layout):
+        monkeypatch.setattr(module, "FULL_SHEET_LIMIT", 80)
+    # 82 rows, every other one with a short account; NIKs two digits apart, names without digits.
+    people = [{"nik": f"127117150675{k:02d}{k:02d}", "jk": "L", "tgl": "15-06-1975",
+               "kk": f"1271170101{k:02d}{k:02d}{k:02d}", "rek": "123" if k % 2 else f"3002010{k:02d}{k:02d}{k:02d}{k:02d}",
+               "nama": f"WARGA {chr(65 + k % 26)}{chr(65 + k // 26)}"} for k in range(1, 83)]
+    headers, body = make_rows("pkh", people)
+    partial = write_outputs(validate(write_csv(tmp_path / "l.csv", headers, body), "pkh"), tmp_path / "p")
+    wb = openpyxl.load_workbook(partial["xlsx"])
+    assert "hanya memuat" in wb.worksheets[0]["A1"].value
+    wb.worksheets[0].delete_rows(1, 2)
+    wb.save(tmp_path / "tanpa_catatan.xlsx")
+    with pytest.raises(UserError) as err:
+        validate(tmp_path / "tanpa_catatan.xlsx", "pkh")
+    assert err.value.code == "partial_return_workbook"
+
+
 def test_an_empty_nik_is_an_empty_string_in_result_json(tmp_path):
     headers, body = make_rows("pkh", [{"nik": ""}])
     out = tmp_path / "o"

@@ -180,12 +180,86 @@ def test_a_sheet_not_read_is_carried_through_the_return_workbook(tmp_path):
     assert back["ARSIP"].sheet_state == "hidden" and back["BABURA"].sheet_state == "visible"
     babura = list(back["BABURA"].iter_rows(values_only=True))
     assert babura[0][0] == "Daftar Kelurahan BABURA" and babura[2] == ("NIK", "Nama", "Nominal")
-    assert babura[3] == ("1271171506750004", "WARGA BABURA 3", "600000") and babura[4][0] == "=1+1"
+    assert babura[3] == ("1271171506750004", "WARGA BABURA 3", 600000) and babura[4][0] == "=1+1"
     assert back["BABURA"]["A5"].data_type == "s"  # a formula-looking cell stays text
     again = validate(out["xlsx"], "pkh", kecamatan="127117", today=TODAY)
     assert again.listing.sheet == "PADANG BULAN" and again.rows.height == 3
     warning = next(w for w in again.listing.warnings if w["code"] == "sheet_not_read")
     assert "BABURA" in warning["message"] and "ARSIP" in warning["message"]
+
+
+def test_carried_sheets_keep_number_cells_and_get_names_excel_accepts(tmp_path):
+    """A NIK Excel stored as a number (its last digit lost) stays a number in the carried sheet, so
+    sent on its own it is NIK_EXCEL again; names cut to 31 characters that collide, or holding
+    characters Excel refuses, are made distinct instead of failing the run."""
+    import zipfile
+
+    import openpyxl
+
+    from validator.reports import write_outputs
+
+    path = tmp_path / "nama_panjang.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    names = ["Daftar Penerima PKH Kelurahan Babura", "Daftar Penerima PKH Kelurahan Sei Sikambing B",
+             "Daftar Penerima PKH Kelurahan Sei Sikambing C"]
+    for k in range(len(names)):
+        ws = wb.add_worksheet(f"S{k}")
+        ws.write_row(0, 0, ["NIK", "Nama", "Nominal"])
+        for r in range(1, 6 - 2 * k):
+            ws.write_string(r, 0, f"12711715067500{k}{r}")
+            ws.write_row(r, 1, [f"WARGA {k} {r}", 600000])
+        if k == 1:
+            ws.write_number(4, 0, 1271174911640200)  # stored as a number by Excel: last digit lost
+            ws.write_row(4, 1, ["RUSAK", 600000])
+    wb.close()
+    # Names longer than Excel's 31 characters, one with a slash, as other programs write them.
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    book = parts["xl/workbook.xml"].decode()
+    for k, name in enumerate(names):
+        book = book.replace(f'name="S{k}"', f'name="{name.replace("Babura", "Babura/Lama")}"')
+    parts["xl/workbook.xml"] = book.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    out = write_outputs(validate(path, "pkh", kecamatan="127117", today=TODAY), tmp_path / "out")
+    back = openpyxl.load_workbook(out["xlsx"])
+    assert len(set(back.sheetnames)) == 4 and all(len(n) <= 31 and "/" not in n for n in back.sheetnames)
+    carried = next(ws for ws in back.worksheets if any(c.value == "RUSAK" for c in ws["B"]))
+    assert carried["A5"].data_type == "n" and carried["A2"].data_type == "s"
+    alone = openpyxl.Workbook()
+    for row in carried.iter_rows(values_only=True):
+        alone.active.append(row)
+    alone.save(tmp_path / "sendiri.xlsx")
+    codes = validate(tmp_path / "sendiri.xlsx", "pkh", kecamatan="127117", today=TODAY).findings["code"].to_list()
+    assert "NIK_EXCEL" in codes
+
+
+def test_a_partial_return_workbook_carries_no_other_sheet_to_be_read_in_its_place(tmp_path, monkeypatch):
+    """A list past the limit comes back as its rows with findings only; a sheet carried beside it
+    would be read in its place when that workbook is sent back, replacing the kecamatan's list."""
+    import openpyxl
+
+    from validator.errors import UserError
+    from validator.ingest import layout
+    from validator.reports import workbook, write_outputs
+
+    for module in (workbook, layout):
+        monkeypatch.setattr(module, "FULL_SHEET_LIMIT", 3)
+    path = tmp_path / "dua.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    for name, n in (("BABURA", 5), ("TITI RANTE", 4)):
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, ["NIK", "Nama", "Nominal"])
+        for r in range(1, n + 1):
+            ws.write_string(r, 0, f"1271171506750{len(name)}{r:02d}" if r % 2 else "123")
+            ws.write_row(r, 1, [f"WARGA {name} {r}", 600000])
+    wb.close()
+    out = write_outputs(validate(path, "pkh", kecamatan="127117", today=TODAY), tmp_path / "out")
+    assert openpyxl.load_workbook(out["xlsx"]).sheetnames == ["BABURA", "Ringkasan"]
+    with pytest.raises(UserError) as err:
+        validate(out["xlsx"], "pkh", kecamatan="127117", today=TODAY)
+    assert err.value.code == "partial_return_workbook"
 
 
 def test_merged_group_name_reaches_every_member(tmp_path, rules):

@@ -366,6 +366,10 @@ def test_a_payment_by_one_program_is_the_answer_while_another_programs_row_is_ch
     assert _citizen_row([bst, kube]) is bst
     later = _row(status="review", program="kube", period="2026-T2", created_at=dt.datetime(2026, 4, 1))
     assert _citizen_row([bst, kube, later]) is later
+    # A family member's payment (BPNT pays a family once) says nothing of the person's own PKH row.
+    family = _row(paid_by="bpnt_2026-T1_v1", paid_as="kk", program="bpnt")
+    pkh = _row(status="review", program="pkh", created_at=dt.datetime(2026, 2, 1))
+    assert _citizen_row([family, pkh]) is pkh
 
 
 def test_a_duplicate_row_is_set_aside_only_for_a_standing_row_of_the_same_period():

@@ -106,8 +106,9 @@ def check_cmd(program: Program, period: Period, store: StorePath,
     if other.get("live_rows"):
         out.print(f"[yellow]Tidak dibayar lagi[/]: {other['live_rows']} baris ({_rupiah(other['amount'])}) sudah dibayar "
                   f"oleh batch {', '.join(other['batches'])} yang disetujui untuk periode yang tumpang tindih dengan "
-                  "periode ini; periksa apakah daftar periode ini memang perlu dibayar. / Left out: already paid by "
-                  "approved batches of this program for an overlapping period.", highlight=False)
+                  "periode ini; periksa apakah daftar periode ini memang perlu dibayar (bulan yang belum dibayar: "
+                  "kirim daftarnya per bulan, mis. 2026-02 dan 2026-03). / Left out: already paid by approved "
+                  "batches of this program for an overlapping period.", highlight=False)
         for r in other["list"][:SHOWN]:
             out.print(_row_line(r), highlight=False)
     elsewhere = result.get("paid_elsewhere") or {}

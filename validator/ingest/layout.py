@@ -446,13 +446,18 @@ def _partial_rows(grid: Grid, headers: list[str], at: int) -> bool:
         pl.col(f"c{starts[-1]}").str.strip_chars().str.to_uppercase().alias("status"),
         pl.col(f"c{starts[-1] + n - 1}").str.strip_chars().cast(pl.Int64, strict=False).alias("origin"),
         pl.col("_row").cast(pl.Int64)).filter(pl.col("origin").is_not_null())
-    # A whole list of up to FULL_SHEET_LIMIT rows comes back with its rows where they were: under its
-    # header (at, the same row here), with a few rows set aside among them (a column-number row,
-    # sections, subtotals). Only a BARIS ASAL beyond that room, or more rows than the limit, says
-    # the list first sent was longer.
-    room = FULL_SHEET_LIMIT + at + 1 + FULL_SHEET_LIMIT // 40
-    if body.height == 0 or (body["origin"].max() <= room and body["origin"].n_unique() <= FULL_SHEET_LIMIT) \
-            or (body["status"] == "DITERIMA").any():
+    if body.height == 0 or body["origin"].max() <= FULL_SHEET_LIMIT or (body["status"] == "DITERIMA").any():
+        return False
+    # A whole list of about FULL_SHEET_LIMIT rows (every row flagged, so no DITERIMA) comes back with
+    # its rows where they were: under its header (at, the same row here), with a few rows set aside
+    # among them (a column-number row, sections, subtotals). Its BARIS ASAL stays within that room,
+    # and the operator's edits move its rows by a few (a row deleted) or both ways (a sort). A
+    # partial sheet lists only the rows with findings one after another: they sit ever further
+    # above their BARIS ASAL, by the rows left out.
+    slack = max(FULL_SHEET_LIMIT // 40, 2)
+    room = FULL_SHEET_LIMIT + at + 1 + slack
+    beyond = body["origin"].max() > room or body["origin"].n_unique() > FULL_SHEET_LIMIT
+    if not beyond and abs((body["origin"] - body["_row"]).median() or 0) <= slack:
         return False
     return (body["origin"] != body["_row"]).sum() * 2 > body.height
 

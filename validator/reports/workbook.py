@@ -172,9 +172,10 @@ def write_workbook(outcome, path: Path, tmpdir: Path | None = None) -> None:
                                          "strings_to_urls": False, "strings_to_numbers": False,
                                          "tmpdir": str(tmpdir if tmpdir is not None else path.parent)})
     w = _Writer(wb)
-    name = (listing.sheet or "Daftar")[:31]
     # The summary sheet is "Ringkasan" (contracts §3): an operator's sheet of that name is renamed.
-    ws = wb.add_worksheet("Daftar" if name.strip().lower() == "ringkasan" else name)
+    taken = {"ringkasan"}
+    name = listing.sheet or "Daftar"
+    ws = wb.add_worksheet(sheet_name("Daftar" if name.strip().lower() == "ringkasan" else name, taken))
     r = 0
     if partial:
         # Thousands with a dot, as Indonesian writes them (20.143), and only in the numbers.
@@ -241,24 +242,63 @@ def write_workbook(outcome, path: Path, tmpdir: Path | None = None) -> None:
                                               "/ Not checked: another table below the list.")
     ws.autofilter(head_row, 0, max(r, head_row), len(used) + len(VERDICT_HEADERS) - 1)
     ws.set_column(len(used) + 2, len(used) + 2, 80)
-    for grid in listing.other_sheets:
-        _carried_sheet(wb, w, grid, taken={ws.name.lower()})
+    # A partial sheet is not to be sent back (its note says so): other sheets beside it could be
+    # read in its place and replace the kecamatan's list, so they are only named in Ringkasan.
+    if not partial:
+        for grid in listing.other_sheets:
+            _carried_sheet(wb, w, grid, taken)
     _summary_sheet(wb, w, outcome)
     wb.close()
 
 
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts (no [ ] : * ? / or backslash, no apostrophe at either end, 31 characters),
+    unique in the workbook (case aside): a workbook from another program may hold names Excel
+    would refuse, or longer ones that are one name once cut. `taken` is updated."""
+    base = _SHEET_NAME_BAD.sub("_", name).strip("'").strip() or "Sheet"
+    candidate, k = base[:31], 1
+    while candidate.lower() in taken:
+        k += 1
+        suffix = f" ({k})"
+        candidate = base[:31 - len(suffix)] + suffix
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _carried_number(text: str) -> float | int | None:
+    """A cell Excel stored as a number, as that number again (an ID number stays the number it
+    was, so its damage by Excel is seen again when the sheet is sent back); None when a double
+    cannot hold it exactly (a whole number above 2**53, read from the sheet's XML): text then."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    if not value.is_integer():
+        return value
+    whole = int(text) if text.lstrip("-").isdigit() else int(value)
+    return whole if abs(whole) <= 2**53 else None
+
+
 def _carried_sheet(wb, w: _Writer, grid, taken: set[str]) -> None:
     """Another sheet of the operator's workbook that holds a list this run did not check, back as
-    it was (every cell on its own row and column, as text), so that fixing the return workbook and
-    sending it again loses none of its rows; hidden if it was."""
-    name = grid.sheet[:31]
-    if name.strip().lower() in taken | {"ringkasan"}:
-        name = f"{name[:24]} (asli)"
-    ws = wb.add_worksheet(name)
-    columns = [f"c{j}" for j in range(grid.width)]
+    it was (every cell on its own row and column: numbers as numbers, the rest as text), so that
+    fixing the return workbook and sending it again loses none of its rows; hidden if it was."""
+    ws = wb.add_worksheet(sheet_name(grid.sheet or "Sheet", taken))
+    columns = [c for j in range(grid.width) for c in (f"c{j}", f"n{j}")]
     for row in grid.frame.select("_row", *columns).iter_rows():
-        for c, value in enumerate(row[1:]):
-            w.cell(ws, row[0] - 1, c, value)
+        r = row[0] - 1
+        for c in range(grid.width):
+            value, number = row[1 + 2 * c], row[2 + 2 * c]
+            as_number = _carried_number(value) if number and value else None
+            if as_number is not None:
+                ws.write_number(r, c, as_number)
+            else:
+                w.cell(ws, r, c, value)
     if not grid.visible:
         ws.hide()
 
