@@ -97,6 +97,16 @@ def serve(
                         "Give the history store with --store PATH or env BANSOS_STORE.", code="store_needed")
     from validator.store import Store
 
+    if not 0 < port < 65536:
+        raise UserError(f"Port {port} tidak sah: pilih angka 1 sampai 65535, mis. --port 8000.",
+                        f"Port {port} is not valid: choose 1 to 65535, e.g. --port 8000.", code="bad_port")
+    if not Path(store).exists():
+        # A path mistyped would start a new, empty store that knows no account: every token would
+        # then be refused with nothing pointing at the path.
+        raise UserError(f"Basis data riwayat {store} belum ada. Periksa jalur --store; untuk memulai yang baru, buat "
+                        f"dulu akun pertama dengan: bansos user add --name NAMA --role admin --store {store}",
+                        f"History store {store} does not exist. Check --store; to start a new one, create the first "
+                        f"account with bansos user add … --store {store}", code="store_missing")
     # Open the store once here so a busy or broken file stops with one clear line (exit 2)
     # instead of a traceback from the server's start-up.
     Store(store).close()

@@ -50,8 +50,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _store(path):
+    """A store as `bansos user add` leaves it: `serve` refuses one that does not exist."""
+    from validator.store import Store
+
+    Store(path).close()
+    return path
+
+
 def test_serve_answers_with_openapi(tmp_path):
     port = _free_port()
+    _store(tmp_path / "s.duckdb")
     proc = subprocess.Popen([*BANSOS, "serve", "--port", str(port), "--store", str(tmp_path / "s.duckdb")],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -78,10 +87,20 @@ def test_serve_answers_with_openapi(tmp_path):
     assert proc.returncode == 0 and "Server dihentikan" in log and "Dibatalkan" not in log
 
 
-def test_serve_needs_a_store(monkeypatch):
+def test_serve_needs_a_store(monkeypatch, tmp_path):
     monkeypatch.delenv("BANSOS_STORE", raising=False)
     r = bansos("serve")
     assert r.returncode == 2 and "BANSOS_STORE" in r.stderr and "Traceback" not in r.stderr
+    # A mistyped path would start a new, empty store where every token is refused: told, nothing made.
+    r = bansos("serve", "--store", str(tmp_path / "salah" / "riwayat.db"))
+    assert r.returncode == 2 and "belum ada. Periksa jalur --store" in r.stderr and "bansos user add" in r.stderr
+    assert not (tmp_path / "salah").exists()
+
+
+@pytest.mark.parametrize("port", ["99999", "65536", "0", "-1"])
+def test_serve_refuses_a_port_that_cannot_be(tmp_path, port):
+    r = bansos("serve", "--store", str(_store(tmp_path / "s.duckdb")), "--port", port)
+    assert r.returncode == 2 and "1 sampai 65535" in r.stderr and "internal" not in r.stderr.lower()
 
 
 def test_a_port_in_use_is_told_before_anything_starts(tmp_path):
@@ -92,7 +111,7 @@ def test_a_port_in_use_is_told_before_anything_starts(tmp_path):
         other.bind(("127.0.0.1", 0))
         other.listen()
         port = other.getsockname()[1]
-        r = bansos("serve", "--store", str(tmp_path / "s.duckdb"), "--port", str(port))
+        r = bansos("serve", "--store", str(_store(tmp_path / "s.duckdb")), "--port", str(port))
         assert r.returncode == 2 and f"Port {port} di 127.0.0.1 sudah dipakai" in r.stderr
         assert f"--port {port + 1}" in r.stderr and "Traceback" not in r.stderr
         demo = subprocess.run([sys.executable, "-m", "api.demo", "--port", str(port), "--dir", str(tmp_path / "demo")],
@@ -116,7 +135,7 @@ def test_broken_rule_files_stop_the_server_with_their_problems_not_a_traceback(t
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
-    r = subprocess.run([*BANSOS, "serve", "--store", str(tmp_path / "s.duckdb"), "--port", str(port)],
+    r = subprocess.run([*BANSOS, "serve", "--store", str(_store(tmp_path / "s.duckdb")), "--port", str(port)],
                        capture_output=True, text=True, timeout=120, env=env)
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert "(BANK NAGARI): kode: kunci tidak dikenal" in r.stderr
