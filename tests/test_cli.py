@@ -40,7 +40,9 @@ def test_validate_writes_both_results(tmp_path, good_list):
     assert "registry" in data["checks_skipped"]
     assert [r["row"] for r in data["rows"]] == [2, 3, 4]
     assert data["rows"][0]["findings"] == [] and data["rows"][0]["status"] == "accepted"
-    assert {"read", "checks", "write"} <= set(data["timings"])
+    # Every stage contracts §2 names, 0 for one that did not run (no --store).
+    assert list(data["timings"]) == ["read", "checks", "registry", "store", "write"]
+    assert data["timings"]["store"] == 0 and data["timings"]["read"] > 0
     assert (out / "result.xlsx").exists()
     assert "DITOLAK" in r.stdout
 
@@ -257,10 +259,16 @@ def test_history_quotes_no_cell_and_needs_an_existing_store(tmp_path):
                   "--store", str(store), "--out", str(tmp_path / "o")).returncode == 0
     import os
 
+    # Piped, as a script or a log reads it (no COLUMNS): codes whole, no line cut at 80 columns.
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     r = subprocess.run([*BANSOS, "history", BASE["nik"], "--store", str(store)], capture_output=True, text=True,
-                       timeout=120, env=os.environ | {"COLUMNS": "300"})  # no wrapping inside the table
-    assert r.returncode == 0 and "REKENING_PANJANG" in r.stdout
+                       timeout=120, env=env)
+    assert r.returncode == 0 and "REKENING_PANJANG: " in r.stdout
     assert "30020100012" not in r.stdout and BASE["nik"] not in r.stdout
+    deep = tmp_path / ("folder hasil yang namanya cukup panjang " * 3).strip() / "keluaran"
+    v = subprocess.run([*BANSOS, "validate", str(path), "--program", "pkh", "--out", str(deep)], capture_output=True,
+                       text=True, timeout=120, env=env)
+    assert f"{deep / 'result.json'}  {deep / 'result.xlsx'}" in v.stdout
     missing = bansos("history", BASE["nik"], "--store", str(tmp_path / "salah.duckdb"))
     assert missing.returncode == 2 and "belum ada" in missing.stderr
     assert not (tmp_path / "salah.duckdb").exists()

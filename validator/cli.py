@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from validator.console import console
 from validator.errors import (
     STATUS_TEXT,
     UserError,
@@ -24,8 +24,8 @@ from validator.errors import (
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Validasi daftar penerima bansos / Validate bansos recipient lists.")
-out = Console()
-err = Console(stderr=True)
+out = console()
+err = console(stderr=True)
 
 
 
@@ -263,7 +263,7 @@ def _usage_line(exc: Exception) -> str:
     ctx = getattr(exc, "ctx", None)
     where = f"{ctx.command_path} --help" if ctx is not None else "bansos --help"
     # click quotes what was typed ("Got unexpected extra argument (1271…)"): a NIK is masked.
-    return mask_echo(f"Kesalahan: {said}. Lihat {where}. / {message}")
+    return mask_echo(f"Kesalahan: {said}. Lihat {where}. / {message or 'Incomplete or mistyped command.'}")
 
 
 _interrupted = False

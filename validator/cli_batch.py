@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from validator.console import console
 from validator.errors import UserError
 
 batch_app = typer.Typer(no_args_is_help=True, help="Gerbang pencairan / the disbursement gate.")
-out = Console()
-err = Console(stderr=True)
+out = console()
+err = console(stderr=True)
 
 Program = Annotated[str, typer.Option("--program", help="Program: pkh, bpnt, bst, kube, maghrib_mengaji, …")]
 Period = Annotated[str, typer.Option("--period", help="Periode penyaluran, mis. 2026-T1")]

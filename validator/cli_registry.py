@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from validator.console import console
 
 registry_app = typer.Typer(add_completion=False, no_args_is_help=True)
 exclusions_app = typer.Typer(add_completion=False, no_args_is_help=True)
-out = Console()
+out = console()
 
 StoreOpt = Annotated[Path, typer.Option("--store", help="Basis data riwayat (berkas DuckDB)")]
 

@@ -8,6 +8,8 @@ import polars as pl
 
 from validator.ingest import WHY_TEXT
 
+TIMED_STAGES = ("read", "checks", "registry", "store", "write")
+
 
 def rows_frame(outcome) -> pl.DataFrame:
     """Every data row in file order with its findings nested (empty list when accepted)."""
@@ -49,7 +51,8 @@ def header(outcome) -> dict:
         "skipped": [
             {**s, "why_text": WHY_TEXT[s["why"]][0]} for s in listing.skipped
         ],
-        "timings": {k: round(v, 3) for k, v in outcome.timings.items()},
+        # Every stage of contracts §2, 0 when it did not run (no --store: nothing recorded).
+        "timings": {k: round(outcome.timings.get(k, 0.0), 3) for k in TIMED_STAGES},
     } | ({"submission_id": outcome.submission_id} if outcome.recorded else {}) | (
         {"compared_to": outcome.compared_to} if outcome.compared_to is not None else {})
 
