@@ -245,12 +245,6 @@ def big_csv(path: Path, megabytes: float, seed: int = 11) -> Path:
     return path
 
 
-if __name__ == "__main__":
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "out/hostile")
-    for name, h in make_corpus(target).items():
-        print(f"{name:20} {h.expect:8} {h.path.stat().st_size:>12,} B  {h.path.name}")
-
-
 def lying_sizes(src: Path, dst: Path, inflated_mb: int, declared: int = 100_000) -> Path:
     """A zip bomb whose directory lies: sheet1.xml padded to `inflated_mb` MB, its declared size
     (in the local header and in the central directory) patched down to `declared` bytes."""
@@ -277,3 +271,9 @@ def lying_sizes(src: Path, dst: Path, inflated_mb: int, declared: int = 100_000)
             at = data.find(magic, at + 4)
     dst.write_bytes(bytes(data))
     return dst
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "out/hostile")
+    for name, h in make_corpus(target).items():
+        print(f"{name:20} {h.expect:8} {h.path.stat().st_size:>12,} B  {h.path.name}")
