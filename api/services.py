@@ -238,17 +238,29 @@ def withdraw_submission(ctx: ApiContext, store: Store, user: User, submission_id
 
 
 def flagged_elsewhere(store: Store, submission_id: str) -> list[dict]:
-    """Live lists with rows rejected as being on another list (GANDA_ANTAR_KECAMATAN,
-    GANDA_ANTAR_PROGRAM) whose person is on this one: once this list is withdrawn those rows stay
-    rejected until their kecamatan sends the list again (the checks run when a list is sent)."""
-    return [{"submission_id": sid, "program": program, "period": period, "kecamatan": kec, "rows": n}
-            for sid, program, period, kec, n in run(store.con, """
-        SELECT s.id, s.program, s.period, s.kecamatan, count(DISTINCT r.row)
+    """Live lists with rows rejected as being on this one (GANDA_ANTAR_KECAMATAN, GANDA_ANTAR_PROGRAM):
+    once this list is withdrawn those rows stay rejected until their kecamatan sends the list again
+    (the checks run when a list is sent). A finding names no list, so this is what could have made
+    it: a list sent after this one, for an overlapping period, holding the row's person (or its
+    KK) — of this program for GANDA_ANTAR_KECAMATAN, of another for GANDA_ANTAR_PROGRAM."""
+    from validator.store.history import periods_overlap
+
+    own = run(store.con, "SELECT program, period, created_at FROM submissions WHERE id = ?", [submission_id])
+    if not own:
+        return []
+    program, period, created = own[0]
+    rows: dict[tuple, set[int]] = {}
+    for sid, theirs, their_period, kec, code, row in run(store.con, """
+        SELECT DISTINCT s.id, s.program, s.period, s.kecamatan, f.code, r.row
         FROM findings f
         JOIN row_results r ON r.submission_id = f.submission_id AND r.row = f.row
         JOIN submissions s ON s.id = f.submission_id
         WHERE f.code IN ('GANDA_ANTAR_KECAMATAN', 'GANDA_ANTAR_PROGRAM') AND s.state = 'complete'
-          AND s.superseded_by IS NULL AND s.id <> ?
+          AND s.superseded_by IS NULL AND s.id <> ? AND s.created_at > ?
           AND (r.nik IN (SELECT nik FROM row_results WHERE submission_id = ? AND nik_ok)
                OR r.no_kk IN (SELECT no_kk FROM row_results WHERE submission_id = ? AND no_kk IS NOT NULL))
-        GROUP BY ALL ORDER BY s.kecamatan, s.program""", [submission_id, submission_id, submission_id])]
+        ORDER BY s.kecamatan, s.program""", [submission_id, created, submission_id, submission_id]):
+        if periods_overlap(their_period, period) and (theirs == program) == (code == "GANDA_ANTAR_KECAMATAN"):
+            rows.setdefault((sid, theirs, their_period, kec), set()).add(row)
+    return [{"submission_id": sid, "program": p, "period": t, "kecamatan": k, "rows": len(found)}
+            for (sid, p, t, k), found in rows.items()]

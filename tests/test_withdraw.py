@@ -124,3 +124,21 @@ def test_a_file_that_could_not_be_validated_has_nothing_to_withdraw(tmp_path):
         refused = client.post(f"/api/v1/submissions/{r.json()['submission_id']}/withdraw", headers=op)
         assert refused.status_code == 409 and refused.json()["error"]["code"] == "job_failed"
         assert "tidak pernah berlaku" in refused.json()["error"]["message"]
+
+
+def test_a_withdrawal_names_only_lists_that_could_have_been_flagged_against_it(tmp_path):
+    """Sunggal's row was rejected as a duplicate of Medan Baru's 2026-T1 list: withdrawing that list
+    names Sunggal's; withdrawing Medan Baru's later 2026-T3 list with the same person does not (the
+    finding was not against it: another period, and sent after Sunggal's)."""
+    from test_batch import BARU, SUNGGAL, add_list, nik, row
+
+    from api.services import flagged_elsewhere
+    from validator.store import Store
+
+    with Store(tmp_path / "s.duckdb") as db:
+        add_list(db, "baru-t1", BARU, "2026-T1", [row(2, BARU)])
+        add_list(db, "sunggal-t1", SUNGGAL, "2026-T1", [row(5, SUNGGAL, status="rejected", nik=nik(BARU, 2))],
+                 minutes=2, findings={5: "GANDA_ANTAR_KECAMATAN"})
+        add_list(db, "baru-t3", BARU, "2026-T3", [row(2, BARU)], minutes=5)
+        assert [f["submission_id"] for f in flagged_elsewhere(db, "baru-t1")] == ["sunggal-t1"]
+        assert flagged_elsewhere(db, "baru-t3") == []
