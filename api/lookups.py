@@ -26,8 +26,9 @@ from validator.wilayah import load_regions, place_key
 
 NEXT_STEP = {"rejected": "menunggu perbaikan dari kecamatan",
              "review": "menunggu pemeriksaan Dinas Sosial",
-             "accepted": "menunggu pencairan"}
-PAID_STEP = "masuk berkas pencairan {batch} yang disetujui Dinas Sosial; dibayar melalui bank penyalur"
+             "accepted": "lolos pemeriksaan; menunggu persetujuan pencairan oleh Dinas Sosial"}
+PAID_STEP = ("masuk berkas pencairan {batch} yang disetujui Dinas Sosial; disalurkan melalui penyalur (bank atau "
+             "kantor pos)")
 FAMILY_PAID_STEP = ("keluarganya (nomor KK yang sama) sudah masuk berkas pencairan {batch} yang disetujui Dinas "
                     "Sosial lewat anggota keluarga lain; program ini membayar satu kali per keluarga, jadi baris "
                     "ini tidak dibayar lagi")
@@ -40,28 +41,29 @@ PAID_ELSEWHERE_STEP = ("sudah dibayar lewat berkas pencairan {batch} yang disetu
                        "diterima bersamaan dengan program ini untuk periode yang sama; baris ini tidak akan dibayar "
                        "(kecamatan perlu mengeluarkannya dari daftar)")
 INELIGIBLE_STEP = "tidak memenuhi syarat menurut DTKS/DTSEN atau daftar pengecualian"
-DECIDED_STEP = {"accepted": "disetujui untuk pencairan oleh Dinas Sosial; menunggu pencairan",
-                "rejected": "tidak memenuhi syarat menurut pemeriksaan Dinas Sosial ({kinds})"}
+# Finance deciding a row is not the approval of the disbursement file, which comes after.
+DECIDED_STEP = {"accepted": "diterima setelah diperiksa Dinas Sosial; menunggu persetujuan pencairan",
+                "rejected": "ditolak setelah pemeriksaan Dinas Sosial ({kinds})"}
 
 # Rejections that no correction by the kecamatan can lift: the registry or the exclusion list says no.
 INELIGIBLE = {"DTKS_MENINGGAL", "DTKS_DESIL", "DAFTAR_PENGECUALIAN", "DTKS_TIDAK_TERDAFTAR"}
 # What kind of fix a rejection waits for (or what kind of reason finance rejected for), by the
 # code's family in the catalogue.
-FIX_KIND = {"nik": "data kependudukan (NIK, nomor KK, nama atau tanggal lahir)",
-            "kk": "data kependudukan (NIK, nomor KK, nama atau tanggal lahir)",
-            "identitas": "data kependudukan (NIK, nomor KK, nama atau tanggal lahir)",
+FIX_KIND = {"nik": "data kependudukan (NIK, nomor KK, nama, tanggal lahir atau usia)",
+            "kk": "data kependudukan (NIK, nomor KK, nama, tanggal lahir atau usia)",
+            "identitas": "data kependudukan (NIK, nomor KK, nama, tanggal lahir atau usia)",
             "rekening": "data rekening bank", "nominal": "nominal bantuan",
             "wilayah": "data wilayah atau kelompok", "ganda": "data ganda (terdaftar lebih dari sekali)",
             "antar_daftar": "data ganda dengan daftar kecamatan atau program lain",
-            "registri": "kecocokan dengan data DTKS/DTSEN"}
+            "registri": "data yang berbeda dengan DTKS/DTSEN"}
 # The same kinds in English, for message_en.
-KIND_EN = {"data kependudukan (NIK, nomor KK, nama atau tanggal lahir)":
-           "civil registration data (NIK, KK number, name or birth date)",
+KIND_EN = {"data kependudukan (NIK, nomor KK, nama, tanggal lahir atau usia)":
+           "civil registration data (NIK, KK number, name, birth date or age)",
            "data rekening bank": "bank account data", "nominal bantuan": "the amount of aid",
            "data wilayah atau kelompok": "region or group data",
            "data ganda (terdaftar lebih dari sekali)": "duplicate data (listed more than once)",
            "data ganda dengan daftar kecamatan atau program lain": "duplicates with another kecamatan's or program's list",
-           "kecocokan dengan data DTKS/DTSEN": "agreement with the DTKS/DTSEN registry",
+           "data yang berbeda dengan DTKS/DTSEN": "data that differs from the DTKS/DTSEN registry",
            "data pengajuan": "the submitted data"}
 NOT_FOUND = {"stage": "tidak_ditemukan",
              "message": "Data tidak ditemukan untuk NIK dan tanggal lahir ini. Periksa kembali keduanya, atau "
@@ -381,32 +383,40 @@ def _stage(ctx: ApiContext, r: dict) -> dict:
     if r["decision"] == "rejected":
         kinds = _kinds(ctx, r["codes"])
         return {"stage": "tidak_memenuhi_syarat", "reason": kinds,
-                "message": f"Setelah pemeriksaan Dinas Sosial, Anda dinyatakan tidak memenuhi syarat program ini "
-                           f"(jenis alasan: {kinds}). Untuk keberatan, datangi kantor kecamatan atau Dinas Sosial "
-                           "dengan KTP dan KK.",
-                "message_en": f"After review by the Dinas Sosial, you were found not eligible for this program "
-                              f"(kind of reason: {_kinds_en(kinds)}). To object, go to the kecamatan office or the "
-                              "Dinas Sosial with your KTP and KK."}
+                # (Finance also rejects data that can be fixed: not "not eligible" as such.)
+                "message": f"Setelah pemeriksaan Dinas Sosial, pengajuan Anda untuk periode ini ditolak (jenis "
+                           f"alasan: {kinds}). Tanyakan ke kantor kecamatan apakah data dapat diperbaiki dan "
+                           "diajukan lagi; untuk keberatan, datangi kantor kecamatan atau Dinas Sosial dengan KTP "
+                           "dan KK.",
+                "message_en": f"After review by the Dinas Sosial, your submission for this period was rejected "
+                              f"(kind of reason: {_kinds_en(kinds)}). Ask the kecamatan office whether the data can "
+                              "be fixed and submitted again; to object, go to the kecamatan office or the Dinas "
+                              "Sosial with your KTP and KK."}
     if r["status"] == "accepted":
-        checked = "sudah diperiksa dan disetujui Dinas Sosial" if r["decision"] else "lolos pemeriksaan"
-        checked_en = "was reviewed and approved by the Dinas Sosial" if r["decision"] else "passed the checks"
+        # Not yet in an approved disbursement file: the gate (pagu, kuota, approval) comes after.
+        checked = "sudah diperiksa dan diterima Dinas Sosial" if r["decision"] else "lolos pemeriksaan"
+        checked_en = "was reviewed and accepted by the Dinas Sosial" if r["decision"] else "passed the checks"
         return {"stage": "disetujui_untuk_pencairan",
-                "message": f"Data Anda {checked}, dan kini menunggu pencairan. Jadwal pencairan "
-                           "diumumkan oleh pendamping atau bank penyalur.",
-                "message_en": f"Your data {checked_en} and now waits for disbursement. The facilitator or the "
-                              "distributing bank announces the schedule."}
+                "message": f"Data Anda {checked}, dan kini menunggu persetujuan pencairan oleh Dinas Sosial. "
+                           "Jadwal pencairan diumumkan oleh pendamping atau penyalur (bank atau kantor pos) "
+                           "setelah disetujui.",
+                "message_en": f"Your data {checked_en} and now waits for the Dinas Sosial to approve the "
+                              "disbursement. The facilitator or the distributor (a bank or the post office) announces "
+                              "the schedule once it is approved."}
     if r["status"] == "review":
         return {"stage": "diajukan",
                 "message": "Anda sudah diajukan oleh kecamatan; data Anda sedang diperiksa Dinas Sosial.",
                 "message_en": "The kecamatan has submitted you; the Dinas Sosial is reviewing your data."}
     if {c for c, sev in r["codes"] if sev == "reject"} & INELIGIBLE:
         return {"stage": "tidak_memenuhi_syarat", "reason": "data DTKS/DTSEN atau daftar pengecualian",
-                "message": "Menurut data terpadu kesejahteraan sosial (DTKS/DTSEN) atau daftar pengecualian, Anda "
-                           "tidak memenuhi syarat program ini. Untuk keberatan, datangi kantor kecamatan atau "
-                           "Dinas Sosial dengan KTP dan KK.",
-                "message_en": "According to the integrated social welfare data (DTKS/DTSEN) or an exclusion list, "
-                              "you are not eligible for this program. To object, go to the kecamatan office or the "
-                              "Dinas Sosial with your KTP and KK."}
+                "message": "Menurut DTKS/DTSEN atau daftar pengecualian Dinas Sosial, Anda belum memenuhi syarat "
+                           "program ini. Jika data Anda keliru atau keadaan keluarga sudah berubah, usulkan "
+                           "pemutakhiran data melalui kantor desa/kelurahan; untuk keberatan, datangi kantor "
+                           "kecamatan atau Dinas Sosial dengan KTP dan KK.",
+                "message_en": "According to the DTKS/DTSEN social registry or the Dinas Sosial's exclusion list, you "
+                              "are not yet eligible for this program. If your data is wrong or your family's "
+                              "situation has changed, ask for an update through the desa/kelurahan office; to object, "
+                              "go to the kecamatan office or the Dinas Sosial with your KTP and KK."}
     if _elsewhere(r):
         return {"stage": "perlu_diperbaiki_kecamatan", "fix": "data ganda dengan daftar lain",
                 "message": "Anda juga tercantum di daftar kecamatan lain atau program lain untuk periode ini, "
@@ -416,10 +426,11 @@ def _stage(ctx: ApiContext, r: dict) -> dict:
                               "can be paid. Ask the kecamatan office or the facilitator which list applies to you."}
     fix = _kinds(ctx, r["codes"], "reject")
     return {"stage": "perlu_diperbaiki_kecamatan", "fix": fix,
-            "message": f"Anda sudah diajukan, tetapi kecamatan perlu memperbaiki {fix} sebelum pencairan. "
-                       "Tanyakan ke kantor kecamatan atau pendamping.",
-            "message_en": f"You were submitted, but the kecamatan must fix {_kinds_en(fix)} before disbursement. "
-                          "Ask the kecamatan office or the facilitator."}
+            # (An age or an area outside the program may mean not eligible: no promise of payment.)
+            "message": f"Anda sudah diajukan, tetapi ada data yang harus diperiksa atau diperbaiki kecamatan ({fix}) "
+                       "sebelum dapat dibayar. Tanyakan ke kantor kecamatan atau pendamping.",
+            "message_en": f"You were submitted, but the kecamatan must check or fix some data ({_kinds_en(fix)}) "
+                          "before it can be paid. Ask the kecamatan office or the facilitator."}
 
 
 MAX_NAME_MATCHES = 20  # a name common enough to match more needs a NIK to tell people apart

@@ -386,18 +386,19 @@ def test_lookup_tells_finance_decisions_without_the_note(api, decided):
     [event] = [e for e in yes["events"] if e["period"] == "2026-07"]
     assert (event["status"], event["engine_status"]) == ("accepted", "review")
     assert event["decision"]["decision"] == "accepted" and event["decision"]["decided_by"] == "Keuangan Dinsos"
-    assert event["next_step"].startswith("disetujui untuk pencairan")
+    assert event["next_step"].startswith("diterima setelah diperiksa Dinas Sosial")
     r = api.client.get("/api/v1/lookup?nik=1271175707850002", headers=h)
     [event] = [e for e in r.json()["events"] if e["period"] == "2026-07"]
     assert event["status"] == "rejected"
-    assert event["next_step"].startswith("tidak memenuhi syarat menurut pemeriksaan Dinas Sosial (data kependudukan")
+    assert event["next_step"].startswith("ditolak setelah pemeriksaan Dinas Sosial (data kependudukan")
     assert "bukan miliknya" not in r.text and "1271175707850002" not in r.text
 
 
 def test_citizen_status_follows_finance_decisions(api, decided):
     c = api.client_from("10.9.0.1")
     yes = c.post("/api/v1/status", json={"nik": "1271175506800001", "tanggal_lahir": "15-06-1980"}).json()
-    assert yes["stage"] == "disetujui_untuk_pencairan" and "disetujui Dinas Sosial" in yes["message"] and "menunggu pencairan" in yes["message"]
+    assert yes["stage"] == "disetujui_untuk_pencairan" and "diterima Dinas Sosial" in yes["message"]
+    assert "menunggu persetujuan pencairan" in yes["message"]
     r = c.post("/api/v1/status", json={"nik": "1271175707850002", "tanggal_lahir": "1985-07-17"})
     no = r.json()
     assert no["stage"] == "tidak_memenuhi_syarat" and no["reason"].startswith("data kependudukan")

@@ -476,7 +476,7 @@ def test_council_story_tells_the_finance_decision(site):
     finally:
         view.close()
     text = site.client("council").post("/telusur", data={"nik": nik}).text
-    assert "keputusan Dinas Sosial" in text and "tidak memenuhi syarat menurut pemeriksaan Dinas Sosial" in text
+    assert "keputusan Dinas Sosial" in text and "ditolak setelah pemeriksaan Dinas Sosial" in text
     assert "rekening bukan atas nama" not in text and nik not in text
 
 

@@ -392,7 +392,7 @@ def test_a_row_an_exclusive_program_already_paid_is_not_told_waiting_for_payment
     """PKH paid the person for 2026-T1; a BST list of March holds them too (PKH and BST exclude each
     other): the gate will not pay that row, so the council is told why and the citizen is told
     they already received another aid; a BPNT row (not exclusive with PKH) is unaffected."""
-    from api.lookups import PAID_ELSEWHERE_STEP, _next_step, _stage, story_rows
+    from api.lookups import NEXT_STEP, PAID_ELSEWHERE_STEP, _next_step, _stage, story_rows
     from validator.store import Store
 
     person, spouse, other = "1271175505900002", "1271176505920003", "1271176505920004"
@@ -428,7 +428,7 @@ def test_a_row_an_exclusive_program_already_paid_is_not_told_waiting_for_payment
     assert _next_step(ctx, rows["bst"]) == PAID_ELSEWHERE_STEP.format(batch="pkh_2026-T1_v1")
     told = _stage(ctx, rows["bst"])
     assert told["stage"] == "tidak_memenuhi_syarat" and "sudah menerima bantuan lain" in told["message"]
-    assert "pkh" not in told["message"].lower() and _next_step(ctx, rows["bpnt"]) == "menunggu pencairan"
+    assert "pkh" not in told["message"].lower() and _next_step(ctx, rows["bpnt"]) == NEXT_STEP["accepted"]
 
 
 def test_rows_an_exclusive_program_paid_are_marked_on_the_page_and_in_the_api(paid):
