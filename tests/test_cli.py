@@ -403,7 +403,11 @@ def test_a_partial_return_workbook_without_its_note_is_still_refused(tmp_path, m
     wb.close()
     back = write_outputs(validate(spaced, "pkh"), tmp_path / "berjarak")
     monkeypatch.setattr(layout, "FULL_SHEET_LIMIT", 4)  # its BARIS ASAL reaches 16
-    assert validate(back["xlsx"], "pkh").summary["rows"] == 8
+    # (Its Ringkasan, written under the real limit, would say whole at once: the rows alone tell.)
+    wb = openpyxl.load_workbook(back["xlsx"])
+    del wb["Ringkasan"]
+    wb.save(tmp_path / "berjarak_tanpa_ringkasan.xlsx")
+    assert validate(tmp_path / "berjarak_tanpa_ringkasan.xlsx", "pkh").summary["rows"] == 8
     for module in (workbook, layout):
         monkeypatch.setattr(module, "FULL_SHEET_LIMIT", 4)
     partial = write_outputs(validate(src, "pkh"), tmp_path / "partial")
@@ -415,8 +419,12 @@ def test_a_partial_return_workbook_without_its_note_is_still_refused(tmp_path, m
     with pytest.raises(UserError) as err:
         validate(tmp_path / "tanpa_catatan.xlsx", "pkh")
     assert err.value.code == "partial_return_workbook"
-    # The whole list sent back (every row on its own row) is read, whatever its length.
-    assert validate(full["xlsx"], "pkh").summary["rows"] == 8
+    # The whole list sent back (every row on its own row) is read, whatever its length: by its
+    # Ringkasan (written under the real limit), and without it by its rows.
+    wb = openpyxl.load_workbook(full["xlsx"])
+    del wb["Ringkasan"]
+    wb.save(tmp_path / "utuh_tanpa_ringkasan.xlsx")
+    assert validate(tmp_path / "utuh_tanpa_ringkasan.xlsx", "pkh").summary["rows"] == 8
     # A whole list of exactly the limit's length, every row flagged, a row near the top deleted:
     # its last BARIS ASAL (header on row 1) is past the limit, but the list was never partial.
     for module in (workbook, layout):
@@ -444,9 +452,11 @@ def test_a_partial_workbook_of_a_list_just_past_the_limit_is_refused_without_its
 
     for module in (workbook, layout):
         monkeypatch.setattr(module, "FULL_SHEET_LIMIT", 80)
-    # 82 rows, every other one with a short account; NIKs two digits apart, names without digits.
+    # 82 rows, every other one of the first 60 with a short account (none past row 61 of the
+    # file, so BARIS ASAL stays under the limit); NIKs two digits apart, names without digits.
     people = [{"nik": f"127117150675{k:02d}{k:02d}", "jk": "L", "tgl": "15-06-1975",
-               "kk": f"1271170101{k:02d}{k:02d}{k:02d}", "rek": "123" if k % 2 else f"3002010{k:02d}{k:02d}{k:02d}{k:02d}",
+               "kk": f"1271170101{k:02d}{k:02d}{k:02d}",
+               "rek": "123" if k % 2 and k < 60 else f"3002010{k:02d}{k:02d}{k:02d}{k:02d}",
                "nama": f"WARGA {chr(65 + k % 26)}{chr(65 + k // 26)}"} for k in range(1, 83)]
     headers, body = make_rows("pkh", people)
     partial = write_outputs(validate(write_csv(tmp_path / "l.csv", headers, body), "pkh"), tmp_path / "p")
@@ -457,6 +467,18 @@ def test_a_partial_workbook_of_a_list_just_past_the_limit_is_refused_without_its
     with pytest.raises(UserError) as err:
         validate(tmp_path / "tanpa_catatan.xlsx", "pkh")
     assert err.value.code == "partial_return_workbook"
+    # A whole list of the limit's length, every row flagged, sorted, some rows deleted and some
+    # added: its Ringkasan counts 80 rows, so it is whole whatever its rows look like.
+    whole = write_outputs(validate(write_csv(tmp_path / "w.csv", headers, body[:80]), "pkh", kecamatan="127102"),
+                          tmp_path / "w")
+    wb = openpyxl.load_workbook(whole["xlsx"])
+    ws = wb.worksheets[0]
+    kept = sorted(list(ws.iter_rows(min_row=2, values_only=True)), key=lambda r: str(r[-4]), reverse=True)[10:]
+    ws.delete_rows(2, ws.max_row)
+    for r in [*kept, ("1271171506759999", "1271170101999999", "WARGA BARU")]:
+        ws.append(r)
+    wb.save(tmp_path / "diedit.xlsx")
+    assert validate(tmp_path / "diedit.xlsx", "pkh").summary["rows"] == 71
 
 
 def test_an_empty_nik_is_an_empty_string_in_result_json(tmp_path):

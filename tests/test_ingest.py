@@ -211,6 +211,8 @@ def test_carried_sheets_keep_number_cells_and_get_names_excel_accepts(tmp_path):
         if k == 1:
             ws.write_number(4, 0, 1271174911640200)  # stored as a number by Excel: last digit lost
             ws.write_row(4, 1, ["RUSAK", 600000])
+            ws.write_number(5, 0, 9171014506751230)  # a Papua NIK (past 2**53), damaged the same way
+            ws.write_row(5, 1, ["RUSAK PAPUA", 600000])
     wb.close()
     # Names longer than Excel's 31 characters, one with a slash, as other programs write them.
     with zipfile.ZipFile(path) as z:
@@ -226,13 +228,34 @@ def test_carried_sheets_keep_number_cells_and_get_names_excel_accepts(tmp_path):
     back = openpyxl.load_workbook(out["xlsx"])
     assert len(set(back.sheetnames)) == 4 and all(len(n) <= 31 and "/" not in n for n in back.sheetnames)
     carried = next(ws for ws in back.worksheets if any(c.value == "RUSAK" for c in ws["B"]))
-    assert carried["A5"].data_type == "n" and carried["A2"].data_type == "s"
+    assert carried["A5"].data_type == "n" and carried["A6"].data_type == "n" and carried["A2"].data_type == "s"
     alone = openpyxl.Workbook()
     for row in carried.iter_rows(values_only=True):
         alone.active.append(row)
     alone.save(tmp_path / "sendiri.xlsx")
     codes = validate(tmp_path / "sendiri.xlsx", "pkh", kecamatan="127117", today=TODAY).findings["code"].to_list()
-    assert "NIK_EXCEL" in codes
+    assert codes.count("NIK_EXCEL") == 2
+
+
+@pytest.mark.parametrize("name,expected", [
+    (" 'Arsip' ", "Arsip"),
+    ("Daftar Penerima PKH Kel Sei Ma'ruf Lama", "Daftar Penerima PKH Kel Sei Ma"),
+    ("Daftar Penerima PKH \U0001f3e0 Kelurahan Babura", "Daftar Penerima PKH \U0001f3e0 Keluraha"),
+    ("a/b:c*?[x]\\", "a_b_c___x__"),
+    ("''", "Sheet"),
+    ("RINGKASAN", "RINGKASAN (2)"),
+])
+def test_sheet_names_of_the_return_workbook_are_names_excel_accepts(name, expected):
+    """31 UTF-16 units at most (an emoji counts two), no apostrophe at either end, no [ ] : * ? / or
+    backslash, never Ringkasan."""
+    import xlsxwriter.worksheet
+
+    from validator.reports.workbook import sheet_name
+
+    got = sheet_name(name, {"ringkasan"})
+    assert got == expected
+    wb = xlsxwriter.Workbook(None, {"in_memory": True})
+    wb.add_worksheet(got)  # xlsxwriter's own check: raises on a name Excel refuses
 
 
 def test_a_partial_return_workbook_carries_no_other_sheet_to_be_read_in_its_place(tmp_path, monkeypatch):

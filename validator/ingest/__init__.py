@@ -28,7 +28,7 @@ from validator.ingest.layout import WHY_TEXT, ListData, build_list, find_header,
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 
-__all__ = ["WHY_TEXT", "ListData", "check_file", "read_list", "sha256_of"]
+__all__ = ["SUMMARY_ROWS_LABEL", "WHY_TEXT", "ListData", "check_file", "read_list", "sha256_of"]
 
 
 def sha256_of(path: Path) -> str:
@@ -44,6 +44,18 @@ def _own_summary(name: str, head: list[list[str]]) -> bool:
     counts and codes are not recipients."""
     first = head[0][0] if head and head[0] else ""
     return name.strip().lower() == "ringkasan" and str(first or "").startswith("Hasil validasi")
+
+
+# The Ringkasan sheet's first count: how many data rows the list first sent had.
+SUMMARY_ROWS_LABEL = "Jumlah baris data"
+
+
+def _summary_rows(head: list[list[str]]) -> int | None:
+    """The number of data rows the Ringkasan of a return workbook counts, if it still says."""
+    for row in head:
+        if len(row) > 1 and row[0] == SUMMARY_ROWS_LABEL and row[1].isdigit():
+            return int(row[1])
+    return None
 
 
 # Sheets that explain the list or show its form, by their name, with at most a few example rows.
@@ -62,6 +74,7 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tupl
         raise UserError(f"Berkas {path.name} tidak berisi sheet.", f"{path.name} has no sheets.",
                         code="file_empty")
     best: tuple[tuple[int, ...], Grid] | None = None
+    summary_rows: int | None = None
     with_nik: list[tuple[str, int, bool, Grid]] = []
     with ThreadPoolExecutor(max_workers=1) as pool:
         errors = pool.submit(error_cells, path) if container(path) == "zip" else None
@@ -79,6 +92,7 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tupl
             grid.hidden = errors.result()[2].get(name, frozenset()) if errors is not None else frozenset()
             head = grid.head_rows(40)
             if _own_summary(name, head):
+                summary_rows = _summary_rows(head)
                 continue
             at, found = find_header(head, header_map)
             below = grid.frame.height - at - 1
@@ -105,6 +119,7 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tupl
             "whole result workbook (with its list sheet) or the original list.", code="no_nik_column")
     grid = best[1]
     grid.date1904 = date1904(path)
+    grid.summary_rows = summary_rows
     grid.formulas_without_values = errors.result()[1].get(grid.sheet or "", 0) if errors is not None else 0
     return grid, [s for s in with_nik if s[0] != grid.sheet and s[1] > 0]  # (an empty template leaves nothing out)
 

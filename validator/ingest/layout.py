@@ -433,10 +433,11 @@ def _column_numbers(cells: list[str]) -> bool:
 
 def _partial_rows(grid: Grid, headers: list[str], at: int) -> bool:
     """The rows of a partial return workbook without its note (deleted, or the rows copied to a
-    new file): the verdict columns are there, BARIS ASAL names a row beyond the limit under which
-    the return workbook holds the whole list (so the list first sent was longer), no row says
-    DITERIMA (only rows with findings are listed), and most rows are not on the row BARIS ASAL
-    names (a whole list sent back keeps every row on its own row)."""
+    new file): the verdict columns are there, and the workbook's own Ringkasan, sent back with it,
+    counts more data rows than the limit (the writer makes a partial sheet exactly then). Without
+    the Ringkasan: BARIS ASAL names a row beyond the limit (so the list first sent was longer), no
+    row says DITERIMA (only rows with findings are listed), and most rows are not on the row
+    BARIS ASAL names (a whole list sent back keeps every row on its own row)."""
     keys = [h.strip().upper() for h in headers]
     n = len(VERDICT_HEADERS)
     starts = [j for j in range(len(keys) - n + 1) if tuple(keys[j:j + n]) == VERDICT_HEADERS]
@@ -446,18 +447,11 @@ def _partial_rows(grid: Grid, headers: list[str], at: int) -> bool:
         pl.col(f"c{starts[-1]}").str.strip_chars().str.to_uppercase().alias("status"),
         pl.col(f"c{starts[-1] + n - 1}").str.strip_chars().cast(pl.Int64, strict=False).alias("origin"),
         pl.col("_row").cast(pl.Int64)).filter(pl.col("origin").is_not_null())
+    if grid.summary_rows is not None:
+        # (A whole list of about the limit's length, every row flagged and some rows deleted or
+        # sorted, looks like a partial one by its rows alone.)
+        return grid.summary_rows > FULL_SHEET_LIMIT
     if body.height == 0 or body["origin"].max() <= FULL_SHEET_LIMIT or (body["status"] == "DITERIMA").any():
-        return False
-    # A whole list of about FULL_SHEET_LIMIT rows (every row flagged, so no DITERIMA) comes back with
-    # its rows where they were: under its header (at, the same row here), with a few rows set aside
-    # among them (a column-number row, sections, subtotals). Its BARIS ASAL stays within that room,
-    # and the operator's edits move its rows by a few (a row deleted) or both ways (a sort). A
-    # partial sheet lists only the rows with findings one after another: they sit ever further
-    # above their BARIS ASAL, by the rows left out.
-    slack = max(FULL_SHEET_LIMIT // 40, 2)
-    room = FULL_SHEET_LIMIT + at + 1 + slack
-    beyond = body["origin"].max() > room or body["origin"].n_unique() > FULL_SHEET_LIMIT
-    if not beyond and abs((body["origin"] - body["_row"]).median() or 0) <= slack:
         return False
     return (body["origin"] != body["_row"]).sum() * 2 > body.height
 

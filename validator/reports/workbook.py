@@ -10,7 +10,7 @@ import polars as pl
 import xlsxwriter
 
 from validator.errors import thousands
-from validator.ingest import WHY_TEXT
+from validator.ingest import SUMMARY_ROWS_LABEL, WHY_TEXT
 from validator.ingest.layout import FULL_SHEET_LIMIT, PARTIAL_NOTE, VERDICT_HEADERS
 from validator.normalize import EXCEL_MARK, EXCEL_MARK_PATTERN
 from validator.reports.messages import action_text, context_params
@@ -258,20 +258,35 @@ def sheet_name(name: str, taken: set[str]) -> str:
     """A sheet name Excel accepts (no [ ] : * ? / or backslash, no apostrophe at either end, 31 characters),
     unique in the workbook (case aside): a workbook from another program may hold names Excel
     would refuse, or longer ones that are one name once cut. `taken` is updated."""
-    base = _SHEET_NAME_BAD.sub("_", name).strip("'").strip() or "Sheet"
-    candidate, k = base[:31], 1
+    base = _tidy_name(_SHEET_NAME_BAD.sub("_", name)) or "Sheet"
+    candidate, k = _cut_name(base, 31), 1
     while candidate.lower() in taken:
         k += 1
         suffix = f" ({k})"
-        candidate = base[:31 - len(suffix)] + suffix
+        candidate = _cut_name(base, 31 - len(suffix)) + suffix
     taken.add(candidate.lower())
     return candidate
+
+
+def _tidy_name(name: str) -> str:
+    """Spaces and apostrophes off both ends, until none is left there."""
+    while name != (name := name.strip().strip("'")):
+        pass
+    return name
+
+
+def _cut_name(name: str, units: int) -> str:
+    """At most `units` UTF-16 code units (how Excel and xlsxwriter count: an emoji is two), tidied."""
+    while len(name.encode("utf-16-le")) // 2 > units:
+        name = name[:-1]
+    return _tidy_name(name) or "Sheet"
 
 
 def _carried_number(text: str) -> float | int | None:
     """A cell Excel stored as a number, as that number again (an ID number stays the number it
     was, so its damage by Excel is seen again when the sheet is sent back); None when a double
-    cannot hold it exactly (a whole number above 2**53, read from the sheet's XML): text then."""
+    cannot hold it exactly (a whole number past 2**53 whose digits a double lacks, read from the
+    sheet's XML): text then."""
     try:
         value = float(text)
     except ValueError:
@@ -281,7 +296,7 @@ def _carried_number(text: str) -> float | int | None:
     if not value.is_integer():
         return value
     whole = int(text) if text.lstrip("-").isdigit() else int(value)
-    return whole if abs(whole) <= 2**53 else None
+    return whole if float(whole) == whole else None
 
 
 def _carried_sheet(wb, w: _Writer, grid, taken: set[str]) -> None:
@@ -312,7 +327,7 @@ def _summary_sheet(wb, w: _Writer, outcome) -> None:
     r = 0
     ws.write_string(r, 0, f"Hasil validasi {outcome.program.name} — {outcome.file_name}", w.bold)
     r += 2
-    for label, key in (("Jumlah baris data", "rows"), ("DITERIMA (accepted)", "accepted"),
+    for label, key in ((SUMMARY_ROWS_LABEL, "rows"), ("DITERIMA (accepted)", "accepted"),
                        ("PERIKSA (review)", "review"), ("DITOLAK (rejected)", "rejected"),
                        ("Baris dilewati (skipped)", "skipped_rows")):
         ws.write_string(r, 0, label)
