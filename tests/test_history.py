@@ -104,7 +104,7 @@ def test_exclusive_programs_both_ways_and_by_kk(tmp_path):
     bst_b = submit(tmp_path, db, "bst", B, "2026-05", [same_family], name="b.csv")
     assert "GANDA_ANTAR_PROGRAM" in codes(bst_b)
     [by_kk] = bst_b.findings.filter(code="GANDA_ANTAR_PROGRAM").iter_rows(named=True)
-    assert "Medan Baru (12.71.17), PKH 2026-T2" in by_kk["message"] and "(nomor KK sama)" in by_kk["message"]
+    assert "Medan Baru (12.71.17), PKH 2026-T2" in by_kk["message"] and "(nomor KK sama: anggota keluarga)" in by_kk["message"]
     assert by_kk["value"] == BUDI["nik"]  # this row's NIK: the match was its family's KK
     [by_nik] = pkh.findings.filter(code="GANDA_ANTAR_PROGRAM").iter_rows(named=True)
     assert "nomor KK" not in by_nik["message"] and by_nik["value"] == "1271175506800001"

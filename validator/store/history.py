@@ -86,7 +86,7 @@ def previous_submission(store: Store, program: str, period: str, kecamatan: str)
 
 def _describe(english: bool = False) -> pl.Expr:
     """Who else claims the person: kecamatan, program and period, the file they sent, row."""
-    words = (", file {}, row {}{}", " (same KK number)") if english else (", berkas {}, baris {}{}", " (nomor KK sama)")
+    words = (", file {}, row {}{}", " (same KK number: a family member)") if english else (", berkas {}, baris {}{}", " (nomor KK sama: anggota keluarga)")
     return pl.format("Kecamatan {}, {} {}" + words[0],
                      pl.col("kec_name"), pl.col("program_name"), pl.col("period"),
                      pl.col("file_name"), pl.col("row").cast(pl.Utf8),
