@@ -102,6 +102,10 @@ class ApiContext:
     # same rows commit, and a job's progress, a look-up record and a submission must all land.
     write_lock: WriteLock = field(default_factory=WriteLock)
     worker: object = None  # api.jobs.JobWorker, set by create_app
+    # Held by the job worker from checking a list against the live lists until it is recorded, and
+    # by a withdrawal: a list withdrawn (and the one it replaced made live again) in between would
+    # leave the list checked against lists that no longer count, or blind to the one that does.
+    lists_lock: threading.Lock = field(default_factory=threading.Lock)
     max_upload_bytes: int = 200 * 1024 * 1024  # a list upload; env BANSOS_MAX_UPLOAD_MB
     # Council and finance look-ups per account and minute: enough for real casework, too few to
     # walk a kecamatan's NIKs.

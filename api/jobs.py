@@ -144,18 +144,20 @@ class JobWorker:
         ctx, sid = self.ctx, job["submission_id"]
         self._set(view, job_id, "running", 0.05)
         try:
-            outcome = validate(ctx.upload_dir(sid) / job["file_name"], job["program"],
-                               kecamatan=job["kecamatan"], period=job["period"], store=view,
-                               rules=ctx.rules,
-                               progress=lambda stage, frac: self._set(view, job_id, "running", 0.05 + 0.85 * frac))
-            outcome.submission_id = sid  # the id the client was given at upload
-            outcome.recorded = True
+            with ctx.lists_lock:  # the live lists stay as checked until this one is recorded
+                outcome = validate(ctx.upload_dir(sid) / job["file_name"], job["program"],
+                                   kecamatan=job["kecamatan"], period=job["period"], store=view,
+                                   rules=ctx.rules,
+                                   progress=lambda stage, frac: self._set(view, job_id, "running",
+                                                                          0.05 + 0.85 * frac))
+                outcome.submission_id = sid  # the id the client was given at upload
+                outcome.recorded = True
 
-            def commit() -> None:
-                with ctx.write_lock:
-                    record_outcome(view, outcome)
+                def commit() -> None:
+                    with ctx.write_lock:
+                        record_outcome(view, outcome)
 
-            write_outputs(outcome, ctx.result_dir(sid), commit=commit)
+                write_outputs(outcome, ctx.result_dir(sid), commit=commit)
         except UserError as exc:
             # A mistake in the file (unreadable, no NIK column, …): the operator reads why.
             self._set(view, job_id, "failed", 1.0, {"code": exc.code, "message": exc.message_id,

@@ -211,7 +211,8 @@ def withdraw_submission(ctx: ApiContext, store: Store, user: User, submission_id
     kecamatan, job = _kecamatan_of(store, submission_id)
     if kecamatan is None or (user.role == "operator" and kecamatan != user.kecamatan):
         raise _not_found()
-    with ctx.write_lock:
+    # (Waits for a list being checked against the live lists to be recorded first.)
+    with ctx.lists_lock, ctx.write_lock:
         found = run(store.con, "SELECT state, superseded_by FROM submissions WHERE id = ?", [submission_id])
         if job is not None and job["state"] == "failed" or found and found[0][0] == "failed":
             raise api_error(409, "job_failed", "Berkas ini tidak dapat divalidasi, jadi daftarnya tidak pernah berlaku "

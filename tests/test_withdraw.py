@@ -142,3 +142,37 @@ def test_a_withdrawal_names_only_lists_that_could_have_been_flagged_against_it(t
         add_list(db, "baru-t3", BARU, "2026-T3", [row(2, BARU)], minutes=5)
         assert [f["submission_id"] for f in flagged_elsewhere(db, "baru-t1")] == ["sunggal-t1"]
         assert flagged_elsewhere(db, "baru-t3") == []
+
+
+def test_a_withdrawal_waits_for_a_list_being_checked_against_the_live_lists(tmp_path, monkeypatch):
+    """A list is checked against the live lists (GANDA_ANTAR_*) and recorded later: a withdrawal in
+    between would leave it judged against a list that no longer counts, or blind to the one made
+    live again. The worker holds the lists lock from the check to the record; a withdrawal waits."""
+    import threading
+    import time
+
+    import validator.engine as engine
+
+    a = Api(tmp_path)
+    seen = []
+    real = engine.validate
+
+    def watched(*args, **kwargs):
+        seen.append(a.app.state.ctx.lists_lock.locked())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "validate", watched)
+    with TestClient(a.app) as client:
+        ctx = a.app.state.ctx
+        op = a.headers["operator"]
+        sid = _send(client, op, "2026-T1")
+        assert seen == [True]
+        answers = []
+        with ctx.lists_lock:  # as while the worker checks another list
+            waiting = threading.Thread(
+                target=lambda: answers.append(client.post(f"/api/v1/submissions/{sid}/withdraw", headers=op)))
+            waiting.start()
+            time.sleep(0.5)
+            assert waiting.is_alive() and answers == [] and _live(a, "pkh", "2026-T1") == [sid]
+        waiting.join(30)
+        assert answers[0].status_code == 200 and _live(a, "pkh", "2026-T1") == []
