@@ -374,6 +374,15 @@ def test_a_partial_return_workbook_is_refused_and_verdict_columns_are_not_repeat
     assert err.value.code == "partial_return_workbook" and "berkas asli" in str(err.value)
 
 
+def _without_summary(path: Path) -> Path:
+    """The return workbook with its Ringkasan sheet deleted (the rows alone then tell)."""
+    wb = openpyxl.load_workbook(path)
+    del wb["Ringkasan"]
+    out = path.with_name(f"tanpa_ringkasan_{path.parent.name}.xlsx")
+    wb.save(out)
+    return out
+
+
 def test_a_partial_return_workbook_without_its_note_is_still_refused(tmp_path, monkeypatch):
     """The operator deletes the note above the table, or copies the rows to a new workbook: the
     verdict columns still say the rows came from a longer list, most of which is missing here.
@@ -404,10 +413,7 @@ def test_a_partial_return_workbook_without_its_note_is_still_refused(tmp_path, m
     back = write_outputs(validate(spaced, "pkh"), tmp_path / "berjarak")
     monkeypatch.setattr(layout, "FULL_SHEET_LIMIT", 4)  # its BARIS ASAL reaches 16
     # (Its Ringkasan, written under the real limit, would say whole at once: the rows alone tell.)
-    wb = openpyxl.load_workbook(back["xlsx"])
-    del wb["Ringkasan"]
-    wb.save(tmp_path / "berjarak_tanpa_ringkasan.xlsx")
-    assert validate(tmp_path / "berjarak_tanpa_ringkasan.xlsx", "pkh").summary["rows"] == 8
+    assert validate(_without_summary(back["xlsx"]), "pkh").summary["rows"] == 8
     for module in (workbook, layout):
         monkeypatch.setattr(module, "FULL_SHEET_LIMIT", 4)
     partial = write_outputs(validate(src, "pkh"), tmp_path / "partial")
@@ -421,10 +427,7 @@ def test_a_partial_return_workbook_without_its_note_is_still_refused(tmp_path, m
     assert err.value.code == "partial_return_workbook"
     # The whole list sent back (every row on its own row) is read, whatever its length: by its
     # Ringkasan (written under the real limit), and without it by its rows.
-    wb = openpyxl.load_workbook(full["xlsx"])
-    del wb["Ringkasan"]
-    wb.save(tmp_path / "utuh_tanpa_ringkasan.xlsx")
-    assert validate(tmp_path / "utuh_tanpa_ringkasan.xlsx", "pkh").summary["rows"] == 8
+    assert validate(_without_summary(full["xlsx"]), "pkh").summary["rows"] == 8
     # A whole list of exactly the limit's length, every row flagged, a row near the top deleted:
     # its last BARIS ASAL (header on row 1) is past the limit, but the list was never partial.
     for module in (workbook, layout):

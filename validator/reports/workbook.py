@@ -105,15 +105,18 @@ def _as_date(text: str | None) -> dt.date | None:
     return day if day.year >= 1900 else None
 
 
-def _as_number(text: str | None) -> float | int | None:
-    """A numeric cell's text as a number, when it is short enough not to be an ID (12 digits)."""
-    if not text or sum(ch.isdigit() for ch in text) > 12:
-        return None
+def _finite(text: str) -> float | None:
+    """A numeric cell's text as a finite float, or None."""
     try:
         value = float(text)
     except ValueError:
         return None
-    if value != value or value in (float("inf"), float("-inf")):
+    return None if value != value or value in (float("inf"), float("-inf")) else value
+
+
+def _as_number(text: str | None) -> float | int | None:
+    """A numeric cell's text as a number, when it is short enough not to be an ID (12 digits)."""
+    if not text or sum(ch.isdigit() for ch in text) > 12 or (value := _finite(text)) is None:
         return None
     return int(value) if value.is_integer() else value
 
@@ -287,13 +290,7 @@ def _carried_number(text: str) -> float | int | None:
     was, so its damage by Excel is seen again when the sheet is sent back); None when a double
     cannot hold it exactly (a whole number past 2**53 whose digits a double lacks, read from the
     sheet's XML): text then."""
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    if value != value or value in (float("inf"), float("-inf")):
-        return None
-    if not value.is_integer():
+    if (value := _finite(text)) is None or not value.is_integer():
         return value
     whole = int(text) if text.lstrip("-").isdigit() else int(value)
     return whole if float(whole) == whole else None
