@@ -438,6 +438,8 @@ def test_a_partial_return_workbook_without_its_note_is_still_refused(tmp_path, m
     wb.worksheets[0].delete_rows(2, 1)
     wb.save(tmp_path / "satu_dihapus.xlsx")
     assert validate(tmp_path / "satu_dihapus.xlsx", "pkh").summary["rows"] == 7
+    # The same without its Ringkasan (deleted, or saved as CSV): the rows moved by one only.
+    assert validate(_without_summary(tmp_path / "satu_dihapus.xlsx"), "pkh").summary["rows"] == 7
     # Rows deleted from a whole list sent back (most of it still there): a list the operator edited.
     wb = openpyxl.load_workbook(full["xlsx"])
     wb.worksheets[0].delete_rows(3, 3)
@@ -469,6 +471,22 @@ def test_a_partial_workbook_of_a_list_just_past_the_limit_is_refused_without_its
     wb.save(tmp_path / "tanpa_catatan.xlsx")
     with pytest.raises(UserError) as err:
         validate(tmp_path / "tanpa_catatan.xlsx", "pkh")
+    assert err.value.code == "partial_return_workbook" and "hapus kolom STATUS" in str(err.value)
+    # A partial sheet (short accounts all the way down) pasted into an older return workbook of a
+    # short list: that Ringkasan (5 rows) does not fit rows whose BARIS ASAL reaches 82, so the rows
+    # alone decide, and they sit ever further above their BARIS ASAL.
+    spread = [p | {"rek": "123"} if k % 2 == 0 else p for k, p in enumerate(people)]
+    _, spread_body = make_rows("pkh", spread)
+    other = write_outputs(validate(write_csv(tmp_path / "l2.csv", headers, spread_body), "pkh"), tmp_path / "p2")
+    small = write_outputs(validate(write_csv(tmp_path / "kecil.csv", headers, body[:5]), "pkh"), tmp_path / "kecil")
+    wb = openpyxl.load_workbook(small["xlsx"])
+    ws, rows = wb.worksheets[0], list(openpyxl.load_workbook(other["xlsx"]).worksheets[0].values)[2:]
+    ws.delete_rows(1, ws.max_row)
+    for r in rows:
+        ws.append(r)
+    wb.save(tmp_path / "ringkasan_lain.xlsx")
+    with pytest.raises(UserError) as err:
+        validate(tmp_path / "ringkasan_lain.xlsx", "pkh")
     assert err.value.code == "partial_return_workbook"
     # A whole list of the limit's length, every row flagged, sorted, some rows deleted and some
     # added: its Ringkasan counts 80 rows, so it is whole whatever its rows look like.

@@ -433,11 +433,12 @@ def _column_numbers(cells: list[str]) -> bool:
 
 def _partial_rows(grid: Grid, headers: list[str], at: int) -> bool:
     """The rows of a partial return workbook without its note (deleted, or the rows copied to a
-    new file): the verdict columns are there, and the workbook's own Ringkasan, sent back with it,
-    counts more data rows than the limit (the writer makes a partial sheet exactly then). Without
-    the Ringkasan: BARIS ASAL names a row beyond the limit (so the list first sent was longer), no
-    row says DITERIMA (only rows with findings are listed), and most rows are not on the row
-    BARIS ASAL names (a whole list sent back keeps every row on its own row)."""
+    new file): the verdict columns are there, no row says DITERIMA (only rows with findings are
+    listed), and the workbook's own Ringkasan, sent back with it and fitting its rows, counts more
+    data rows than the limit (the writer makes a partial sheet exactly then). Without it: BARIS
+    ASAL names a row beyond the limit (so the list first sent was longer), the rows sit well above
+    their BARIS ASAL or past a whole list's room, and most rows are not on the row BARIS ASAL
+    names (a whole list sent back keeps every row on its own row)."""
     keys = [h.strip().upper() for h in headers]
     n = len(VERDICT_HEADERS)
     starts = [j for j in range(len(keys) - n + 1) if tuple(keys[j:j + n]) == VERDICT_HEADERS]
@@ -447,11 +448,25 @@ def _partial_rows(grid: Grid, headers: list[str], at: int) -> bool:
         pl.col(f"c{starts[-1]}").str.strip_chars().str.to_uppercase().alias("status"),
         pl.col(f"c{starts[-1] + n - 1}").str.strip_chars().cast(pl.Int64, strict=False).alias("origin"),
         pl.col("_row").cast(pl.Int64)).filter(pl.col("origin").is_not_null())
-    if grid.summary_rows is not None:
-        # (A whole list of about the limit's length, every row flagged and some rows deleted or
-        # sorted, looks like a partial one by its rows alone.)
-        return grid.summary_rows > FULL_SHEET_LIMIT
-    if body.height == 0 or body["origin"].max() <= FULL_SHEET_LIMIT or (body["status"] == "DITERIMA").any():
+    if body.height == 0 or (body["status"] == "DITERIMA").any():
+        return False
+    last = body["origin"].max()
+    # Room for a list's rows under its header (at, the same row in a whole list sent back), with
+    # a few rows set aside among them (a column-number row, sections, subtotals).
+    slack = max(FULL_SHEET_LIMIT // 40, 2)
+    count = grid.summary_rows
+    if count is not None and last <= count + at + 1 + slack:
+        # The Ringkasan that came back with the list counts its rows (it fits them: not one pasted
+        # from another return workbook). A whole list of about the limit's length, every row
+        # flagged and some rows deleted or sorted, looks like a partial one by its rows alone.
+        return count > FULL_SHEET_LIMIT
+    if last <= FULL_SHEET_LIMIT:
+        return False
+    # By the rows alone: a whole list of about the limit's length stays within its room, its rows
+    # moved by a few (a row deleted) or down (rows added); a partial sheet lists the rows with
+    # findings one after another, ever further above their BARIS ASAL by the rows left out.
+    within = last <= FULL_SHEET_LIMIT + at + 1 + slack and body["origin"].n_unique() <= FULL_SHEET_LIMIT
+    if within and ((body["origin"] - body["_row"]).median() or 0) <= slack:
         return False
     return (body["origin"] != body["_row"]).sum() * 2 > body.height
 
@@ -467,9 +482,12 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
             "Berkas ini adalah hasil validasi sebagian: hanya berisi baris yang perlu diperbaiki dari daftar "
             "yang lebih besar. Jika dikirim, daftar kecamatan akan tergantikan oleh baris-baris ini saja. "
             "Perbaiki baris-baris itu di berkas asli (nomornya di kolom BARIS ASAL), lalu kirim berkas asli "
-            "yang lengkap.",
+            "yang lengkap. Jika berkas ini sebenarnya daftar lengkap, hapus kolom STATUS, KODE ALASAN, ALASAN "
+            "dan BARIS ASAL, lalu kirim lagi.",
             "This is a partial result workbook (only the rows with findings of a larger list); sent alone it "
-            "would replace the whole list. Fix those rows in the original file and send that whole file.",
+            "would replace the whole list. Fix those rows in the original file and send that whole file. If "
+            "this file is in fact the whole list, delete the STATUS, KODE ALASAN, ALASAN and BARIS ASAL "
+            "columns and send it again.",
             code="partial_return_workbook")
     for k in range(i):
         why = ("title" if k < i - 1 or not _header_above(rows[k], header_map) else "header") if any(rows[k]) \
