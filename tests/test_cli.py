@@ -475,7 +475,8 @@ def test_a_partial_workbook_of_a_list_just_past_the_limit_is_refused_without_its
     # A partial sheet (short accounts all the way down) pasted into an older return workbook of a
     # short list: that Ringkasan (5 rows) does not fit rows whose BARIS ASAL reaches 82, so the rows
     # alone decide, and they sit ever further above their BARIS ASAL.
-    spread = [p | {"rek": "123"} if k % 2 == 0 else p for k, p in enumerate(people)]
+    spread = [p | {"rek": "123" if k % 2 == 0 else f"3002010{k:02d}{k:02d}{k:02d}{k:02d}"}
+              for k, p in enumerate(people)]
     _, spread_body = make_rows("pkh", spread)
     other = write_outputs(validate(write_csv(tmp_path / "l2.csv", headers, spread_body), "pkh"), tmp_path / "p2")
     small = write_outputs(validate(write_csv(tmp_path / "kecil.csv", headers, body[:5]), "pkh"), tmp_path / "kecil")
@@ -487,6 +488,21 @@ def test_a_partial_workbook_of_a_list_just_past_the_limit_is_refused_without_its
     wb.save(tmp_path / "ringkasan_lain.xlsx")
     with pytest.raises(UserError) as err:
         validate(tmp_path / "ringkasan_lain.xlsx", "pkh")
+    assert err.value.code == "partial_return_workbook"
+    # A partial whose few findings all lie within the first rows (BARIS ASAL under the limit),
+    # its table copied to a new workbook (no note, no Ringkasan): the rows alone, packed far above
+    # their BARIS ASAL with rows missing between them, say partial.
+    few = [p | {"rek": "123" if k in (9, 25, 40, 55, 70) else f"3002010{k:02d}{k:02d}{k:02d}{k:02d}"}
+           for k, p in enumerate(people)]
+    _, few_body = make_rows("pkh", few)
+    few_out = write_outputs(validate(write_csv(tmp_path / "l3.csv", headers, few_body), "pkh"), tmp_path / "p3")
+    copied = openpyxl.Workbook()
+    for r in list(openpyxl.load_workbook(few_out["xlsx"]).worksheets[0].values)[2:]:
+        copied.active.append(r)
+    copied.save(tmp_path / "disalin.xlsx")
+    assert max(r[-1] for r in list(copied.active.values)[1:]) < 80
+    with pytest.raises(UserError) as err:
+        validate(tmp_path / "disalin.xlsx", "pkh")
     assert err.value.code == "partial_return_workbook"
     # A whole list of the limit's length, every row flagged, sorted, some rows deleted and some
     # added: its Ringkasan counts 80 rows, so it is whole whatever its rows look like.

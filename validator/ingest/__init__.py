@@ -28,7 +28,7 @@ from validator.ingest.layout import WHY_TEXT, ListData, build_list, find_header,
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 
-__all__ = ["SUMMARY_ROWS_LABEL", "WHY_TEXT", "ListData", "check_file", "read_list", "sha256_of"]
+__all__ = ["SUMMARY_ROWS_LABEL", "SUMMARY_SKIPPED_LABEL", "WHY_TEXT", "ListData", "check_file", "read_list", "sha256_of"]
 
 
 def sha256_of(path: Path) -> str:
@@ -46,16 +46,19 @@ def _own_summary(name: str, head: list[list[str]]) -> bool:
     return name.strip().lower() == "ringkasan" and str(first or "").startswith("Hasil validasi")
 
 
-# The Ringkasan sheet's first count: how many data rows the list first sent had.
+# The Ringkasan sheet's counts of the list first sent: its data rows, and the rows set aside
+# (title, totals, signatures: rows of the sheet that were no recipients).
 SUMMARY_ROWS_LABEL = "Jumlah baris data"
+SUMMARY_SKIPPED_LABEL = "Baris dilewati (skipped)"
 
 
-def _summary_rows(head: list[list[str]]) -> int | None:
-    """The number of data rows the Ringkasan of a return workbook counts, if it still says."""
-    for row in head:
-        if len(row) > 1 and row[0] == SUMMARY_ROWS_LABEL and row[1].isdigit():
-            return int(row[1])
-    return None
+def _summary_rows(head: list[list[str]]) -> tuple[int, int] | None:
+    """(data rows, rows set aside) as the Ringkasan of a return workbook counts them, if it still
+    says."""
+    counts = {row[0]: int(row[1]) for row in head if len(row) > 1 and row[1].isdigit()}
+    if SUMMARY_ROWS_LABEL not in counts:
+        return None
+    return counts[SUMMARY_ROWS_LABEL], counts.get(SUMMARY_SKIPPED_LABEL, 0)
 
 
 # Sheets that explain the list or show its form, by their name, with at most a few example rows.
@@ -74,7 +77,7 @@ def _best_sheet(path: Path, header_map: dict[str, str]) -> tuple[Grid, list[tupl
         raise UserError(f"Berkas {path.name} tidak berisi sheet.", f"{path.name} has no sheets.",
                         code="file_empty")
     best: tuple[tuple[int, ...], Grid] | None = None
-    summary_rows: int | None = None
+    summary_rows: tuple[int, int] | None = None
     with_nik: list[tuple[str, int, bool, Grid]] = []
     with ThreadPoolExecutor(max_workers=1) as pool:
         errors = pool.submit(error_cells, path) if container(path) == "zip" else None

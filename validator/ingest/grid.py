@@ -25,9 +25,10 @@ class Grid:
     hidden: frozenset[int] = frozenset()  # xlsx: 0-based columns the sheet hides
     visible: bool = True  # xlsx: the sheet is not hidden
     date1904: bool = False  # xlsx: the workbook counts date serials from 1904 (Mac Excel's option)
-    # xlsx: a return workbook's Ringkasan sheet, sent back with it, counts this many data rows in
-    # the list first sent (more than the limit: the list sheet holds only the rows with findings).
-    summary_rows: int | None = None
+    # xlsx: a return workbook's Ringkasan sheet, sent back with it, counts this many data rows and
+    # rows set aside in the list first sent (more rows than the limit: the list sheet holds only
+    # the rows with findings).
+    summary_rows: tuple[int, int] | None = None
 
     def text(self, j: int) -> str:
         return f"c{j}"

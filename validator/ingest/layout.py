@@ -433,12 +433,12 @@ def _column_numbers(cells: list[str]) -> bool:
 
 def _partial_rows(grid: Grid, headers: list[str], at: int) -> bool:
     """The rows of a partial return workbook without its note (deleted, or the rows copied to a
-    new file): the verdict columns are there, no row says DITERIMA (only rows with findings are
-    listed), and the workbook's own Ringkasan, sent back with it and fitting its rows, counts more
-    data rows than the limit (the writer makes a partial sheet exactly then). Without it: BARIS
-    ASAL names a row beyond the limit (so the list first sent was longer), the rows sit well above
-    their BARIS ASAL or past a whole list's room, and most rows are not on the row BARIS ASAL
-    names (a whole list sent back keeps every row on its own row)."""
+    new file), or only the rows with findings of a whole one: the verdict columns are there, no row
+    says DITERIMA (only rows with findings are listed), and either the workbook's own Ringkasan,
+    sent back with it and fitting its rows, counts more data rows than the limit (the writer makes
+    a partial sheet exactly then), or the rows themselves are those of a partial sheet: most not
+    on the row BARIS ASAL names, fewer than half the next row of another, and at the median more
+    than a few hundred rows above their BARIS ASAL."""
     keys = [h.strip().upper() for h in headers]
     n = len(VERDICT_HEADERS)
     starts = [j for j in range(len(keys) - n + 1) if tuple(keys[j:j + n]) == VERDICT_HEADERS]
@@ -450,25 +450,26 @@ def _partial_rows(grid: Grid, headers: list[str], at: int) -> bool:
         pl.col("_row").cast(pl.Int64)).filter(pl.col("origin").is_not_null())
     if body.height == 0 or (body["status"] == "DITERIMA").any():
         return False
-    last = body["origin"].max()
-    # Room for a list's rows under its header (at, the same row in a whole list sent back), with
-    # a few rows set aside among them (a column-number row, sections, subtotals).
+    # Room for a list's rows under its header (at, the same row in a whole list sent back).
     slack = max(FULL_SHEET_LIMIT // 40, 2)
-    count = grid.summary_rows
-    if count is not None and last <= count + at + 1 + slack:
-        # The Ringkasan that came back with the list counts its rows (it fits them: not one pasted
-        # from another return workbook). A whole list of about the limit's length, every row
-        # flagged and some rows deleted or sorted, looks like a partial one by its rows alone.
-        return count > FULL_SHEET_LIMIT
-    if last <= FULL_SHEET_LIMIT:
+    if grid.summary_rows is not None:
+        count, set_aside = grid.summary_rows
+        # The Ringkasan that came back with the list counts its rows when it fits them (not one
+        # pasted from another return workbook): a list of more rows than the limit came back as
+        # only its rows with findings. (A whole list of about the limit's length, every row flagged
+        # and some rows deleted or sorted, looks like a partial one by its rows alone.)
+        if body["origin"].max() <= count + set_aside + at + 1 + slack and count > FULL_SHEET_LIMIT:
+            return True
+    # By the rows alone, whatever the length: a whole list sent back keeps its rows on their own
+    # rows, one after another; edited (rows deleted, added, sorted), most stay one after another.
+    # Rows with findings only, listed one after another (a partial sheet, or the rows with findings
+    # filtered out of a whole list), sit ever further above their BARIS ASAL, with rows missing
+    # between them.
+    if (body["origin"] != body["_row"]).sum() * 2 <= body.height:
         return False
-    # By the rows alone: a whole list of about the limit's length stays within its room, its rows
-    # moved by a few (a row deleted) or down (rows added); a partial sheet lists the rows with
-    # findings one after another, ever further above their BARIS ASAL by the rows left out.
-    within = last <= FULL_SHEET_LIMIT + at + 1 + slack and body["origin"].n_unique() <= FULL_SHEET_LIMIT
-    if within and ((body["origin"] - body["_row"]).median() or 0) <= slack:
-        return False
-    return (body["origin"] != body["_row"]).sum() * 2 > body.height
+    origins = body["origin"].unique().sort()
+    runs = (origins.diff() == 1).sum() / max(origins.len() - 1, 1)
+    return runs < 0.5 and ((body["origin"] - body["_row"]).median() or 0) > slack
 
 
 def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
@@ -482,12 +483,12 @@ def build_list(grid: Grid, header_map: dict[str, str]) -> ListData:
             "Berkas ini adalah hasil validasi sebagian: hanya berisi baris yang perlu diperbaiki dari daftar "
             "yang lebih besar. Jika dikirim, daftar kecamatan akan tergantikan oleh baris-baris ini saja. "
             "Perbaiki baris-baris itu di berkas asli (nomornya di kolom BARIS ASAL), lalu kirim berkas asli "
-            "yang lengkap. Jika berkas ini sebenarnya daftar lengkap, hapus kolom STATUS, KODE ALASAN, ALASAN "
-            "dan BARIS ASAL, lalu kirim lagi.",
+            "yang lengkap. Jika berkas ini sebenarnya daftar lengkap kecamatan (berisi semua penerima, bukan "
+            "hanya yang bermasalah), hapus kolom STATUS, KODE ALASAN, ALASAN dan BARIS ASAL, lalu kirim lagi.",
             "This is a partial result workbook (only the rows with findings of a larger list); sent alone it "
             "would replace the whole list. Fix those rows in the original file and send that whole file. If "
-            "this file is in fact the whole list, delete the STATUS, KODE ALASAN, ALASAN and BARIS ASAL "
-            "columns and send it again.",
+            "this file is in fact the kecamatan's whole list (every recipient, not only those with findings), "
+            "delete the STATUS, KODE ALASAN, ALASAN and BARIS ASAL columns and send it again.",
             code="partial_return_workbook")
     for k in range(i):
         why = ("title" if k < i - 1 or not _header_above(rows[k], header_map) else "header") if any(rows[k]) \

@@ -10,7 +10,7 @@ import polars as pl
 import xlsxwriter
 
 from validator.errors import thousands
-from validator.ingest import SUMMARY_ROWS_LABEL, WHY_TEXT
+from validator.ingest import SUMMARY_ROWS_LABEL, SUMMARY_SKIPPED_LABEL, WHY_TEXT
 from validator.ingest.layout import FULL_SHEET_LIMIT, PARTIAL_NOTE, VERDICT_HEADERS
 from validator.normalize import EXCEL_MARK, EXCEL_MARK_PATTERN
 from validator.reports.messages import action_text, context_params
@@ -326,7 +326,7 @@ def _summary_sheet(wb, w: _Writer, outcome) -> None:
     r += 2
     for label, key in ((SUMMARY_ROWS_LABEL, "rows"), ("DITERIMA (accepted)", "accepted"),
                        ("PERIKSA (review)", "review"), ("DITOLAK (rejected)", "rejected"),
-                       ("Baris dilewati (skipped)", "skipped_rows")):
+                       (SUMMARY_SKIPPED_LABEL, "skipped_rows")):
         ws.write_string(r, 0, label)
         ws.write_number(r, 1, s[key])
         r += 1
