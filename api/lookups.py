@@ -143,10 +143,9 @@ def story_rows(store: Store, nik: str, cache: StoreCache | None = None,
             continue
         created, program, period, kecamatan, superseded, withdrawn = subs[r["submission_id"]]
         # Paid by this program for this period or one overlapping it (a quarter holds its months).
-        by_nik = next((bid for k, bid in paid.items() if len(k) == 2 and k[0] == program
-                       and periods_overlap(k[1], period)), None)
-        by_kk = next((bid for k, bid in paid.items() if len(k) == 3 and k[0] == program and k[2] == kk
-                      and periods_overlap(k[1], period)), None) if program in household and kk else None
+        own = [(k, bid) for k, bid in paid.items() if k[0] == program and periods_overlap(k[1], period)]
+        by_nik = next((bid for k, bid in own if len(k) == 2), None)
+        by_kk = next((bid for k, bid in own if len(k) == 3 and k[2] == kk), None) if program in household and kk else None
         # Paid by a program excluding this one for an overlapping period: the batch leaves this
         # row out (paid_elsewhere), so no answer may say it waits for payment.
         # The gate's own rule (paid.exclusive_how): the family counts when both programs pay a

@@ -68,6 +68,7 @@ def validate(
     from validator.engine import validate as run
     from validator.reports import write_outputs
     from validator.store import Store
+    from validator.store import run as run_sql
 
     bar, update = _progress()
     if bar:
@@ -81,7 +82,7 @@ def validate(
         db = Store(store) if store is not None else None
         # A store holding no list yet (made by an import, or left empty by a run that was killed)
         # is as new for this list: nothing to compare it with.
-        empty = db is not None and not new_store and not db.con.execute("SELECT count(*) FROM submissions").fetchall()[0][0]
+        empty = db is not None and not new_store and not run_sql(db.con, "SELECT count(*) FROM submissions")[0][0]
         outcome = run(input, program, kecamatan=kecamatan, period=period, registry=registry,
                       exclusions=exclusions, store=db, progress=update)
         outcome.recorded = db is not None

@@ -3,8 +3,9 @@ page, the submission API, the accepted export and the look-ups, so that none of 
 "waiting for payment" of a row the gate will not pay.
 
 A row counts as paid in its program and period when an approved batch version of that program,
-for that period or one overlapping it, holds the row's NIK, or, in a household program (one payment a family), the row's KK: the
-gate then leaves the row out of the next version as `paid_before`, and every page says why."""
+for that period or one overlapping it, holds the row's NIK, or, in a household program (one
+payment a family), the row's KK: the gate then leaves the row out of the next version as
+`paid_before`, and every page says why."""
 
 from __future__ import annotations
 

@@ -319,7 +319,7 @@ def error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str | int]]
     the number of formula cells with no saved value, and per sheet its hidden columns (calamine
     does not say which columns are hidden).
     Only a sheet whose XML has an error cell (a formula) at all is searched for errors."""
-    out: dict[str, dict[tuple[int, int], str]] = {}
+    out: dict[str, dict[tuple[int, int], str | int]] = {}
     no_value: dict[str, int] = {}
     hidden: dict[str, frozenset[int]] = {}
     try:
